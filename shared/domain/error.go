@@ -1,0 +1,66 @@
+// Package domain holds the integration's domain types, their rules and the
+// interfaces of the services that keep them. It knows nothing of Lambda, HTTP,
+// DynamoDB or SQS.
+package domain
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Error codes. Each maps to one HTTP status in the HTTP adapters.
+const (
+	CodeInvalid          = "invalid_request"     // the request is malformed or fails validation
+	CodeUnauthorized     = "unauthorized"        // no or bad credentials / signature
+	CodeForbidden        = "forbidden"           // authenticated, but the role does not allow it
+	CodeNotFound         = "not_found"           // no such record (or it belongs to another store)
+	CodeConflict         = "conflict"            // the state does not allow the change
+	CodeAccountInUse     = "account_in_use"      // a Promob AccountID is held by another store
+	CodeTooLarge         = "payload_too_large"   // the body is over the limit
+	CodeUnsupportedMedia = "unsupported_media"   // wrong content type
+	CodeInternal         = "internal"            // a fault of ours; details are logged, never shown
+	CodeNotConfigured    = "integration_missing" // the store has not configured the integration
+)
+
+// Error is the application error: a machine-readable code and a sentence for
+// people. Errors that are not *Error are internal.
+type Error struct {
+	Code    string
+	Message string
+}
+
+func (e *Error) Error() string { return e.Code + ": " + e.Message }
+
+// Errorf returns an *Error with the code and a formatted message.
+func Errorf(code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrorCode returns the code of the *Error in err's chain, CodeInternal for any
+// other non-nil error, and "" for nil.
+func ErrorCode(err error) string {
+	if err == nil {
+		return ""
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return CodeInternal
+}
+
+// ErrorMessage returns the message of the *Error in err's chain, or a generic
+// sentence for internal errors so that no detail leaks to callers.
+func ErrorMessage(err error) string {
+	if err == nil {
+		return ""
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Message
+	}
+	return "An internal error occurred."
+}
+
+// IsNotFound reports whether err is a not-found application error.
+func IsNotFound(err error) bool { return ErrorCode(err) == CodeNotFound }

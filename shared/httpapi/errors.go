@@ -1,0 +1,61 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"log/slog"
+	"net/http"
+
+	"github.com/foccolojas/promob-integration/shared/domain"
+)
+
+// statusOf maps each application error code to its HTTP status.
+var statusOf = map[string]int{
+	domain.CodeInvalid:          http.StatusBadRequest,
+	domain.CodeUnauthorized:     http.StatusUnauthorized,
+	domain.CodeForbidden:        http.StatusForbidden,
+	domain.CodeNotFound:         http.StatusNotFound,
+	domain.CodeConflict:         http.StatusConflict,
+	domain.CodeAccountInUse:     http.StatusConflict,
+	domain.CodeTooLarge:         http.StatusRequestEntityTooLarge,
+	domain.CodeUnsupportedMedia: http.StatusUnsupportedMediaType,
+	domain.CodeNotConfigured:    http.StatusNotFound,
+	domain.CodeInternal:         http.StatusInternalServerError,
+}
+
+// Status returns the HTTP status for an application error code (500 when the
+// code is unknown).
+func Status(code string) int {
+	if s, ok := statusOf[code]; ok {
+		return s
+	}
+	return http.StatusInternalServerError
+}
+
+// ErrorBody is the JSON shape of every error answer.
+type ErrorBody struct {
+	Error struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+	} `json:"error"`
+}
+
+// WriteError answers err as {"error":{"code","message"}} with its status.
+// Internal errors are logged with the request's attributes and answered with a
+// generic message.
+func WriteError(w http.ResponseWriter, r *http.Request, err error) {
+	code := domain.ErrorCode(err)
+	if code == domain.CodeInternal {
+		slog.ErrorContext(r.Context(), "request failed", "err", err, "method", r.Method, "path", r.URL.Path)
+	}
+	var body ErrorBody
+	body.Error.Code = code
+	body.Error.Message = domain.ErrorMessage(err)
+	WriteJSON(w, Status(code), body)
+}
+
+// WriteJSON answers v as JSON with the status.
+func WriteJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}

@@ -1,0 +1,59 @@
+// Package httpapi is the FoccoLojas REST API as a plain http.Handler; the api
+// function serves it through API Gateway's HTTP API (payload v2).
+package httpapi
+
+import (
+	"log/slog"
+	"net/http"
+
+	"github.com/awslabs/aws-lambda-go-api-proxy/core"
+	"github.com/foccolojas/promob-integration/shared/domain"
+	"github.com/foccolojas/promob-integration/shared/logging"
+)
+
+// Server routes the REST API.
+type Server struct {
+	mux *http.ServeMux
+	log *slog.Logger
+}
+
+// NewServer returns the REST API handler.
+func NewServer(log *slog.Logger) *Server {
+	s := &Server{mux: http.NewServeMux(), log: log}
+	s.routes()
+	return s
+}
+
+func (s *Server) routes() {
+	s.mux.HandleFunc("GET /health", s.health)
+	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		WriteError(w, r, domain.Errorf(domain.CodeNotFound, "No route for %s %s.", r.Method, r.URL.Path))
+	})
+}
+
+// ServeHTTP adds the request id to the log context and routes the request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	if gw, ok := core.GetAPIGatewayV2ContextFromContext(ctx); ok {
+		ctx = logging.With(ctx, "request_id", gw.RequestID)
+	}
+	s.mux.ServeHTTP(w, r.WithContext(ctx))
+}
+
+// authed wraps a handler that needs the caller's identity: it is read from the
+// authorizer's claims, put in the context and the log attributes.
+func (s *Server) authed(h func(http.ResponseWriter, *http.Request, domain.Identity)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id, err := identityFromGateway(r)
+		if err != nil {
+			WriteError(w, r, err)
+			return
+		}
+		ctx := logging.With(domain.WithIdentity(r.Context(), id), "store_id", id.StoreID, "user_id", id.UserID)
+		h(w, r.WithContext(ctx), id)
+	}
+}
+
+func (s *Server) health(w http.ResponseWriter, r *http.Request) {
+	WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
