@@ -20,6 +20,9 @@ const (
 	CodeUnsupportedMedia = "unsupported_media"   // wrong content type
 	CodeInternal         = "internal"            // a fault of ours; details are logged, never shown
 	CodeNotConfigured    = "integration_missing" // the store has not configured the integration
+	CodeMalformedJSON    = "malformed_json"      // the body is not valid JSON of the expected shape
+	CodeUnknownEvent     = "unknown_event_type"  // a webhook of a type we do not know
+	CodeBadSignature     = "invalid_signature"   // a webhook whose signature or timestamp does not verify
 )
 
 // Error is the application error: a machine-readable code and a sentence for
@@ -64,3 +67,6 @@ func ErrorMessage(err error) string {
 
 // IsNotFound reports whether err is a not-found application error.
 func IsNotFound(err error) bool { return ErrorCode(err) == CodeNotFound }
+
+// IsNotConfiguredErr reports whether err says the store has no integration.
+func IsNotConfiguredErr(err error) bool { return ErrorCode(err) == CodeNotConfigured }

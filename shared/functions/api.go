@@ -2,7 +2,9 @@ package functions
 
 import (
 	"context"
+	"log/slog"
 	"os"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
@@ -12,7 +14,12 @@ import (
 
 // API assembles the REST API function.
 func API(ctx context.Context, env Env, cfg aws.Config) (Function, error) {
-	log := logging.New(os.Stdout, env("LOG_LEVEL"))
-	srv := httpapi.NewServer(log)
+	vars, err := require(env, "TABLE_NAME")
+	if err != nil {
+		return Function{}, err
+	}
+	slog.SetDefault(logging.New(os.Stdout, env("LOG_LEVEL")))
+	store := newStore(env, cfg, vars["TABLE_NAME"])
+	srv := httpapi.NewServer(store, time.Now)
 	return Function{HTTP: httpadapter.NewV2(srv).ProxyWithContext}, nil
 }

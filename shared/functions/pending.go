@@ -9,7 +9,12 @@ import (
 
 var errPending = errors.New("function not assembled yet")
 
-func Webhook(ctx context.Context, env Env, cfg aws.Config) (Function, error)    { return Function{}, errPending }
-func Importer(ctx context.Context, env Env, cfg aws.Config) (Function, error)   { return Function{}, errPending }
-func PromobSync(ctx context.Context, env Env, cfg aws.Config) (Function, error) { return Function{}, errPending }
-func Notifier(ctx context.Context, env Env, cfg aws.Config) (Function, error)   { return Function{}, errPending }
+func Importer(ctx context.Context, env Env, cfg aws.Config) (Function, error) {
+	return Function{}, errPending
+}
+func PromobSync(ctx context.Context, env Env, cfg aws.Config) (Function, error) {
+	return Function{}, errPending
+}
+func Notifier(ctx context.Context, env Env, cfg aws.Config) (Function, error) {
+	return Function{}, errPending
+}

@@ -20,6 +20,9 @@ var statusOf = map[string]int{
 	domain.CodeUnsupportedMedia: http.StatusUnsupportedMediaType,
 	domain.CodeNotConfigured:    http.StatusNotFound,
 	domain.CodeInternal:         http.StatusInternalServerError,
+	domain.CodeMalformedJSON:    http.StatusBadRequest,
+	domain.CodeUnknownEvent:     http.StatusBadRequest,
+	domain.CodeBadSignature:     http.StatusUnauthorized,
 }
 
 // Status returns the HTTP status for an application error code (500 when the

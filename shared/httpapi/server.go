@@ -3,8 +3,8 @@
 package httpapi
 
 import (
-	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/awslabs/aws-lambda-go-api-proxy/core"
 	"github.com/foccolojas/promob-integration/shared/domain"
@@ -13,19 +13,24 @@ import (
 
 // Server routes the REST API.
 type Server struct {
-	mux *http.ServeMux
-	log *slog.Logger
+	mux   *http.ServeMux
+	store domain.IntegrationStore
+	now   func() time.Time
 }
 
-// NewServer returns the REST API handler.
-func NewServer(log *slog.Logger) *Server {
-	s := &Server{mux: http.NewServeMux(), log: log}
+// NewServer returns the REST API handler over the store; now is its clock.
+func NewServer(store domain.IntegrationStore, now func() time.Time) *Server {
+	s := &Server{mux: http.NewServeMux(), store: store, now: now}
 	s.routes()
 	return s
 }
 
 func (s *Server) routes() {
 	s.mux.HandleFunc("GET /health", s.health)
+	s.mux.HandleFunc("GET /openapi.json", serveOpenAPI)
+	s.mux.HandleFunc("GET /v1/integration", s.authed(s.getIntegration))
+	s.mux.HandleFunc("PUT /v1/integration", s.authed(s.putIntegration))
+	s.mux.HandleFunc("POST /v1/integration/rotate-secret", s.authed(s.rotateSecret))
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, r, domain.Errorf(domain.CodeNotFound, "No route for %s %s.", r.Method, r.URL.Path))
 	})

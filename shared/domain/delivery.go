@@ -1,0 +1,93 @@
+package domain
+
+import (
+	"context"
+	"time"
+)
+
+// Promob webhook event types.
+const (
+	EventSaved      = "environment.saved"
+	EventPrepared   = "environment.prepared"
+	EventNegotiated = "environment.negotiated"
+	EventCreated    = "environment.created"
+)
+
+// carriesListing tells, per known event type, whether its data must carry the
+// environment's listing.
+var carriesListing = map[string]bool{
+	EventSaved:      false,
+	EventPrepared:   true,
+	EventNegotiated: true,
+	EventCreated:    false,
+}
+
+// WebhookEvent is a Promob webhook's JSON body.
+type WebhookEvent struct {
+	Type      string           `json:"type"`
+	Timestamp string           `json:"timestamp"`
+	Data      WebhookEventData `json:"data"`
+}
+
+// WebhookEventData is the environment an event is about.
+type WebhookEventData struct {
+	ProjectID     string `json:"projectId"`
+	EnvironmentID string `json:"environmentId"`
+	Revision      int    `json:"revision"`
+	UserID        string `json:"userId,omitempty"`
+	Listing       string `json:"listing,omitempty"`
+}
+
+// Validate returns an invalid_request *Error when the event's type is unknown
+// or a field its type needs is missing.
+func (e WebhookEvent) Validate() error {
+	needsListing, known := carriesListing[e.Type]
+	switch {
+	case e.Type == "":
+		return Errorf(CodeInvalid, "type is required.")
+	case !known:
+		return Errorf(CodeUnknownEvent, "Unknown event type %q.", e.Type)
+	case e.Data.ProjectID == "":
+		return Errorf(CodeInvalid, "data.projectId is required.")
+	case e.Data.EnvironmentID == "":
+		return Errorf(CodeInvalid, "data.environmentId is required.")
+	case e.Data.Revision < 1:
+		return Errorf(CodeInvalid, "data.revision must be a positive integer.")
+	case needsListing && e.Data.Listing == "":
+		return Errorf(CodeInvalid, "data.listing is required for %s.", e.Type)
+	}
+	return nil
+}
+
+// Delivery is one stored webhook delivery, keyed by its webhook-id.
+type Delivery struct {
+	AccountID     string
+	WebhookID     string
+	StoreID       string
+	Type          string
+	ProjectID     string
+	EnvironmentID string
+	Revision      int
+	ReceivedAt    time.Time
+	// Queued is true once the delivery is on the imports queue.
+	Queued bool
+	// Status and Body are the answer given to the first delivery; a repeat is
+	// answered the same.
+	Status int
+	Body   []byte
+}
+
+// DeliveryStore keeps webhook deliveries for de-duplication and for the
+// importer, which reads their bodies.
+type DeliveryStore interface {
+	// CreateDelivery stores d and its body unless a delivery with the same
+	// account and webhook-id exists: then it returns that one and created false.
+	CreateDelivery(ctx context.Context, d Delivery, body []byte) (stored Delivery, created bool, err error)
+	// MarkDeliveryQueued records that the delivery is on the imports queue.
+	MarkDeliveryQueued(ctx context.Context, accountID, webhookID string) error
+	// DeliveryBody returns the body of a stored delivery, or a not_found *Error.
+	DeliveryBody(ctx context.Context, accountID, webhookID string) ([]byte, error)
+}
+
+// DeliveryTTL is how long deliveries are kept for de-duplication.
+const DeliveryTTL = 30 * 24 * time.Hour

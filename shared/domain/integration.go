@@ -1,0 +1,137 @@
+package domain
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"strings"
+	"time"
+)
+
+// Integration is a store's Promob integration configuration.
+type Integration struct {
+	StoreID           string    `json:"storeId"`
+	CNPJ              string    `json:"cnpj"`
+	PromobAccountID   string    `json:"promobAccountId"`
+	SerialNumbers     []string  `json:"serialNumbers"`
+	ResponsibleUserID string    `json:"responsibleUserId"`
+	CreatedAt         time.Time `json:"createdAt"`
+	UpdatedAt         time.Time `json:"updatedAt"`
+}
+
+// IntegrationInput is what an admin sends to configure the integration.
+type IntegrationInput struct {
+	CNPJ              string   `json:"cnpj"`
+	PromobAccountID   string   `json:"promobAccountId"`
+	SerialNumbers     []string `json:"serialNumbers"`
+	ResponsibleUserID string   `json:"responsibleUserId"`
+}
+
+// Limits on the integration configuration.
+const (
+	maxAccountIDLen = 64
+	maxSerials      = 50
+	maxSerialLen    = 64
+)
+
+// Validate returns the configuration for the store with the CNPJ reduced to
+// its digits and blanks trimmed, or an invalid_request *Error naming the first
+// field that is wrong.
+func (in IntegrationInput) Validate(storeID string) (Integration, error) {
+	cnpj, ok := NormalizeCNPJ(in.CNPJ)
+	if !ok {
+		return Integration{}, Errorf(CodeInvalid, "cnpj must be a valid CNPJ (14 digits with valid check digits).")
+	}
+	acc := strings.TrimSpace(in.PromobAccountID)
+	if acc == "" {
+		return Integration{}, Errorf(CodeInvalid, "promobAccountId is required.")
+	}
+	if len(acc) > maxAccountIDLen || strings.ContainsAny(acc, "#/ ") {
+		return Integration{}, Errorf(CodeInvalid, "promobAccountId must be at most %d characters, without '#', '/' or spaces.", maxAccountIDLen)
+	}
+	if len(in.SerialNumbers) == 0 {
+		return Integration{}, Errorf(CodeInvalid, "serialNumbers must hold at least one Promob serial number.")
+	}
+	if len(in.SerialNumbers) > maxSerials {
+		return Integration{}, Errorf(CodeInvalid, "serialNumbers holds at most %d serial numbers.", maxSerials)
+	}
+	serials := make([]string, 0, len(in.SerialNumbers))
+	seen := make(map[string]bool, len(in.SerialNumbers))
+	for _, s := range in.SerialNumbers {
+		s = strings.TrimSpace(s)
+		if s == "" || len(s) > maxSerialLen {
+			return Integration{}, Errorf(CodeInvalid, "each serial number must be 1 to %d characters.", maxSerialLen)
+		}
+		if !seen[s] {
+			seen[s] = true
+			serials = append(serials, s)
+		}
+	}
+	return Integration{
+		StoreID:           storeID,
+		CNPJ:              cnpj,
+		PromobAccountID:   acc,
+		SerialNumbers:     serials,
+		ResponsibleUserID: strings.TrimSpace(in.ResponsibleUserID),
+	}, nil
+}
+
+// Account routes webhooks: the store that holds a Promob AccountID and the
+// secrets its deliveries are signed with.
+type Account struct {
+	AccountID string
+	StoreID   string
+	Secret    string
+	// PreviousSecret stays valid until PreviousUntil after a rotation, so that
+	// deliveries signed before Promob learns the new secret are not lost.
+	PreviousSecret string
+	PreviousUntil  time.Time
+}
+
+// Secrets returns the secrets a delivery may be signed with at time now.
+func (a Account) Secrets(now time.Time) []string {
+	if a.PreviousSecret != "" && now.Before(a.PreviousUntil) {
+		return []string{a.Secret, a.PreviousSecret}
+	}
+	return []string{a.Secret}
+}
+
+// SecretGrace is how long a rotated-out webhook secret still verifies.
+const SecretGrace = 24 * time.Hour
+
+// NewWebhookSecret returns a fresh Standard Webhooks secret: "whsec_" and 32
+// random bytes in base64.
+func NewWebhookSecret() string {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails on supported platforms
+	return "whsec_" + base64.StdEncoding.EncodeToString(b)
+}
+
+// Prerequisites tells what the integration still needs to work.
+type Prerequisites struct {
+	AccountSet  bool `json:"accountSet"`
+	SerialsSet  bool `json:"serialsSet"`
+	LinkedUsers int  `json:"linkedUsers"`
+	Ready       bool `json:"ready"`
+}
+
+// IntegrationStore keeps the stores' integration configurations.
+type IntegrationStore interface {
+	// GetIntegration returns the store's configuration, or an
+	// integration_missing *Error when the store has none.
+	GetIntegration(ctx context.Context, storeID string) (Integration, error)
+	// SaveIntegration creates or replaces the store's configuration at time now.
+	// When the store had no webhook secret, newSecret becomes it and created is
+	// true. It fails with account_in_use when another store holds the AccountID.
+	SaveIntegration(ctx context.Context, in Integration, newSecret string, now time.Time) (saved Integration, created bool, err error)
+	// RotateSecret makes secret the store's webhook secret, keeping the
+	// previous one valid for SecretGrace. It fails with integration_missing
+	// when the store has no configuration.
+	RotateSecret(ctx context.Context, storeID, secret string, now time.Time) (Integration, error)
+	// Account returns the account routing of a Promob AccountID, or a
+	// not_found *Error.
+	Account(ctx context.Context, accountID string) (Account, error)
+	// CountLinkedUsers returns how many of the store's users linked their
+	// Promob account.
+	CountLinkedUsers(ctx context.Context, storeID string) (int, error)
+}

@@ -1,0 +1,224 @@
+package dynamo
+
+import (
+	"context"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/foccolojas/promob-integration/shared/domain"
+)
+
+// Keys:
+//
+//	STORE#<storeId>   / INTEGRATION    the store's configuration
+//	ACCOUNT#<account> / ACCOUNT        webhook routing: store and secrets of a Promob AccountID
+//	STORE#<storeId>   / USERLINK#<uid> a user's Promob link (counted as a prerequisite)
+func storePK(storeID string) string     { return "STORE#" + storeID }
+func accountPK(accountID string) string { return "ACCOUNT#" + accountID }
+
+const (
+	skIntegration = "INTEGRATION"
+	skAccount     = "ACCOUNT"
+	skUserLink    = "USERLINK#"
+)
+
+type integrationItem struct {
+	PK                string    `dynamodbav:"PK"`
+	SK                string    `dynamodbav:"SK"`
+	StoreID           string    `dynamodbav:"storeId"`
+	CNPJ              string    `dynamodbav:"cnpj"`
+	AccountID         string    `dynamodbav:"accountId"`
+	SerialNumbers     []string  `dynamodbav:"serialNumbers"`
+	ResponsibleUserID string    `dynamodbav:"responsibleUserId,omitempty"`
+	CreatedAt         time.Time `dynamodbav:"createdAt"`
+	UpdatedAt         time.Time `dynamodbav:"updatedAt"`
+}
+
+type accountItem struct {
+	PK             string    `dynamodbav:"PK"`
+	SK             string    `dynamodbav:"SK"`
+	AccountID      string    `dynamodbav:"accountId"`
+	StoreID        string    `dynamodbav:"storeId"`
+	Secret         string    `dynamodbav:"secret"`
+	PreviousSecret string    `dynamodbav:"previousSecret,omitempty"`
+	PreviousUntil  time.Time `dynamodbav:"previousUntil,omitempty"`
+}
+
+func (it integrationItem) domain() domain.Integration {
+	return domain.Integration{
+		StoreID: it.StoreID, CNPJ: it.CNPJ, PromobAccountID: it.AccountID, SerialNumbers: it.SerialNumbers,
+		ResponsibleUserID: it.ResponsibleUserID, CreatedAt: it.CreatedAt, UpdatedAt: it.UpdatedAt,
+	}
+}
+
+// GetIntegration returns the store's configuration, or an integration_missing
+// *Error.
+func (s *Store) GetIntegration(ctx context.Context, storeID string) (domain.Integration, error) {
+	it, err := s.getIntegration(ctx, storeID)
+	if err != nil {
+		return domain.Integration{}, err
+	}
+	return it.domain(), nil
+}
+
+func (s *Store) getIntegration(ctx context.Context, storeID string) (integrationItem, error) {
+	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{
+		TableName: &s.table, Key: key(storePK(storeID), skIntegration), ConsistentRead: aws.Bool(true),
+	})
+	if err != nil {
+		return integrationItem{}, wrap("get integration", err)
+	}
+	if len(out.Item) == 0 {
+		return integrationItem{}, domain.Errorf(domain.CodeNotConfigured, "The store has not configured the Promob integration.")
+	}
+	var it integrationItem
+	if err := attributevalue.UnmarshalMap(out.Item, &it); err != nil {
+		return integrationItem{}, wrap("decode integration", err)
+	}
+	return it, nil
+}
+
+// SaveIntegration creates or replaces the store's configuration in one
+// transaction with the account routing item, so that an AccountID always
+// belongs to exactly one store.
+func (s *Store) SaveIntegration(ctx context.Context, in domain.Integration, newSecret string, now time.Time) (domain.Integration, bool, error) {
+	prev, err := s.getIntegration(ctx, in.StoreID)
+	created := domain.IsNotConfiguredErr(err)
+	if err != nil && !created {
+		return domain.Integration{}, false, err
+	}
+	item := integrationItem{
+		PK: storePK(in.StoreID), SK: skIntegration, StoreID: in.StoreID, CNPJ: in.CNPJ, AccountID: in.PromobAccountID,
+		SerialNumbers: in.SerialNumbers, ResponsibleUserID: in.ResponsibleUserID, CreatedAt: now, UpdatedAt: now,
+	}
+	if !created {
+		item.CreatedAt = prev.CreatedAt
+	}
+	itemAV, err := attributevalue.MarshalMap(item)
+	if err != nil {
+		return domain.Integration{}, false, wrap("encode integration", err)
+	}
+
+	// The configuration item changes only from the state read above.
+	putConfig := &types.Put{TableName: &s.table, Item: itemAV}
+	if created {
+		putConfig.ConditionExpression = aws.String("attribute_not_exists(PK)")
+	} else {
+		putConfig.ConditionExpression = aws.String("accountId = :prevAcc")
+		putConfig.ExpressionAttributeValues = map[string]types.AttributeValue{":prevAcc": &types.AttributeValueMemberS{Value: prev.AccountID}}
+	}
+	tx := []types.TransactWriteItem{{Put: putConfig}}
+
+	sameAccount := !created && prev.AccountID == in.PromobAccountID
+	if sameAccount {
+		tx = append(tx, types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
+			TableName: &s.table, Key: key(accountPK(in.PromobAccountID), skAccount),
+			ConditionExpression:       aws.String("storeId = :sid"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":sid": &types.AttributeValueMemberS{Value: in.StoreID}},
+		}})
+	} else {
+		acc := accountItem{PK: accountPK(in.PromobAccountID), SK: skAccount, AccountID: in.PromobAccountID, StoreID: in.StoreID, Secret: newSecret}
+		if !created {
+			old, err := s.Account(ctx, prev.AccountID)
+			if err != nil {
+				return domain.Integration{}, false, err
+			}
+			acc.Secret, acc.PreviousSecret, acc.PreviousUntil = old.Secret, old.PreviousSecret, old.PreviousUntil
+			tx = append(tx, types.TransactWriteItem{Delete: &types.Delete{
+				TableName: &s.table, Key: key(accountPK(prev.AccountID), skAccount),
+				ConditionExpression:       aws.String("storeId = :sid"),
+				ExpressionAttributeValues: map[string]types.AttributeValue{":sid": &types.AttributeValueMemberS{Value: in.StoreID}},
+			}})
+		}
+		accAV, err := attributevalue.MarshalMap(acc)
+		if err != nil {
+			return domain.Integration{}, false, wrap("encode account", err)
+		}
+		tx = append(tx, types.TransactWriteItem{Put: &types.Put{
+			TableName: &s.table, Item: accAV,
+			ConditionExpression:       aws.String("attribute_not_exists(PK) OR storeId = :sid"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":sid": &types.AttributeValueMemberS{Value: in.StoreID}},
+		}})
+	}
+
+	_, err = s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: tx})
+	if reasons := cancellationReasons(err); reasons != nil {
+		if !sameAccount && reasons[len(reasons)-1] == "ConditionalCheckFailed" {
+			return domain.Integration{}, false, domain.Errorf(domain.CodeAccountInUse, "Promob account %s is already linked to another store.", in.PromobAccountID)
+		}
+		return domain.Integration{}, false, domain.Errorf(domain.CodeConflict, "The integration was changed at the same time; read it again and retry.")
+	}
+	if err != nil {
+		return domain.Integration{}, false, wrap("save integration", err)
+	}
+	return item.domain(), created, nil
+}
+
+// RotateSecret replaces the account's webhook secret; the previous one keeps
+// verifying for domain.SecretGrace.
+func (s *Store) RotateSecret(ctx context.Context, storeID, secret string, now time.Time) (domain.Integration, error) {
+	it, err := s.getIntegration(ctx, storeID)
+	if err != nil {
+		return domain.Integration{}, err
+	}
+	_, err = s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName:           &s.table,
+		Key:                 key(accountPK(it.AccountID), skAccount),
+		UpdateExpression:    aws.String("SET previousSecret = secret, previousUntil = :until, secret = :secret"),
+		ConditionExpression: aws.String("storeId = :sid"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":until":  &types.AttributeValueMemberS{Value: now.Add(domain.SecretGrace).UTC().Format(time.RFC3339Nano)},
+			":secret": &types.AttributeValueMemberS{Value: secret},
+			":sid":    &types.AttributeValueMemberS{Value: storeID},
+		},
+	})
+	if isConditionFailed(err) {
+		return domain.Integration{}, domain.Errorf(domain.CodeConflict, "The integration was changed at the same time; read it again and retry.")
+	}
+	if err != nil {
+		return domain.Integration{}, wrap("rotate secret", err)
+	}
+	return it.domain(), nil
+}
+
+// Account returns the routing of a Promob AccountID, or a not_found *Error.
+func (s *Store) Account(ctx context.Context, accountID string) (domain.Account, error) {
+	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: key(accountPK(accountID), skAccount)})
+	if err != nil {
+		return domain.Account{}, wrap("get account", err)
+	}
+	if len(out.Item) == 0 {
+		return domain.Account{}, domain.Errorf(domain.CodeNotFound, "Unknown Promob account %q.", accountID)
+	}
+	var it accountItem
+	if err := attributevalue.UnmarshalMap(out.Item, &it); err != nil {
+		return domain.Account{}, wrap("decode account", err)
+	}
+	return domain.Account{AccountID: it.AccountID, StoreID: it.StoreID, Secret: it.Secret, PreviousSecret: it.PreviousSecret, PreviousUntil: it.PreviousUntil}, nil
+}
+
+// CountLinkedUsers returns how many of the store's users linked Promob.
+func (s *Store) CountLinkedUsers(ctx context.Context, storeID string) (int, error) {
+	p := dynamodb.NewQueryPaginator(s.db, &dynamodb.QueryInput{
+		TableName:              &s.table,
+		KeyConditionExpression: aws.String("PK = :pk AND begins_with(SK, :sk)"),
+		FilterExpression:       aws.String("linkStatus = :linked"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":pk": &types.AttributeValueMemberS{Value: storePK(storeID)}, ":sk": &types.AttributeValueMemberS{Value: skUserLink},
+			":linked": &types.AttributeValueMemberS{Value: "linked"},
+		},
+		Select: types.SelectCount,
+	})
+	n := 0
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return 0, wrap("count linked users", err)
+		}
+		n += int(page.Count)
+	}
+	return n, nil
+}

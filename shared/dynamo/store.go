@@ -1,0 +1,89 @@
+// Package dynamo keeps the integration's records in one DynamoDB table
+// (single-table design). Key building lives here and nowhere else.
+package dynamo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/foccolojas/promob-integration/shared/domain"
+)
+
+// Client is the part of the DynamoDB API the store uses; *dynamodb.Client,
+// DynamoDB Local and minidyn's client satisfy it.
+type Client interface {
+	GetItem(ctx context.Context, in *dynamodb.GetItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error)
+	PutItem(ctx context.Context, in *dynamodb.PutItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error)
+	UpdateItem(ctx context.Context, in *dynamodb.UpdateItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.UpdateItemOutput, error)
+	Query(ctx context.Context, in *dynamodb.QueryInput, opts ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error)
+	TransactWriteItems(ctx context.Context, in *dynamodb.TransactWriteItemsInput, opts ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error)
+}
+
+// Store implements the domain's store interfaces over one table.
+type Store struct {
+	db    Client
+	table string
+}
+
+var (
+	_ domain.IntegrationStore = (*Store)(nil)
+	_ domain.DeliveryStore    = (*Store)(nil)
+)
+
+// New returns a store over the named table.
+func New(db Client, table string) *Store {
+	return &Store{db: db, table: table}
+}
+
+// Key attribute names of the table and its index.
+const (
+	attrPK     = "PK"
+	attrSK     = "SK"
+	attrGSI1PK = "GSI1PK"
+	attrGSI1SK = "GSI1SK"
+	attrTTL    = "expiresAt"
+)
+
+// key returns a primary key attribute map.
+func key(pk, sk string) map[string]types.AttributeValue {
+	return map[string]types.AttributeValue{
+		attrPK: &types.AttributeValueMemberS{Value: pk},
+		attrSK: &types.AttributeValueMemberS{Value: sk},
+	}
+}
+
+// isConditionFailed reports whether err is a failed condition of a single-item write.
+func isConditionFailed(err error) bool {
+	var ccf *types.ConditionalCheckFailedException
+	return errors.As(err, &ccf)
+}
+
+// cancellationReasons returns the per-item reason codes of a cancelled
+// transaction ("ConditionalCheckFailed", "None", …), or nil for other errors.
+func cancellationReasons(err error) []string {
+	var tce *types.TransactionCanceledException
+	if !errors.As(err, &tce) {
+		return nil
+	}
+	codes := make([]string, len(tce.CancellationReasons))
+	for i, r := range tce.CancellationReasons {
+		if r.Code != nil {
+			codes[i] = *r.Code
+		}
+	}
+	return codes
+}
+
+func wrap(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var appErr *domain.Error
+	if errors.As(err, &appErr) {
+		return err
+	}
+	return fmt.Errorf("dynamo: %s: %w", op, err)
+}

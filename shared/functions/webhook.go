@@ -1,0 +1,25 @@
+package functions
+
+import (
+	"context"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
+	"github.com/foccolojas/promob-integration/shared/logging"
+	"github.com/foccolojas/promob-integration/shared/queue"
+	"github.com/foccolojas/promob-integration/shared/webhook"
+)
+
+// Webhook assembles the Promob webhook function.
+func Webhook(ctx context.Context, env Env, cfg aws.Config) (Function, error) {
+	vars, err := require(env, "TABLE_NAME", "IMPORTS_QUEUE_URL")
+	if err != nil {
+		return Function{}, err
+	}
+	slog.SetDefault(logging.New(os.Stdout, env("LOG_LEVEL")))
+	h := webhook.New(newStore(env, cfg, vars["TABLE_NAME"]), queue.New(newSQS(env, cfg), vars["IMPORTS_QUEUE_URL"]), time.Now)
+	return Function{HTTP: httpadapter.NewV2(h).ProxyWithContext}, nil
+}

@@ -1,0 +1,55 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+
+	"github.com/foccolojas/promob-integration/shared/domain"
+)
+
+// maxRequestBody bounds every JSON request body of the REST API.
+const maxRequestBody = 1 << 20
+
+// decodeJSON reads the request body as one JSON value into v, refusing other
+// content types (415), bodies over maxRequestBody (413), unknown fields and
+// malformed JSON (400).
+func decodeJSON(r *http.Request, v any) error {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || mt != "application/json" {
+		return domain.Errorf(domain.CodeUnsupportedMedia, "The body must be application/json.")
+	}
+	dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, maxRequestBody))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return decodeError(err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return domain.Errorf(domain.CodeMalformedJSON, "The body must hold exactly one JSON value.")
+	}
+	return nil
+}
+
+func decodeError(err error) error {
+	var (
+		tooLarge *http.MaxBytesError
+		syn      *json.SyntaxError
+		typ      *json.UnmarshalTypeError
+	)
+	switch {
+	case errors.As(err, &tooLarge):
+		return domain.Errorf(domain.CodeTooLarge, "The body is limited to %d bytes.", maxRequestBody)
+	case errors.As(err, &syn):
+		return domain.Errorf(domain.CodeMalformedJSON, "Malformed JSON at byte %s.", strconv.FormatInt(syn.Offset, 10))
+	case errors.As(err, &typ):
+		return domain.Errorf(domain.CodeMalformedJSON, "Field %q must be of type %s.", typ.Field, typ.Type)
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return domain.Errorf(domain.CodeMalformedJSON, "The body is empty or cut short.")
+	default:
+		// json reports unknown fields as `json: unknown field "x"`.
+		return domain.Errorf(domain.CodeMalformedJSON, "The body does not match the expected shape: %s.", err.Error())
+	}
+}

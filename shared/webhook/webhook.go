@@ -1,0 +1,209 @@
+// Package webhook receives Promob's signed webhook deliveries: it verifies
+// them (Standard Webhooks), stores each delivery once, and enqueues it for the
+// importer. It answers fast and never processes the event itself.
+package webhook
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"mime"
+	"net/http"
+	"regexp"
+	"strconv"
+	"time"
+	"unicode/utf8"
+
+	"github.com/awslabs/aws-lambda-go-api-proxy/core"
+	"github.com/foccolojas/promob-integration/shared/domain"
+	"github.com/foccolojas/promob-integration/shared/httpapi"
+	"github.com/foccolojas/promob-integration/shared/logging"
+	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
+)
+
+// MaxBody is the largest delivery accepted: Lambda's synchronous payload limit.
+const MaxBody = 6 << 20
+
+// Store is what the webhook function needs to keep.
+type Store interface {
+	Account(ctx context.Context, accountID string) (domain.Account, error)
+	domain.DeliveryStore
+}
+
+// Handler is the webhook function's http.Handler.
+type Handler struct {
+	store   Store
+	imports domain.Queue
+	now     func() time.Time
+	mux     *http.ServeMux
+}
+
+// New returns the handler; now is the clock deliveries are stamped with.
+func New(store Store, imports domain.Queue, now func() time.Time) *Handler {
+	h := &Handler{store: store, imports: imports, now: now, mux: http.NewServeMux()}
+	h.mux.HandleFunc("POST /webhooks/promob/{accountId}", h.receive)
+	h.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		httpapi.WriteError(w, r, domain.Errorf(domain.CodeNotFound, "No route for %s %s.", r.Method, r.URL.Path))
+	})
+	return h
+}
+
+// ServeHTTP routes the request with the request id in its log context.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	if gw, ok := core.GetAPIGatewayV2ContextFromContext(ctx); ok {
+		ctx = logging.With(ctx, "request_id", gw.RequestID)
+	}
+	h.mux.ServeHTTP(w, r.WithContext(ctx))
+}
+
+// Answer is the JSON body of an accepted delivery.
+type Answer struct {
+	DeliveryID string `json:"deliveryId"`
+	Status     string `json:"status"`
+}
+
+var webhookIDPattern = regexp.MustCompile(`^[A-Za-z0-9_.:-]{1,128}$`)
+
+func (h *Handler) receive(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	accountID := r.PathValue("accountId")
+	ctx = logging.With(ctx, "account_id", accountID, "webhook_id", r.Header.Get(standardwebhooks.HeaderWebhookID))
+
+	body, err := readBody(r)
+	if err != nil {
+		httpapi.WriteError(w, r, err)
+		return
+	}
+	acc, err := h.store.Account(ctx, accountID)
+	if err != nil {
+		httpapi.WriteError(w, r.WithContext(ctx), err)
+		return
+	}
+	ctx = logging.With(ctx, "store_id", acc.StoreID)
+	r = r.WithContext(ctx)
+	if err := verify(acc, body, r.Header, h.now()); err != nil {
+		slog.WarnContext(ctx, "webhook refused", "err", err)
+		httpapi.WriteError(w, r, err)
+		return
+	}
+	ev, err := decodeEvent(body)
+	if err != nil {
+		httpapi.WriteError(w, r, err)
+		return
+	}
+
+	webhookID := r.Header.Get(standardwebhooks.HeaderWebhookID)
+	answer, _ := json.Marshal(Answer{DeliveryID: webhookID, Status: "accepted"})
+	d, created, err := h.store.CreateDelivery(ctx, domain.Delivery{
+		AccountID: acc.AccountID, WebhookID: webhookID, StoreID: acc.StoreID, Type: ev.Type,
+		ProjectID: ev.Data.ProjectID, EnvironmentID: ev.Data.EnvironmentID, Revision: ev.Data.Revision,
+		ReceivedAt: h.now().UTC(), Status: http.StatusAccepted, Body: answer,
+	}, body)
+	if err != nil {
+		httpapi.WriteError(w, r, err)
+		return
+	}
+	if !d.Queued {
+		if err := h.enqueue(ctx, d); err != nil {
+			httpapi.WriteError(w, r, err)
+			return
+		}
+	}
+	slog.InfoContext(ctx, "webhook accepted", "type", d.Type, "revision", d.Revision, "duplicate", !created)
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(d.Status)
+	_, _ = w.Write(d.Body)
+}
+
+// enqueue puts a stored delivery on the imports queue and records it. A
+// delivery stored but not yet queued (a crash in between) is queued by the
+// next repeat of the webhook; the FIFO de-duplication id is the webhook id, so
+// a delivery queued twice within five minutes is received once.
+func (h *Handler) enqueue(ctx context.Context, d domain.Delivery) error {
+	msg := domain.ImportMessage{
+		Kind: domain.KindWebhook, StoreID: d.StoreID, AccountID: d.AccountID, DeliveryID: d.WebhookID,
+		Type: d.Type, ProjectID: d.ProjectID, EnvironmentID: d.EnvironmentID, Revision: d.Revision,
+	}
+	if err := h.imports.Send(ctx, msg, domain.ImportGroup(d.AccountID, d.EnvironmentID), d.AccountID+":"+d.WebhookID); err != nil {
+		return err
+	}
+	return h.store.MarkDeliveryQueued(ctx, d.AccountID, d.WebhookID)
+}
+
+// readBody checks the content type and reads at most MaxBody bytes.
+func readBody(r *http.Request) ([]byte, error) {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || mt != "application/json" {
+		return nil, domain.Errorf(domain.CodeUnsupportedMedia, "Webhook bodies must be application/json.")
+	}
+	var buf bytes.Buffer
+	_, err = buf.ReadFrom(http.MaxBytesReader(nil, r.Body, MaxBody))
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		return nil, domain.Errorf(domain.CodeTooLarge, "Webhook bodies are limited to %d bytes.", MaxBody)
+	}
+	if err != nil {
+		return nil, domain.Errorf(domain.CodeInvalid, "The body could not be read.")
+	}
+	return buf.Bytes(), nil
+}
+
+// verify checks the Standard Webhooks signature against each of the
+// account's current secrets, and the webhook id's form.
+func verify(acc domain.Account, body []byte, header http.Header, now time.Time) error {
+	var lastErr error
+	for _, secret := range acc.Secrets(now) {
+		wh, err := standardwebhooks.NewWebhook(secret)
+		if err != nil {
+			return err // a stored secret that does not decode is our fault
+		}
+		if lastErr = wh.Verify(body, header); lastErr == nil {
+			break
+		}
+	}
+	switch {
+	case errors.Is(lastErr, standardwebhooks.ErrRequiredHeaders):
+		return domain.Errorf(domain.CodeBadSignature, "webhook-id, webhook-timestamp and webhook-signature headers are required.")
+	case errors.Is(lastErr, standardwebhooks.ErrMessageTooOld), errors.Is(lastErr, standardwebhooks.ErrMessageTooNew):
+		return domain.Errorf(domain.CodeBadSignature, "The webhook timestamp is outside the 5-minute tolerance.")
+	case lastErr != nil:
+		return domain.Errorf(domain.CodeBadSignature, "The webhook signature does not verify.")
+	}
+	if !webhookIDPattern.MatchString(header.Get(standardwebhooks.HeaderWebhookID)) {
+		return domain.Errorf(domain.CodeInvalid, "webhook-id must be 1 to 128 letters, digits or _.:-")
+	}
+	return nil
+}
+
+// decodeEvent parses and validates the event.
+func decodeEvent(body []byte) (domain.WebhookEvent, error) {
+	if !utf8.Valid(body) {
+		return domain.WebhookEvent{}, domain.Errorf(domain.CodeMalformedJSON, "The body is not valid UTF-8.")
+	}
+	var ev domain.WebhookEvent
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if err := dec.Decode(&ev); err != nil {
+		return domain.WebhookEvent{}, domain.Errorf(domain.CodeMalformedJSON, "The body is not a valid webhook event: %s.", jsonProblem(err))
+	}
+	if dec.More() {
+		return domain.WebhookEvent{}, domain.Errorf(domain.CodeMalformedJSON, "The body holds more than one JSON value.")
+	}
+	return ev, ev.Validate()
+}
+
+// jsonProblem describes a decoding error without echoing the input.
+func jsonProblem(err error) string {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		return "syntax error at byte " + strconv.FormatInt(syn.Offset, 10)
+	case errors.As(err, &typ):
+		return "field " + typ.Field + " has the wrong type"
+	default:
+		return "unexpected end of input"
+	}
+}
