@@ -44,6 +44,9 @@ func Start(cmd *exec.Cmd, opts Options) (*Process, error) {
 	cmd.Stdout = out
 	cmd.Stderr = out
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	// A grandchild in another process group may hold the output pipe open
+	// after the child exits; stop reading it soon after.
+	cmd.WaitDelay = 2 * time.Second
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start %s: %w", opts.Name, err)
 	}
