@@ -2,16 +2,26 @@ package dynamo_test
 
 import (
 	"context"
+	"fmt"
+	"sync/atomic"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/foccolojas/promob-integration/infra/localenv"
 	"github.com/foccolojas/promob-integration/shared/dynamo"
 	miniclient "github.com/truora/minidyn/aws-v2/client"
 )
 
-const testTable = "test-table"
+// local is DynamoDB Local, started once for the package.
+var local *localenv.Env
+
+func TestMain(m *testing.M) {
+	localenv.MainForTest(m, func(e *localenv.Env) { local = e })
+}
+
+var tableSeq atomic.Int64
 
 // tableClient is what the tests need of a DynamoDB: the store's calls and table creation.
 type tableClient interface {
@@ -26,14 +36,19 @@ func backends(t *testing.T) map[string]func(t *testing.T) *dynamo.Store {
 			c := miniclient.NewClient()
 			return dynamo.New(c, createTable(t, c))
 		},
+		"dynamodb-local": func(t *testing.T) *dynamo.Store {
+			c := local.DynamoDB()
+			return dynamo.New(c, createTable(t, c))
+		},
 	}
 }
 
 func createTable(t *testing.T, c tableClient) string {
 	t.Helper()
 	s := func(v string) *string { return aws.String(v) }
+	name := fmt.Sprintf("test-%d", tableSeq.Add(1))
 	_, err := c.CreateTable(context.Background(), &dynamodb.CreateTableInput{
-		TableName:   s(testTable),
+		TableName:   s(name),
 		BillingMode: types.BillingModePayPerRequest,
 		AttributeDefinitions: []types.AttributeDefinition{
 			{AttributeName: s("PK"), AttributeType: types.ScalarAttributeTypeS},
@@ -51,5 +66,5 @@ func createTable(t *testing.T, c tableClient) string {
 	if err != nil {
 		t.Fatalf("create table: %v", err)
 	}
-	return testTable
+	return name
 }
