@@ -1,0 +1,68 @@
+package domain
+
+import (
+	"context"
+	"time"
+)
+
+// NotificationTTL is how long a notification is kept.
+const NotificationTTL = 90 * 24 * time.Hour
+
+// Notification is a message to one user of a store.
+type Notification struct {
+	ID        string    `json:"id"`
+	StoreID   string    `json:"-"`
+	UserID    string    `json:"-"`
+	Kind      string    `json:"kind"`
+	Title     string    `json:"title"`
+	Message   string    `json:"message"`
+	Action    *Action   `json:"action,omitempty"`
+	CreatedAt time.Time `json:"createdAt"`
+	Read      bool      `json:"read"`
+}
+
+// Action is what clicking a notification does.
+type Action struct {
+	Type          string `json:"type"` // e.g. "update_environment", "review_environment", "link_promob"
+	ProjectID     string `json:"projectId,omitempty"`
+	EnvironmentID string `json:"environmentId,omitempty"`
+}
+
+// Validate returns an invalid_request *Error when a field a notification
+// needs is missing.
+func (n Notification) Validate() error {
+	switch {
+	case n.ID == "" || n.StoreID == "" || n.UserID == "":
+		return Errorf(CodeInvalid, "A notification needs an id, a store and a user.")
+	case n.Kind == "" || n.Title == "":
+		return Errorf(CodeInvalid, "A notification needs a kind and a title.")
+	case n.CreatedAt.IsZero():
+		return Errorf(CodeInvalid, "A notification needs its creation time.")
+	}
+	return nil
+}
+
+// NotificationStore keeps users' notifications.
+type NotificationStore interface {
+	// PutNotification stores n; storing the same id again changes nothing.
+	PutNotification(ctx context.Context, n Notification) error
+	// Notifications returns the user's notifications, newest first, at most
+	// limit, only unread ones when unreadOnly.
+	Notifications(ctx context.Context, storeID, userID string, unreadOnly bool, limit int) ([]Notification, error)
+	// MarkNotificationRead marks one of the user's notifications read and
+	// returns it, or a not_found *Error.
+	MarkNotificationRead(ctx context.Context, storeID, userID, id string) (Notification, error)
+}
+
+// Message kinds on the notifications queue.
+const (
+	KindNotification = "notification" // store a user notification
+)
+
+// NotificationMessage asks the notifier to store a notification.
+type NotificationMessage struct {
+	Kind         string       `json:"kind"`
+	Notification Notification `json:"notification"`
+	StoreID      string       `json:"storeId"`
+	UserID       string       `json:"userId"`
+}
