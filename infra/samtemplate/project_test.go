@@ -1,0 +1,337 @@
+package samtemplate
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+)
+
+// This file checks that template.yaml, the Makefile, functions/ and events/
+// agree with each other and with the project's deployment rules.
+
+var repoRoot = filepath.Join("..", "..")
+
+// functionDir returns the directory under functions/ (and the events/ file
+// prefix) of a function: its logical id without "Function", lower-cased.
+func functionDir(logicalID string) string {
+	return strings.ToLower(strings.TrimSuffix(logicalID, "Function"))
+}
+
+func TestFunctionDirs(t *testing.T) {
+	want := map[string]string{
+		"WebhookFunction": "webhook", "ApiFunction": "api", "ImporterFunction": "importer",
+		"PromobSyncFunction": "promobsync", "NotifierFunction": "notifier",
+	}
+	for id, dir := range want {
+		if got := functionDir(id); got != dir {
+			t.Errorf("functionDir(%s) = %q, want %q", id, got, dir)
+		}
+	}
+}
+
+func TestProjectFunctionsBuildAndRun(t *testing.T) {
+	r := mustLoadProject(t)
+	fns, err := r.Functions()
+	if err != nil {
+		t.Fatalf("Functions: %v", err)
+	}
+	makefile, makeErr := os.ReadFile(filepath.Join(repoRoot, "Makefile"))
+	for _, fn := range fns {
+		dir := functionDir(fn.LogicalID)
+		t.Run(fn.LogicalID, func(t *testing.T) {
+			if !strings.HasSuffix(fn.LogicalID, "Function") {
+				t.Errorf("logical id %s does not end in Function", fn.LogicalID)
+			}
+			if fn.Runtime != "provided.al2023" || fn.Handler != "bootstrap" || !slices.Equal(fn.Architectures, []string{"arm64"}) {
+				t.Errorf("runtime %q handler %q architectures %v, want provided.al2023, bootstrap, [arm64]", fn.Runtime, fn.Handler, fn.Architectures)
+			}
+			if fn.BuildMethod != "makefile" {
+				t.Errorf("Metadata.BuildMethod = %q, want makefile", fn.BuildMethod)
+			}
+			if _, err := os.Stat(filepath.Join(repoRoot, "functions", dir, "main.go")); err != nil {
+				t.Errorf("functions/%s/main.go: %v", dir, err)
+			}
+			t.Run("Makefile target", func(t *testing.T) {
+				if makeErr != nil {
+					t.Fatalf("SAM builds %s with `make build-%s` but the Makefile cannot be read: %v", fn.LogicalID, fn.LogicalID, makeErr)
+				}
+				checkBuildTarget(t, makefile, fn.LogicalID, dir)
+			})
+			t.Run("sample events", func(t *testing.T) {
+				checkSampleEvents(t, fn, dir)
+			})
+			t.Run("SQS events report batch item failures", func(t *testing.T) {
+				for _, src := range fn.SQSEvents {
+					if !src.ReportBatchItemFailures {
+						t.Errorf("event %s lacks FunctionResponseTypes: [ReportBatchItemFailures]", src.Event)
+					}
+				}
+			})
+		})
+	}
+}
+
+// checkBuildTarget asserts that `make build-<id>` exists and builds
+// ./functions/<dir> for Lambda on arm64 into $(ARTIFACTS_DIR)/bootstrap.
+func checkBuildTarget(t *testing.T, makefile []byte, logicalID, dir string) {
+	t.Helper()
+	target := "build-" + logicalID
+	if !regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(target) + `\s*:`).Match(makefile) {
+		t.Fatalf("the Makefile has no %s: target (SAM runs it for BuildMethod: makefile)", target)
+	}
+	artifacts := t.TempDir()
+	cmd := exec.Command("make", "--dry-run", "--no-print-directory", "-C", repoRoot, target, "ARTIFACTS_DIR="+artifacts)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("make --dry-run %s: %v\n%s", target, err, out)
+	}
+	recipe := string(out)
+	checks := []struct{ what, pattern string }{
+		{"GOOS=linux", `GOOS=linux\b`},
+		{"GOARCH=arm64", `GOARCH=arm64\b`},
+		{"CGO_ENABLED=0", `CGO_ENABLED=0\b`},
+		{"-tags lambda.norpc", `-tags[= ]['"]?([\w.]+,)*lambda\.norpc\b`},
+		{"a go build of ./functions/" + dir, `go build\b.*\s(\./)?functions/` + regexp.QuoteMeta(dir) + `/?(\s|$)`},
+		{"$(ARTIFACTS_DIR)/bootstrap", regexp.QuoteMeta(artifacts) + `/bootstrap\b`},
+	}
+	for _, c := range checks {
+		if !regexp.MustCompile(`(?m)` + c.pattern).MatchString(recipe) {
+			t.Errorf("the recipe of %s lacks %s; it runs:\n%s", target, c.what, recipe)
+		}
+	}
+}
+
+// checkSampleEvents asserts that events/<dir>-*.json exist and hold the
+// payload the function's trigger sends.
+func checkSampleEvents(t *testing.T, fn Function, dir string) {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(repoRoot, "events", dir+"-*.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) == 0 {
+		t.Fatalf("no events/%s-*.json sample event", dir)
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := filepath.Base(f)
+		switch {
+		case len(fn.HTTPRoutes) > 0:
+			var ev events.APIGatewayV2HTTPRequest
+			if err := decodeStrict(data, &ev); err != nil {
+				t.Errorf("%s is not an API Gateway HTTP API (v2) request: %v", name, err)
+			} else if ev.Version != "2.0" || ev.RouteKey == "" || ev.RawPath == "" {
+				t.Errorf("%s: version %q routeKey %q rawPath %q, want version 2.0 and a route", name, ev.Version, ev.RouteKey, ev.RawPath)
+			} else if !routeKeyOf(fn, ev.RouteKey) {
+				t.Errorf("%s: routeKey %q is none of the function's routes", name, ev.RouteKey)
+			}
+		case len(fn.SQSEvents) > 0:
+			var ev events.SQSEvent
+			if err := decodeStrict(data, &ev); err != nil {
+				t.Errorf("%s is not an SQS event: %v", name, err)
+				continue
+			}
+			if len(ev.Records) == 0 {
+				t.Errorf("%s has no Records", name)
+			}
+			for i, rec := range ev.Records {
+				if rec.EventSource != "aws:sqs" || rec.MessageId == "" {
+					t.Errorf("%s record %d: eventSource %q messageId %q, want aws:sqs and an id", name, i, rec.EventSource, rec.MessageId)
+				}
+			}
+		default:
+			t.Errorf("%s: the function has neither HTTP nor SQS events", name)
+		}
+	}
+}
+
+func routeKeyOf(fn Function, key string) bool {
+	for _, r := range fn.HTTPRoutes {
+		if r.Key() == key {
+			return true
+		}
+	}
+	return false
+}
+
+// decodeStrict decodes one JSON value, refusing fields the type lacks.
+func decodeStrict(data []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if dec.More() {
+		return errors.New("trailing data after the JSON value")
+	}
+	return nil
+}
+
+func TestProjectPolicies(t *testing.T) {
+	r := mustLoadProject(t)
+	fns, err := r.Functions()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tbl, err := r.Table()
+	if err != nil {
+		t.Fatal(err)
+	}
+	queues, err := r.Queues()
+	if err != nil {
+		t.Fatal(err)
+	}
+	nameOfURL := map[string]string{}
+	for _, q := range queues {
+		u, err := r.Ref(q.LogicalID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		nameOfURL[u] = q.Name
+	}
+	dynamoPolicies := []string{"DynamoDBCrudPolicy", "DynamoDBReadPolicy", "DynamoDBWritePolicy"}
+	for _, fn := range fns {
+		t.Run(fn.LogicalID, func(t *testing.T) {
+			var wantSend []string
+			for k, v := range fn.Env {
+				if !strings.HasSuffix(k, "_QUEUE_URL") {
+					continue
+				}
+				name, ok := nameOfURL[v]
+				if !ok {
+					t.Errorf("%s = %q is not the URL of a queue of the template", k, v)
+				}
+				wantSend = append(wantSend, name)
+			}
+			var gotSend []string
+			tableAccess := false
+			for _, p := range fn.Policies {
+				m, ok := p.(map[string]any)
+				if !ok || len(m) != 1 {
+					t.Errorf("policy %v is not a SAM policy template", p)
+					continue
+				}
+				for kind, args := range m {
+					a, _ := args.(map[string]any)
+					switch {
+					case kind == "SQSSendMessagePolicy":
+						gotSend = append(gotSend, a["QueueName"].(string))
+					case slices.Contains(dynamoPolicies, kind):
+						if a["TableName"] != tbl.Name {
+							t.Errorf("%s on %v, want the table %s", kind, a["TableName"], tbl.Name)
+						}
+						tableAccess = true
+					default:
+						t.Errorf("unexpected policy %s", kind)
+					}
+				}
+			}
+			if !tableAccess {
+				t.Errorf("no DynamoDB policy on the table, though TABLE_NAME is %q", fn.Env["TABLE_NAME"])
+			}
+			slices.Sort(wantSend)
+			slices.Sort(gotSend)
+			if !slices.Equal(gotSend, wantSend) {
+				t.Errorf("SQSSendMessagePolicy on %v, want exactly the queues of its *_QUEUE_URL variables %v", gotSend, wantSend)
+			}
+		})
+	}
+}
+
+func TestProjectQueuesHaveDeadLetterQueues(t *testing.T) {
+	queues, err := mustLoadProject(t).Queues()
+	if err != nil {
+		t.Fatal(err)
+	}
+	byID := map[string]Queue{}
+	dlqs := map[string]bool{}
+	for _, q := range queues {
+		byID[q.LogicalID] = q
+		if q.DeadLetterQueue != "" {
+			dlqs[q.DeadLetterQueue] = true
+		}
+	}
+	for _, q := range queues {
+		t.Run(q.LogicalID, func(t *testing.T) {
+			if dlqs[q.LogicalID] {
+				if q.DeadLetterQueue != "" {
+					t.Errorf("dead-letter queue %s has a RedrivePolicy itself", q.LogicalID)
+				}
+				return
+			}
+			if q.DeadLetterQueue == "" || q.MaxReceiveCount != 5 {
+				t.Fatalf("RedrivePolicy to %q with maxReceiveCount %d, want a dead-letter queue and 5", q.DeadLetterQueue, q.MaxReceiveCount)
+			}
+			if dlq := byID[q.DeadLetterQueue]; dlq.FIFO != q.FIFO {
+				t.Errorf("FIFO %v but its dead-letter queue %s has FIFO %v", q.FIFO, dlq.LogicalID, dlq.FIFO)
+			}
+		})
+	}
+}
+
+func TestProjectTableSettings(t *testing.T) {
+	tbl, err := mustLoadProject(t).Table()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !tbl.PointInTimeRecovery {
+		t.Error("point-in-time recovery is off")
+	}
+	if tbl.Input.BillingMode != types.BillingModePayPerRequest {
+		t.Errorf("billing mode %s, want PAY_PER_REQUEST", tbl.Input.BillingMode)
+	}
+	if tbl.TTLAttribute == "" {
+		t.Error("TTL is not enabled")
+	}
+}
+
+func TestProjectOutputsNameEveryEndpoint(t *testing.T) {
+	r := mustLoadProject(t)
+	outs, err := r.Outputs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	values := map[string]bool{}
+	for _, v := range outs {
+		values[v] = true
+	}
+	api, err := r.Ref("HttpApi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"https://" + api + ".execute-api.us-east-1.amazonaws.com"}
+	tbl, err := r.Table()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = append(want, tbl.Name)
+	queues, err := r.Queues()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range queues {
+		u, err := r.Ref(q.LogicalID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, u)
+	}
+	for _, v := range want {
+		if !values[v] {
+			t.Errorf("no output has the value %s", v)
+		}
+	}
+}
