@@ -1,46 +1,37 @@
 package localstack
 
 import (
-	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"os"
 	"testing"
+
+	"github.com/foccolojas/promob-integration/infra/localenv"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 )
 
-// testEndpoints returns the DynamoDB Local and fauxqs endpoints the
-// integration tests use, or skips the test when they are not given.
-func testEndpoints(tb testing.TB) (dynamoEndpoint, sqsEndpoint string) {
-	tb.Helper()
-	dynamoEndpoint, sqsEndpoint = os.Getenv("TEST_DYNAMODB_ENDPOINT"), os.Getenv("TEST_SQS_ENDPOINT")
-	if dynamoEndpoint == "" || sqsEndpoint == "" {
-		tb.Skip("integration test: set TEST_DYNAMODB_ENDPOINT and TEST_SQS_ENDPOINT to running DynamoDB Local and fauxqs endpoints (http://127.0.0.1:PORT)")
-	}
-	return dynamoEndpoint, sqsEndpoint
+// local is the DynamoDB Local and fauxqs pair the package's tests share.
+var local *localenv.Env
+
+func TestMain(m *testing.M) {
+	localenv.MainForTest(m, func(e *localenv.Env) { local = e })
 }
 
-// testAWS is the AWS configuration of the local servers: region us-east-1,
-// static credentials.
-func testAWS() aws.Config {
-	return aws.Config{
-		Region: DefaultRegion,
-		Credentials: aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
-			return aws.Credentials{AccessKeyID: "local", SecretAccessKey: "local", Source: "test"}, nil
-		}),
-	}
+// testEndpoints returns the DynamoDB Local and fauxqs endpoints.
+func testEndpoints(tb testing.TB) (dynamoEndpoint, sqsEndpoint string) {
+	tb.Helper()
+	return local.DynamoEndpoint, local.SQSEndpoint
 }
+
+// testAWS is the AWS configuration of the local servers.
+func testAWS() aws.Config { return local.AWSConfig() }
 
 // testClients returns clients bound to the local servers.
 func testClients(tb testing.TB) (*dynamodb.Client, *sqs.Client) {
 	tb.Helper()
-	ddbURL, sqsURL := testEndpoints(tb)
-	cfg := testAWS()
-	return dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) { o.BaseEndpoint = aws.String(ddbURL) }),
-		sqs.NewFromConfig(cfg, func(o *sqs.Options) { o.BaseEndpoint = aws.String(sqsURL) })
+	return local.DynamoDB(), local.SQS()
 }
 
 // uniqueStack returns a stack name no other test run uses, so that tests

@@ -202,7 +202,8 @@ func (s *Store) Account(ctx context.Context, accountID string) (domain.Account, 
 
 // CountLinkedUsers returns how many of the store's users linked Promob.
 func (s *Store) CountLinkedUsers(ctx context.Context, storeID string) (int, error) {
-	p := dynamodb.NewQueryPaginator(s.db, &dynamodb.QueryInput{
+	n := 0
+	err := s.queryPages(ctx, &dynamodb.QueryInput{
 		TableName:              &s.table,
 		KeyConditionExpression: aws.String("PK = :pk AND begins_with(SK, :sk)"),
 		FilterExpression:       aws.String("linkStatus = :linked"),
@@ -211,14 +212,9 @@ func (s *Store) CountLinkedUsers(ctx context.Context, storeID string) (int, erro
 			":linked": &types.AttributeValueMemberS{Value: "linked"},
 		},
 		Select: types.SelectCount,
-	})
-	n := 0
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return 0, wrap("count linked users", err)
-		}
+	}, func(page *dynamodb.QueryOutput) (bool, error) {
 		n += int(page.Count)
-	}
-	return n, nil
+		return true, nil
+	})
+	return n, wrap("count linked users", err)
 }

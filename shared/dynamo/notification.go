@@ -78,23 +78,19 @@ func (s *Store) Notifications(ctx context.Context, storeID, userID string, unrea
 		in.ExpressionAttributeValues[":false"] = &types.AttributeValueMemberBOOL{Value: false}
 	}
 	out := []domain.Notification{}
-	p := dynamodb.NewQueryPaginator(s.db, in)
-	for p.HasMorePages() && len(out) < limit {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, wrap("query notifications", err)
-		}
+	err := s.queryPages(ctx, in, func(page *dynamodb.QueryOutput) (bool, error) {
 		var items []notificationItem
 		if err := attributevalue.UnmarshalListOfMaps(page.Items, &items); err != nil {
-			return nil, wrap("decode notifications", err)
+			return false, err
 		}
 		for _, it := range items {
 			if len(out) < limit {
 				out = append(out, it.domain())
 			}
 		}
-	}
-	return out, nil
+		return len(out) < limit, nil
+	})
+	return out, wrap("query notifications", err)
 }
 
 // MarkNotificationRead marks one of the user's notifications read.

@@ -87,3 +87,20 @@ func wrap(op string, err error) error {
 	}
 	return fmt.Errorf("dynamo: %s: %w", op, err)
 }
+
+// queryPages runs the query page by page, handing each page's items to fn
+// until fn returns false or the last page. A page ends the query when its
+// LastEvaluatedKey is empty (some servers answer an empty map, not nil).
+func (s *Store) queryPages(ctx context.Context, in *dynamodb.QueryInput, fn func(page *dynamodb.QueryOutput) (more bool, err error)) error {
+	for {
+		page, err := s.db.Query(ctx, in)
+		if err != nil {
+			return err
+		}
+		more, err := fn(page)
+		if err != nil || !more || len(page.LastEvaluatedKey) == 0 {
+			return err
+		}
+		in.ExclusiveStartKey = page.LastEvaluatedKey
+	}
+}

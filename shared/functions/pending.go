@@ -15,6 +15,3 @@ func Importer(ctx context.Context, env Env, cfg aws.Config) (Function, error) {
 func PromobSync(ctx context.Context, env Env, cfg aws.Config) (Function, error) {
 	return Function{}, errPending
 }
-func Notifier(ctx context.Context, env Env, cfg aws.Config) (Function, error) {
-	return Function{}, errPending
-}

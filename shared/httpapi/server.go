@@ -11,15 +11,21 @@ import (
 	"github.com/foccolojas/promob-integration/shared/logging"
 )
 
+// Store is everything the REST API reads and writes.
+type Store interface {
+	domain.IntegrationStore
+	domain.NotificationStore
+}
+
 // Server routes the REST API.
 type Server struct {
 	mux   *http.ServeMux
-	store domain.IntegrationStore
+	store Store
 	now   func() time.Time
 }
 
 // NewServer returns the REST API handler over the store; now is its clock.
-func NewServer(store domain.IntegrationStore, now func() time.Time) *Server {
+func NewServer(store Store, now func() time.Time) *Server {
 	s := &Server{mux: http.NewServeMux(), store: store, now: now}
 	s.routes()
 	return s
@@ -31,6 +37,8 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /v1/integration", s.authed(s.getIntegration))
 	s.mux.HandleFunc("PUT /v1/integration", s.authed(s.putIntegration))
 	s.mux.HandleFunc("POST /v1/integration/rotate-secret", s.authed(s.rotateSecret))
+	s.mux.HandleFunc("GET /v1/notifications", s.authed(s.listNotifications))
+	s.mux.HandleFunc("POST /v1/notifications/{id}/read", s.authed(s.readNotification))
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, r, domain.Errorf(domain.CodeNotFound, "No route for %s %s.", r.Method, r.URL.Path))
 	})

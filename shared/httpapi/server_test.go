@@ -9,15 +9,12 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 	"github.com/foccolojas/promob-integration/shared/domain"
 	"github.com/foccolojas/promob-integration/shared/dynamo"
+	"github.com/foccolojas/promob-integration/shared/dynamo/dynamotest"
 	"github.com/foccolojas/promob-integration/shared/httpapi"
 	"github.com/foccolojas/promob-integration/shared/httpapi/apicheck"
-	miniclient "github.com/truora/minidyn/aws-v2/client"
 )
 
 // api drives the REST API the way Lambda does: an API Gateway HTTP API v2
@@ -32,20 +29,11 @@ type api struct {
 
 func newAPI(t *testing.T) *api {
 	t.Helper()
-	c := miniclient.NewClient()
-	_, err := c.CreateTable(context.Background(), &dynamodb.CreateTableInput{
-		TableName: aws.String("t"), BillingMode: types.BillingModePayPerRequest,
-		AttributeDefinitions: []types.AttributeDefinition{{AttributeName: aws.String("PK"), AttributeType: types.ScalarAttributeTypeS}, {AttributeName: aws.String("SK"), AttributeType: types.ScalarAttributeTypeS}},
-		KeySchema:            []types.KeySchemaElement{{AttributeName: aws.String("PK"), KeyType: types.KeyTypeHash}, {AttributeName: aws.String("SK"), KeyType: types.KeyTypeRange}},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	check, err := apicheck.New()
 	if err != nil {
 		t.Fatal(err)
 	}
-	store := dynamo.New(c, "t")
+	store := dynamotest.Minidyn(t)
 	return &api{t: t, store: store, proxy: httpadapter.NewV2(httpapi.NewServer(store, time.Now)), check: check}
 }
 

@@ -12,14 +12,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/foccolojas/promob-integration/shared/domain"
 	"github.com/foccolojas/promob-integration/shared/dynamo"
+	"github.com/foccolojas/promob-integration/shared/dynamo/dynamotest"
 	"github.com/foccolojas/promob-integration/shared/webhook"
 	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
-	miniclient "github.com/truora/minidyn/aws-v2/client"
 )
 
 // fakeQueue records what is sent; fail makes Send fail.
@@ -51,16 +48,7 @@ type fixture struct {
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	c := miniclient.NewClient()
-	_, err := c.CreateTable(context.Background(), &dynamodb.CreateTableInput{
-		TableName: aws.String("t"), BillingMode: types.BillingModePayPerRequest,
-		AttributeDefinitions: []types.AttributeDefinition{{AttributeName: aws.String("PK"), AttributeType: types.ScalarAttributeTypeS}, {AttributeName: aws.String("SK"), AttributeType: types.ScalarAttributeTypeS}},
-		KeySchema:            []types.KeySchemaElement{{AttributeName: aws.String("PK"), KeyType: types.KeyTypeHash}, {AttributeName: aws.String("SK"), KeyType: types.KeyTypeRange}},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	store := dynamo.New(c, "t")
+	store := dynamotest.Minidyn(t)
 	in := domain.Integration{StoreID: "s1", CNPJ: "11222333000181", PromobAccountID: "acc-1", SerialNumbers: []string{"SN"}}
 	if _, _, err := store.SaveIntegration(context.Background(), in, secret, time.Now()); err != nil {
 		t.Fatal(err)

@@ -1,8 +1,8 @@
 // Command localstack runs the whole backend on this machine (what `make run`
-// starts): the table and queues of template.yaml in DynamoDB Local and
-// fauxqs, the HTTP API on a local gateway, and the queue workers. It expects
-// DynamoDB Local and fauxqs to be listening at -dynamodb and -sqs, and stops
-// cleanly on SIGINT or SIGTERM.
+// starts): DynamoDB Local and fauxqs as child processes, the table and queues
+// of template.yaml in them, the HTTP API on a local gateway, the queue
+// workers, and the Promob simulator. Data is kept under -data between runs.
+// SIGINT or SIGTERM stops everything, child processes included.
 package main
 
 import (
@@ -13,11 +13,15 @@ import (
 	"maps"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"slices"
 	"syscall"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/foccolojas/promob-integration/infra/localenv"
 	"github.com/foccolojas/promob-integration/infra/localstack"
+	"github.com/foccolojas/promob-integration/infra/modroot"
+	"github.com/foccolojas/promob-integration/infra/promobsim"
+	"github.com/foccolojas/promob-integration/shared/logging"
 )
 
 func main() {
@@ -29,8 +33,9 @@ func main() {
 
 func run(args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("localstack", flag.ContinueOnError)
-	dynamo := fs.String("dynamodb", "http://127.0.0.1:3010", "DynamoDB Local `endpoint`")
-	sqsURL := fs.String("sqs", "http://127.0.0.1:3011", "fauxqs `endpoint`")
+	dynamoPort := fs.Int("dynamodb-port", 3010, "`port` of DynamoDB Local")
+	sqsPort := fs.Int("sqs-port", 3011, "`port` of fauxqs")
+	dataDir := fs.String("data", "", "`directory` that keeps the local data (default: .local at the module root)")
 	addr := fs.String("addr", "127.0.0.1:3000", "`address` of the HTTP API gateway")
 	simAddr := fs.String("sim-addr", "127.0.0.1:3001", "`address` of the Promob simulator")
 	template := fs.String("template", "", "SAM template `path` (default: template.yaml at the module root)")
@@ -49,16 +54,38 @@ func run(args []string, out io.Writer) error {
 		secret = localstack.DefaultJWTSecret
 	}
 
+	if *dataDir == "" {
+		root, err := modroot.Dir()
+		if err != nil {
+			return err
+		}
+		*dataDir = filepath.Join(root, ".local")
+	}
+
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	env, err := localenv.Start(ctx, localenv.Options{DynamoPort: *dynamoPort, SQSPort: *sqsPort, DataDir: *dataDir, Log: out})
+	if err != nil {
+		return err
+	}
+	defer env.Stop()
+	sim, err := promobsim.New(promobsim.Options{
+		DataFile: filepath.Join(*dataDir, "promobsim.json"),
+		Log:      logging.New(out, os.Getenv("LOG_LEVEL")).With("component", "promobsim"),
+	})
+	if err != nil {
+		return err
+	}
+	dynamo, sqsURL := &env.DynamoEndpoint, &env.SQSEndpoint
 	st, err := localstack.Start(ctx, localstack.Config{
 		TemplatePath:              *template,
 		StackName:                 *stack,
 		DynamoEndpoint:            *dynamo,
 		SQSEndpoint:               *sqsURL,
-		AWS:                       localAWS(),
+		AWS:                       env.AWSConfig(),
 		Addr:                      *addr,
 		Parameters:                params,
+		Simulator:                 sim,
 		SimulatorAddr:             *simAddr,
 		JWTSecret:                 secret,
 		VisibilityTimeoutOverride: *visibility,
@@ -71,17 +98,6 @@ func run(args []string, out io.Writer) error {
 	<-ctx.Done()
 	fmt.Fprintln(out, "stopping…")
 	return st.Stop()
-}
-
-// localAWS is the configuration of the local servers: region us-east-1 and
-// static credentials they accept.
-func localAWS() aws.Config {
-	return aws.Config{
-		Region: localstack.DefaultRegion,
-		Credentials: aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
-			return aws.Credentials{AccessKeyID: "local", SecretAccessKey: "local", Source: "localstack"}, nil
-		}),
-	}
 }
 
 func printEndpoints(w io.Writer, st *localstack.Stack, dynamo, sqsURL string) {

@@ -1,0 +1,21 @@
+package functions
+
+import (
+	"context"
+	"log/slog"
+	"os"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/foccolojas/promob-integration/shared/logging"
+	"github.com/foccolojas/promob-integration/shared/notify"
+)
+
+// Notifier assembles the notifier function.
+func Notifier(ctx context.Context, env Env, cfg aws.Config) (Function, error) {
+	vars, err := require(env, "TABLE_NAME")
+	if err != nil {
+		return Function{}, err
+	}
+	slog.SetDefault(logging.New(os.Stdout, env("LOG_LEVEL")))
+	return Function{SQS: notify.New(newStore(env, cfg, vars["TABLE_NAME"])).Handle}, nil
+}

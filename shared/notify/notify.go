@@ -1,0 +1,48 @@
+// Package notify is the notifier function: it stores the notifications that
+// other functions put on the notifications queue.
+package notify
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/foccolojas/promob-integration/shared/domain"
+	"github.com/foccolojas/promob-integration/shared/logging"
+	"github.com/foccolojas/promob-integration/shared/queue"
+)
+
+// Notifier stores notifications.
+type Notifier struct {
+	store    domain.NotificationStore
+	dispatch queue.RecordFunc
+}
+
+// New returns the notifier over the store.
+func New(store domain.NotificationStore) *Notifier {
+	n := &Notifier{store: store}
+	n.dispatch = queue.Dispatch(map[string]queue.KindFunc{domain.KindNotification: n.notification})
+	return n
+}
+
+// Handle processes a batch, reporting the messages that failed.
+func (n *Notifier) Handle(ctx context.Context, ev events.SQSEvent) (events.SQSEventResponse, error) {
+	return queue.Batch(ctx, ev, n.dispatch), nil
+}
+
+func (n *Notifier) notification(ctx context.Context, body []byte) error {
+	var msg domain.NotificationMessage
+	if err := json.Unmarshal(body, &msg); err != nil {
+		return fmt.Errorf("notify: decode: %w", err)
+	}
+	no := msg.Notification
+	no.StoreID, no.UserID = msg.StoreID, msg.UserID
+	ctx = logging.With(ctx, "store_id", no.StoreID, "user_id", no.UserID)
+	if err := n.store.PutNotification(ctx, no); err != nil {
+		return err
+	}
+	slog.InfoContext(ctx, "notification stored", "notification_id", no.ID, "kind", no.Kind)
+	return nil
+}

@@ -1,0 +1,31 @@
+package queue
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/aws/aws-lambda-go/events"
+)
+
+// KindFunc processes the JSON body of one message of its kind.
+type KindFunc func(ctx context.Context, body []byte) error
+
+// Dispatch returns a RecordFunc that routes each message by its "kind" field.
+// A message that is not JSON or has an unknown kind fails (and so ends in the
+// DLQ after the queue's maxReceiveCount).
+func Dispatch(kinds map[string]KindFunc) RecordFunc {
+	return func(ctx context.Context, msg events.SQSMessage) error {
+		var head struct {
+			Kind string `json:"kind"`
+		}
+		if err := json.Unmarshal([]byte(msg.Body), &head); err != nil {
+			return fmt.Errorf("queue: message %s is not JSON: %w", msg.MessageId, err)
+		}
+		fn, ok := kinds[head.Kind]
+		if !ok {
+			return fmt.Errorf("queue: message %s has unknown kind %q", msg.MessageId, head.Kind)
+		}
+		return fn(ctx, []byte(msg.Body))
+	}
+}
