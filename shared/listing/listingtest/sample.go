@@ -1,0 +1,40 @@
+// Package listingtest finds the real Promob sample for tests. The sample is
+// third-party data kept beside the project, never inside it.
+package listingtest
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// SampleName is the real export in ../shared/promob-samples/.
+const SampleName = "promob_cozinha.xml"
+
+// Sample returns the bytes of the real Promob export, read from
+// ../shared/promob-samples/ relative to the module root (the directory of
+// go.mod above the working directory). It skips tb with the reason when the
+// sample is not there, and fails tb when no go.mod is found.
+func Sample(tb testing.TB) []byte {
+	tb.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		up := filepath.Dir(dir)
+		if up == dir {
+			tb.Fatal("go.mod not found above the test directory")
+		}
+		dir = up
+	}
+	p := filepath.Join(dir, "..", "shared", "promob-samples", SampleName)
+	data, err := os.ReadFile(p)
+	if err != nil {
+		tb.Skipf("real Promob sample not available (%v): place %s under ../shared/promob-samples/ beside the module root", err, SampleName)
+	}
+	return data
+}
