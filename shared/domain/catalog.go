@@ -1,0 +1,100 @@
+package domain
+
+import (
+	"context"
+	"net/mail"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Client is a store's customer.
+type Client struct {
+	ID           string    `json:"id"`
+	StoreID      string    `json:"-"`
+	Name         string    `json:"name"`
+	Document     string    `json:"document"`     // CPF (11 digits) or CNPJ (14 digits)
+	DocumentType string    `json:"documentType"` // "cpf" or "cnpj"
+	Email        string    `json:"email,omitempty"`
+	Phone        string    `json:"phone,omitempty"`
+	CreatedAt    time.Time `json:"createdAt"`
+}
+
+// ClientInput is what a user sends to create a client.
+type ClientInput struct {
+	Name     string `json:"name"`
+	Document string `json:"document"`
+	Email    string `json:"email"`
+	Phone    string `json:"phone"`
+}
+
+// maxName bounds names and descriptions typed by users.
+const maxName = 200
+
+// Validate returns the client with its document reduced to digits, or an
+// invalid_request *Error naming the first wrong field.
+func (in ClientInput) Validate() (Client, error) {
+	name := strings.TrimSpace(in.Name)
+	if name == "" || utf8.RuneCountInString(name) > maxName {
+		return Client{}, Errorf(CodeInvalid, "name is required (at most %d characters).", maxName)
+	}
+	c := Client{Name: name, Email: strings.TrimSpace(in.Email), Phone: strings.TrimSpace(in.Phone)}
+	if d, ok := NormalizeCPF(in.Document); ok {
+		c.Document, c.DocumentType = d, "cpf"
+	} else if d, ok := NormalizeCNPJ(in.Document); ok {
+		c.Document, c.DocumentType = d, "cnpj"
+	} else {
+		return Client{}, Errorf(CodeInvalid, "document must be a valid CPF or CNPJ.")
+	}
+	if c.Email != "" {
+		if a, err := mail.ParseAddress(c.Email); err != nil || a.Address != c.Email {
+			return Client{}, Errorf(CodeInvalid, "email must be an e-mail address.")
+		}
+	}
+	if len(c.Phone) > 30 {
+		return Client{}, Errorf(CodeInvalid, "phone is at most 30 characters.")
+	}
+	return c, nil
+}
+
+// Project is a sale to a client: one or more environments (kitchen, bedroom…).
+type Project struct {
+	ID              string        `json:"id"`
+	StoreID         string        `json:"-"`
+	ClientID        string        `json:"clientId"`
+	Name            string        `json:"name"`
+	CreatedBy       string        `json:"createdBy"`
+	CreatedAt       time.Time     `json:"createdAt"`
+	PromobProjectID string        `json:"promobProjectId,omitempty"`
+	Environments    []Environment `json:"environments"`
+}
+
+// ProjectInput is what a user sends to create a project.
+type ProjectInput struct {
+	ClientID string `json:"clientId"`
+	Name     string `json:"name"`
+}
+
+// Validate returns an invalid_request *Error naming the first wrong field.
+func (in ProjectInput) Validate() error {
+	if strings.TrimSpace(in.ClientID) == "" {
+		return Errorf(CodeInvalid, "clientId is required.")
+	}
+	if n := strings.TrimSpace(in.Name); n == "" || utf8.RuneCountInString(n) > maxName {
+		return Errorf(CodeInvalid, "name is required (at most %d characters).", maxName)
+	}
+	return nil
+}
+
+// CatalogStore keeps clients and projects.
+type CatalogStore interface {
+	// CreateClient stores a new client.
+	CreateClient(ctx context.Context, c Client) error
+	// Client returns one of the store's clients, or a not_found *Error.
+	Client(ctx context.Context, storeID, id string) (Client, error)
+	// CreateProject stores a new project.
+	CreateProject(ctx context.Context, p Project) error
+	// Project returns one of the store's projects with its environments, or
+	// a not_found *Error.
+	Project(ctx context.Context, storeID, id string) (Project, error)
+}

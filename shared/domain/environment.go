@@ -1,0 +1,96 @@
+package domain
+
+import (
+	"encoding/json"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/shopspring/decimal"
+)
+
+// Import states of an environment.
+const (
+	ImportPending  = "pending"  // an import is queued or running
+	ImportImported = "imported" // the latest import succeeded
+	ImportFailed   = "failed"   // the latest import failed; ImportError says why
+)
+
+// Environment is one ambiente of a project, linked to a Promob environment.
+type Environment struct {
+	ID                  string    `json:"id"`
+	StoreID             string    `json:"-"`
+	ProjectID           string    `json:"projectId"`
+	Name                string    `json:"name"`
+	PromobAccountID     string    `json:"-"`
+	PromobProjectID     string    `json:"promobProjectId"`
+	PromobEnvironmentID string    `json:"promobEnvironmentId"`
+	PromobRevision      int       `json:"promobRevision"`   // newest revision Promob reported
+	ImportedRevision    int       `json:"importedRevision"` // revision of the latest version
+	LatestVersion       int       `json:"latestVersion"`
+	ConvertedVersion    int       `json:"convertedVersion,omitempty"`
+	ImportStatus        string    `json:"importStatus"`
+	ImportError         string    `json:"importError,omitempty"`
+	CreatedBy           string    `json:"createdBy"`
+	CreatedAt           time.Time `json:"createdAt"`
+	UpdatedAt           time.Time `json:"updatedAt"`
+}
+
+// Outdated reports whether Promob holds a revision newer than the latest
+// imported version.
+func (e Environment) Outdated() bool { return e.PromobRevision > e.ImportedRevision }
+
+// MarshalJSON adds the derived outdated flag.
+func (e Environment) MarshalJSON() ([]byte, error) {
+	type plain Environment
+	return json.Marshal(struct {
+		plain
+		Outdated bool `json:"outdated"`
+	}{plain(e), e.Outdated()})
+}
+
+// LegacyImportInput links an environment that already exists in Promob.
+type LegacyImportInput struct {
+	PromobProjectID     string `json:"promobProjectId"`
+	PromobEnvironmentID string `json:"promobEnvironmentId"`
+	Name                string `json:"name"`
+}
+
+// Validate returns an invalid_request *Error naming the first wrong field.
+func (in LegacyImportInput) Validate() error {
+	for field, v := range map[string]string{"promobProjectId": in.PromobProjectID, "promobEnvironmentId": in.PromobEnvironmentID} {
+		if v == "" || len(v) > 64 || strings.ContainsAny(v, "#/ ") {
+			return Errorf(CodeInvalid, "%s is required (at most 64 characters, without '#', '/' or spaces).", field)
+		}
+	}
+	if n := strings.TrimSpace(in.Name); n == "" || utf8.RuneCountInString(n) > maxName {
+		return Errorf(CodeInvalid, "name is required (at most %d characters).", maxName)
+	}
+	return nil
+}
+
+// Version is one imported Promob revision of an environment, priced.
+type Version struct {
+	Number           int       `json:"number"`
+	OptionName       string    `json:"optionName"`
+	OptionDate       time.Time `json:"optionDate"`
+	PromobIdentifier string    `json:"promobIdentifier"`
+	PromobRevision   int       `json:"promobRevision"`
+	Latest           bool      `json:"latest"`
+	Converted        bool      `json:"converted"`
+	Total            string    `json:"total"` // the budget at import time, in reais ("1234.50")
+	ItemCount        int       `json:"itemCount"`
+	// Rules are the commercial rules the version was priced with.
+	Rules json.RawMessage `json:"rules"`
+}
+
+// ManualItem is an item typed in FoccoLojas; updates never touch it.
+type ManualItem struct {
+	ID          string          `json:"id"`
+	Description string          `json:"description"`
+	Reference   string          `json:"reference"`
+	Quantity    decimal.Decimal `json:"quantity"`
+	UnitPrice   decimal.Decimal `json:"unitPrice"`
+	CreatedBy   string          `json:"createdBy"`
+	CreatedAt   time.Time       `json:"createdAt"`
+}

@@ -1,0 +1,132 @@
+package dynamo
+
+import (
+	"context"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/foccolojas/promob-integration/shared/domain"
+)
+
+// Keys:
+//
+//	STORE#<sid>#ENV#<eid>   / ENV                       the environment; GSI1: its project's partition
+//	STORE#<sid>#ENV#<eid>   / VERSION#<nnnnnnnnnn>      a version
+//	STORE#<sid>#ENV#<eid>   / VITEMS#r<rev>#<nnnn>      gzip chunks of a Promob revision's items
+//	STORE#<sid>#ENV#<eid>   / MANUAL#<id>               an item typed in FoccoLojas
+//	PENV#<account>#<promobEnvironmentId> / PENV         webhook routing: Promob environment → environment
+func envPK(storeID, envID string) string         { return storePK(storeID) + "#ENV#" + envID }
+func projectPK(storeID, projectID string) string { return storePK(storeID) + "#PROJECT#" + projectID }
+func promobEnvPK(accountID, promobEnvID string) string {
+	return "PENV#" + accountID + "#" + promobEnvID
+}
+
+const (
+	skEnv       = "ENV"
+	skPromobEnv = "PENV"
+)
+
+type envItem struct {
+	PK                  string    `dynamodbav:"PK"`
+	SK                  string    `dynamodbav:"SK"`
+	GSI1PK              string    `dynamodbav:"GSI1PK"`
+	GSI1SK              string    `dynamodbav:"GSI1SK"`
+	ID                  string    `dynamodbav:"id"`
+	StoreID             string    `dynamodbav:"storeId"`
+	ProjectID           string    `dynamodbav:"projectId"`
+	Name                string    `dynamodbav:"name"`
+	PromobAccountID     string    `dynamodbav:"promobAccountId"`
+	PromobProjectID     string    `dynamodbav:"promobProjectId"`
+	PromobEnvironmentID string    `dynamodbav:"promobEnvironmentId"`
+	PromobRevision      int       `dynamodbav:"promobRevision"`
+	ImportedRevision    int       `dynamodbav:"importedRevision"`
+	LatestVersion       int       `dynamodbav:"latestVersion"`
+	ConvertedVersion    int       `dynamodbav:"convertedVersion"`
+	ImportStatus        string    `dynamodbav:"importStatus"`
+	ImportError         string    `dynamodbav:"importError"`
+	CreatedBy           string    `dynamodbav:"createdBy"`
+	CreatedAt           time.Time `dynamodbav:"createdAt"`
+	UpdatedAt           time.Time `dynamodbav:"updatedAt"`
+}
+
+func (it envItem) domain() domain.Environment {
+	return domain.Environment{
+		ID: it.ID, StoreID: it.StoreID, ProjectID: it.ProjectID, Name: it.Name, PromobAccountID: it.PromobAccountID,
+		PromobProjectID: it.PromobProjectID, PromobEnvironmentID: it.PromobEnvironmentID, PromobRevision: it.PromobRevision,
+		ImportedRevision: it.ImportedRevision, LatestVersion: it.LatestVersion, ConvertedVersion: it.ConvertedVersion,
+		ImportStatus: it.ImportStatus, ImportError: it.ImportError, CreatedBy: it.CreatedBy, CreatedAt: it.CreatedAt, UpdatedAt: it.UpdatedAt,
+	}
+}
+
+// envGSI1SK orders a project's environments by creation.
+func envGSI1SK(e domain.Environment) string {
+	return "ENV#" + e.CreatedAt.UTC().Format(time.RFC3339Nano) + "#" + e.ID
+}
+
+// CreateEnvironment stores a new environment of a project together with its
+// Promob routing item. It fails with conflict when the Promob environment is
+// already linked to an environment.
+func (s *Store) CreateEnvironment(ctx context.Context, e domain.Environment) error {
+	av, err := attributevalue.MarshalMap(envItem{
+		PK: envPK(e.StoreID, e.ID), SK: skEnv, GSI1PK: projectPK(e.StoreID, e.ProjectID), GSI1SK: envGSI1SK(e),
+		ID: e.ID, StoreID: e.StoreID, ProjectID: e.ProjectID, Name: e.Name, PromobAccountID: e.PromobAccountID,
+		PromobProjectID: e.PromobProjectID, PromobEnvironmentID: e.PromobEnvironmentID, PromobRevision: e.PromobRevision,
+		ImportStatus: e.ImportStatus, CreatedBy: e.CreatedBy, CreatedAt: e.CreatedAt, UpdatedAt: e.UpdatedAt,
+	})
+	if err != nil {
+		return wrap("encode environment", err)
+	}
+	route := map[string]types.AttributeValue{
+		attrPK:          &types.AttributeValueMemberS{Value: promobEnvPK(e.PromobAccountID, e.PromobEnvironmentID)},
+		attrSK:          &types.AttributeValueMemberS{Value: skPromobEnv},
+		"storeId":       &types.AttributeValueMemberS{Value: e.StoreID},
+		"environmentId": &types.AttributeValueMemberS{Value: e.ID},
+	}
+	_, err = s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
+		{Put: &types.Put{TableName: &s.table, Item: av, ConditionExpression: aws.String("attribute_not_exists(PK)")}},
+		{Put: &types.Put{TableName: &s.table, Item: route, ConditionExpression: aws.String("attribute_not_exists(PK)")}},
+	}})
+	if cancellationReasons(err) != nil {
+		return domain.Errorf(domain.CodeConflict, "Promob environment %s is already linked to an environment.", e.PromobEnvironmentID)
+	}
+	return wrap("create environment", err)
+}
+
+// Environment returns one of the store's environments, or a not_found *Error.
+func (s *Store) Environment(ctx context.Context, storeID, id string) (domain.Environment, error) {
+	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: key(envPK(storeID, id), skEnv), ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return domain.Environment{}, wrap("get environment", err)
+	}
+	if len(out.Item) == 0 {
+		return domain.Environment{}, domain.Errorf(domain.CodeNotFound, "No environment %q.", id)
+	}
+	var it envItem
+	if err := attributevalue.UnmarshalMap(out.Item, &it); err != nil {
+		return domain.Environment{}, wrap("decode environment", err)
+	}
+	return it.domain(), nil
+}
+
+// EnvironmentByPromobID returns the environment linked to a Promob
+// environment of the account, or a not_found *Error.
+func (s *Store) EnvironmentByPromobID(ctx context.Context, accountID, promobEnvID string) (domain.Environment, error) {
+	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: key(promobEnvPK(accountID, promobEnvID), skPromobEnv), ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return domain.Environment{}, wrap("get Promob environment route", err)
+	}
+	if len(out.Item) == 0 {
+		return domain.Environment{}, domain.Errorf(domain.CodeNotFound, "Promob environment %q is not linked.", promobEnvID)
+	}
+	var route struct {
+		StoreID       string `dynamodbav:"storeId"`
+		EnvironmentID string `dynamodbav:"environmentId"`
+	}
+	if err := attributevalue.UnmarshalMap(out.Item, &route); err != nil {
+		return domain.Environment{}, wrap("decode Promob environment route", err)
+	}
+	return s.Environment(ctx, route.StoreID, route.EnvironmentID)
+}
