@@ -88,11 +88,14 @@ func (in ProjectInput) Validate() error {
 
 // CatalogStore keeps clients and projects.
 type CatalogStore interface {
-	// CreateClient stores a new client.
+	// CreateClient stores a new client, or returns a conflict *Error when
+	// its id is taken.
 	CreateClient(ctx context.Context, c Client) error
 	// Client returns one of the store's clients, or a not_found *Error.
 	Client(ctx context.Context, storeID, id string) (Client, error)
-	// CreateProject stores a new project.
+	// CreateProject stores a new project of one of the store's clients, or
+	// returns a not_found *Error naming the client when it is not one of
+	// them (and a conflict *Error when the project id is taken).
 	CreateProject(ctx context.Context, p Project) error
 	// Project returns one of the store's projects with its environments, or
 	// a not_found *Error.

@@ -23,6 +23,9 @@ const (
 	CodeMalformedJSON    = "malformed_json"      // the body is not valid JSON of the expected shape
 	CodeUnknownEvent     = "unknown_event_type"  // a webhook of a type we do not know
 	CodeBadSignature     = "invalid_signature"   // a webhook whose signature or timestamp does not verify
+	// CodePromobItemReadonly refuses a change of an item that comes from
+	// Promob: it is changed in Promob.
+	CodePromobItemReadonly = "promob_item_readonly"
 )
 
 // Error is the application error: a machine-readable code and a sentence for

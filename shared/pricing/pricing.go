@@ -120,11 +120,11 @@ func Budget(lines []Line, manual []ManualLine, rules Rules) Result {
 	return res
 }
 
-// Bounds of a manual line.
+// Bounds of a manual line: those of the domain's manual items.
 const (
-	MaxManualQuantity  = 1_000_000
-	MaxManualUnitPrice = 10_000_000_000
-	MaxDescription     = 500 // bytes
+	MaxManualQuantity  = domain.MaxManualQuantity
+	MaxManualUnitPrice = domain.MaxManualUnitPrice
+	MaxDescription     = domain.MaxManualTextBytes // bytes
 )
 
 var (
