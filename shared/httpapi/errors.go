@@ -23,6 +23,9 @@ var statusOf = map[string]int{
 	domain.CodeMalformedJSON:    http.StatusBadRequest,
 	domain.CodeUnknownEvent:     http.StatusBadRequest,
 	domain.CodeBadSignature:     http.StatusUnauthorized,
+
+	// The items tab: items that come from Promob are changed in Promob.
+	domain.CodePromobItemReadonly: http.StatusConflict,
 }
 
 // Status returns the HTTP status for an application error code (500 when the

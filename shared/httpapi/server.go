@@ -3,18 +3,28 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
 	"time"
 
 	"github.com/awslabs/aws-lambda-go-api-proxy/core"
 	"github.com/foccolojas/promob-integration/shared/domain"
 	"github.com/foccolojas/promob-integration/shared/logging"
+	"github.com/foccolojas/promob-integration/shared/pricing"
 )
 
 // Store is everything the REST API reads and writes.
 type Store interface {
 	domain.IntegrationStore
 	domain.NotificationStore
+
+	// Clients, projects, commercial rules and manual items.
+	domain.CatalogStore
+	pricing.RulesStore
+	domain.ManualItemStore
+	// Environment returns one of the store's environments, or a not_found
+	// *domain.Error.
+	Environment(ctx context.Context, storeID, id string) (domain.Environment, error)
 }
 
 // Server routes the REST API.
@@ -39,6 +49,18 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("POST /v1/integration/rotate-secret", s.authed(s.rotateSecret))
 	s.mux.HandleFunc("GET /v1/notifications", s.authed(s.listNotifications))
 	s.mux.HandleFunc("POST /v1/notifications/{id}/read", s.authed(s.readNotification))
+
+	// Clients, projects, commercial rules and manual items.
+	s.mux.HandleFunc("POST /v1/clients", s.authed(s.createClient))
+	s.mux.HandleFunc("GET /v1/clients/{id}", s.authed(s.getClient))
+	s.mux.HandleFunc("POST /v1/projects", s.authed(s.createProject))
+	s.mux.HandleFunc("GET /v1/projects/{id}", s.authed(s.getProject))
+	s.mux.HandleFunc("GET /v1/integration/commercial-rules", s.authed(s.getCommercialRules))
+	s.mux.HandleFunc("PUT /v1/integration/commercial-rules", s.authed(s.putCommercialRules))
+	s.mux.HandleFunc("POST /v1/environments/{eid}/items", s.authed(s.addManualItem))
+	s.mux.HandleFunc("PATCH /v1/environments/{eid}/items/{itemId}", s.authed(s.updateManualItem))
+	s.mux.HandleFunc("DELETE /v1/environments/{eid}/items/{itemId}", s.authed(s.deleteManualItem))
+
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, r, domain.Errorf(domain.CodeNotFound, "No route for %s %s.", r.Method, r.URL.Path))
 	})
