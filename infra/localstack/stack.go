@@ -54,6 +54,12 @@ type Config struct {
 	Parameters map[string]string
 	// Env adds or overrides variables of every function's environment.
 	Env map[string]string
+	// Handlers replace the functions of the logical ids they name: the
+	// stack serves or feeds the given handler instead of building the
+	// function through functions.Registry (tests use it to observe what a
+	// function receives). A replacement must have the handler its events
+	// need, like any function.
+	Handlers map[string]functions.Function
 
 	// Simulator, when set, is served at SimulatorAddr ("" means 127.0.0.1 on
 	// a free port) as the Promob API.
@@ -85,11 +91,11 @@ type Stack struct {
 }
 
 // Start bootstraps the table and queues, assembles every function of the
-// template through functions.Registry, serves the gateway (and the
-// simulator) and starts the queue pollers. A function whose constructor fails
-// is skipped with a warning. It returns an error when the template cannot be
-// read or resolved, when bootstrapping fails or when an address cannot be
-// listened on; nothing keeps running then.
+// template through functions.Registry (or takes it from cfg.Handlers),
+// serves the gateway (and the simulator) and starts the queue pollers. A
+// function whose constructor fails is skipped with a warning. It returns an
+// error when the template cannot be read or resolved, when bootstrapping
+// fails or when an address cannot be listened on; nothing keeps running then.
 func Start(ctx context.Context, cfg Config) (*Stack, error) {
 	cfg, err := withDefaults(cfg)
 	if err != nil {
@@ -172,9 +178,13 @@ func Start(ctx context.Context, cfg Config) (*Stack, error) {
 	return s, nil
 }
 
-// assemble builds a function with its resolved environment plus the local
-// endpoints, and checks it has the handler its events need.
+// assemble returns the function's replacement from cfg.Handlers, or builds
+// the function with its resolved environment plus the local endpoints; it
+// checks the function has the handler its events need.
 func (s *Stack) assemble(ctx context.Context, cfg Config, fn samtemplate.Function) (functions.Function, error) {
+	if f, ok := cfg.Handlers[fn.LogicalID]; ok {
+		return checkHandlers(fn, f)
+	}
 	ctor, ok := functions.Registry[fn.LogicalID]
 	if !ok {
 		return functions.Function{}, errors.New("not in functions.Registry")
@@ -194,6 +204,12 @@ func (s *Stack) assemble(ctx context.Context, cfg Config, fn samtemplate.Functio
 	if err != nil {
 		return functions.Function{}, err
 	}
+	return checkHandlers(fn, f)
+}
+
+// checkHandlers returns f, or an error when f lacks the handler the
+// function's events need.
+func checkHandlers(fn samtemplate.Function, f functions.Function) (functions.Function, error) {
 	if len(fn.HTTPRoutes) > 0 && f.HTTP == nil {
 		return functions.Function{}, errors.New("it has HttpApi events but no HTTP handler")
 	}

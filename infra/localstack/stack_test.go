@@ -13,6 +13,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/foccolojas/promob-integration/infra/samtemplate"
 	"github.com/foccolojas/promob-integration/shared/functions"
 )
 
@@ -216,6 +217,42 @@ func TestStartErrors(t *testing.T) {
 			_, err := Start(context.Background(), tc.cfg)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("error = %v, want one containing %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestHandlersReplaceFunctions(t *testing.T) {
+	sqsHandler := func(context.Context, events.SQSEvent) (events.SQSEventResponse, error) {
+		return events.SQSEventResponse{}, nil
+	}
+	httpHandler := func(context.Context, events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
+		return events.APIGatewayV2HTTPResponse{}, nil
+	}
+	// Built through the Registry, NotifierFunction fails here: its
+	// environment has no TABLE_NAME.
+	notifier := samtemplate.Function{LogicalID: "NotifierFunction", SQSEvents: []samtemplate.SQSSource{{QueueLogicalID: "NotificationsQueue"}}}
+	tests := []struct {
+		name     string
+		handlers map[string]functions.Function
+		wantErr  string
+	}{
+		{"replaced by an SQS handler", map[string]functions.Function{"NotifierFunction": {SQS: sqsHandler}}, ""},
+		{"replacement without the SQS handler", map[string]functions.Function{"NotifierFunction": {HTTP: httpHandler}}, "no SQS handler"},
+		{"another function replaced", map[string]functions.Function{"ApiFunction": {HTTP: httpHandler}}, "TABLE_NAME"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := &Stack{}
+			f, err := s.assemble(context.Background(), Config{Handlers: tt.handlers}, notifier)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("assemble = %v, want an error containing %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil || f.SQS == nil {
+				t.Fatalf("assemble = %+v, %v; want the replacement", f, err)
 			}
 		})
 	}

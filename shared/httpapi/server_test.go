@@ -49,12 +49,13 @@ var (
 
 func (a *api) do(who *caller, method, path, contentType, body string) (int, map[string]any) {
 	a.t.Helper()
+	rawPath, query, _ := strings.Cut(path, "?")
 	ev := events.APIGatewayV2HTTPRequest{
-		Version: "2.0", RouteKey: method + " " + path, RawPath: path, Body: body,
+		Version: "2.0", RouteKey: method + " " + rawPath, RawPath: rawPath, RawQueryString: query, Body: body,
 		Headers: map[string]string{},
 		RequestContext: events.APIGatewayV2HTTPRequestContext{
 			RequestID: "req-1", Stage: "$default",
-			HTTP: events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: method, Path: path, Protocol: "HTTP/1.1", SourceIP: "127.0.0.1"},
+			HTTP: events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: method, Path: rawPath, Protocol: "HTTP/1.1", SourceIP: "127.0.0.1"},
 		},
 	}
 	if contentType != "" {

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"regexp"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -154,6 +155,7 @@ func readBody(r *http.Request) ([]byte, error) {
 // verify checks the Standard Webhooks signature against each of the
 // account's current secrets, and the webhook id's form.
 func verify(acc domain.Account, body []byte, header http.Header, now time.Time) error {
+	header = joinSignatures(header)
 	var lastErr error
 	for _, secret := range acc.Secrets(now) {
 		wh, err := standardwebhooks.NewWebhook(secret)
@@ -176,6 +178,20 @@ func verify(acc domain.Account, body []byte, header http.Header, now time.Time) 
 		return domain.Errorf(domain.CodeInvalid, "webhook-id must be 1 to 128 letters, digits or _.:-")
 	}
 	return nil
+}
+
+// joinSignatures returns header with its webhook-signature values joined
+// into one. The Lambda proxy adapter splits header values at commas, so the
+// signature "v1,<base64>" reaches the handler as the values "v1" and
+// "<base64>", of which Header.Get sees only the first.
+func joinSignatures(header http.Header) http.Header {
+	sigs := header.Values(standardwebhooks.HeaderWebhookSignature)
+	if len(sigs) < 2 {
+		return header
+	}
+	header = header.Clone()
+	header.Set(standardwebhooks.HeaderWebhookSignature, strings.Join(sigs, ","))
+	return header
 }
 
 // decodeEvent parses and validates the event.

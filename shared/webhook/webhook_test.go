@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 	"github.com/foccolojas/promob-integration/shared/domain"
 	"github.com/foccolojas/promob-integration/shared/dynamo"
 	"github.com/foccolojas/promob-integration/shared/dynamo/dynamotest"
@@ -260,5 +262,60 @@ func TestRotatedSecretStillVerifiesDuringGrace(t *testing.T) {
 		if status, body := serve(f.h, r); status != 202 {
 			t.Fatalf("secret %d: %d %v", i, status, body)
 		}
+	}
+}
+
+// TestSignedDeliveryThroughTheLambdaAdapter sends deliveries the way Lambda
+// hands them to the function: an HTTP API v2 event, whose headers the proxy
+// adapter splits at commas.
+func TestSignedDeliveryThroughTheLambdaAdapter(t *testing.T) {
+	body := event(domain.EventSaved, 2, "")
+	now := time.Now()
+	sign := func(id, sec string) string {
+		wh, err := standardwebhooks.NewWebhook(sec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sig, err := wh.Sign(id, now, body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sig
+	}
+	tests := []struct {
+		name, id, signature string
+		status              int
+	}{
+		{"one signature", "msg_one", sign("msg_one", secret), http.StatusAccepted},
+		{"the valid one of two signatures", "msg_two", sign("msg_two", otherSecret) + " " + sign("msg_two", secret), http.StatusAccepted},
+		{"only a wrong signature", "msg_bad", sign("msg_bad", otherSecret), http.StatusUnauthorized},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFixture(t)
+			path := "/webhooks/promob/acc-1"
+			ev := events.APIGatewayV2HTTPRequest{
+				Version: "2.0", RouteKey: "POST /webhooks/promob/{accountId}", RawPath: path, Body: string(body),
+				Headers: map[string]string{
+					"content-type": "application/json", "webhook-id": tt.id,
+					"webhook-timestamp": fmt.Sprint(now.Unix()), "webhook-signature": tt.signature,
+				},
+				PathParameters: map[string]string{"accountId": "acc-1"},
+				RequestContext: events.APIGatewayV2HTTPRequestContext{
+					RequestID: "req-1", Stage: "$default",
+					HTTP: events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: http.MethodPost, Path: path, Protocol: "HTTP/1.1", SourceIP: "127.0.0.1"},
+				},
+			}
+			resp, err := httpadapter.NewV2(f.h).ProxyWithContext(context.Background(), ev)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if resp.StatusCode != tt.status {
+				t.Fatalf("answer %d %s, want %d", resp.StatusCode, resp.Body, tt.status)
+			}
+			if queued := len(f.queue.sent); (tt.status == http.StatusAccepted) != (queued == 1) {
+				t.Fatalf("queued %d messages for a %d answer", queued, resp.StatusCode)
+			}
+		})
 	}
 }

@@ -1,0 +1,232 @@
+package e2e_test
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/foccolojas/promob-integration/shared/domain"
+	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
+)
+
+// integrationConfig is the answer of PUT /v1/integration, as far as the
+// tests read it.
+type integrationConfig struct {
+	PromobAccountID string `json:"promobAccountId"`
+	WebhookPath     string `json:"webhookPath"`
+	WebhookSecret   string `json:"webhookSecret"`
+}
+
+// configure has the store's admin configure the integration for the Promob
+// account and returns the answer, which carries the webhook secret.
+func (s *stack) configure(store, account string) integrationConfig {
+	s.t.Helper()
+	body, _ := json.Marshal(map[string]any{
+		"cnpj": "11.222.333/0001-81", "promobAccountId": account, "serialNumbers": []string{"SN-1"}, "responsibleUserId": "u1",
+	})
+	a := s.gateway(http.MethodPut, "/v1/integration", s.token("u1", store, "admin"), body, nil)
+	if a.status != http.StatusCreated {
+		s.t.Fatalf("PUT /v1/integration: %d %s, want 201", a.status, a.body)
+	}
+	var cfg integrationConfig
+	if err := json.Unmarshal(a.body, &cfg); err != nil {
+		s.t.Fatal(err)
+	}
+	if cfg.WebhookPath != "/webhooks/promob/"+account || cfg.WebhookSecret == "" {
+		s.t.Fatalf("PUT /v1/integration answered path %q and secret %q", cfg.WebhookPath, cfg.WebhookSecret)
+	}
+	return cfg
+}
+
+// simDelivery is the simulator's report of one webhook it sent.
+type simDelivery struct {
+	Status    int             `json:"status"`
+	Body      json.RawMessage `json:"body"`
+	WebhookID string          `json:"webhookId"`
+}
+
+// sent decodes the simulator's report and checks our answer in it against
+// the OpenAPI document (the simulator relays the body only; our webhook
+// answers JSON).
+func (s *stack) sent(a answer, account string) simDelivery {
+	s.t.Helper()
+	var d simDelivery
+	if err := json.Unmarshal(a.body, &d); err != nil {
+		s.t.Fatalf("simulator report %s: %v", a.body, err)
+	}
+	header := http.Header{"Content-Type": {"application/json"}}
+	if err := s.check.CheckResponse(http.MethodPost, "/webhooks/promob/"+account, d.Status, header, d.Body); err != nil {
+		s.t.Error(err)
+	}
+	return d
+}
+
+func TestWebhookStoredOnceQueuedOnce(t *testing.T) {
+	s := startStack(t)
+	store, account := unique("store"), unique("acc")
+	cfg := s.configure(store, account)
+
+	simAccount := "/_sim/accounts/" + account
+	s.control(http.MethodPut, simAccount, map[string]string{
+		"webhookUrl": s.st.URL() + cfg.WebhookPath, "webhookSecret": cfg.WebhookSecret,
+	}, http.StatusCreated)
+	s.control(http.MethodPut, simAccount+"/projects/p1/environments/e1?parts=3", nil, http.StatusOK)
+	first := s.sent(s.control(http.MethodPost, simAccount+"/projects/p1/environments/e1/events",
+		map[string]string{"type": domain.EventSaved}, http.StatusOK), account)
+
+	var accepted struct{ DeliveryID, Status string }
+	if err := json.Unmarshal(first.Body, &accepted); err != nil || first.Status != http.StatusAccepted ||
+		accepted.DeliveryID != first.WebhookID || accepted.Status != "accepted" {
+		t.Fatalf("the webhook answered %d %s (%v), want 202 accepting %s", first.Status, first.Body, err, first.WebhookID)
+	}
+
+	t.Run("stored once", func(t *testing.T) {
+		items := s.deliveries(account)
+		if len(items) != 1 {
+			t.Fatalf("%d deliveries stored, want 1", len(items))
+		}
+		if q, ok := items[0]["queued"].(*types.AttributeValueMemberBOOL); !ok || !q.Value {
+			t.Errorf("the delivery is not marked queued: %v", items[0]["queued"])
+		}
+		body, err := s.store.DeliveryBody(t.Context(), account, first.WebhookID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ev domain.WebhookEvent
+		if err := json.Unmarshal(body, &ev); err != nil {
+			t.Fatalf("stored body %s: %v", body, err)
+		}
+		if ev.Type != domain.EventSaved || ev.Data.ProjectID != "p1" || ev.Data.EnvironmentID != "e1" || ev.Data.Revision != 1 {
+			t.Errorf("stored event = %+v", ev)
+		}
+	})
+
+	t.Run("queued once", func(t *testing.T) {
+		eventually(t, 10*time.Second, "the importer receives the delivery", func() bool { return len(s.imports.all()) > 0 })
+		recs := s.imports.all()
+		var msg domain.ImportMessage
+		if err := json.Unmarshal([]byte(recs[0].Body), &msg); err != nil {
+			t.Fatalf("message %s: %v", recs[0].Body, err)
+		}
+		want := domain.ImportMessage{Kind: domain.KindWebhook, StoreID: store, AccountID: account, DeliveryID: first.WebhookID,
+			Type: domain.EventSaved, ProjectID: "p1", EnvironmentID: "e1", Revision: 1}
+		if msg != want {
+			t.Errorf("message = %+v, want %+v", msg, want)
+		}
+		if g := recs[0].Attributes["MessageGroupId"]; g != domain.ImportGroup(account, "e1") {
+			t.Errorf("MessageGroupId = %q, want %q", g, domain.ImportGroup(account, "e1"))
+		}
+		if n := s.sends.count.Load(); n != 1 {
+			t.Errorf("%d SendMessage calls, want 1", n)
+		}
+	})
+
+	replays := []struct {
+		name string
+		body map[string]bool
+	}{
+		{"verbatim replay", map[string]bool{}},
+		{"re-signed retry", map[string]bool{"resign": true}},
+	}
+	for _, tt := range replays {
+		t.Run(tt.name+" is harmless", func(t *testing.T) {
+			again := s.sent(s.control(http.MethodPost, simAccount+"/deliveries/"+first.WebhookID+"/replay", tt.body, http.StatusOK), account)
+			if again.Status != first.Status || !bytes.Equal(again.Body, first.Body) {
+				t.Errorf("replay answered %d %s, want %d %s", again.Status, again.Body, first.Status, first.Body)
+			}
+			if n := len(s.deliveries(account)); n != 1 {
+				t.Errorf("%d deliveries stored after the replay, want 1", n)
+			}
+			if n := s.sends.count.Load(); n != 1 {
+				t.Errorf("%d SendMessage calls after the replay, want 1", n)
+			}
+		})
+	}
+
+	t.Run("the importer got one message", func(t *testing.T) {
+		// Long enough for a second message, or a failed one, to come back.
+		time.Sleep(2*visibilityTimeout*time.Second + time.Second)
+		if recs := s.imports.all(); len(recs) != 1 {
+			t.Errorf("the importer received %d messages, want 1", len(recs))
+		}
+	})
+}
+
+// signedDelivery returns the headers of a delivery signed with secret at
+// time at.
+func signedDelivery(t *testing.T, secret, webhookID string, at time.Time, body []byte) map[string]string {
+	t.Helper()
+	wh, err := standardwebhooks.NewWebhook(secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sig, err := wh.Sign(webhookID, at, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return map[string]string{
+		standardwebhooks.HeaderWebhookID:        webhookID,
+		standardwebhooks.HeaderWebhookTimestamp: strconv.FormatInt(at.Unix(), 10),
+		standardwebhooks.HeaderWebhookSignature: sig,
+	}
+}
+
+func TestWebhookRefusals(t *testing.T) {
+	s := startStack(t)
+	store, account := unique("store"), unique("acc")
+	cfg := s.configure(store, account)
+	body := []byte(`{"type":"environment.saved","timestamp":"2026-11-28T14:03:00Z","data":{"projectId":"p1","environmentId":"e1","revision":1,"userId":"u"}}`)
+	now := time.Now()
+	other := domain.NewWebhookSecret()
+
+	changed := bytes.Replace(body, []byte(`"revision":1`), []byte(`"revision":2`), 1)
+	tests := []struct {
+		name   string
+		path   string // "" is the configured account's webhook path
+		header map[string]string
+		body   []byte
+		status int
+		code   string
+	}{
+		{"unsigned", "", nil, body, http.StatusUnauthorized, domain.CodeBadSignature},
+		{"signed with another secret", "", signedDelivery(t, other, "msg_other", now, body), body, http.StatusUnauthorized, domain.CodeBadSignature},
+		{"body changed after signing", "", signedDelivery(t, cfg.WebhookSecret, "msg_changed", now, body), changed, http.StatusUnauthorized, domain.CodeBadSignature},
+		{"stale timestamp", "", signedDelivery(t, cfg.WebhookSecret, "msg_stale", now.Add(-10*time.Minute), body), body, http.StatusUnauthorized, domain.CodeBadSignature},
+		{"timestamp in the future", "", signedDelivery(t, cfg.WebhookSecret, "msg_future", now.Add(10*time.Minute), body), body, http.StatusUnauthorized, domain.CodeBadSignature},
+		{"unknown account", "/webhooks/promob/" + unique("nobody"), signedDelivery(t, cfg.WebhookSecret, "msg_unknown", now, body), body, http.StatusNotFound, domain.CodeNotFound},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := cmp.Or(tt.path, cfg.WebhookPath)
+			a := s.gateway(http.MethodPost, path, "", tt.body, tt.header)
+			if a.status != tt.status || errorCodeOf(a.object(t)) != tt.code {
+				t.Fatalf("answer %d %s, want %d %s", a.status, a.body, tt.status, tt.code)
+			}
+		})
+	}
+
+	t.Run("nothing stored or queued", func(t *testing.T) {
+		if n := len(s.deliveries(account)); n != 0 {
+			t.Errorf("%d deliveries stored, want none", n)
+		}
+		if n := s.sends.count.Load(); n != 0 {
+			t.Errorf("%d SendMessage calls, want none", n)
+		}
+	})
+
+	t.Run("a delivery signed now is accepted", func(t *testing.T) {
+		a := s.gateway(http.MethodPost, cfg.WebhookPath, "", body, signedDelivery(t, cfg.WebhookSecret, "msg_good", time.Now(), body))
+		if a.status != http.StatusAccepted {
+			t.Fatalf("answer %d %s, want 202", a.status, a.body)
+		}
+		if n := len(s.deliveries(account)); n != 1 {
+			t.Errorf("%d deliveries stored, want 1", n)
+		}
+		eventually(t, 10*time.Second, "the importer receives the delivery", func() bool { return len(s.imports.all()) == 1 })
+	})
+}
