@@ -2,6 +2,9 @@ package domain
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
 	"time"
 )
 
@@ -19,6 +22,9 @@ type Notification struct {
 	Action    *Action   `json:"action,omitempty"`
 	CreatedAt time.Time `json:"createdAt"`
 	Read      bool      `json:"read"`
+	// DedupeKey, when set, makes the notification once-only: another one
+	// for the same user with the same key is dropped.
+	DedupeKey string `json:"-"`
 }
 
 // Action is what clicking a notification does.
@@ -44,7 +50,8 @@ func (n Notification) Validate() error {
 
 // NotificationStore keeps users' notifications.
 type NotificationStore interface {
-	// PutNotification stores n; storing the same id again changes nothing.
+	// PutNotification stores n; storing the same id, or the same DedupeKey
+	// for the user, again changes nothing.
 	PutNotification(ctx context.Context, n Notification) error
 	// Notifications returns the user's notifications, newest first, at most
 	// limit, only unread ones when unreadOnly.
@@ -65,4 +72,13 @@ type NotificationMessage struct {
 	Notification Notification `json:"notification"`
 	StoreID      string       `json:"storeId"`
 	UserID       string       `json:"userId"`
+	DedupeKey    string       `json:"dedupeKey,omitempty"`
+}
+
+// NewID returns a random id that sorts by creation time (millisecond clock,
+// then 8 random bytes), for records listed newest first.
+func NewID(now time.Time) string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails on supported platforms
+	return fmt.Sprintf("%013d%s", now.UnixMilli(), hex.EncodeToString(b))
 }
