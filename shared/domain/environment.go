@@ -2,6 +2,7 @@ package domain
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -93,4 +94,47 @@ type ManualItem struct {
 	UnitPrice   decimal.Decimal `json:"unitPrice"`
 	CreatedBy   string          `json:"createdBy"`
 	CreatedAt   time.Time       `json:"createdAt"`
+}
+
+// PromobItem is an item of a version as Promob listed it; the items tab
+// shows it read-only, with an id "p-<index>".
+type PromobItem struct {
+	ID                   string          `json:"id"`
+	Parent               string          `json:"parent,omitempty"` // the parent's id; "" for a module
+	Level                int             `json:"level"`
+	Category             string          `json:"category,omitempty"`
+	HasChildren          bool            `json:"hasChildren"`
+	CatalogID            string          `json:"catalogId,omitempty"` // ITEM@ID
+	UniqueID             string          `json:"uniqueId,omitempty"`
+	UniqueParentID       string          `json:"uniqueParentId,omitempty"`
+	GUID                 string          `json:"guid,omitempty"`
+	Reference            string          `json:"reference"`
+	Description          string          `json:"description"`
+	Unit                 string          `json:"unit,omitempty"`
+	Width                decimal.Decimal `json:"width"`
+	Height               decimal.Decimal `json:"height"`
+	Depth                decimal.Decimal `json:"depth"`
+	Family               string          `json:"family,omitempty"`
+	Group                string          `json:"group,omitempty"`
+	Component            bool            `json:"component"`
+	Structure            bool            `json:"structure"`
+	StructureKey         string          `json:"structureKey,omitempty"`
+	Quantity             decimal.Decimal `json:"quantity"`     // relative to the parent
+	RealQuantity         decimal.Decimal `json:"realQuantity"` // multiplied down the parent chain
+	PriceTable           decimal.Decimal `json:"priceTable"`
+	PriceUnit            decimal.Decimal `json:"priceUnit"`
+	PriceTotal           decimal.Decimal `json:"priceTotal"` // the cost basis of the budget
+	PriceTotalComponents decimal.Decimal `json:"priceTotalComponents"`
+}
+
+// PromobItemID is the id of the item at index in its listing.
+func PromobItemID(index int) string { return fmt.Sprintf("p-%05d", index) }
+
+// NegotiateRedirect is the FoccoLojas screen a negotiated environment opens:
+// the review screen once converted, else the environment's screen.
+func NegotiateRedirect(e Environment) string {
+	if e.ConvertedVersion > 0 {
+		return "/environments/" + e.ID + "/review"
+	}
+	return "/projects/" + e.ProjectID + "/environments/" + e.ID
 }

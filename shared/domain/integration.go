@@ -15,6 +15,7 @@ type Integration struct {
 	PromobAccountID   string    `json:"promobAccountId"`
 	SerialNumbers     []string  `json:"serialNumbers"`
 	ResponsibleUserID string    `json:"responsibleUserId"`
+	PromobAPIToken    string    `json:"-"`
 	CreatedAt         time.Time `json:"createdAt"`
 	UpdatedAt         time.Time `json:"updatedAt"`
 }
@@ -25,6 +26,9 @@ type IntegrationInput struct {
 	PromobAccountID   string   `json:"promobAccountId"`
 	SerialNumbers     []string `json:"serialNumbers"`
 	ResponsibleUserID string   `json:"responsibleUserId"`
+	// PromobAPIToken is the store's Promob integration token, used for the
+	// calls to Promob that no linked user makes. Write-only: never answered.
+	PromobAPIToken string `json:"promobApiToken,omitempty"`
 }
 
 // Limits on the integration configuration.
@@ -73,6 +77,7 @@ func (in IntegrationInput) Validate(storeID string) (Integration, error) {
 		PromobAccountID:   acc,
 		SerialNumbers:     serials,
 		ResponsibleUserID: strings.TrimSpace(in.ResponsibleUserID),
+		PromobAPIToken:    strings.TrimSpace(in.PromobAPIToken),
 	}, nil
 }
 
@@ -82,6 +87,8 @@ type Account struct {
 	AccountID string
 	StoreID   string
 	Secret    string
+	// APIToken is the store's Promob integration token ("" when not given).
+	APIToken string
 	// PreviousSecret stays valid until PreviousUntil after a rotation, so that
 	// deliveries signed before Promob learns the new secret are not lost.
 	PreviousSecret string

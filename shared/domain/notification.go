@@ -19,6 +19,9 @@ type Notification struct {
 	Action    *Action   `json:"action,omitempty"`
 	CreatedAt time.Time `json:"createdAt"`
 	Read      bool      `json:"read"`
+	// DedupeKey, when set, makes the notification once-only: another one
+	// for the same user with the same key is dropped.
+	DedupeKey string `json:"-"`
 }
 
 // Action is what clicking a notification does.
@@ -44,7 +47,8 @@ func (n Notification) Validate() error {
 
 // NotificationStore keeps users' notifications.
 type NotificationStore interface {
-	// PutNotification stores n; storing the same id again changes nothing.
+	// PutNotification stores n; storing the same id, or the same DedupeKey
+	// for the user, again changes nothing.
 	PutNotification(ctx context.Context, n Notification) error
 	// Notifications returns the user's notifications, newest first, at most
 	// limit, only unread ones when unreadOnly.
@@ -65,4 +69,5 @@ type NotificationMessage struct {
 	Notification Notification `json:"notification"`
 	StoreID      string       `json:"storeId"`
 	UserID       string       `json:"userId"`
+	DedupeKey    string       `json:"dedupeKey,omitempty"`
 }

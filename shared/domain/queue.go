@@ -14,6 +14,7 @@ type Queue interface {
 // Message kinds on the imports queue.
 const (
 	KindWebhook = "webhook" // a stored Promob webhook delivery to process
+	KindUpdate  = "update"  // import the environment's current Promob listing
 )
 
 // ImportMessage asks the importer to process a Promob event.

@@ -43,6 +43,7 @@ type accountItem struct {
 	AccountID      string    `dynamodbav:"accountId"`
 	StoreID        string    `dynamodbav:"storeId"`
 	Secret         string    `dynamodbav:"secret"`
+	APIToken       string    `dynamodbav:"apiToken,omitempty"`
 	PreviousSecret string    `dynamodbav:"previousSecret,omitempty"`
 	PreviousUntil  time.Time `dynamodbav:"previousUntil,omitempty"`
 }
@@ -113,20 +114,33 @@ func (s *Store) SaveIntegration(ctx context.Context, in domain.Integration, newS
 	tx := []types.TransactWriteItem{{Put: putConfig}}
 
 	sameAccount := !created && prev.AccountID == in.PromobAccountID
-	if sameAccount {
+	switch {
+	case sameAccount && in.PromobAPIToken == "":
 		tx = append(tx, types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
 			TableName: &s.table, Key: key(accountPK(in.PromobAccountID), skAccount),
 			ConditionExpression:       aws.String("storeId = :sid"),
 			ExpressionAttributeValues: map[string]types.AttributeValue{":sid": &types.AttributeValueMemberS{Value: in.StoreID}},
 		}})
-	} else {
-		acc := accountItem{PK: accountPK(in.PromobAccountID), SK: skAccount, AccountID: in.PromobAccountID, StoreID: in.StoreID, Secret: newSecret}
+	case sameAccount:
+		tx = append(tx, types.TransactWriteItem{Update: &types.Update{
+			TableName: &s.table, Key: key(accountPK(in.PromobAccountID), skAccount),
+			UpdateExpression:    aws.String("SET apiToken = :tok"),
+			ConditionExpression: aws.String("storeId = :sid"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{
+				":sid": &types.AttributeValueMemberS{Value: in.StoreID}, ":tok": &types.AttributeValueMemberS{Value: in.PromobAPIToken},
+			},
+		}})
+	default:
+		acc := accountItem{PK: accountPK(in.PromobAccountID), SK: skAccount, AccountID: in.PromobAccountID, StoreID: in.StoreID, Secret: newSecret, APIToken: in.PromobAPIToken}
 		if !created {
 			old, err := s.Account(ctx, prev.AccountID)
 			if err != nil {
 				return domain.Integration{}, false, err
 			}
 			acc.Secret, acc.PreviousSecret, acc.PreviousUntil = old.Secret, old.PreviousSecret, old.PreviousUntil
+			if acc.APIToken == "" {
+				acc.APIToken = old.APIToken
+			}
 			tx = append(tx, types.TransactWriteItem{Delete: &types.Delete{
 				TableName: &s.table, Key: key(accountPK(prev.AccountID), skAccount),
 				ConditionExpression:       aws.String("storeId = :sid"),
@@ -197,7 +211,7 @@ func (s *Store) Account(ctx context.Context, accountID string) (domain.Account, 
 	if err := attributevalue.UnmarshalMap(out.Item, &it); err != nil {
 		return domain.Account{}, wrap("decode account", err)
 	}
-	return domain.Account{AccountID: it.AccountID, StoreID: it.StoreID, Secret: it.Secret, PreviousSecret: it.PreviousSecret, PreviousUntil: it.PreviousUntil}, nil
+	return domain.Account{AccountID: it.AccountID, StoreID: it.StoreID, Secret: it.Secret, APIToken: it.APIToken, PreviousSecret: it.PreviousSecret, PreviousUntil: it.PreviousUntil}, nil
 }
 
 // CountLinkedUsers returns how many of the store's users linked Promob.

@@ -2,6 +2,7 @@ package dynamo
 
 import (
 	"context"
+	"strconv"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -15,10 +16,14 @@ var _ domain.NotificationStore = (*Store)(nil)
 
 // Keys:
 //
-//	STORE#<storeId>#USER#<userId> / NOTIF#<id>   ids sort by creation time, so a descending Query is newest first
+//	STORE#<storeId>#USER#<userId> / NOTIF#<id>      ids sort by creation time, so a descending Query is newest first
+//	STORE#<storeId>#USER#<userId> / NOTIFKEY#<key>  marks a once-only notification as sent
 func userPK(storeID, userID string) string { return storePK(storeID) + "#USER#" + userID }
 
-const skNotification = "NOTIF#"
+const (
+	skNotification    = "NOTIF#"
+	skNotificationKey = "NOTIFKEY#" // once-only marker of a DedupeKey
+)
 
 type notificationItem struct {
 	PK        string         `dynamodbav:"PK"`
@@ -54,8 +59,23 @@ func (s *Store) PutNotification(ctx context.Context, n domain.Notification) erro
 	if err != nil {
 		return wrap("encode notification", err)
 	}
-	_, err = s.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: &s.table, Item: av, ConditionExpression: aws.String("attribute_not_exists(PK)")})
-	if isConditionFailed(err) {
+	if n.DedupeKey == "" {
+		_, err = s.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: &s.table, Item: av, ConditionExpression: aws.String("attribute_not_exists(PK)")})
+		if isConditionFailed(err) {
+			return nil
+		}
+		return wrap("put notification", err)
+	}
+	marker := map[string]types.AttributeValue{
+		attrPK:  &types.AttributeValueMemberS{Value: userPK(n.StoreID, n.UserID)},
+		attrSK:  &types.AttributeValueMemberS{Value: skNotificationKey + n.DedupeKey},
+		attrTTL: &types.AttributeValueMemberN{Value: strconv.FormatInt(n.CreatedAt.Add(domain.NotificationTTL).Unix(), 10)},
+	}
+	_, err = s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
+		{Put: &types.Put{TableName: &s.table, Item: marker, ConditionExpression: aws.String("attribute_not_exists(PK)")}},
+		{Put: &types.Put{TableName: &s.table, Item: av, ConditionExpression: aws.String("attribute_not_exists(PK)")}},
+	}})
+	if cancellationReasons(err) != nil {
 		return nil
 	}
 	return wrap("put notification", err)

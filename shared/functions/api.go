@@ -10,16 +10,17 @@ import (
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 	"github.com/foccolojas/promob-integration/shared/httpapi"
 	"github.com/foccolojas/promob-integration/shared/logging"
+	"github.com/foccolojas/promob-integration/shared/queue"
 )
 
 // API assembles the REST API function.
 func API(ctx context.Context, env Env, cfg aws.Config) (Function, error) {
-	vars, err := require(env, "TABLE_NAME")
+	vars, err := require(env, "TABLE_NAME", "IMPORTS_QUEUE_URL")
 	if err != nil {
 		return Function{}, err
 	}
 	slog.SetDefault(logging.New(os.Stdout, env("LOG_LEVEL")))
 	store := newStore(env, cfg, vars["TABLE_NAME"])
-	srv := httpapi.NewServer(store, time.Now)
+	srv := httpapi.NewServer(store, queue.New(newSQS(env, cfg), vars["IMPORTS_QUEUE_URL"]), time.Now)
 	return Function{HTTP: httpadapter.NewV2(srv).ProxyWithContext}, nil
 }

@@ -4,6 +4,7 @@ package httpapi
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"time"
 
@@ -17,26 +18,36 @@ import (
 type Store interface {
 	domain.IntegrationStore
 	domain.NotificationStore
-
-	// Clients, projects, commercial rules and manual items.
 	domain.CatalogStore
 	pricing.RulesStore
 	domain.ManualItemStore
+	EnvironmentStore
+}
+
+// EnvironmentStore keeps environments and their versions.
+type EnvironmentStore interface {
+	CreateEnvironment(ctx context.Context, e domain.Environment) error
 	// Environment returns one of the store's environments, or a not_found
 	// *domain.Error.
 	Environment(ctx context.Context, storeID, id string) (domain.Environment, error)
+	SetImportStatus(ctx context.Context, storeID, envID, status, reason string, now time.Time) error
+	Versions(ctx context.Context, env domain.Environment) ([]domain.Version, error)
+	Version(ctx context.Context, env domain.Environment, number int) (domain.Version, error)
+	VersionItems(ctx context.Context, env domain.Environment, number int, fn func(dec *json.Decoder) error) error
 }
 
 // Server routes the REST API.
 type Server struct {
-	mux   *http.ServeMux
-	store Store
-	now   func() time.Time
+	mux     *http.ServeMux
+	store   Store
+	imports domain.Queue
+	now     func() time.Time
 }
 
-// NewServer returns the REST API handler over the store; now is its clock.
-func NewServer(store Store, now func() time.Time) *Server {
-	s := &Server{mux: http.NewServeMux(), store: store, now: now}
+// NewServer returns the REST API handler over the store; imports is the
+// importer's queue and now the clock.
+func NewServer(store Store, imports domain.Queue, now func() time.Time) *Server {
+	s := &Server{mux: http.NewServeMux(), store: store, imports: imports, now: now}
 	s.routes()
 	return s
 }
@@ -47,6 +58,13 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /v1/integration", s.authed(s.getIntegration))
 	s.mux.HandleFunc("PUT /v1/integration", s.authed(s.putIntegration))
 	s.mux.HandleFunc("POST /v1/integration/rotate-secret", s.authed(s.rotateSecret))
+	s.mux.HandleFunc("POST /v1/projects/{pid}/environments/import", s.authed(s.legacyImport))
+	s.mux.HandleFunc("GET /v1/environments/{eid}", s.authed(s.getEnvironment))
+	s.mux.HandleFunc("POST /v1/environments/{eid}/update", s.authed(s.updateEnvironment))
+	s.mux.HandleFunc("GET /v1/environments/{eid}/versions", s.authed(s.listVersions))
+	s.mux.HandleFunc("GET /v1/environments/{eid}/versions/{n}", s.authed(s.getVersion))
+	s.mux.HandleFunc("GET /v1/environments/{eid}/items", s.authed(s.listItems))
+	s.mux.HandleFunc("GET /v1/environments/{eid}/budget", s.authed(s.getBudget))
 	s.mux.HandleFunc("GET /v1/notifications", s.authed(s.listNotifications))
 	s.mux.HandleFunc("POST /v1/notifications/{id}/read", s.authed(s.readNotification))
 

@@ -38,7 +38,7 @@ func (n *Notifier) notification(ctx context.Context, body []byte) error {
 		return fmt.Errorf("notify: decode: %w", err)
 	}
 	no := msg.Notification
-	no.StoreID, no.UserID = msg.StoreID, msg.UserID
+	no.StoreID, no.UserID, no.DedupeKey = msg.StoreID, msg.UserID, msg.DedupeKey
 	ctx = logging.With(ctx, "store_id", no.StoreID, "user_id", no.UserID)
 	if err := n.store.PutNotification(ctx, no); err != nil {
 		return err

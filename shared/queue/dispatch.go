@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
 
 	"github.com/aws/aws-lambda-go/events"
 )
@@ -26,6 +27,16 @@ func Dispatch(kinds map[string]KindFunc) RecordFunc {
 		if !ok {
 			return fmt.Errorf("queue: message %s has unknown kind %q", msg.MessageId, head.Kind)
 		}
-		return fn(ctx, []byte(msg.Body))
+		n, _ := strconv.Atoi(msg.Attributes["ApproximateReceiveCount"])
+		return fn(context.WithValue(ctx, receiveCountKey{}, n), []byte(msg.Body))
 	}
+}
+
+type receiveCountKey struct{}
+
+// ReceiveCount returns how many times the message being processed was
+// received (1 on the first attempt), or 0 outside Dispatch.
+func ReceiveCount(ctx context.Context) int {
+	n, _ := ctx.Value(receiveCountKey{}).(int)
+	return n
 }

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -30,6 +31,7 @@ const MaxBody = 6 << 20
 // Store is what the webhook function needs to keep.
 type Store interface {
 	Account(ctx context.Context, accountID string) (domain.Account, error)
+	EnvironmentByPromobID(ctx context.Context, accountID, promobEnvID string) (domain.Environment, error)
 	domain.DeliveryStore
 }
 
@@ -60,10 +62,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.mux.ServeHTTP(w, r.WithContext(ctx))
 }
 
-// Answer is the JSON body of an accepted delivery.
+// Answer is the JSON body of an accepted delivery. Redirect, on
+// environment.negotiated, is the FoccoLojas screen Promob sends the user to.
 type Answer struct {
 	DeliveryID string `json:"deliveryId"`
 	Status     string `json:"status"`
+	Redirect   string `json:"redirect,omitempty"`
 }
 
 var webhookIDPattern = regexp.MustCompile(`^[A-Za-z0-9_.:-]{1,128}$`)
@@ -97,7 +101,14 @@ func (h *Handler) receive(w http.ResponseWriter, r *http.Request) {
 	}
 
 	webhookID := r.Header.Get(standardwebhooks.HeaderWebhookID)
-	answer, _ := json.Marshal(Answer{DeliveryID: webhookID, Status: "accepted"})
+	ans := Answer{DeliveryID: webhookID, Status: "accepted"}
+	if ev.Type == domain.EventNegotiated {
+		if ans.Redirect, err = h.redirect(ctx, acc, ev); err != nil {
+			httpapi.WriteError(w, r, err)
+			return
+		}
+	}
+	answer, _ := json.Marshal(ans)
 	d, created, err := h.store.CreateDelivery(ctx, domain.Delivery{
 		AccountID: acc.AccountID, WebhookID: webhookID, StoreID: acc.StoreID, Type: ev.Type,
 		ProjectID: ev.Data.ProjectID, EnvironmentID: ev.Data.EnvironmentID, Revision: ev.Data.Revision,
@@ -117,6 +128,20 @@ func (h *Handler) receive(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(d.Status)
 	_, _ = w.Write(d.Body)
+}
+
+// redirect is where a negotiated environment sends the user: its screen in
+// FoccoLojas (see domain.NegotiateRedirect), or the screen that links a
+// Promob environment FoccoLojas does not know yet.
+func (h *Handler) redirect(ctx context.Context, acc domain.Account, ev domain.WebhookEvent) (string, error) {
+	env, err := h.store.EnvironmentByPromobID(ctx, acc.AccountID, ev.Data.EnvironmentID)
+	if domain.IsNotFound(err) || (err == nil && env.StoreID != acc.StoreID) {
+		return "/environments/link?promobProjectId=" + url.QueryEscape(ev.Data.ProjectID) + "&promobEnvironmentId=" + url.QueryEscape(ev.Data.EnvironmentID), nil
+	}
+	if err != nil {
+		return "", err
+	}
+	return domain.NegotiateRedirect(env), nil
 }
 
 // enqueue puts a stored delivery on the imports queue and records it. A

@@ -1,0 +1,306 @@
+package dynamo
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/foccolojas/promob-integration/shared/domain"
+)
+
+func versionSK(n int) string             { return fmt.Sprintf("VERSION#%010d", n) }
+func itemsPrefix(revision int) string    { return fmt.Sprintf("VITEMS#r%010d#", revision) }
+func itemsSK(revision, chunk int) string { return fmt.Sprintf("%s%04d", itemsPrefix(revision), chunk) }
+
+const skVersionPrefix = "VERSION#"
+
+type versionItem struct {
+	PK               string          `dynamodbav:"PK"`
+	SK               string          `dynamodbav:"SK"`
+	Number           int             `dynamodbav:"number"`
+	OptionName       string          `dynamodbav:"optionName"`
+	OptionDate       time.Time       `dynamodbav:"optionDate"`
+	PromobIdentifier string          `dynamodbav:"promobIdentifier"`
+	PromobRevision   int             `dynamodbav:"promobRevision"`
+	Total            string          `dynamodbav:"total"`
+	ItemCount        int             `dynamodbav:"itemCount"`
+	Chunks           int             `dynamodbav:"chunks"`
+	Rules            json.RawMessage `dynamodbav:"rules"`
+}
+
+func (it versionItem) domain(env domain.Environment) domain.Version {
+	return domain.Version{
+		Number: it.Number, OptionName: it.OptionName, OptionDate: it.OptionDate, PromobIdentifier: it.PromobIdentifier,
+		PromobRevision: it.PromobRevision, Total: it.Total, ItemCount: it.ItemCount, Rules: it.Rules,
+		Latest: it.Number == env.LatestVersion, Converted: it.Number == env.ConvertedVersion,
+	}
+}
+
+// ItemWriter writes a Promob revision's items as gzip-compressed JSON lines
+// cut into chunks of at most chunkSize bytes, each written as soon as it is
+// full, so memory stays bounded whatever the number of items. The chunks are
+// invisible until a version that names them is committed.
+type ItemWriter struct {
+	s                 *Store
+	ctx               context.Context
+	pk                string
+	revision, written int
+	buf               bytes.Buffer
+	zw                *gzip.Writer
+	enc               *json.Encoder
+	// WriteUnits is the capacity consumed by the chunks written so far.
+	WriteUnits float64
+}
+
+// NewItemWriter returns a writer of the items of a revision of an environment.
+func (s *Store) NewItemWriter(ctx context.Context, storeID, envID string, revision int) *ItemWriter {
+	w := &ItemWriter{s: s, ctx: ctx, pk: envPK(storeID, envID), revision: revision}
+	w.zw, _ = gzip.NewWriterLevel(&w.buf, gzip.BestSpeed) // the level is valid
+	w.enc = json.NewEncoder(w.zw)
+	return w
+}
+
+// Write adds one item, encoded as JSON.
+func (w *ItemWriter) Write(item any) error {
+	if err := w.enc.Encode(item); err != nil {
+		return fmt.Errorf("dynamo: encode item: %w", err)
+	}
+	return w.flush(false)
+}
+
+// Close writes the last chunk and returns how many chunks were written.
+func (w *ItemWriter) Close() (int, error) {
+	if err := w.zw.Close(); err != nil {
+		return 0, fmt.Errorf("dynamo: compress items: %w", err)
+	}
+	if err := w.flush(true); err != nil {
+		return 0, err
+	}
+	return w.written, nil
+}
+
+func (w *ItemWriter) flush(final bool) error {
+	for w.buf.Len() >= chunkSize || (final && w.buf.Len() > 0) {
+		data := w.buf.Next(min(chunkSize, w.buf.Len()))
+		out, err := w.s.db.PutItem(w.ctx, &dynamodb.PutItemInput{
+			TableName: &w.s.table,
+			Item: map[string]types.AttributeValue{
+				attrPK: &types.AttributeValueMemberS{Value: w.pk},
+				attrSK: &types.AttributeValueMemberS{Value: itemsSK(w.revision, w.written)},
+				"data": &types.AttributeValueMemberB{Value: bytes.Clone(data)},
+			},
+			ReturnConsumedCapacity: types.ReturnConsumedCapacityTotal,
+		})
+		if err != nil {
+			return wrap("put item chunk", err)
+		}
+		if out.ConsumedCapacity != nil && out.ConsumedCapacity.CapacityUnits != nil {
+			w.WriteUnits += *out.ConsumedCapacity.CapacityUnits
+		}
+		w.written++
+	}
+	return nil
+}
+
+// ErrVersionRace is returned by CommitVersion when the environment changed
+// since it was read: read it again and retry.
+var ErrVersionRace = domain.Errorf(domain.CodeConflict, "The environment changed during the import.")
+
+// CommitVersion makes v the environment's next version, in one transaction
+// with the environment, under the condition that the environment is still as
+// env says (same latest version, same Promob revision) and that v's revision
+// is newer than the imported one. It returns ErrVersionRace when the
+// condition fails.
+func (s *Store) CommitVersion(ctx context.Context, env domain.Environment, v domain.Version, chunks int, now time.Time) error {
+	av, err := attributevalue.MarshalMap(versionItem{
+		PK: envPK(env.StoreID, env.ID), SK: versionSK(v.Number), Number: v.Number, OptionName: v.OptionName,
+		OptionDate: v.OptionDate, PromobIdentifier: v.PromobIdentifier, PromobRevision: v.PromobRevision,
+		Total: v.Total, ItemCount: v.ItemCount, Chunks: chunks, Rules: v.Rules,
+	})
+	if err != nil {
+		return wrap("encode version", err)
+	}
+	n := func(i int) types.AttributeValue { return &types.AttributeValueMemberN{Value: strconv.Itoa(i)} }
+	_, err = s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
+		{Put: &types.Put{TableName: &s.table, Item: av, ConditionExpression: aws.String("attribute_not_exists(PK)")}},
+		{Update: &types.Update{
+			TableName: &s.table, Key: key(envPK(env.StoreID, env.ID), skEnv),
+			UpdateExpression: aws.String("SET latestVersion = :n, importedRevision = :rev, promobRevision = :prev, " +
+				"importStatus = :imported, importError = :none, updatedAt = :now"),
+			ConditionExpression: aws.String("latestVersion = :latest AND promobRevision = :readPromob AND importedRevision < :rev"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{
+				":n": n(v.Number), ":rev": n(v.PromobRevision), ":prev": n(max(env.PromobRevision, v.PromobRevision)),
+				":latest": n(env.LatestVersion), ":readPromob": n(env.PromobRevision),
+				":imported": &types.AttributeValueMemberS{Value: domain.ImportImported},
+				":none":     &types.AttributeValueMemberS{Value: ""},
+				":now":      &types.AttributeValueMemberS{Value: now.UTC().Format(time.RFC3339Nano)},
+			},
+		}},
+	}})
+	if cancellationReasons(err) != nil {
+		return ErrVersionRace
+	}
+	return wrap("commit version", err)
+}
+
+// Versions returns the environment's versions, newest first.
+func (s *Store) Versions(ctx context.Context, env domain.Environment) ([]domain.Version, error) {
+	out := []domain.Version{}
+	err := s.queryPages(ctx, &dynamodb.QueryInput{
+		TableName:              &s.table,
+		KeyConditionExpression: aws.String("PK = :pk AND begins_with(SK, :sk)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":pk": &types.AttributeValueMemberS{Value: envPK(env.StoreID, env.ID)},
+			":sk": &types.AttributeValueMemberS{Value: skVersionPrefix},
+		},
+		ScanIndexForward: aws.Bool(false),
+		ConsistentRead:   aws.Bool(true),
+	}, func(page *dynamodb.QueryOutput) (bool, error) {
+		var items []versionItem
+		if err := attributevalue.UnmarshalListOfMaps(page.Items, &items); err != nil {
+			return false, err
+		}
+		for _, it := range items {
+			out = append(out, it.domain(env))
+		}
+		return true, nil
+	})
+	return out, wrap("query versions", err)
+}
+
+// Version returns one version of the environment and its chunk count, or a
+// not_found *Error.
+func (s *Store) Version(ctx context.Context, env domain.Environment, number int) (domain.Version, error) {
+	it, err := s.version(ctx, env, number)
+	if err != nil {
+		return domain.Version{}, err
+	}
+	return it.domain(env), nil
+}
+
+func (s *Store) version(ctx context.Context, env domain.Environment, number int) (versionItem, error) {
+	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: key(envPK(env.StoreID, env.ID), versionSK(number)), ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return versionItem{}, wrap("get version", err)
+	}
+	if len(out.Item) == 0 {
+		return versionItem{}, domain.Errorf(domain.CodeNotFound, "Environment %s has no version %d.", env.ID, number)
+	}
+	var it versionItem
+	if err := attributevalue.UnmarshalMap(out.Item, &it); err != nil {
+		return versionItem{}, wrap("decode version", err)
+	}
+	return it, nil
+}
+
+// VersionItems decodes each stored item of a version into a value made by
+// newItem and hands it to fn, in the order they were written.
+func (s *Store) VersionItems(ctx context.Context, env domain.Environment, number int, fn func(dec *json.Decoder) error) error {
+	v, err := s.version(ctx, env, number)
+	if err != nil {
+		return err
+	}
+	var packed []byte
+	n := 0
+	err = s.queryPages(ctx, &dynamodb.QueryInput{
+		TableName:              &s.table,
+		KeyConditionExpression: aws.String("PK = :pk AND begins_with(SK, :sk)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":pk": &types.AttributeValueMemberS{Value: envPK(env.StoreID, env.ID)},
+			":sk": &types.AttributeValueMemberS{Value: itemsPrefix(v.PromobRevision)},
+		},
+		ConsistentRead: aws.Bool(true),
+	}, func(page *dynamodb.QueryOutput) (bool, error) {
+		for _, item := range page.Items {
+			if n == v.Chunks {
+				return false, nil
+			}
+			b, ok := item["data"].(*types.AttributeValueMemberB)
+			if !ok {
+				return false, fmt.Errorf("dynamo: item chunk without data")
+			}
+			packed = append(packed, b.Value...)
+			n++
+		}
+		return n < v.Chunks, nil
+	})
+	if err != nil {
+		return wrap("read item chunks", err)
+	}
+	if n != v.Chunks {
+		return fmt.Errorf("dynamo: version %d of %s has %d of %d chunks", number, env.ID, n, v.Chunks)
+	}
+	if v.Chunks == 0 {
+		return nil
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(packed))
+	if err != nil {
+		return wrap("decompress items", err)
+	}
+	defer zr.Close()
+	dec := json.NewDecoder(bufio.NewReader(zr))
+	for dec.More() {
+		if err := fn(dec); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// RecordPromobRevision raises the environment's known Promob revision to
+// revision and returns true, or returns false when it already knew it or a
+// newer one.
+func (s *Store) RecordPromobRevision(ctx context.Context, storeID, envID string, revision int, now time.Time) (bool, error) {
+	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: &s.table, Key: key(envPK(storeID, envID), skEnv),
+		UpdateExpression:    aws.String("SET promobRevision = :rev, updatedAt = :now"),
+		ConditionExpression: aws.String("attribute_exists(PK) AND promobRevision < :rev"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":rev": &types.AttributeValueMemberN{Value: strconv.Itoa(revision)},
+			":now": &types.AttributeValueMemberS{Value: now.UTC().Format(time.RFC3339Nano)},
+		},
+	})
+	if isConditionFailed(err) {
+		return false, nil
+	}
+	return err == nil, wrap("record Promob revision", err)
+}
+
+// SetImportStatus records the state of the environment's import and, for a
+// failure, its reason.
+func (s *Store) SetImportStatus(ctx context.Context, storeID, envID, status, reason string, now time.Time) error {
+	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: &s.table, Key: key(envPK(storeID, envID), skEnv),
+		UpdateExpression:    aws.String("SET importStatus = :st, importError = :reason, updatedAt = :now"),
+		ConditionExpression: aws.String("attribute_exists(PK)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":st":     &types.AttributeValueMemberS{Value: status},
+			":reason": &types.AttributeValueMemberS{Value: reason},
+			":now":    &types.AttributeValueMemberS{Value: now.UTC().Format(time.RFC3339Nano)},
+		},
+	})
+	if isConditionFailed(err) {
+		return domain.Errorf(domain.CodeNotFound, "No environment %q.", envID)
+	}
+	return wrap("set import status", err)
+}
+
+// WriteItems writes a revision's items: fn emits each one, in order. It
+// returns the number of chunks written and the capacity they consumed.
+func (s *Store) WriteItems(ctx context.Context, storeID, envID string, revision int, fn func(emit func(item any) error) error) (chunks int, writeUnits float64, err error) {
+	w := s.NewItemWriter(ctx, storeID, envID, revision)
+	if err := fn(w.Write); err != nil {
+		return 0, w.WriteUnits, err
+	}
+	chunks, err = w.Close()
+	return chunks, w.WriteUnits, err
+}

@@ -1,0 +1,32 @@
+package functions
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/foccolojas/promob-integration/shared/dynamo"
+	"github.com/foccolojas/promob-integration/shared/importer"
+	"github.com/foccolojas/promob-integration/shared/logging"
+	"github.com/foccolojas/promob-integration/shared/promob"
+	"github.com/foccolojas/promob-integration/shared/queue"
+)
+
+// Importer assembles the importer function.
+func Importer(ctx context.Context, env Env, cfg aws.Config) (Function, error) {
+	vars, err := require(env, "TABLE_NAME", "NOTIFICATIONS_QUEUE_URL", "PROMOB_API_URL")
+	if err != nil {
+		return Function{}, err
+	}
+	slog.SetDefault(logging.New(os.Stdout, env("LOG_LEVEL")))
+	client, err := promob.New(vars["PROMOB_API_URL"], nil)
+	if err != nil {
+		return Function{}, err
+	}
+	isRace := func(err error) bool { return errors.Is(err, dynamo.ErrVersionRace) }
+	im := importer.New(newStore(env, cfg, vars["TABLE_NAME"]), client, queue.New(newSQS(env, cfg), vars["NOTIFICATIONS_QUEUE_URL"]), isRace, time.Now)
+	return Function{SQS: im.Handle}, nil
+}

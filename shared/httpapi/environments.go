@@ -1,0 +1,257 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/foccolojas/promob-integration/shared/domain"
+	"github.com/foccolojas/promob-integration/shared/importer"
+	"github.com/foccolojas/promob-integration/shared/pricing"
+)
+
+// ItemView is a row of the items tab: a Promob item or a manual one,
+// marked with its source ("promob" or "manual").
+type ItemView struct {
+	Source string
+	Promob *domain.PromobItem
+	Manual *domain.ManualItem
+}
+
+// MarshalJSON writes the item's own fields and "source".
+func (v ItemView) MarshalJSON() ([]byte, error) {
+	if v.Promob != nil {
+		return json.Marshal(struct {
+			Source string `json:"source"`
+			domain.PromobItem
+		}{v.Source, *v.Promob})
+	}
+	return json.Marshal(struct {
+		Source string `json:"source"`
+		domain.ManualItem
+	}{v.Source, *v.Manual})
+}
+
+// VersionDetail is a version with its items and budget.
+type VersionDetail struct {
+	domain.Version
+	Items  []domain.PromobItem `json:"items"`
+	Budget pricing.Result      `json:"budget"`
+}
+
+func (s *Server) environment(w http.ResponseWriter, r *http.Request, id domain.Identity) (domain.Environment, bool) {
+	env, err := s.store.Environment(r.Context(), id.StoreID, r.PathValue("eid"))
+	if err != nil {
+		WriteError(w, r, err)
+		return domain.Environment{}, false
+	}
+	return env, true
+}
+
+func (s *Server) legacyImport(w http.ResponseWriter, r *http.Request, id domain.Identity) {
+	if err := id.Require(domain.RoleSeller, domain.RoleAdmin); err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	var in domain.LegacyImportInput
+	if err := decodeJSON(r, &in); err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	if err := in.Validate(); err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	ctx := r.Context()
+	project, err := s.store.Project(ctx, id.StoreID, r.PathValue("pid"))
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	integ, err := s.store.GetIntegration(ctx, id.StoreID)
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	now := s.now().UTC()
+	env := domain.Environment{
+		ID: domain.NewID(), StoreID: id.StoreID, ProjectID: project.ID, Name: strings.TrimSpace(in.Name),
+		PromobAccountID: integ.PromobAccountID, PromobProjectID: in.PromobProjectID, PromobEnvironmentID: in.PromobEnvironmentID,
+		ImportStatus: domain.ImportPending, CreatedBy: id.UserID, CreatedAt: now, UpdatedAt: now,
+	}
+	if err := s.store.CreateEnvironment(ctx, env); err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	if err := s.enqueueUpdate(r, env); err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	WriteJSON(w, http.StatusAccepted, env)
+}
+
+// enqueueUpdate asks the importer to import the environment's current
+// Promob listing. Repeated requests for the same state collapse into one
+// message (FIFO de-duplication); the importer ignores revisions it has.
+func (s *Server) enqueueUpdate(r *http.Request, env domain.Environment) error {
+	msg := domain.ImportMessage{Kind: domain.KindUpdate, StoreID: env.StoreID, AccountID: env.PromobAccountID,
+		ProjectID: env.PromobProjectID, EnvironmentID: env.ID}
+	dedup := "update:" + env.ID + ":" + strconv.Itoa(env.LatestVersion) + ":" + strconv.Itoa(env.PromobRevision)
+	return s.imports.Send(r.Context(), msg, domain.ImportGroup(env.PromobAccountID, env.PromobEnvironmentID), dedup)
+}
+
+func (s *Server) getEnvironment(w http.ResponseWriter, r *http.Request, id domain.Identity) {
+	if env, ok := s.environment(w, r, id); ok {
+		WriteJSON(w, http.StatusOK, env)
+	}
+}
+
+func (s *Server) updateEnvironment(w http.ResponseWriter, r *http.Request, id domain.Identity) {
+	if err := id.Require(domain.RoleSeller, domain.RoleAdmin, domain.RoleReviewer); err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	env, ok := s.environment(w, r, id)
+	if !ok {
+		return
+	}
+	if err := s.store.SetImportStatus(r.Context(), env.StoreID, env.ID, domain.ImportPending, "", s.now()); err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	env.ImportStatus, env.ImportError = domain.ImportPending, ""
+	if err := s.enqueueUpdate(r, env); err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	WriteJSON(w, http.StatusAccepted, env)
+}
+
+func (s *Server) listVersions(w http.ResponseWriter, r *http.Request, id domain.Identity) {
+	env, ok := s.environment(w, r, id)
+	if !ok {
+		return
+	}
+	vs, err := s.store.Versions(r.Context(), env)
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	WriteJSON(w, http.StatusOK, map[string][]domain.Version{"versions": vs})
+}
+
+// versionNumber reads the {n} path value.
+func versionNumber(r *http.Request) (int, error) {
+	n, err := strconv.Atoi(r.PathValue("n"))
+	if err != nil || n < 1 {
+		return 0, domain.Errorf(domain.CodeNotFound, "No version %q.", r.PathValue("n"))
+	}
+	return n, nil
+}
+
+func (s *Server) getVersion(w http.ResponseWriter, r *http.Request, id domain.Identity) {
+	env, ok := s.environment(w, r, id)
+	if !ok {
+		return
+	}
+	n, err := versionNumber(r)
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	detail, err := s.versionDetail(r, env, n)
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	WriteJSON(w, http.StatusOK, detail)
+}
+
+// versionDetail reads a version, its items, and prices it with the rules it
+// was imported with and the environment's manual items.
+func (s *Server) versionDetail(r *http.Request, env domain.Environment, n int) (VersionDetail, error) {
+	ctx := r.Context()
+	v, err := s.store.Version(ctx, env, n)
+	if err != nil {
+		return VersionDetail{}, err
+	}
+	items := make([]domain.PromobItem, 0, v.ItemCount)
+	var lines []pricing.Line
+	err = s.store.VersionItems(ctx, env, n, func(dec *json.Decoder) error {
+		var it domain.PromobItem
+		if err := dec.Decode(&it); err != nil {
+			return err
+		}
+		items = append(items, it)
+		if !it.HasChildren {
+			lines = append(lines, pricing.Line{Ref: it.Reference, Description: it.Description, Family: it.Family,
+				Category: it.Category, Quantity: it.RealQuantity, Cost: it.PriceTotal})
+		}
+		return nil
+	})
+	if err != nil {
+		return VersionDetail{}, err
+	}
+	manual, err := s.store.ManualItems(ctx, env.StoreID, env.ID)
+	if err != nil {
+		return VersionDetail{}, err
+	}
+	var rules pricing.Rules
+	if err := json.Unmarshal(v.Rules, &rules); err != nil {
+		return VersionDetail{}, err
+	}
+	return VersionDetail{Version: v, Items: items, Budget: pricing.Budget(lines, importer.ManualLines(manual), rules)}, nil
+}
+
+// latest returns the detail of the environment's latest version, or a
+// not_found *Error when nothing is imported yet.
+func (s *Server) latest(r *http.Request, env domain.Environment) (VersionDetail, error) {
+	if env.LatestVersion == 0 {
+		return VersionDetail{}, domain.Errorf(domain.CodeNotFound, "Environment %s has no imported version yet (import %s).", env.ID, env.ImportStatus)
+	}
+	return s.versionDetail(r, env, env.LatestVersion)
+}
+
+func (s *Server) listItems(w http.ResponseWriter, r *http.Request, id domain.Identity) {
+	env, ok := s.environment(w, r, id)
+	if !ok {
+		return
+	}
+	out := []ItemView{}
+	if env.LatestVersion > 0 {
+		detail, err := s.latest(r, env)
+		if err != nil {
+			WriteError(w, r, err)
+			return
+		}
+		for i := range detail.Items {
+			out = append(out, ItemView{Source: "promob", Promob: &detail.Items[i]})
+		}
+	}
+	manual, err := s.store.ManualItems(r.Context(), env.StoreID, env.ID)
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	for i := range manual {
+		out = append(out, ItemView{Source: "manual", Manual: &manual[i]})
+	}
+	WriteJSON(w, http.StatusOK, map[string][]ItemView{"items": out})
+}
+
+func (s *Server) getBudget(w http.ResponseWriter, r *http.Request, id domain.Identity) {
+	env, ok := s.environment(w, r, id)
+	if !ok {
+		return
+	}
+	detail, err := s.latest(r, env)
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	WriteJSON(w, http.StatusOK, struct {
+		Version int `json:"version"`
+		pricing.Result
+	}{detail.Number, detail.Budget})
+}

@@ -1,0 +1,308 @@
+// Package importer is the importer function: it turns Promob events into
+// environment state. A saved environment marks it outdated and notifies its
+// users; a prepared or negotiated listing, or an update request, becomes the
+// environment's next version, priced by the store's commercial rules.
+//
+// Rules that make imports safe to repeat and to run concurrently:
+//   - a Promob revision becomes a version only if it is newer than the
+//     imported one, so duplicates and older revisions delivered late change
+//     nothing (an older revision never becomes the latest);
+//   - a version's items are written first, keyed by revision, and become
+//     visible only with the version, committed in one transaction with the
+//     environment under a condition on its latest version number, so numbers
+//     are contiguous and no partial version is ever seen;
+//   - a listing Promob itself got wrong (malformed XML, two AMBIENTs…) fails
+//     the import at once with a stored reason; other failures are retried by
+//     the queue, and the reason is stored when the last attempt fails.
+package importer
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/foccolojas/promob-integration/shared/domain"
+	"github.com/foccolojas/promob-integration/shared/listing"
+	"github.com/foccolojas/promob-integration/shared/logging"
+	"github.com/foccolojas/promob-integration/shared/pricing"
+	"github.com/foccolojas/promob-integration/shared/queue"
+)
+
+// Store is what the importer reads and writes.
+type Store interface {
+	Account(ctx context.Context, accountID string) (domain.Account, error)
+	DeliveryBody(ctx context.Context, accountID, webhookID string) ([]byte, error)
+	EnvironmentByPromobID(ctx context.Context, accountID, promobEnvID string) (domain.Environment, error)
+	Environment(ctx context.Context, storeID, id string) (domain.Environment, error)
+	Project(ctx context.Context, storeID, id string) (domain.Project, error)
+	CommercialRules(ctx context.Context, storeID string) (pricing.Rules, error)
+	ManualItems(ctx context.Context, storeID, envID string) ([]domain.ManualItem, error)
+	WriteItems(ctx context.Context, storeID, envID string, revision int, fn func(emit func(item any) error) error) (int, float64, error)
+	CommitVersion(ctx context.Context, env domain.Environment, v domain.Version, chunks int, now time.Time) error
+	RecordPromobRevision(ctx context.Context, storeID, envID string, revision int, now time.Time) (bool, error)
+	SetImportStatus(ctx context.Context, storeID, envID, status, reason string, now time.Time) error
+}
+
+// Listings fetches listings from Promob.
+type Listings interface {
+	Listing(ctx context.Context, account, token, projectID, environmentID string, revision int) ([]byte, int, error)
+}
+
+// Importer processes the imports queue.
+type Importer struct {
+	store         Store
+	listings      Listings
+	notifications domain.Queue
+	isRace        func(error) bool
+	now           func() time.Time
+	dispatch      queue.RecordFunc
+	// MaxAttempts is the queue's maxReceiveCount: the attempt that stores
+	// the failure reason.
+	MaxAttempts int
+}
+
+// New returns the importer. isRace tells the store's "environment changed,
+// retry" error apart from others.
+func New(store Store, listings Listings, notifications domain.Queue, isRace func(error) bool, now func() time.Time) *Importer {
+	im := &Importer{store: store, listings: listings, notifications: notifications, isRace: isRace, now: now, MaxAttempts: 5}
+	im.dispatch = queue.Dispatch(map[string]queue.KindFunc{
+		domain.KindWebhook: im.webhook,
+		domain.KindUpdate:  im.update,
+	})
+	return im
+}
+
+// Handle processes a batch, reporting the messages that failed.
+func (im *Importer) Handle(ctx context.Context, ev events.SQSEvent) (events.SQSEventResponse, error) {
+	return queue.Batch(ctx, ev, im.dispatch), nil
+}
+
+// webhook processes a stored Promob delivery.
+func (im *Importer) webhook(ctx context.Context, body []byte) error {
+	var msg domain.ImportMessage
+	if err := json.Unmarshal(body, &msg); err != nil {
+		return fmt.Errorf("importer: decode: %w", err)
+	}
+	ctx = logging.With(ctx, "store_id", msg.StoreID, "delivery_id", msg.DeliveryID, "promob_environment", msg.EnvironmentID, "revision", msg.Revision)
+	env, err := im.store.EnvironmentByPromobID(ctx, msg.AccountID, msg.EnvironmentID)
+	if domain.IsNotFound(err) || (err == nil && env.StoreID != msg.StoreID) {
+		slog.InfoContext(ctx, "event for a Promob environment not linked to FoccoLojas; nothing to do", "type", msg.Type)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	ctx = logging.With(ctx, "environment_id", env.ID)
+	switch msg.Type {
+	case domain.EventSaved:
+		return im.saved(ctx, env, msg.Revision)
+	case domain.EventPrepared, domain.EventNegotiated:
+		raw, err := im.store.DeliveryBody(ctx, msg.AccountID, msg.DeliveryID)
+		if err != nil {
+			return err
+		}
+		var ev domain.WebhookEvent
+		if err := json.Unmarshal(raw, &ev); err != nil {
+			return fmt.Errorf("importer: stored delivery is not an event: %w", err)
+		}
+		return im.importListing(ctx, env, []byte(ev.Data.Listing), msg.Revision)
+	default:
+		slog.InfoContext(ctx, "event type needs no import", "type", msg.Type)
+		return nil
+	}
+}
+
+// update imports the environment's current listing from Promob.
+func (im *Importer) update(ctx context.Context, body []byte) error {
+	var msg domain.ImportMessage
+	if err := json.Unmarshal(body, &msg); err != nil {
+		return fmt.Errorf("importer: decode: %w", err)
+	}
+	ctx = logging.With(ctx, "store_id", msg.StoreID, "environment_id", msg.EnvironmentID)
+	env, err := im.store.Environment(ctx, msg.StoreID, msg.EnvironmentID)
+	if domain.IsNotFound(err) {
+		slog.WarnContext(ctx, "update of an environment that does not exist; dropped")
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	acc, err := im.store.Account(ctx, env.PromobAccountID)
+	if err != nil {
+		return im.fail(ctx, env, err)
+	}
+	xml, rev, err := im.listings.Listing(ctx, acc.AccountID, acc.APIToken, env.PromobProjectID, env.PromobEnvironmentID, 0)
+	if err != nil {
+		return im.fail(ctx, env, err)
+	}
+	if rev <= env.ImportedRevision {
+		slog.InfoContext(ctx, "Promob has no newer revision", "revision", rev)
+		return im.store.SetImportStatus(ctx, env.StoreID, env.ID, domain.ImportImported, "", im.now())
+	}
+	return im.importListing(logging.With(ctx, "revision", rev), env, xml, rev)
+}
+
+// saved records a newer Promob revision and tells the environment's users
+// that it is outdated. The notification is once-only per revision, so a
+// retry after a failure to notify sends it, and a repeat does not.
+func (im *Importer) saved(ctx context.Context, env domain.Environment, revision int) error {
+	if revision <= env.PromobRevision && revision <= env.ImportedRevision {
+		return nil
+	}
+	if _, err := im.store.RecordPromobRevision(ctx, env.StoreID, env.ID, revision, im.now()); err != nil {
+		return err
+	}
+	env, err := im.store.Environment(ctx, env.StoreID, env.ID)
+	if err != nil {
+		return err
+	}
+	if env.PromobRevision != revision || !env.Outdated() {
+		return nil // a newer revision is known or already imported
+	}
+	return im.notifyOutdated(ctx, env)
+}
+
+func (im *Importer) notifyOutdated(ctx context.Context, env domain.Environment) error {
+	users := []string{env.CreatedBy}
+	if p, err := im.store.Project(ctx, env.StoreID, env.ProjectID); err == nil && p.CreatedBy != env.CreatedBy {
+		users = append(users, p.CreatedBy)
+	} else if err != nil && !domain.IsNotFound(err) {
+		return err
+	}
+	now := im.now().UTC()
+	for _, u := range users {
+		if u == "" {
+			continue
+		}
+		msg := domain.NotificationMessage{
+			Kind: domain.KindNotification, StoreID: env.StoreID, UserID: u,
+			DedupeKey: fmt.Sprintf("outdated#%s#%d", env.ID, env.PromobRevision),
+			Notification: domain.Notification{
+				ID: domain.NewID(), Kind: "environment.outdated", CreatedAt: now,
+				Title:   fmt.Sprintf("%s was changed in Promob", env.Name),
+				Message: fmt.Sprintf("Revision %d is waiting to be imported (version %d has revision %d). Update the environment.", env.PromobRevision, env.LatestVersion, env.ImportedRevision),
+				Action:  &domain.Action{Type: "update_environment", ProjectID: env.ProjectID, EnvironmentID: env.ID},
+			},
+		}
+		if err := im.notifications.Send(ctx, msg, "", ""); err != nil {
+			return err
+		}
+	}
+	slog.InfoContext(ctx, "environment outdated", "promob_revision", env.PromobRevision, "imported_revision", env.ImportedRevision)
+	return nil
+}
+
+// importListing makes the listing of a revision the environment's next
+// version, unless that revision (or a newer one) is already imported.
+func (im *Importer) importListing(ctx context.Context, env domain.Environment, xml []byte, revision int) error {
+	if revision <= env.ImportedRevision {
+		slog.InfoContext(ctx, "revision already imported", "imported_revision", env.ImportedRevision)
+		return nil
+	}
+	rules, err := im.store.CommercialRules(ctx, env.StoreID)
+	if err != nil {
+		return im.fail(ctx, env, err)
+	}
+	var (
+		lines  []pricing.Line
+		count  int
+		header listing.Header
+	)
+	chunks, _, err := im.store.WriteItems(ctx, env.StoreID, env.ID, revision, func(emit func(any) error) error {
+		var perr error
+		header, perr = listing.Parse(bytes.NewReader(xml), func(it listing.Item) error {
+			count++
+			if !it.HasChildren {
+				lines = append(lines, pricing.LineFromItem(it))
+			}
+			return emit(promobItem(it))
+		})
+		return perr
+	})
+	var lerr *listing.Error
+	if errors.As(err, &lerr) {
+		reason := fmt.Sprintf("Promob revision %d could not be imported: %s", revision, lerr.Error())
+		slog.WarnContext(ctx, "listing refused", "reason", reason)
+		return im.store.SetImportStatus(ctx, env.StoreID, env.ID, domain.ImportFailed, reason, im.now())
+	}
+	if err != nil {
+		return im.fail(ctx, env, err)
+	}
+	manual, err := im.store.ManualItems(ctx, env.StoreID, env.ID)
+	if err != nil {
+		return im.fail(ctx, env, err)
+	}
+	budget := pricing.Budget(lines, ManualLines(manual), rules)
+	rulesJSON, err := json.Marshal(rules)
+	if err != nil {
+		return err
+	}
+	optionName := env.Name
+	if p, err := im.store.Project(ctx, env.StoreID, env.ProjectID); err == nil {
+		optionName = p.Name + " / " + env.Name
+	}
+	for attempt := 0; ; attempt++ {
+		v := domain.Version{
+			Number: env.LatestVersion + 1, OptionName: optionName, OptionDate: im.now().UTC(),
+			PromobIdentifier: header.ProjectGUID + "/" + env.PromobEnvironmentID, PromobRevision: revision,
+			Total: budget.Total.String(), ItemCount: count, Rules: rulesJSON,
+		}
+		err := im.store.CommitVersion(ctx, env, v, chunks, im.now())
+		if err == nil {
+			slog.InfoContext(ctx, "version imported", "version", v.Number, "items", count, "chunks", chunks, "total", v.Total)
+			return nil
+		}
+		if !im.isRace(err) || attempt == 10 {
+			return im.fail(ctx, env, err)
+		}
+		if env, err = im.store.Environment(ctx, env.StoreID, env.ID); err != nil {
+			return err
+		}
+		if revision <= env.ImportedRevision {
+			return nil // imported meanwhile
+		}
+	}
+}
+
+// fail stores the reason of a failed import when this was the last attempt
+// the queue makes, and returns err so that the message is retried (or, after
+// the last attempt, moved to the DLQ).
+func (im *Importer) fail(ctx context.Context, env domain.Environment, err error) error {
+	if queue.ReceiveCount(ctx) >= im.MaxAttempts {
+		reason := fmt.Sprintf("The import failed after %d attempts: %s", im.MaxAttempts, err)
+		if serr := im.store.SetImportStatus(ctx, env.StoreID, env.ID, domain.ImportFailed, reason, im.now()); serr != nil {
+			slog.ErrorContext(ctx, "could not store the import failure", "err", serr)
+		}
+	}
+	return err
+}
+
+// ManualLines are the budget lines of manual items.
+func ManualLines(items []domain.ManualItem) []pricing.ManualLine {
+	out := make([]pricing.ManualLine, len(items))
+	for i, m := range items {
+		out[i] = pricing.ManualLine{Description: m.Description, Reference: m.Reference, Quantity: m.Quantity, UnitPrice: m.UnitPrice}
+	}
+	return out
+}
+
+func promobItem(it listing.Item) domain.PromobItem {
+	p := domain.PromobItem{
+		ID: domain.PromobItemID(it.Index), Level: it.Level, Category: it.Category, HasChildren: it.HasChildren,
+		CatalogID: it.ID, UniqueID: it.UniqueID, UniqueParentID: it.UniqueParentID, GUID: it.GUID,
+		Reference: it.Reference, Description: it.Description, Unit: it.Unit,
+		Width: it.Width, Height: it.Height, Depth: it.Depth, Family: it.Family, Group: it.Group,
+		Component: it.Component, Structure: it.Structure, StructureKey: it.StructureKey,
+		Quantity: it.Quantity, RealQuantity: it.RealQuantity,
+		PriceTable: it.Price.Table, PriceUnit: it.Price.Unit, PriceTotal: it.Price.Total, PriceTotalComponents: it.Price.TotalComponents,
+	}
+	if it.Parent >= 0 {
+		p.Parent = domain.PromobItemID(it.Parent)
+	}
+	return p
+}

@@ -1,0 +1,371 @@
+package importer_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/foccolojas/promob-integration/infra/listinggen"
+	"github.com/foccolojas/promob-integration/shared/domain"
+	"github.com/foccolojas/promob-integration/shared/dynamo"
+	"github.com/foccolojas/promob-integration/shared/dynamo/dynamotest"
+	"github.com/foccolojas/promob-integration/shared/importer"
+	"github.com/foccolojas/promob-integration/shared/listing"
+	"github.com/shopspring/decimal"
+)
+
+// fakePromob serves listings by revision; current is the newest one.
+type fakePromob struct {
+	mu       sync.Mutex
+	listings map[int][]byte
+	current  int
+	fail     error
+}
+
+func (p *fakePromob) put(rev int, xml []byte) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.listings[rev] = xml
+	p.current = max(p.current, rev)
+}
+
+func (p *fakePromob) Listing(_ context.Context, account, token, projectID, envID string, revision int) ([]byte, int, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.fail != nil {
+		return nil, 0, p.fail
+	}
+	if token != "pmi-token" {
+		return nil, 0, errors.New("wrong token")
+	}
+	if revision == 0 {
+		revision = p.current
+	}
+	return p.listings[revision], revision, nil
+}
+
+// fakeQueue records notification messages.
+type fakeQueue struct {
+	mu   sync.Mutex
+	sent []domain.NotificationMessage
+}
+
+func (q *fakeQueue) Send(_ context.Context, msg any, _, _ string) error {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.sent = append(q.sent, msg.(domain.NotificationMessage))
+	return nil
+}
+
+const promobEnv = "133e1aba-0000-4000-8000-000000000001"
+
+type fixture struct {
+	t      *testing.T
+	store  *dynamo.Store
+	promob *fakePromob
+	notes  *fakeQueue
+	im     *importer.Importer
+	env    domain.Environment
+	seq    atomic.Int64
+}
+
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	store := dynamotest.Minidyn(t)
+	now := time.Now().UTC()
+	in := domain.Integration{StoreID: "s1", CNPJ: "11222333000181", PromobAccountID: "acc-1", SerialNumbers: []string{"SN"}, PromobAPIToken: "pmi-token"}
+	if _, _, err := store.SaveIntegration(ctx, in, "whsec_c2VjcmV0", now); err != nil {
+		t.Fatal(err)
+	}
+	project := domain.Project{ID: "p1", StoreID: "s1", ClientID: "c1", Name: "Casa Silva", CreatedBy: "seller-1", CreatedAt: now}
+	if err := store.CreateProject(ctx, project); err != nil {
+		t.Fatal(err)
+	}
+	env := domain.Environment{ID: "e1", StoreID: "s1", ProjectID: "p1", Name: "Cozinha", PromobAccountID: "acc-1",
+		PromobProjectID: "79a9ee88", PromobEnvironmentID: promobEnv, ImportStatus: domain.ImportPending, CreatedBy: "designer-1", CreatedAt: now, UpdatedAt: now}
+	if err := store.CreateEnvironment(ctx, env); err != nil {
+		t.Fatal(err)
+	}
+	p := &fakePromob{listings: map[int][]byte{}}
+	q := &fakeQueue{}
+	isRace := func(err error) bool { return errors.Is(err, dynamo.ErrVersionRace) }
+	return &fixture{t: t, store: store, promob: p, notes: q, env: env, im: importer.New(store, p, q, isRace, time.Now)}
+}
+
+func listingXML(parts int, seed int64) []byte {
+	return listinggen.Bytes(listinggen.Spec{EnvironmentGUID: promobEnv, Parts: parts, Seed: seed})
+}
+
+// deliver stores a webhook delivery like the webhook function does and runs
+// its import message through the importer; it returns the failed ids.
+func (f *fixture) deliver(typ string, revision int, xml []byte, receiveCount int) []string {
+	f.t.Helper()
+	id := fmt.Sprintf("msg_%d", f.seq.Add(1))
+	body, _ := json.Marshal(domain.WebhookEvent{Type: typ, Data: domain.WebhookEventData{ProjectID: "79a9ee88", EnvironmentID: promobEnv, Revision: revision, Listing: string(xml)}})
+	d := domain.Delivery{AccountID: "acc-1", WebhookID: id, StoreID: "s1", Type: typ, ProjectID: "79a9ee88", EnvironmentID: promobEnv, Revision: revision, ReceivedAt: time.Now(), Status: 202, Body: []byte("{}")}
+	if _, _, err := f.store.CreateDelivery(context.Background(), d, body); err != nil {
+		f.t.Fatal(err)
+	}
+	return f.run(domain.ImportMessage{Kind: domain.KindWebhook, StoreID: "s1", AccountID: "acc-1", DeliveryID: id, Type: typ, ProjectID: "79a9ee88", EnvironmentID: promobEnv, Revision: revision}, receiveCount)
+}
+
+func (f *fixture) update(receiveCount int) []string {
+	return f.run(domain.ImportMessage{Kind: domain.KindUpdate, StoreID: "s1", AccountID: "acc-1", EnvironmentID: f.env.ID}, receiveCount)
+}
+
+func (f *fixture) run(msg domain.ImportMessage, receiveCount int) []string {
+	f.t.Helper()
+	body, _ := json.Marshal(msg)
+	resp, err := f.im.Handle(context.Background(), events.SQSEvent{Records: []events.SQSMessage{{
+		MessageId: fmt.Sprintf("m-%d", f.seq.Add(1)), Body: string(body),
+		Attributes: map[string]string{"ApproximateReceiveCount": fmt.Sprint(receiveCount), "MessageGroupId": "acc-1:" + promobEnv},
+	}}})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	var failed []string
+	for _, it := range resp.BatchItemFailures {
+		failed = append(failed, it.ItemIdentifier)
+	}
+	return failed
+}
+
+func (f *fixture) environment() domain.Environment {
+	f.t.Helper()
+	env, err := f.store.Environment(context.Background(), "s1", f.env.ID)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return env
+}
+
+func (f *fixture) versions() []domain.Version {
+	f.t.Helper()
+	vs, err := f.store.Versions(context.Background(), f.environment())
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return vs
+}
+
+func numbers(vs []domain.Version) string {
+	var b []string
+	for _, v := range vs {
+		b = append(b, fmt.Sprintf("%d(r%d,latest=%v)", v.Number, v.PromobRevision, v.Latest))
+	}
+	return strings.Join(b, " ")
+}
+
+func TestRevisionsBecomeVersions(t *testing.T) {
+	f := newFixture(t)
+	f.promob.put(1, listingXML(40, 1))
+	if failed := f.update(1); failed != nil {
+		t.Fatalf("legacy import failed: %v", failed)
+	}
+	if got := numbers(f.versions()); got != "1(r1,latest=true)" {
+		t.Fatalf("versions = %s", got)
+	}
+	env := f.environment()
+	if env.ImportStatus != domain.ImportImported || env.Outdated() || env.LatestVersion != 1 {
+		t.Fatalf("after import: %+v", env)
+	}
+
+	// Promob saves revision 2: outdated, both users notified once.
+	for range 2 {
+		if failed := f.deliver(domain.EventSaved, 2, nil, 1); failed != nil {
+			t.Fatalf("saved failed: %v", failed)
+		}
+	}
+	env = f.environment()
+	if !env.Outdated() || env.PromobRevision != 2 || env.ImportedRevision != 1 {
+		t.Fatalf("after saved: outdated=%v %+v", env.Outdated(), env)
+	}
+	users := map[string]int{}
+	for _, m := range f.notes.sent {
+		users[m.UserID]++
+		if m.Notification.Action == nil || m.Notification.Action.Type != "update_environment" || m.Notification.Action.EnvironmentID != "e1" {
+			t.Fatalf("notification action = %+v", m.Notification.Action)
+		}
+	}
+	if users["designer-1"] < 1 || users["seller-1"] < 1 {
+		t.Fatalf("notified users = %v", users)
+	}
+	// A notification sent twice is stored once (the notifier's dedupe key).
+	for _, m := range f.notes.sent {
+		n := m.Notification
+		n.StoreID, n.UserID, n.DedupeKey = m.StoreID, m.UserID, m.DedupeKey
+		if err := f.store.PutNotification(context.Background(), n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if list, _ := f.store.Notifications(context.Background(), "s1", "seller-1", true, 10); len(list) != 1 {
+		t.Fatalf("seller has %d notifications, want 1", len(list))
+	}
+	// An older or equal saved revision changes nothing.
+	before := len(f.notes.sent)
+	f.deliver(domain.EventSaved, 1, nil, 1)
+	if env := f.environment(); env.PromobRevision != 2 || len(f.notes.sent) != before {
+		t.Fatalf("older saved changed the environment or notified: %+v", env)
+	}
+
+	// Update imports the current revision.
+	f.promob.put(2, listingXML(60, 2))
+	if failed := f.update(1); failed != nil {
+		t.Fatalf("update failed: %v", failed)
+	}
+	if got := numbers(f.versions()); got != "2(r2,latest=true) 1(r1,latest=false)" {
+		t.Fatalf("versions = %s", got)
+	}
+	if env := f.environment(); env.Outdated() {
+		t.Fatal("still outdated after the update")
+	}
+
+	// Prepared revision 3, delivered twice: one version 3.
+	xml3 := listingXML(30, 3)
+	f.deliver(domain.EventPrepared, 3, xml3, 1)
+	f.deliver(domain.EventPrepared, 3, xml3, 1)
+	if got := numbers(f.versions()); got != "3(r3,latest=true) 2(r2,latest=false) 1(r1,latest=false)" {
+		t.Fatalf("versions = %s", got)
+	}
+
+	// Out of order: 5, then 4. Revision 4 never becomes a version.
+	f.deliver(domain.EventNegotiated, 5, listingXML(20, 5), 1)
+	f.deliver(domain.EventPrepared, 4, listingXML(20, 4), 1)
+	if got := numbers(f.versions()); !strings.HasPrefix(got, "4(r5,latest=true) 3(r3") {
+		t.Fatalf("versions = %s", got)
+	}
+}
+
+func TestVersionItemsAndTotals(t *testing.T) {
+	f := newFixture(t)
+	xml := listingXML(2000, 7)
+	f.promob.put(1, xml)
+	if failed := f.update(1); failed != nil {
+		t.Fatalf("import failed: %v", failed)
+	}
+	env := f.environment()
+	v, err := f.store.Version(context.Background(), env, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, items, err := listing.ParseAll(strings.NewReader(string(xml)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.ItemCount != len(items) {
+		t.Fatalf("item count = %d, want %d", v.ItemCount, len(items))
+	}
+	n := 0
+	sum := decimal.Zero
+	err = f.store.VersionItems(context.Background(), env, 1, func(dec *json.Decoder) error {
+		var it domain.PromobItem
+		if err := dec.Decode(&it); err != nil {
+			return err
+		}
+		want := items[n]
+		if it.ID != domain.PromobItemID(want.Index) || !it.RealQuantity.Equal(want.RealQuantity) || it.Reference != want.Reference {
+			return fmt.Errorf("item %d = %+v, want %+v", n, it, want)
+		}
+		sum = sum.Add(it.PriceTotal)
+		n++
+		return nil
+	})
+	if err != nil || n != len(items) {
+		t.Fatalf("read %d items, err %v", n, err)
+	}
+	if v.Total == "" || v.Total == "0.00" {
+		t.Fatalf("total = %q", v.Total)
+	}
+	if sum.IsZero() {
+		t.Fatal("stored items carry no prices")
+	}
+}
+
+func TestRefusedListingFailsWithReasonAndNoVersion(t *testing.T) {
+	tests := []struct {
+		name, xml, reason string
+	}{
+		{"malformed XML", "<LISTING><AMBIENTS>", "revision 1"},
+		{"two AMBIENTs", string(listinggen.Bytes(listinggen.Spec{Parts: 10, Ambients: 2, Seed: 1})), "2 environments"},
+		{"not a listing", "<BUDGET/>", "revision 1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFixture(t)
+			f.promob.put(1, []byte(tt.xml))
+			if failed := f.update(1); failed != nil {
+				t.Fatalf("a refused listing is not retried, but the message failed: %v", failed)
+			}
+			env := f.environment()
+			if env.ImportStatus != domain.ImportFailed || !strings.Contains(env.ImportError, tt.reason) {
+				t.Fatalf("status %q, reason %q; want failed with %q", env.ImportStatus, env.ImportError, tt.reason)
+			}
+			if len(f.versions()) != 0 || env.LatestVersion != 0 {
+				t.Fatal("a refused listing wrote a version")
+			}
+		})
+	}
+}
+
+func TestTransientFailureIsRetriedThenRecorded(t *testing.T) {
+	f := newFixture(t)
+	f.promob.fail = errors.New("promob: 503 unavailable")
+	if failed := f.update(1); len(failed) != 1 {
+		t.Fatalf("first attempt: failed = %v, want the message retried", failed)
+	}
+	if env := f.environment(); env.ImportStatus == domain.ImportFailed {
+		t.Fatal("failure recorded before the last attempt")
+	}
+	if failed := f.update(5); len(failed) != 1 {
+		t.Fatalf("last attempt: failed = %v", failed)
+	}
+	if env := f.environment(); env.ImportStatus != domain.ImportFailed || !strings.Contains(env.ImportError, "503") {
+		t.Fatalf("after the last attempt: %q %q", env.ImportStatus, env.ImportError)
+	}
+	f.promob.fail = nil
+	f.promob.put(1, listingXML(10, 1))
+	if failed := f.update(1); failed != nil {
+		t.Fatalf("retry after recovery: %v", failed)
+	}
+	if env := f.environment(); env.ImportStatus != domain.ImportImported || env.ImportError != "" || env.LatestVersion != 1 {
+		t.Fatalf("after recovery: %+v", env)
+	}
+}
+
+func TestConcurrentImportsGiveContiguousVersions(t *testing.T) {
+	f := newFixture(t)
+	var wg sync.WaitGroup
+	for rev := 1; rev <= 6; rev++ {
+		xml := listingXML(20, int64(rev))
+		for range 2 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				f.deliver(domain.EventPrepared, rev, xml, 1)
+			}()
+		}
+	}
+	wg.Wait()
+	vs := f.versions()
+	seen := map[int]bool{}
+	for i, v := range vs {
+		if v.Number != len(vs)-i {
+			t.Fatalf("versions not contiguous: %s", numbers(vs))
+		}
+		if seen[v.PromobRevision] {
+			t.Fatalf("revision %d imported twice: %s", v.PromobRevision, numbers(vs))
+		}
+		seen[v.PromobRevision] = true
+	}
+	if vs[0].PromobRevision != 6 {
+		t.Fatalf("latest is revision %d, want 6: %s", vs[0].PromobRevision, numbers(vs))
+	}
+}

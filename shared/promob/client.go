@@ -1,0 +1,145 @@
+// Package promob calls the Promob integration API (PROMOB-API.md section 2).
+package promob
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// MaxListing bounds the listing bodies read from Promob.
+const MaxListing = 64 << 20
+
+// Client calls one Promob API.
+type Client struct {
+	base *url.URL
+	http *http.Client
+	// Attempts is how many times a retryable failure (network, 429, 5xx) is
+	// tried before giving up; Backoff is the first pause, doubled each time.
+	Attempts int
+	Backoff  time.Duration
+}
+
+// New returns a client of the API at baseURL, or an error when it is not an
+// http(s) URL.
+func New(baseURL string, hc *http.Client) (*Client, error) {
+	u, err := url.Parse(strings.TrimRight(baseURL, "/"))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("promob: base URL %q is not an http(s) URL", baseURL)
+	}
+	if hc == nil {
+		hc = &http.Client{Timeout: 20 * time.Second}
+	}
+	return &Client{base: u, http: hc, Attempts: 3, Backoff: 200 * time.Millisecond}, nil
+}
+
+// Error is an answer of Promob other than success.
+type Error struct {
+	Status  int
+	Code    string
+	Message string
+}
+
+func (e *Error) Error() string {
+	return fmt.Sprintf("promob: %d %s: %s", e.Status, e.Code, e.Message)
+}
+
+// Retryable reports whether the call may succeed if made again.
+func (e *Error) Retryable() bool {
+	return e.Status == http.StatusTooManyRequests || e.Status >= 500
+}
+
+// IsUnauthorized reports whether Promob refused the token.
+func IsUnauthorized(err error) bool {
+	var pe *Error
+	return errors.As(err, &pe) && pe.Status == http.StatusUnauthorized
+}
+
+// IsNotFound reports whether Promob does not know the id.
+func IsNotFound(err error) bool {
+	var pe *Error
+	return errors.As(err, &pe) && pe.Status == http.StatusNotFound
+}
+
+// Listing returns the listing XML of an environment at a revision (0: the
+// current one) and the revision it is.
+func (c *Client) Listing(ctx context.Context, account, token, projectID, environmentID string, revision int) ([]byte, int, error) {
+	path := "/v1/accounts/" + url.PathEscape(account) + "/projects/" + url.PathEscape(projectID) +
+		"/environments/" + url.PathEscape(environmentID) + "/listing"
+	if revision > 0 {
+		path += "?revision=" + strconv.Itoa(revision)
+	}
+	var (
+		body []byte
+		rev  int
+	)
+	err := c.do(ctx, http.MethodGet, path, token, func(resp *http.Response) error {
+		var err error
+		rev, err = strconv.Atoi(resp.Header.Get("Promob-Revision"))
+		if err != nil || rev < 1 {
+			return fmt.Errorf("promob: listing without a valid Promob-Revision header")
+		}
+		body, err = io.ReadAll(io.LimitReader(resp.Body, MaxListing+1))
+		if err != nil {
+			return fmt.Errorf("promob: read listing: %w", err)
+		}
+		if len(body) > MaxListing {
+			return fmt.Errorf("promob: listing over %d bytes", MaxListing)
+		}
+		return nil
+	})
+	return body, rev, err
+}
+
+// do makes the call, retrying network failures, 429 and 5xx with
+// exponential backoff, and hands a 2xx answer to read.
+func (c *Client) do(ctx context.Context, method, path, token string, read func(*http.Response) error) error {
+	pause := c.Backoff
+	var last error
+	for attempt := 1; attempt <= max(1, c.Attempts); attempt++ {
+		if attempt > 1 {
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(pause):
+			}
+			pause *= 2
+		}
+		req, err := http.NewRequestWithContext(ctx, method, c.base.String()+path, nil)
+		if err != nil {
+			return fmt.Errorf("promob: %w", err)
+		}
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := c.http.Do(req)
+		if err != nil {
+			last = fmt.Errorf("promob: %s %s: %w", method, path, err)
+			continue
+		}
+		if resp.StatusCode < 300 {
+			err := read(resp)
+			resp.Body.Close()
+			return err
+		}
+		last = answerError(resp)
+		resp.Body.Close()
+		if pe := (*Error)(nil); errors.As(last, &pe) && !pe.Retryable() {
+			return last
+		}
+	}
+	return last
+}
+
+func answerError(resp *http.Response) error {
+	var body struct {
+		Error struct{ Code, Message string } `json:"error"`
+	}
+	_ = json.NewDecoder(io.LimitReader(resp.Body, 64<<10)).Decode(&body)
+	return &Error{Status: resp.StatusCode, Code: body.Error.Code, Message: body.Error.Message}
+}
