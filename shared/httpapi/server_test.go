@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -21,10 +22,11 @@ import (
 // event through the proxy adapter. Every answer is checked against the
 // OpenAPI document.
 type api struct {
-	t     *testing.T
-	store *dynamo.Store
-	proxy *httpadapter.HandlerAdapterV2
-	check *apicheck.Checker
+	t       *testing.T
+	store   *dynamo.Store
+	imports *recordingQueue
+	proxy   *httpadapter.HandlerAdapterV2
+	check   *apicheck.Checker
 }
 
 func newAPI(t *testing.T) *api {
@@ -34,7 +36,21 @@ func newAPI(t *testing.T) *api {
 		t.Fatal(err)
 	}
 	store := dynamotest.Minidyn(t)
-	return &api{t: t, store: store, proxy: httpadapter.NewV2(httpapi.NewServer(store, time.Now)), check: check}
+	q := &recordingQueue{}
+	return &api{t: t, store: store, imports: q, proxy: httpadapter.NewV2(httpapi.NewServer(store, q, time.Now)), check: check}
+}
+
+// recordingQueue records what the API enqueues for the importer.
+type recordingQueue struct {
+	mu   sync.Mutex
+	sent []domain.ImportMessage
+}
+
+func (q *recordingQueue) Send(_ context.Context, msg any, _, _ string) error {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.sent = append(q.sent, msg.(domain.ImportMessage))
+	return nil
 }
 
 type caller struct {

@@ -85,6 +85,9 @@ func newFixture(t *testing.T) *fixture {
 	if _, _, err := store.SaveIntegration(ctx, in, "whsec_c2VjcmV0", now); err != nil {
 		t.Fatal(err)
 	}
+	if err := store.CreateClient(ctx, domain.Client{ID: "c1", StoreID: "s1", Name: "Ana Silva", Document: "52998224725", DocumentType: "cpf", CreatedAt: now}); err != nil {
+		t.Fatal(err)
+	}
 	project := domain.Project{ID: "p1", StoreID: "s1", ClientID: "c1", Name: "Casa Silva", CreatedBy: "seller-1", CreatedAt: now}
 	if err := store.CreateProject(ctx, project); err != nil {
 		t.Fatal(err)
