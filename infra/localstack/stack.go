@@ -19,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	"github.com/foccolojas/promob-integration/infra/modroot"
 	"github.com/foccolojas/promob-integration/infra/samtemplate"
 	"github.com/foccolojas/promob-integration/shared/functions"
 )
@@ -306,7 +307,7 @@ func (s *Stack) Stop() error {
 // withDefaults fills the zero fields of cfg and copies its maps.
 func withDefaults(cfg Config) (Config, error) {
 	if cfg.TemplatePath == "" {
-		root, err := ModuleRoot()
+		root, err := modroot.Dir()
 		if err != nil {
 			return cfg, err
 		}

@@ -87,16 +87,13 @@ func (s *Store) CreateClient(ctx context.Context, c domain.Client) error {
 
 // Client returns one of the store's clients, or a not_found *Error.
 func (s *Store) Client(ctx context.Context, storeID, id string) (domain.Client, error) {
-	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: key(storePK(storeID), skClient+id), ConsistentRead: aws.Bool(true)})
+	var it clientItem
+	found, err := s.getItem(ctx, storePK(storeID), skClient+id, &it)
 	if err != nil {
 		return domain.Client{}, wrap("get client", err)
 	}
-	if len(out.Item) == 0 {
+	if !found {
 		return domain.Client{}, domain.Errorf(domain.CodeNotFound, "No client %q.", id)
-	}
-	var it clientItem
-	if err := attributevalue.UnmarshalMap(out.Item, &it); err != nil {
-		return domain.Client{}, wrap("decode client", err)
 	}
 	return it.domain(), nil
 }
@@ -179,16 +176,13 @@ func (s *Store) Project(ctx context.Context, storeID, id string) (domain.Project
 
 // projectItem reads the project alone from the table, consistently.
 func (s *Store) projectItem(ctx context.Context, storeID, id string) (domain.Project, error) {
-	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: key(projectPK(storeID, id), skProject), ConsistentRead: aws.Bool(true)})
+	var it projectItem
+	found, err := s.getItem(ctx, projectPK(storeID, id), skProject, &it)
 	if err != nil {
 		return domain.Project{}, wrap("get project", err)
 	}
-	if len(out.Item) == 0 {
+	if !found {
 		return domain.Project{}, domain.Errorf(domain.CodeNotFound, "No project %q.", id)
-	}
-	var it projectItem
-	if err := attributevalue.UnmarshalMap(out.Item, &it); err != nil {
-		return domain.Project{}, wrap("decode project", err)
 	}
 	return it.domain(), nil
 }

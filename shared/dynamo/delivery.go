@@ -115,18 +115,13 @@ func (s *Store) CreateDelivery(ctx context.Context, d domain.Delivery, body []by
 }
 
 func (s *Store) getDelivery(ctx context.Context, accountID, webhookID string) (deliveryItem, error) {
-	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{
-		TableName: &s.table, Key: key(deliveryPK(accountID, webhookID), skMeta), ConsistentRead: aws.Bool(true),
-	})
+	var it deliveryItem
+	found, err := s.getItem(ctx, deliveryPK(accountID, webhookID), skMeta, &it)
 	if err != nil {
 		return deliveryItem{}, wrap("get delivery", err)
 	}
-	if len(out.Item) == 0 {
+	if !found {
 		return deliveryItem{}, domain.Errorf(domain.CodeNotFound, "No delivery %s for account %s.", webhookID, accountID)
-	}
-	var it deliveryItem
-	if err := attributevalue.UnmarshalMap(out.Item, &it); err != nil {
-		return deliveryItem{}, wrap("decode delivery", err)
 	}
 	return it, nil
 }

@@ -97,16 +97,13 @@ func (s *Store) CreateEnvironment(ctx context.Context, e domain.Environment) err
 
 // Environment returns one of the store's environments, or a not_found *Error.
 func (s *Store) Environment(ctx context.Context, storeID, id string) (domain.Environment, error) {
-	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: key(envPK(storeID, id), skEnv), ConsistentRead: aws.Bool(true)})
+	var it envItem
+	found, err := s.getItem(ctx, envPK(storeID, id), skEnv, &it)
 	if err != nil {
 		return domain.Environment{}, wrap("get environment", err)
 	}
-	if len(out.Item) == 0 {
+	if !found {
 		return domain.Environment{}, domain.Errorf(domain.CodeNotFound, "No environment %q.", id)
-	}
-	var it envItem
-	if err := attributevalue.UnmarshalMap(out.Item, &it); err != nil {
-		return domain.Environment{}, wrap("decode environment", err)
 	}
 	return it.domain(), nil
 }
@@ -114,19 +111,16 @@ func (s *Store) Environment(ctx context.Context, storeID, id string) (domain.Env
 // EnvironmentByPromobID returns the environment linked to a Promob
 // environment of the account, or a not_found *Error.
 func (s *Store) EnvironmentByPromobID(ctx context.Context, accountID, promobEnvID string) (domain.Environment, error) {
-	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: key(promobEnvPK(accountID, promobEnvID), skPromobEnv), ConsistentRead: aws.Bool(true)})
-	if err != nil {
-		return domain.Environment{}, wrap("get Promob environment route", err)
-	}
-	if len(out.Item) == 0 {
-		return domain.Environment{}, domain.Errorf(domain.CodeNotFound, "Promob environment %q is not linked.", promobEnvID)
-	}
 	var route struct {
 		StoreID       string `dynamodbav:"storeId"`
 		EnvironmentID string `dynamodbav:"environmentId"`
 	}
-	if err := attributevalue.UnmarshalMap(out.Item, &route); err != nil {
-		return domain.Environment{}, wrap("decode Promob environment route", err)
+	found, err := s.getItem(ctx, promobEnvPK(accountID, promobEnvID), skPromobEnv, &route)
+	if err != nil {
+		return domain.Environment{}, wrap("get Promob environment route", err)
+	}
+	if !found {
+		return domain.Environment{}, domain.Errorf(domain.CodeNotFound, "Promob environment %q is not linked.", promobEnvID)
 	}
 	return s.Environment(ctx, route.StoreID, route.EnvironmentID)
 }

@@ -66,18 +66,13 @@ func (s *Store) GetIntegration(ctx context.Context, storeID string) (domain.Inte
 }
 
 func (s *Store) getIntegration(ctx context.Context, storeID string) (integrationItem, error) {
-	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{
-		TableName: &s.table, Key: key(storePK(storeID), skIntegration), ConsistentRead: aws.Bool(true),
-	})
+	var it integrationItem
+	found, err := s.getItem(ctx, storePK(storeID), skIntegration, &it)
 	if err != nil {
 		return integrationItem{}, wrap("get integration", err)
 	}
-	if len(out.Item) == 0 {
+	if !found {
 		return integrationItem{}, domain.Errorf(domain.CodeNotConfigured, "The store has not configured the Promob integration.")
-	}
-	var it integrationItem
-	if err := attributevalue.UnmarshalMap(out.Item, &it); err != nil {
-		return integrationItem{}, wrap("decode integration", err)
 	}
 	return it, nil
 }
@@ -200,16 +195,13 @@ func (s *Store) RotateSecret(ctx context.Context, storeID, secret string, now ti
 
 // Account returns the routing of a Promob AccountID, or a not_found *Error.
 func (s *Store) Account(ctx context.Context, accountID string) (domain.Account, error) {
-	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: key(accountPK(accountID), skAccount)})
+	var it accountItem
+	found, err := s.getItem(ctx, accountPK(accountID), skAccount, &it)
 	if err != nil {
 		return domain.Account{}, wrap("get account", err)
 	}
-	if len(out.Item) == 0 {
+	if !found {
 		return domain.Account{}, domain.Errorf(domain.CodeNotFound, "Unknown Promob account %q.", accountID)
-	}
-	var it accountItem
-	if err := attributevalue.UnmarshalMap(out.Item, &it); err != nil {
-		return domain.Account{}, wrap("decode account", err)
 	}
 	return domain.Account{AccountID: it.AccountID, StoreID: it.StoreID, Secret: it.Secret, APIToken: it.APIToken, PreviousSecret: it.PreviousSecret, PreviousUntil: it.PreviousUntil}, nil
 }

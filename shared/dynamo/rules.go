@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/foccolojas/promob-integration/shared/pricing"
@@ -31,16 +30,13 @@ type rulesItem struct {
 // CommercialRules returns the store's commercial rules, or
 // pricing.DefaultRules when the store has not set its own.
 func (s *Store) CommercialRules(ctx context.Context, storeID string) (pricing.Rules, error) {
-	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: key(storePK(storeID), skRules), ConsistentRead: aws.Bool(true)})
+	var it rulesItem
+	found, err := s.getItem(ctx, storePK(storeID), skRules, &it)
 	if err != nil {
 		return pricing.Rules{}, wrap("get commercial rules", err)
 	}
-	if len(out.Item) == 0 {
+	if !found {
 		return pricing.DefaultRules(), nil
-	}
-	var it rulesItem
-	if err := attributevalue.UnmarshalMap(out.Item, &it); err != nil {
-		return pricing.Rules{}, wrap("decode commercial rules", err)
 	}
 	var r pricing.Rules
 	if err := json.Unmarshal([]byte(it.Rules), &r); err != nil {

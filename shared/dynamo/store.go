@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/foccolojas/promob-integration/shared/domain"
@@ -104,4 +106,17 @@ func (s *Store) queryPages(ctx context.Context, in *dynamodb.QueryInput, fn func
 		}
 		in.ExclusiveStartKey = page.LastEvaluatedKey
 	}
+}
+
+// getItem reads one item with a consistent read and decodes it into out. It
+// returns false, and leaves out alone, when there is no such item.
+func (s *Store) getItem(ctx context.Context, pk, sk string, out any) (bool, error) {
+	res, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: key(pk, sk), ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return false, err
+	}
+	if len(res.Item) == 0 {
+		return false, nil
+	}
+	return true, attributevalue.UnmarshalMap(res.Item, out)
 }

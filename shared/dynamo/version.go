@@ -188,16 +188,13 @@ func (s *Store) Version(ctx context.Context, env domain.Environment, number int)
 }
 
 func (s *Store) version(ctx context.Context, env domain.Environment, number int) (versionItem, error) {
-	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: key(envPK(env.StoreID, env.ID), versionSK(number)), ConsistentRead: aws.Bool(true)})
+	var it versionItem
+	found, err := s.getItem(ctx, envPK(env.StoreID, env.ID), versionSK(number), &it)
 	if err != nil {
 		return versionItem{}, wrap("get version", err)
 	}
-	if len(out.Item) == 0 {
+	if !found {
 		return versionItem{}, domain.Errorf(domain.CodeNotFound, "Environment %s has no version %d.", env.ID, number)
-	}
-	var it versionItem
-	if err := attributevalue.UnmarshalMap(out.Item, &it); err != nil {
-		return versionItem{}, wrap("decode version", err)
 	}
 	return it, nil
 }
