@@ -30,7 +30,7 @@ LAMBDA_BUILD = CGO_ENABLED=0 GOOS=linux GOARCH=arm64 $(GO) build -tags lambda.no
 
 .DEFAULT_GOAL := help
 
-.PHONY: help build deps rie test lint run token invoke clean distclean \
+.PHONY: help build deps rie test fuzz lint run token invoke clean distclean \
 	$(addprefix build-,$(FUNCTIONS))
 
 help: ## list the targets
@@ -71,6 +71,17 @@ $(RIE):
 
 test: deps rie ## run every test (starts DynamoDB Local, fauxqs and the emulator as needed)
 	AWS_LAMBDA_RIE=$(RIE) $(GO) test -count=1 ./...
+
+# Each fuzz test, run for FUZZTIME (the seed corpora also run in make test).
+FUZZTIME ?= 10s
+FUZZ_TARGETS := ./shared/listing:FuzzParse ./shared/webhook:FuzzReceive ./shared/httpapi:FuzzDecodeRequestBodies
+
+fuzz: ## run every fuzz test for FUZZTIME each (default 10s)
+	@for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; fn=$${t##*:}; \
+		echo "== $$fn ($$pkg, $(FUZZTIME))"; \
+		$(GO) test -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	done
 
 lint: ## gofmt, go vet, and go.mod/go.sum must be tidy
 	@unformatted=$$(gofmt -l $$(find . -name '*.go' -not -path './infra/node_modules/*' -not -path './.local/*')); \

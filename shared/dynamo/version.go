@@ -199,8 +199,10 @@ func (s *Store) version(ctx context.Context, env domain.Environment, number int)
 	return it, nil
 }
 
-// VersionItems decodes each stored item of a version into a value made by
-// newItem and hands it to fn, in the order they were written.
+// VersionItems hands fn a decoder positioned at each stored item of a
+// version in turn (fn decodes one item per call), in the order they were
+// written. It fails with not_found for a missing version and with an error
+// when the stored chunks are incomplete.
 func (s *Store) VersionItems(ctx context.Context, env domain.Environment, number int, fn func(dec *json.Decoder) error) error {
 	v, err := s.version(ctx, env, number)
 	if err != nil {

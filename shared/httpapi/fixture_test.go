@@ -14,7 +14,6 @@ import (
 	"github.com/foccolojas/promob-integration/shared/dynamo"
 	"github.com/foccolojas/promob-integration/shared/dynamo/dynamotest"
 	"github.com/foccolojas/promob-integration/shared/httpapi"
-	"github.com/foccolojas/promob-integration/shared/httpapi/apicheck"
 	"github.com/shopspring/decimal"
 	miniclient "github.com/truora/minidyn/aws-v2/client"
 )
@@ -41,7 +40,7 @@ type catalog struct {
 
 func newCatalog(t *testing.T) *catalog {
 	t.Helper()
-	check, err := apicheck.New()
+	check, err := checker()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -29,9 +29,12 @@ type api struct {
 	check   *apicheck.Checker
 }
 
+// checker loads the OpenAPI document once for the package's tests.
+var checker = sync.OnceValues(apicheck.New)
+
 func newAPI(t *testing.T) *api {
 	t.Helper()
-	check, err := apicheck.New()
+	check, err := checker()
 	if err != nil {
 		t.Fatal(err)
 	}
