@@ -98,7 +98,7 @@ func TestApiHealthUnderEmulator(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	em := startFunction(t, pkg, map[string]string{"AWS_REGION": "us-east-1", "LOG_LEVEL": "DEBUG", "TABLE_NAME": "promob-local-Table", "IMPORTS_QUEUE_URL": "http://127.0.0.1:3011/000000000000/promob-local-imports.fifo"})
+	em := startFunction(t, pkg, map[string]string{"AWS_REGION": "us-east-1", "LOG_LEVEL": "DEBUG", "TABLE_NAME": "promob-local-Table", "IMPORTS_QUEUE_URL": "http://127.0.0.1:3011/000000000000/promob-local-imports.fifo", "PROMOB_OUTBOX_QUEUE_URL": "http://127.0.0.1:3011/000000000000/promob-local-promob-outbox"})
 	answer, err := em.Invoke(t.Context(), event)
 	if err != nil {
 		t.Fatalf("Invoke: %v", err)

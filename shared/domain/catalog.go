@@ -59,14 +59,18 @@ func (in ClientInput) Validate() (Client, error) {
 
 // Project is a sale to a client: one or more environments (kitchen, bedroom…).
 type Project struct {
-	ID              string        `json:"id"`
-	StoreID         string        `json:"-"`
-	ClientID        string        `json:"clientId"`
-	Name            string        `json:"name"`
-	CreatedBy       string        `json:"createdBy"`
-	CreatedAt       time.Time     `json:"createdAt"`
-	PromobProjectID string        `json:"promobProjectId,omitempty"`
-	Environments    []Environment `json:"environments"`
+	ID              string    `json:"id"`
+	StoreID         string    `json:"-"`
+	ClientID        string    `json:"clientId"`
+	Name            string    `json:"name"`
+	CreatedBy       string    `json:"createdBy"`
+	CreatedAt       time.Time `json:"createdAt"`
+	PromobProjectID string    `json:"promobProjectId,omitempty"`
+	// FinanciallyReleasedAt is when finance released the contract; review
+	// cannot start before.
+	FinanciallyReleasedAt *time.Time    `json:"financiallyReleasedAt,omitempty"`
+	FinanciallyReleasedBy string        `json:"financiallyReleasedBy,omitempty"`
+	Environments          []Environment `json:"environments"`
 }
 
 // ProjectInput is what a user sends to create a project.

@@ -19,22 +19,31 @@ const (
 
 // Environment is one ambiente of a project, linked to a Promob environment.
 type Environment struct {
-	ID                  string    `json:"id"`
-	StoreID             string    `json:"-"`
-	ProjectID           string    `json:"projectId"`
-	Name                string    `json:"name"`
-	PromobAccountID     string    `json:"-"`
-	PromobProjectID     string    `json:"promobProjectId"`
-	PromobEnvironmentID string    `json:"promobEnvironmentId"`
-	PromobRevision      int       `json:"promobRevision"`   // newest revision Promob reported
-	ImportedRevision    int       `json:"importedRevision"` // revision of the latest version
-	LatestVersion       int       `json:"latestVersion"`
-	ConvertedVersion    int       `json:"convertedVersion,omitempty"`
-	ImportStatus        string    `json:"importStatus"`
-	ImportError         string    `json:"importError,omitempty"`
-	CreatedBy           string    `json:"createdBy"`
-	CreatedAt           time.Time `json:"createdAt"`
-	UpdatedAt           time.Time `json:"updatedAt"`
+	ID                  string `json:"id"`
+	StoreID             string `json:"-"`
+	ProjectID           string `json:"projectId"`
+	Name                string `json:"name"`
+	PromobAccountID     string `json:"-"`
+	PromobProjectID     string `json:"promobProjectId"`
+	PromobEnvironmentID string `json:"promobEnvironmentId"`
+	PromobRevision      int    `json:"promobRevision"`   // newest revision Promob reported
+	ImportedRevision    int    `json:"importedRevision"` // revision of the latest version
+	LatestVersion       int    `json:"latestVersion"`
+	ConvertedVersion    int    `json:"convertedVersion,omitempty"`
+	// The review: who started it, when, and the latest version and
+	// revision at that moment; when it was completed, which locks the
+	// environment against Promob changes.
+	ReviewStartedAt     *time.Time `json:"reviewStartedAt,omitempty"`
+	ReviewStartedBy     string     `json:"reviewStartedBy,omitempty"`
+	ReviewStartVersion  int        `json:"reviewStartVersion,omitempty"`
+	ReviewStartRevision int        `json:"reviewStartRevision,omitempty"`
+	ReviewCompletedAt   *time.Time `json:"reviewCompletedAt,omitempty"`
+	Locked              bool       `json:"locked"`
+	ImportStatus        string     `json:"importStatus"`
+	ImportError         string     `json:"importError,omitempty"`
+	CreatedBy           string     `json:"createdBy"`
+	CreatedAt           time.Time  `json:"createdAt"`
+	UpdatedAt           time.Time  `json:"updatedAt"`
 }
 
 // Outdated reports whether Promob holds a revision newer than the latest

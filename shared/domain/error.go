@@ -26,6 +26,15 @@ const (
 	// CodePromobItemReadonly refuses a change of an item that comes from
 	// Promob: it is changed in Promob.
 	CodePromobItemReadonly = "promob_item_readonly"
+	// Codes of the sale's workflow (approval, release, review, lock); each
+	// refuses a change the environment's or project's state does not allow.
+	CodeOutdated               = "environment_outdated"     // Promob holds a revision not imported, or the import is pending or failed
+	CodeAlreadyConverted       = "already_converted"        // the environment was approved already
+	CodeNotConverted           = "not_converted"            // the environment has not been approved
+	CodeNotFinanciallyReleased = "not_financially_released" // the project's contract has no financial release
+	CodeReviewNotStarted       = "review_not_started"       // the review was not started
+	CodeUpdateRequired         = "update_required"          // no update was imported since the review started
+	CodeLocked                 = "environment_locked"       // purchase orders exist: Promob changes are refused
 )
 
 // Error is the application error: a machine-readable code and a sentence for

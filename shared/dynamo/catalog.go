@@ -50,22 +50,25 @@ func (it clientItem) domain() domain.Client {
 }
 
 type projectItem struct {
-	PK              string    `dynamodbav:"PK"`
-	SK              string    `dynamodbav:"SK"`
-	GSI1PK          string    `dynamodbav:"GSI1PK"`
-	GSI1SK          string    `dynamodbav:"GSI1SK"`
-	ID              string    `dynamodbav:"id"`
-	StoreID         string    `dynamodbav:"storeId"`
-	ClientID        string    `dynamodbav:"clientId"`
-	Name            string    `dynamodbav:"name"`
-	CreatedBy       string    `dynamodbav:"createdBy"`
-	CreatedAt       time.Time `dynamodbav:"createdAt"`
-	PromobProjectID string    `dynamodbav:"promobProjectId,omitempty"`
+	PK              string     `dynamodbav:"PK"`
+	SK              string     `dynamodbav:"SK"`
+	GSI1PK          string     `dynamodbav:"GSI1PK"`
+	GSI1SK          string     `dynamodbav:"GSI1SK"`
+	ID              string     `dynamodbav:"id"`
+	StoreID         string     `dynamodbav:"storeId"`
+	ClientID        string     `dynamodbav:"clientId"`
+	Name            string     `dynamodbav:"name"`
+	CreatedBy       string     `dynamodbav:"createdBy"`
+	CreatedAt       time.Time  `dynamodbav:"createdAt"`
+	PromobProjectID string     `dynamodbav:"promobProjectId,omitempty"`
+	ReleasedAt      *time.Time `dynamodbav:"financiallyReleasedAt,omitempty"`
+	ReleasedBy      string     `dynamodbav:"financiallyReleasedBy,omitempty"`
 }
 
 func (it projectItem) domain() domain.Project {
 	return domain.Project{ID: it.ID, StoreID: it.StoreID, ClientID: it.ClientID, Name: it.Name, CreatedBy: it.CreatedBy,
-		CreatedAt: it.CreatedAt, PromobProjectID: it.PromobProjectID, Environments: []domain.Environment{}}
+		CreatedAt: it.CreatedAt, PromobProjectID: it.PromobProjectID, FinanciallyReleasedAt: it.ReleasedAt,
+		FinanciallyReleasedBy: it.ReleasedBy, Environments: []domain.Environment{}}
 }
 
 // CreateClient stores a new client; it fails with conflict when the id is

@@ -17,6 +17,7 @@ import (
 //	STORE#<sid>#ENV#<eid>   / VERSION#<nnnnnnnnnn>      a version
 //	STORE#<sid>#ENV#<eid>   / VITEMS#r<rev>#<nnnn>      gzip chunks of a Promob revision's items
 //	STORE#<sid>#ENV#<eid>   / MANUAL#<id>               an item typed in FoccoLojas
+//	STORE#<sid>#ENV#<eid>   / PO#<id>                   a purchase order of the reviewed version
 //	PENV#<account>#<promobEnvironmentId> / PENV         webhook routing: Promob environment → environment
 func envPK(storeID, envID string) string         { return storePK(storeID) + "#ENV#" + envID }
 func projectPK(storeID, projectID string) string { return storePK(storeID) + "#PROJECT#" + projectID }
@@ -30,26 +31,32 @@ const (
 )
 
 type envItem struct {
-	PK                  string    `dynamodbav:"PK"`
-	SK                  string    `dynamodbav:"SK"`
-	GSI1PK              string    `dynamodbav:"GSI1PK"`
-	GSI1SK              string    `dynamodbav:"GSI1SK"`
-	ID                  string    `dynamodbav:"id"`
-	StoreID             string    `dynamodbav:"storeId"`
-	ProjectID           string    `dynamodbav:"projectId"`
-	Name                string    `dynamodbav:"name"`
-	PromobAccountID     string    `dynamodbav:"promobAccountId"`
-	PromobProjectID     string    `dynamodbav:"promobProjectId"`
-	PromobEnvironmentID string    `dynamodbav:"promobEnvironmentId"`
-	PromobRevision      int       `dynamodbav:"promobRevision"`
-	ImportedRevision    int       `dynamodbav:"importedRevision"`
-	LatestVersion       int       `dynamodbav:"latestVersion"`
-	ConvertedVersion    int       `dynamodbav:"convertedVersion"`
-	ImportStatus        string    `dynamodbav:"importStatus"`
-	ImportError         string    `dynamodbav:"importError"`
-	CreatedBy           string    `dynamodbav:"createdBy"`
-	CreatedAt           time.Time `dynamodbav:"createdAt"`
-	UpdatedAt           time.Time `dynamodbav:"updatedAt"`
+	PK                  string     `dynamodbav:"PK"`
+	SK                  string     `dynamodbav:"SK"`
+	GSI1PK              string     `dynamodbav:"GSI1PK"`
+	GSI1SK              string     `dynamodbav:"GSI1SK"`
+	ID                  string     `dynamodbav:"id"`
+	StoreID             string     `dynamodbav:"storeId"`
+	ProjectID           string     `dynamodbav:"projectId"`
+	Name                string     `dynamodbav:"name"`
+	PromobAccountID     string     `dynamodbav:"promobAccountId"`
+	PromobProjectID     string     `dynamodbav:"promobProjectId"`
+	PromobEnvironmentID string     `dynamodbav:"promobEnvironmentId"`
+	PromobRevision      int        `dynamodbav:"promobRevision"`
+	ImportedRevision    int        `dynamodbav:"importedRevision"`
+	LatestVersion       int        `dynamodbav:"latestVersion"`
+	ConvertedVersion    int        `dynamodbav:"convertedVersion"`
+	ReviewStartedAt     *time.Time `dynamodbav:"reviewStartedAt,omitempty"`
+	ReviewStartedBy     string     `dynamodbav:"reviewStartedBy,omitempty"`
+	ReviewStartVersion  int        `dynamodbav:"reviewStartVersion,omitempty"`
+	ReviewStartRevision int        `dynamodbav:"reviewStartRevision,omitempty"`
+	ReviewCompletedAt   *time.Time `dynamodbav:"reviewCompletedAt,omitempty"`
+	Locked              bool       `dynamodbav:"locked"`
+	ImportStatus        string     `dynamodbav:"importStatus"`
+	ImportError         string     `dynamodbav:"importError"`
+	CreatedBy           string     `dynamodbav:"createdBy"`
+	CreatedAt           time.Time  `dynamodbav:"createdAt"`
+	UpdatedAt           time.Time  `dynamodbav:"updatedAt"`
 }
 
 func (it envItem) domain() domain.Environment {
@@ -58,6 +65,8 @@ func (it envItem) domain() domain.Environment {
 		PromobProjectID: it.PromobProjectID, PromobEnvironmentID: it.PromobEnvironmentID, PromobRevision: it.PromobRevision,
 		ImportedRevision: it.ImportedRevision, LatestVersion: it.LatestVersion, ConvertedVersion: it.ConvertedVersion,
 		ImportStatus: it.ImportStatus, ImportError: it.ImportError, CreatedBy: it.CreatedBy, CreatedAt: it.CreatedAt, UpdatedAt: it.UpdatedAt,
+		ReviewStartedAt: it.ReviewStartedAt, ReviewStartedBy: it.ReviewStartedBy, ReviewStartVersion: it.ReviewStartVersion,
+		ReviewStartRevision: it.ReviewStartRevision, ReviewCompletedAt: it.ReviewCompletedAt, Locked: it.Locked,
 	}
 }
 

@@ -118,9 +118,14 @@ var ErrVersionRace = domain.Errorf(domain.CodeConflict, "The environment changed
 // CommitVersion makes v the environment's next version, in one transaction
 // with the environment, under the condition that the environment is still as
 // env says (same latest version, same Promob revision) and that v's revision
-// is newer than the imported one. It returns ErrVersionRace when the
-// condition fails.
-func (s *Store) CommitVersion(ctx context.Context, env domain.Environment, v domain.Version, chunks int, now time.Time) error {
+// is newer than the imported one, and that the environment is not locked;
+// the history entry that records the import is written in the same
+// transaction. It returns ErrVersionRace when the condition fails.
+func (s *Store) CommitVersion(ctx context.Context, env domain.Environment, v domain.Version, chunks int, entry domain.HistoryEntry, now time.Time) error {
+	hist, err := s.historyPut(env.StoreID, env.ProjectID, entry)
+	if err != nil {
+		return err
+	}
 	av, err := attributevalue.MarshalMap(versionItem{
 		PK: envPK(env.StoreID, env.ID), SK: versionSK(v.Number), Number: v.Number, OptionName: v.OptionName,
 		OptionDate: v.OptionDate, PromobIdentifier: v.PromobIdentifier, PromobRevision: v.PromobRevision,
@@ -136,15 +141,17 @@ func (s *Store) CommitVersion(ctx context.Context, env domain.Environment, v dom
 			TableName: &s.table, Key: key(envPK(env.StoreID, env.ID), skEnv),
 			UpdateExpression: aws.String("SET latestVersion = :n, importedRevision = :rev, promobRevision = :prev, " +
 				"importStatus = :imported, importError = :none, updatedAt = :now"),
-			ConditionExpression: aws.String("latestVersion = :latest AND promobRevision = :readPromob AND importedRevision < :rev"),
+			ConditionExpression: aws.String("latestVersion = :latest AND promobRevision = :readPromob AND importedRevision < :rev AND " + notLocked),
 			ExpressionAttributeValues: map[string]types.AttributeValue{
 				":n": n(v.Number), ":rev": n(v.PromobRevision), ":prev": n(max(env.PromobRevision, v.PromobRevision)),
 				":latest": n(env.LatestVersion), ":readPromob": n(env.PromobRevision),
 				":imported": &types.AttributeValueMemberS{Value: domain.ImportImported},
 				":none":     &types.AttributeValueMemberS{Value: ""},
 				":now":      &types.AttributeValueMemberS{Value: now.UTC().Format(time.RFC3339Nano)},
+				":false":    &types.AttributeValueMemberBOOL{Value: false},
 			},
 		}},
+		hist,
 	}})
 	if cancellationReasons(err) != nil {
 		return ErrVersionRace

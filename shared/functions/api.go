@@ -15,12 +15,13 @@ import (
 
 // API assembles the REST API function.
 func API(ctx context.Context, env Env, cfg aws.Config) (Function, error) {
-	vars, err := require(env, "TABLE_NAME", "IMPORTS_QUEUE_URL")
+	vars, err := require(env, "TABLE_NAME", "IMPORTS_QUEUE_URL", "PROMOB_OUTBOX_QUEUE_URL")
 	if err != nil {
 		return Function{}, err
 	}
 	slog.SetDefault(logging.New(os.Stdout, env("LOG_LEVEL")))
 	store := newStore(env, cfg, vars["TABLE_NAME"])
-	srv := httpapi.NewServer(store, queue.New(newSQS(env, cfg), vars["IMPORTS_QUEUE_URL"]), time.Now)
+	sqsClient := newSQS(env, cfg)
+	srv := httpapi.NewServer(store, queue.New(sqsClient, vars["IMPORTS_QUEUE_URL"]), queue.New(sqsClient, vars["PROMOB_OUTBOX_QUEUE_URL"]), time.Now)
 	return Function{HTTP: httpadapter.NewV2(srv).ProxyWithContext}, nil
 }

@@ -5,24 +5,25 @@ import (
 	"log/slog"
 	"os"
 
-	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/foccolojas/promob-integration/shared/logging"
-	"github.com/foccolojas/promob-integration/shared/queue"
+	"github.com/foccolojas/promob-integration/shared/promob"
+	"github.com/foccolojas/promob-integration/shared/promobsync"
 )
 
-// PromobSync assembles the function that makes every call to Promob. It
-// knows no message kind yet: the calls that create customers and
-// environments and report conversions are added with their features, and
-// until then a message on its queue fails and ends in the DLQ, where it is
+// PromobSync assembles the function that makes the calls to Promob asked
+// for on the promob-outbox queue (see package promobsync for the kinds). A
+// message of a kind it does not know fails and ends in the DLQ, where it is
 // kept and can be sent back.
 func PromobSync(ctx context.Context, env Env, cfg aws.Config) (Function, error) {
-	if _, err := require(env, "TABLE_NAME", "PROMOB_API_URL"); err != nil {
+	vars, err := require(env, "TABLE_NAME", "PROMOB_API_URL")
+	if err != nil {
 		return Function{}, err
 	}
 	slog.SetDefault(logging.New(os.Stdout, env("LOG_LEVEL")))
-	dispatch := queue.Dispatch(map[string]queue.KindFunc{})
-	return Function{SQS: func(ctx context.Context, ev events.SQSEvent) (events.SQSEventResponse, error) {
-		return queue.Batch(ctx, ev, dispatch), nil
-	}}, nil
+	client, err := promob.New(vars["PROMOB_API_URL"], nil)
+	if err != nil {
+		return Function{}, err
+	}
+	return Function{SQS: promobsync.New(newStore(env, cfg, vars["TABLE_NAME"]), client).Handle}, nil
 }

@@ -116,6 +116,10 @@ func (s *Server) updateEnvironment(w http.ResponseWriter, r *http.Request, id do
 	if !ok {
 		return
 	}
+	if env.Locked {
+		WriteError(w, r, domain.Errorf(domain.CodeLocked, "Environment %s is locked: its review is complete and purchase orders exist.", env.ID))
+		return
+	}
 	if err := s.store.SetImportStatus(r.Context(), env.StoreID, env.ID, domain.ImportPending, "", s.now()); err != nil {
 		WriteError(w, r, err)
 		return

@@ -26,6 +26,15 @@ var statusOf = map[string]int{
 
 	// The items tab: items that come from Promob are changed in Promob.
 	domain.CodePromobItemReadonly: http.StatusConflict,
+
+	// The sale's workflow: approval, financial release, review, lock.
+	domain.CodeOutdated:               http.StatusConflict,
+	domain.CodeAlreadyConverted:       http.StatusConflict,
+	domain.CodeNotConverted:           http.StatusConflict,
+	domain.CodeNotFinanciallyReleased: http.StatusConflict,
+	domain.CodeReviewNotStarted:       http.StatusConflict,
+	domain.CodeUpdateRequired:         http.StatusConflict,
+	domain.CodeLocked:                 http.StatusConflict,
 }
 
 // Status returns the HTTP status for an application error code (500 when the

@@ -22,6 +22,19 @@ type Store interface {
 	pricing.RulesStore
 	domain.ManualItemStore
 	EnvironmentStore
+	domain.HistoryStore
+	WorkflowStore
+}
+
+// WorkflowStore keeps the sale's workflow: approval, financial release,
+// review and purchase orders (see the dynamo store's methods of the same
+// names for their conditions).
+type WorkflowStore interface {
+	Approve(ctx context.Context, env domain.Environment, entry domain.HistoryEntry, now time.Time) (domain.Environment, error)
+	ReleaseFinancially(ctx context.Context, storeID, projectID string, entry domain.HistoryEntry) (domain.Project, bool, error)
+	StartReview(ctx context.Context, env domain.Environment, entry domain.HistoryEntry) (bool, error)
+	CompleteReview(ctx context.Context, env domain.Environment, orders []domain.PurchaseOrder, entries []domain.HistoryEntry, now time.Time) error
+	PurchaseOrders(ctx context.Context, env domain.Environment) ([]domain.PurchaseOrder, error)
 }
 
 // EnvironmentStore keeps environments and their versions.
@@ -41,13 +54,14 @@ type Server struct {
 	mux     *http.ServeMux
 	store   Store
 	imports domain.Queue
+	outbox  domain.Queue
 	now     func() time.Time
 }
 
 // NewServer returns the REST API handler over the store; imports is the
-// importer's queue and now the clock.
-func NewServer(store Store, imports domain.Queue, now func() time.Time) *Server {
-	s := &Server{mux: http.NewServeMux(), store: store, imports: imports, now: now}
+// importer's queue, outbox promobsync's (calls to Promob) and now the clock.
+func NewServer(store Store, imports, outbox domain.Queue, now func() time.Time) *Server {
+	s := &Server{mux: http.NewServeMux(), store: store, imports: imports, outbox: outbox, now: now}
 	s.routes()
 	return s
 }
@@ -78,6 +92,17 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("POST /v1/environments/{eid}/items", s.authed(s.addManualItem))
 	s.mux.HandleFunc("PATCH /v1/environments/{eid}/items/{itemId}", s.authed(s.updateManualItem))
 	s.mux.HandleFunc("DELETE /v1/environments/{eid}/items/{itemId}", s.authed(s.deleteManualItem))
+
+	// The sale's workflow: approval, financial release, review, purchase
+	// orders, history, opening Promob at a version.
+	s.mux.HandleFunc("POST /v1/environments/{eid}/approve", s.authed(s.approve))
+	s.mux.HandleFunc("POST /v1/projects/{pid}/financial-release", s.authed(s.releaseFinancially))
+	s.mux.HandleFunc("POST /v1/environments/{eid}/review/start", s.authed(s.startReview))
+	s.mux.HandleFunc("GET /v1/environments/{eid}/review", s.authed(s.getReview))
+	s.mux.HandleFunc("POST /v1/environments/{eid}/review/complete", s.authed(s.completeReview))
+	s.mux.HandleFunc("GET /v1/environments/{eid}/purchase-orders", s.authed(s.listPurchaseOrders))
+	s.mux.HandleFunc("GET /v1/projects/{pid}/history", s.authed(s.listHistory))
+	s.mux.HandleFunc("GET /v1/environments/{eid}/versions/{n}/open", s.authed(s.openVersion))
 
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, r, domain.Errorf(domain.CodeNotFound, "No route for %s %s.", r.Method, r.URL.Path))

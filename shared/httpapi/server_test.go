@@ -40,19 +40,26 @@ func newAPI(t *testing.T) *api {
 	}
 	store := dynamotest.Minidyn(t)
 	q := &recordingQueue{}
-	return &api{t: t, store: store, imports: q, proxy: httpadapter.NewV2(httpapi.NewServer(store, q, time.Now)), check: check}
+	return &api{t: t, store: store, imports: q, proxy: httpadapter.NewV2(httpapi.NewServer(store, q, q, time.Now)), check: check}
 }
 
-// recordingQueue records what the API enqueues for the importer.
+// recordingQueue records what the API enqueues: messages for the importer
+// in sent, for promobsync in outbox.
 type recordingQueue struct {
-	mu   sync.Mutex
-	sent []domain.ImportMessage
+	mu     sync.Mutex
+	sent   []domain.ImportMessage
+	outbox []domain.ConnectStatusMessage
 }
 
 func (q *recordingQueue) Send(_ context.Context, msg any, _, _ string) error {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	q.sent = append(q.sent, msg.(domain.ImportMessage))
+	switch m := msg.(type) {
+	case domain.ImportMessage:
+		q.sent = append(q.sent, m)
+	case domain.ConnectStatusMessage:
+		q.outbox = append(q.outbox, m)
+	}
 	return nil
 }
 

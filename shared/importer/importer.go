@@ -11,6 +11,14 @@
 //     visible only with the version, committed in one transaction with the
 //     environment under a condition on its latest version number, so numbers
 //     are contiguous and no partial version is ever seen;
+//   - a locked environment (its review is complete and purchase orders
+//     exist) is never changed: its events are dropped (the webhook function
+//     refuses them before they are queued; this covers those queued before
+//     the lock);
+//   - history entries of imports are written in the version's transaction;
+//     "outdated" entries carry a once-only key per revision;
+//   - every save after conversion notifies the reviewer who started the
+//     review (once per revision);
 //   - a listing Promob itself got wrong (malformed XML, two AMBIENTs…) fails
 //     the import at once with a stored reason; other failures are retried by
 //     the queue, and the reason is stored when the last attempt fails.
@@ -43,7 +51,8 @@ type Store interface {
 	CommercialRules(ctx context.Context, storeID string) (pricing.Rules, error)
 	ManualItems(ctx context.Context, storeID, envID string) ([]domain.ManualItem, error)
 	WriteItems(ctx context.Context, storeID, envID string, revision int, fn func(emit func(item any) error) error) (int, float64, error)
-	CommitVersion(ctx context.Context, env domain.Environment, v domain.Version, chunks int, now time.Time) error
+	CommitVersion(ctx context.Context, env domain.Environment, v domain.Version, chunks int, entry domain.HistoryEntry, now time.Time) error
+	AddHistory(ctx context.Context, storeID, projectID string, e domain.HistoryEntry, onceKey string) error
 	RecordPromobRevision(ctx context.Context, storeID, envID string, revision int, now time.Time) (bool, error)
 	SetImportStatus(ctx context.Context, storeID, envID, status, reason string, now time.Time) error
 }
@@ -98,6 +107,10 @@ func (im *Importer) webhook(ctx context.Context, body []byte) error {
 		return err
 	}
 	ctx = logging.With(ctx, "environment_id", env.ID)
+	if env.Locked {
+		slog.InfoContext(ctx, "event for a locked environment; nothing changes", "type", msg.Type)
+		return nil
+	}
 	switch msg.Type {
 	case domain.EventSaved:
 		return im.saved(ctx, env, msg.Revision)
@@ -132,6 +145,10 @@ func (im *Importer) update(ctx context.Context, body []byte) error {
 	if err != nil {
 		return err
 	}
+	if env.Locked {
+		slog.InfoContext(ctx, "update of a locked environment; nothing changes")
+		return nil
+	}
 	acc, err := im.store.Account(ctx, env.PromobAccountID)
 	if err != nil {
 		return im.fail(ctx, env, err)
@@ -164,7 +181,34 @@ func (im *Importer) saved(ctx context.Context, env domain.Environment, revision 
 	if env.PromobRevision != revision || !env.Outdated() {
 		return nil // a newer revision is known or already imported
 	}
-	return im.notifyOutdated(ctx, env)
+	entry := domain.NewHistoryEntry(domain.HistoryOutdated, env.ID, env.LatestVersion, domain.ByPromob, im.now(),
+		fmt.Sprintf("%s: Promob saved revision %d; version %d has revision %d.", env.Name, revision, env.LatestVersion, env.ImportedRevision))
+	if err := im.store.AddHistory(ctx, env.StoreID, env.ProjectID, entry, fmt.Sprintf("outdated#%s#%d", env.ID, revision)); err != nil {
+		return err
+	}
+	if err := im.notifyOutdated(ctx, env); err != nil {
+		return err
+	}
+	return im.notifyReviewer(ctx, env)
+}
+
+// notifyReviewer tells the reviewer of a converted environment that Promob
+// saved a change: once per revision.
+func (im *Importer) notifyReviewer(ctx context.Context, env domain.Environment) error {
+	if env.ConvertedVersion == 0 || env.ReviewStartedBy == "" {
+		return nil
+	}
+	msg := domain.NotificationMessage{
+		Kind: domain.KindNotification, StoreID: env.StoreID, UserID: env.ReviewStartedBy,
+		DedupeKey: fmt.Sprintf("review#%s#%d", env.ID, env.PromobRevision),
+		Notification: domain.Notification{
+			ID: domain.NewID(), Kind: "environment.review_changed", CreatedAt: im.now().UTC(),
+			Title:   fmt.Sprintf("%s changed in Promob during its review", env.Name),
+			Message: fmt.Sprintf("Revision %d was saved after version %d was converted. Update the environment and review the changes.", env.PromobRevision, env.ConvertedVersion),
+			Action:  &domain.Action{Type: "review_environment", ProjectID: env.ProjectID, EnvironmentID: env.ID},
+		},
+	}
+	return im.notifications.Send(ctx, msg, "", "")
 }
 
 func (im *Importer) notifyOutdated(ctx context.Context, env domain.Environment) error {
@@ -252,7 +296,9 @@ func (im *Importer) importListing(ctx context.Context, env domain.Environment, x
 			PromobIdentifier: header.ProjectGUID + "/" + env.PromobEnvironmentID, PromobRevision: revision,
 			Total: budget.Total.String(), ItemCount: count, Rules: rulesJSON,
 		}
-		err := im.store.CommitVersion(ctx, env, v, chunks, im.now())
+		entry := domain.NewHistoryEntry(domain.HistoryImported, env.ID, v.Number, domain.ByPromob, im.now(),
+			fmt.Sprintf("%s: imported Promob revision %d as version %d.", env.Name, revision, v.Number))
+		err := im.store.CommitVersion(ctx, env, v, chunks, entry, im.now())
 		if err == nil {
 			slog.InfoContext(ctx, "version imported", "version", v.Number, "items", count, "chunks", chunks, "total", v.Total)
 			return nil
@@ -263,8 +309,8 @@ func (im *Importer) importListing(ctx context.Context, env domain.Environment, x
 		if env, err = im.store.Environment(ctx, env.StoreID, env.ID); err != nil {
 			return err
 		}
-		if revision <= env.ImportedRevision {
-			return nil // imported meanwhile
+		if revision <= env.ImportedRevision || env.Locked {
+			return nil // imported meanwhile, or locked
 		}
 	}
 }

@@ -2,6 +2,7 @@
 package promob
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -80,7 +81,7 @@ func (c *Client) Listing(ctx context.Context, account, token, projectID, environ
 		body []byte
 		rev  int
 	)
-	err := c.do(ctx, http.MethodGet, path, token, func(resp *http.Response) error {
+	err := c.do(ctx, http.MethodGet, path, token, nil, func(resp *http.Response) error {
 		var err error
 		rev, err = strconv.Atoi(resp.Header.Get("Promob-Revision"))
 		if err != nil || rev < 1 {
@@ -98,9 +99,32 @@ func (c *Client) Listing(ctx context.Context, account, token, projectID, environ
 	return body, rev, err
 }
 
-// do makes the call, retrying network failures, 429 and 5xx with
-// exponential backoff, and hands a 2xx answer to read.
-func (c *Client) do(ctx context.Context, method, path, token string, read func(*http.Response) error) error {
+// Status is the Connect situation and stage of a Promob project, set for
+// one of its environments at a version.
+type Status struct {
+	Situation     string `json:"situation"`
+	Stage         string `json:"stage"`
+	EnvironmentID string `json:"environmentId"`
+	Version       int    `json:"version"`
+}
+
+// SetStatus sets a project's situation and stage in Connect (PUT
+// …/projects/{projectId}/status). Setting the same status again is
+// harmless, so the call is retried like the others; it returns a *Error
+// for an answer other than 2xx.
+func (c *Client) SetStatus(ctx context.Context, account, token, projectID string, st Status) error {
+	body, err := json.Marshal(st)
+	if err != nil {
+		return fmt.Errorf("promob: encode status: %w", err)
+	}
+	path := "/v1/accounts/" + url.PathEscape(account) + "/projects/" + url.PathEscape(projectID) + "/status"
+	return c.do(ctx, http.MethodPut, path, token, body, func(*http.Response) error { return nil })
+}
+
+// do makes the call with the JSON body (none when nil), retrying network
+// failures, 429 and 5xx with exponential backoff, and hands a 2xx answer to
+// read.
+func (c *Client) do(ctx context.Context, method, path, token string, body []byte, read func(*http.Response) error) error {
 	pause := c.Backoff
 	var last error
 	for attempt := 1; attempt <= max(1, c.Attempts); attempt++ {
@@ -112,9 +136,16 @@ func (c *Client) do(ctx context.Context, method, path, token string, read func(*
 			}
 			pause *= 2
 		}
-		req, err := http.NewRequestWithContext(ctx, method, c.base.String()+path, nil)
+		var rd io.Reader
+		if body != nil {
+			rd = bytes.NewReader(body)
+		}
+		req, err := http.NewRequestWithContext(ctx, method, c.base.String()+path, rd)
 		if err != nil {
 			return fmt.Errorf("promob: %w", err)
+		}
+		if body != nil {
+			req.Header.Set("Content-Type", "application/json")
 		}
 		req.Header.Set("Authorization", "Bearer "+token)
 		resp, err := c.http.Do(req)

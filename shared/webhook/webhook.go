@@ -1,6 +1,12 @@
 // Package webhook receives Promob's signed webhook deliveries: it verifies
 // them (Standard Webhooks), stores each delivery once, and enqueues it for the
 // importer. It answers fast and never processes the event itself.
+//
+// One exception: a saved, prepared or negotiated event of a locked
+// environment (its review is complete and its purchase orders exist) is
+// answered 409 environment_locked here, is neither stored as a delivery nor
+// queued, so nothing changes, and is recorded in the project's history
+// (once per webhook id, so Promob's retries add no entries).
 package webhook
 
 import (
@@ -8,6 +14,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"mime"
 	"net/http"
@@ -32,6 +39,7 @@ const MaxBody = 6 << 20
 type Store interface {
 	Account(ctx context.Context, accountID string) (domain.Account, error)
 	EnvironmentByPromobID(ctx context.Context, accountID, promobEnvID string) (domain.Environment, error)
+	AddHistory(ctx context.Context, storeID, projectID string, e domain.HistoryEntry, onceKey string) error
 	domain.DeliveryStore
 }
 
@@ -101,6 +109,10 @@ func (h *Handler) receive(w http.ResponseWriter, r *http.Request) {
 	}
 
 	webhookID := r.Header.Get(standardwebhooks.HeaderWebhookID)
+	if err := h.refuseLocked(ctx, acc, ev, webhookID); err != nil {
+		httpapi.WriteError(w, r, err)
+		return
+	}
 	ans := Answer{DeliveryID: webhookID, Status: "accepted"}
 	if ev.Type == domain.EventNegotiated {
 		if ans.Redirect, err = h.redirect(ctx, acc, ev); err != nil {
@@ -128,6 +140,32 @@ func (h *Handler) receive(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(d.Status)
 	_, _ = w.Write(d.Body)
+}
+
+// refuseLocked returns an environment_locked *Error, after recording the
+// refusal in the project's history, when the event would change a locked
+// environment; nil otherwise.
+func (h *Handler) refuseLocked(ctx context.Context, acc domain.Account, ev domain.WebhookEvent, webhookID string) error {
+	switch ev.Type {
+	case domain.EventSaved, domain.EventPrepared, domain.EventNegotiated:
+	default:
+		return nil
+	}
+	env, err := h.store.EnvironmentByPromobID(ctx, acc.AccountID, ev.Data.EnvironmentID)
+	if domain.IsNotFound(err) || (err == nil && (env.StoreID != acc.StoreID || !env.Locked)) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	entry := domain.NewHistoryEntry(domain.HistoryRefusedChange, env.ID, env.LatestVersion, domain.ByPromob, h.now(),
+		fmt.Sprintf("%s: Promob %s revision %d refused: the environment is locked at version %d (converted version %d).",
+			env.Name, ev.Type, ev.Data.Revision, env.LatestVersion, env.ConvertedVersion))
+	if err := h.store.AddHistory(ctx, env.StoreID, env.ProjectID, entry, "refused#"+acc.AccountID+"#"+webhookID); err != nil {
+		return err
+	}
+	slog.WarnContext(ctx, "Promob change of a locked environment refused", "type", ev.Type, "revision", ev.Data.Revision, "environment_id", env.ID)
+	return domain.Errorf(domain.CodeLocked, "Environment %s is locked: its review is complete and purchase orders exist, so Promob changes are refused.", ev.Data.EnvironmentID)
 }
 
 // redirect is where a negotiated environment sends the user: its screen in

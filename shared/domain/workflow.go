@@ -1,0 +1,95 @@
+package domain
+
+import (
+	"fmt"
+	"net/url"
+)
+
+// Review states of an environment.
+const (
+	ReviewNotStarted = "not_started"
+	ReviewInProgress = "in_progress"
+	ReviewCompleted  = "completed"
+)
+
+// Connect situation and stage set in Promob when an environment is
+// approved: the budget became a contract.
+const (
+	SituationApproved = "Aprovado"
+	StageContract     = "Contrato"
+)
+
+// CanApprove returns nil when the environment's latest version can be
+// converted, else environment_outdated (naming the Promob revision waiting,
+// or the import state) or already_converted.
+func (e Environment) CanApprove() error {
+	switch {
+	case e.ConvertedVersion > 0:
+		return Errorf(CodeAlreadyConverted, "Environment %s is already converted (version %d).", e.ID, e.ConvertedVersion)
+	case e.Outdated():
+		return Errorf(CodeOutdated, "Promob revision %d is waiting to be imported (version %d has revision %d): update the environment before approving.", e.PromobRevision, e.LatestVersion, e.ImportedRevision)
+	case e.ImportStatus == ImportPending:
+		return Errorf(CodeOutdated, "An import of environment %s is pending: wait for it before approving.", e.ID)
+	case e.ImportStatus == ImportFailed:
+		return Errorf(CodeOutdated, "The last import of environment %s failed: update the environment before approving (%s).", e.ID, e.ImportError)
+	case e.LatestVersion == 0:
+		return Errorf(CodeOutdated, "Environment %s has no imported version to approve.", e.ID)
+	}
+	return nil
+}
+
+// ReviewStatus is the state of the environment's review.
+func (e Environment) ReviewStatus() string {
+	switch {
+	case e.ReviewCompletedAt != nil:
+		return ReviewCompleted
+	case e.ReviewStartedAt != nil:
+		return ReviewInProgress
+	}
+	return ReviewNotStarted
+}
+
+// UpdateRequired reports whether the review waits for an update: it was
+// started and no version was imported since.
+func (e Environment) UpdateRequired() bool {
+	return e.ReviewStartedAt != nil && e.ReviewCompletedAt == nil && e.LatestVersion <= e.ReviewStartVersion
+}
+
+// CanCompleteReview returns nil when the review can be completed, else
+// review_not_started, update_required or environment_locked.
+func (e Environment) CanCompleteReview() error {
+	switch {
+	case e.Locked || e.ReviewCompletedAt != nil:
+		return Errorf(CodeLocked, "The review of environment %s is complete and the environment is locked.", e.ID)
+	case e.ReviewStartedAt == nil:
+		return Errorf(CodeReviewNotStarted, "The review of environment %s was not started.", e.ID)
+	case e.UpdateRequired():
+		return Errorf(CodeUpdateRequired, "The review requires an update: import Promob's current listing (version %d was the latest when the review started).", e.ReviewStartVersion)
+	}
+	return nil
+}
+
+// OpenURL is the link that opens the environment in Promob at a revision.
+func (e Environment) OpenURL(revision int) string {
+	return fmt.Sprintf("promob://open?account=%s&project=%s&environment=%s&revision=%d",
+		url.QueryEscape(e.PromobAccountID), url.QueryEscape(e.PromobProjectID), url.QueryEscape(e.PromobEnvironmentID), revision)
+}
+
+// Message kinds on the promob-outbox queue.
+const (
+	KindConnectStatus = "connect.status" // set a Promob project's situation and stage in Connect
+)
+
+// ConnectStatusMessage asks promobsync to set the situation and stage of a
+// Promob project (PROMOB-API.md, PUT …/status) with the store's
+// integration token.
+type ConnectStatusMessage struct {
+	Kind          string `json:"kind"`
+	StoreID       string `json:"storeId"`
+	AccountID     string `json:"accountId"`
+	ProjectID     string `json:"projectId"`     // the Promob project
+	EnvironmentID string `json:"environmentId"` // the Promob environment
+	Version       int    `json:"version"`
+	Situation     string `json:"situation"`
+	Stage         string `json:"stage"`
+}

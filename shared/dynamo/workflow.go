@@ -1,0 +1,261 @@
+package dynamo
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"io"
+	"strconv"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/foccolojas/promob-integration/shared/domain"
+	"github.com/shopspring/decimal"
+)
+
+// notLocked is the condition that an environment is not locked; it needs
+// ":false" among the expression's values.
+const notLocked = "(attribute_not_exists(locked) OR locked = :false)"
+
+const skPurchaseOrder = "PO#"
+
+// MaxPurchaseOrders bounds the suppliers of one review: the orders are
+// written in one transaction with the environment and two history entries.
+const MaxPurchaseOrders = 90
+
+func num(i int) types.AttributeValue { return &types.AttributeValueMemberN{Value: strconv.Itoa(i)} }
+func str(s string) types.AttributeValue {
+	return &types.AttributeValueMemberS{Value: s}
+}
+func stamp(t time.Time) types.AttributeValue { return str(t.UTC().Format(time.RFC3339Nano)) }
+
+// errChanged is the answer when an environment changed between the read
+// that allowed a change and the conditional write.
+func errChanged(envID string) error {
+	return domain.Errorf(domain.CodeConflict, "Environment %s changed meanwhile; read it again and retry.", envID)
+}
+
+// Approve converts the environment's latest version, in one transaction with
+// the history entry, under the condition that the environment is as env
+// says (same latest version), not outdated, imported, not converted and not
+// locked. When the condition fails it returns the refusal the environment's
+// current state calls for (see domain.Environment.CanApprove), or a
+// conflict when it just changed.
+func (s *Store) Approve(ctx context.Context, env domain.Environment, entry domain.HistoryEntry, now time.Time) (domain.Environment, error) {
+	hist, err := s.historyPut(env.StoreID, env.ProjectID, entry)
+	if err != nil {
+		return domain.Environment{}, err
+	}
+	_, err = s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
+		{Update: &types.Update{
+			TableName: &s.table, Key: key(envPK(env.StoreID, env.ID), skEnv),
+			UpdateExpression: aws.String("SET convertedVersion = :v, updatedAt = :now"),
+			ConditionExpression: aws.String("attribute_exists(PK) AND latestVersion = :v AND promobRevision <= importedRevision AND " +
+				"importStatus = :imported AND (attribute_not_exists(convertedVersion) OR convertedVersion = :zero) AND " + notLocked),
+			ExpressionAttributeValues: map[string]types.AttributeValue{
+				":v": num(env.LatestVersion), ":zero": num(0), ":imported": str(domain.ImportImported),
+				":now": stamp(now), ":false": &types.AttributeValueMemberBOOL{Value: false},
+			},
+		}},
+		hist,
+	}})
+	if cancellationReasons(err) != nil {
+		cur, rerr := s.Environment(ctx, env.StoreID, env.ID)
+		if rerr != nil {
+			return domain.Environment{}, rerr
+		}
+		if rerr := cur.CanApprove(); rerr != nil {
+			return domain.Environment{}, rerr
+		}
+		return domain.Environment{}, errChanged(env.ID)
+	}
+	if err != nil {
+		return domain.Environment{}, wrap("approve", err)
+	}
+	return s.Environment(ctx, env.StoreID, env.ID)
+}
+
+// ReleaseFinancially records the financial release of a project's contract
+// with its history entry, once: it returns the project and true when this
+// call released it, false when it was released before, or a not_found
+// *Error.
+func (s *Store) ReleaseFinancially(ctx context.Context, storeID, projectID string, entry domain.HistoryEntry) (domain.Project, bool, error) {
+	hist, err := s.historyPut(storeID, projectID, entry)
+	if err != nil {
+		return domain.Project{}, false, err
+	}
+	_, err = s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
+		{Update: &types.Update{
+			TableName: &s.table, Key: key(projectPK(storeID, projectID), skProject),
+			UpdateExpression:          aws.String("SET financiallyReleasedAt = :at, financiallyReleasedBy = :by"),
+			ConditionExpression:       aws.String("attribute_exists(PK) AND attribute_not_exists(financiallyReleasedAt)"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":at": stamp(entry.At), ":by": str(entry.By)},
+		}},
+		hist,
+	}})
+	released := err == nil
+	if err != nil && cancellationReasons(err) == nil {
+		return domain.Project{}, false, wrap("release project", err)
+	}
+	p, err := s.projectItem(ctx, storeID, projectID)
+	return p, released, err
+}
+
+// StartReview records the start of the environment's review (who, when,
+// and the latest version and revision at that moment) with its history
+// entry. It returns true when this call started it and false when it was
+// started before; not_financially_released when the project's contract is
+// not released, not_converted when the environment is not approved.
+func (s *Store) StartReview(ctx context.Context, env domain.Environment, entry domain.HistoryEntry) (bool, error) {
+	hist, err := s.historyPut(env.StoreID, env.ProjectID, entry)
+	if err != nil {
+		return false, err
+	}
+	_, err = s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
+		{ConditionCheck: &types.ConditionCheck{
+			TableName: &s.table, Key: key(projectPK(env.StoreID, env.ProjectID), skProject),
+			ConditionExpression: aws.String("attribute_exists(financiallyReleasedAt)"),
+		}},
+		{Update: &types.Update{
+			TableName: &s.table, Key: key(envPK(env.StoreID, env.ID), skEnv),
+			UpdateExpression: aws.String("SET reviewStartedAt = :at, reviewStartedBy = :by, reviewStartVersion = :v, " +
+				"reviewStartRevision = :rev, updatedAt = :at"),
+			ConditionExpression: aws.String("attribute_exists(PK) AND convertedVersion > :zero AND attribute_not_exists(reviewStartedAt) AND " +
+				"latestVersion = :v AND importedRevision = :rev"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{
+				":at": stamp(entry.At), ":by": str(entry.By), ":v": num(env.LatestVersion), ":rev": num(env.ImportedRevision), ":zero": num(0),
+			},
+		}},
+		hist,
+	}})
+	reasons := cancellationReasons(err)
+	switch {
+	case reasons == nil:
+		return err == nil, wrap("start review", err)
+	case reasons[0] == "ConditionalCheckFailed":
+		return false, domain.Errorf(domain.CodeNotFinanciallyReleased, "The contract of project %s has no financial release: the review cannot start.", env.ProjectID)
+	}
+	cur, err := s.Environment(ctx, env.StoreID, env.ID)
+	switch {
+	case err != nil:
+		return false, err
+	case cur.ConvertedVersion == 0:
+		return false, domain.Errorf(domain.CodeNotConverted, "Environment %s is not approved: the review starts after the approval.", env.ID)
+	case cur.ReviewStartedAt != nil:
+		return false, nil
+	}
+	return false, errChanged(env.ID)
+}
+
+type purchaseOrderItem struct {
+	PK            string    `dynamodbav:"PK"`
+	SK            string    `dynamodbav:"SK"`
+	ID            string    `dynamodbav:"id"`
+	EnvironmentID string    `dynamodbav:"environmentId"`
+	Version       int       `dynamodbav:"version"`
+	Supplier      string    `dynamodbav:"supplier"`
+	Total         string    `dynamodbav:"total"`
+	CreatedBy     string    `dynamodbav:"createdBy"`
+	CreatedAt     time.Time `dynamodbav:"createdAt"`
+	Lines         []byte    `dynamodbav:"lines"` // gzip-compressed JSON array of domain.PurchaseLine
+}
+
+// CompleteReview writes the purchase orders of the reviewed (latest) version
+// and locks the environment, in one transaction with the history entries,
+// under the condition that the review is started, not completed, and that
+// a version was imported since it started and none since env was read. When
+// the condition fails it returns the refusal the environment's current
+// state calls for (see domain.Environment.CanCompleteReview). At most
+// MaxPurchaseOrders orders.
+func (s *Store) CompleteReview(ctx context.Context, env domain.Environment, orders []domain.PurchaseOrder, entries []domain.HistoryEntry, now time.Time) error {
+	if len(orders) > MaxPurchaseOrders {
+		return domain.Errorf(domain.CodeInvalid, "The reviewed version has parts of %d suppliers; at most %d purchase orders are written at once.", len(orders), MaxPurchaseOrders)
+	}
+	items := []types.TransactWriteItem{{Update: &types.Update{
+		TableName: &s.table, Key: key(envPK(env.StoreID, env.ID), skEnv),
+		UpdateExpression: aws.String("SET reviewCompletedAt = :now, locked = :true, updatedAt = :now"),
+		ConditionExpression: aws.String("attribute_exists(reviewStartedAt) AND attribute_not_exists(reviewCompletedAt) AND " +
+			"latestVersion = :v AND latestVersion > reviewStartVersion"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":now": stamp(now), ":true": &types.AttributeValueMemberBOOL{Value: true}, ":v": num(env.LatestVersion),
+		},
+	}}}
+	for _, o := range orders {
+		var buf bytes.Buffer
+		zw := gzip.NewWriter(&buf)
+		if err := json.NewEncoder(zw).Encode(o.Lines); err != nil {
+			return wrap("encode purchase order lines", err)
+		}
+		if err := zw.Close(); err != nil {
+			return wrap("compress purchase order lines", err)
+		}
+		av, err := attributevalue.MarshalMap(purchaseOrderItem{
+			PK: envPK(env.StoreID, env.ID), SK: skPurchaseOrder + o.ID, ID: o.ID, EnvironmentID: env.ID, Version: o.Version,
+			Supplier: o.Supplier, Total: o.Total.String(), CreatedBy: o.CreatedBy, CreatedAt: now.UTC(), Lines: buf.Bytes(),
+		})
+		if err != nil {
+			return wrap("encode purchase order", err)
+		}
+		items = append(items, types.TransactWriteItem{Put: &types.Put{TableName: &s.table, Item: av, ConditionExpression: aws.String("attribute_not_exists(PK)")}})
+	}
+	for _, e := range entries {
+		hist, err := s.historyPut(env.StoreID, env.ProjectID, e)
+		if err != nil {
+			return err
+		}
+		items = append(items, hist)
+	}
+	_, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+	if cancellationReasons(err) != nil {
+		cur, rerr := s.Environment(ctx, env.StoreID, env.ID)
+		if rerr != nil {
+			return rerr
+		}
+		if rerr := cur.CanCompleteReview(); rerr != nil {
+			return rerr
+		}
+		return errChanged(env.ID)
+	}
+	return wrap("complete review", err)
+}
+
+// PurchaseOrders returns the environment's purchase orders, by supplier.
+func (s *Store) PurchaseOrders(ctx context.Context, env domain.Environment) ([]domain.PurchaseOrder, error) {
+	out := []domain.PurchaseOrder{}
+	err := s.queryPages(ctx, &dynamodb.QueryInput{
+		TableName:              &s.table,
+		KeyConditionExpression: aws.String("PK = :pk AND begins_with(SK, :sk)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":pk": str(envPK(env.StoreID, env.ID)), ":sk": str(skPurchaseOrder),
+		},
+		ConsistentRead: aws.Bool(true),
+	}, func(page *dynamodb.QueryOutput) (bool, error) {
+		var items []purchaseOrderItem
+		if err := attributevalue.UnmarshalListOfMaps(page.Items, &items); err != nil {
+			return false, err
+		}
+		for _, it := range items {
+			o := domain.PurchaseOrder{ID: it.ID, EnvironmentID: it.EnvironmentID, Version: it.Version, Supplier: it.Supplier, CreatedBy: it.CreatedBy}
+			var err error
+			if o.Total, err = decimal.NewFromString(it.Total); err != nil {
+				return false, err
+			}
+			zr, err := gzip.NewReader(bytes.NewReader(it.Lines))
+			if err != nil {
+				return false, err
+			}
+			err = json.NewDecoder(io.LimitReader(zr, 64<<20)).Decode(&o.Lines)
+			zr.Close()
+			if err != nil {
+				return false, err
+			}
+			out = append(out, o)
+		}
+		return true, nil
+	})
+	return out, wrap("query purchase orders", err)
+}
