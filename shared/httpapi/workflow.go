@@ -46,6 +46,14 @@ func (s *Server) approve(w http.ResponseWriter, r *http.Request, id domain.Ident
 		return
 	}
 	if err := env.CanApprove(); err != nil {
+		// A repeated approval also repeats the Connect status message (an
+		// idempotent PUT in Promob), so a status whose sending failed after
+		// the approval was saved is not lost: the user's retry sends it.
+		if domain.ErrorCode(err) == domain.CodeAlreadyConverted {
+			if serr := s.sendConnectStatus(r, env); serr != nil {
+				err = serr
+			}
+		}
 		WriteError(w, r, err)
 		return
 	}
@@ -57,15 +65,21 @@ func (s *Server) approve(w http.ResponseWriter, r *http.Request, id domain.Ident
 		WriteError(w, r, err)
 		return
 	}
-	msg := domain.ConnectStatusMessage{
-		Kind: domain.KindConnectStatus, StoreID: env.StoreID, AccountID: env.PromobAccountID, ProjectID: env.PromobProjectID,
-		EnvironmentID: env.PromobEnvironmentID, Version: env.ConvertedVersion, Situation: domain.SituationApproved, Stage: domain.StageContract,
-	}
-	if err := s.outbox.Send(r.Context(), msg, env.PromobAccountID+":"+env.PromobProjectID, "status:"+env.ID+":"+strconv.Itoa(env.ConvertedVersion)); err != nil {
+	if err := s.sendConnectStatus(r, env); err != nil {
 		WriteError(w, r, err)
 		return
 	}
 	WriteJSON(w, http.StatusOK, env)
+}
+
+// sendConnectStatus asks promobsync to show the converted environment's
+// situation and stage in Promob's Connect list.
+func (s *Server) sendConnectStatus(r *http.Request, env domain.Environment) error {
+	msg := domain.ConnectStatusMessage{
+		Kind: domain.KindConnectStatus, StoreID: env.StoreID, AccountID: env.PromobAccountID, ProjectID: env.PromobProjectID,
+		EnvironmentID: env.PromobEnvironmentID, Version: env.ConvertedVersion, Situation: domain.SituationApproved, Stage: domain.StageContract,
+	}
+	return s.outbox.Send(r.Context(), msg, env.PromobAccountID+":"+env.PromobProjectID, "status:"+env.ID+":"+strconv.Itoa(env.ConvertedVersion))
 }
 
 func (s *Server) releaseFinancially(w http.ResponseWriter, r *http.Request, id domain.Identity) {

@@ -96,6 +96,11 @@ func TestSaleWorkflow(t *testing.T) {
 	if status, body := c.do(admin, "POST", env+"/approve", "", ""); status != 409 || errCode(body) != domain.CodeAlreadyConverted {
 		t.Fatalf("approve twice: %d %v", status, body)
 	}
+	// The repeat sends the Connect status again, so one lost after the
+	// approval was saved reaches Promob on the user's retry.
+	if len(c.imports.outbox) != 2 || c.imports.outbox[1] != c.imports.outbox[0] {
+		t.Fatalf("outbox after a repeated approval = %+v", c.imports.outbox)
+	}
 
 	// Review needs the financial release.
 	if status, body := c.do(reviewer, "POST", env+"/review/start", "", ""); status != 409 || errCode(body) != domain.CodeNotFinanciallyReleased {
