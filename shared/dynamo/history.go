@@ -76,22 +76,8 @@ func (s *Store) AddHistory(ctx context.Context, storeID, projectID string, e dom
 // History returns the project's entries, oldest first.
 func (s *Store) History(ctx context.Context, storeID, projectID string) ([]domain.HistoryEntry, error) {
 	out := []domain.HistoryEntry{}
-	err := s.queryPages(ctx, &dynamodb.QueryInput{
-		TableName:              &s.table,
-		KeyConditionExpression: aws.String("PK = :pk AND begins_with(SK, :sk)"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":pk": &types.AttributeValueMemberS{Value: projectPK(storeID, projectID)},
-			":sk": &types.AttributeValueMemberS{Value: skHistory},
-		},
-		ConsistentRead: aws.Bool(true),
-	}, func(page *dynamodb.QueryOutput) (bool, error) {
-		var items []historyItem
-		if err := attributevalue.UnmarshalListOfMaps(page.Items, &items); err != nil {
-			return false, err
-		}
-		for _, it := range items {
-			out = append(out, domain.HistoryEntry{ID: it.ID, Kind: it.Kind, EnvironmentID: it.EnvironmentID, Version: it.Version, By: it.By, At: it.At, Message: it.Message})
-		}
+	err := queryPrefix(ctx, s, projectPK(storeID, projectID), skHistory, false, func(it historyItem) (bool, error) {
+		out = append(out, domain.HistoryEntry{ID: it.ID, Kind: it.Kind, EnvironmentID: it.EnvironmentID, Version: it.Version, By: it.By, At: it.At, Message: it.Message})
 		return true, nil
 	})
 	return out, wrap("query history", err)

@@ -132,27 +132,10 @@ func (s *Store) DeleteManualItem(ctx context.Context, storeID, envID, id string)
 // ManualItems returns the environment's manual items in creation order.
 func (s *Store) ManualItems(ctx context.Context, storeID, envID string) ([]domain.ManualItem, error) {
 	out := []domain.ManualItem{}
-	err := s.queryPages(ctx, &dynamodb.QueryInput{
-		TableName:              &s.table,
-		KeyConditionExpression: aws.String("PK = :pk AND begins_with(SK, :sk)"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":pk": &types.AttributeValueMemberS{Value: envPK(storeID, envID)},
-			":sk": &types.AttributeValueMemberS{Value: skManual},
-		},
-		ConsistentRead: aws.Bool(true),
-	}, func(page *dynamodb.QueryOutput) (bool, error) {
-		var items []manualItem
-		if err := attributevalue.UnmarshalListOfMaps(page.Items, &items); err != nil {
-			return false, err
-		}
-		for _, it := range items {
-			m, err := it.domain()
-			if err != nil {
-				return false, err
-			}
-			out = append(out, m)
-		}
-		return true, nil
+	err := queryPrefix(ctx, s, envPK(storeID, envID), skManual, false, func(it manualItem) (bool, error) {
+		m, err := it.domain()
+		out = append(out, m)
+		return err == nil, err
 	})
 	if err != nil {
 		return nil, wrap("query manual items", err)

@@ -120,3 +120,30 @@ func (s *Store) getItem(ctx context.Context, pk, sk string, out any) (bool, erro
 	}
 	return true, attributevalue.UnmarshalMap(res.Item, out)
 }
+
+// queryPrefix decodes each item of partition pk whose sort key begins with
+// prefix into a T, in sort-key order (descending when newestFirst), with
+// consistent reads, and hands it to fn until fn returns false or an error.
+func queryPrefix[T any](ctx context.Context, s *Store, pk, prefix string, newestFirst bool, fn func(T) (bool, error)) error {
+	return s.queryPages(ctx, &dynamodb.QueryInput{
+		TableName:              &s.table,
+		KeyConditionExpression: aws.String("PK = :pk AND begins_with(SK, :sk)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":pk": &types.AttributeValueMemberS{Value: pk},
+			":sk": &types.AttributeValueMemberS{Value: prefix},
+		},
+		ScanIndexForward: aws.Bool(!newestFirst),
+		ConsistentRead:   aws.Bool(true),
+	}, func(page *dynamodb.QueryOutput) (bool, error) {
+		var items []T
+		if err := attributevalue.UnmarshalListOfMaps(page.Items, &items); err != nil {
+			return false, err
+		}
+		for _, it := range items {
+			if more, err := fn(it); err != nil || !more {
+				return false, err
+			}
+		}
+		return true, nil
+	})
+}

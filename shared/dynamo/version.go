@@ -162,23 +162,8 @@ func (s *Store) CommitVersion(ctx context.Context, env domain.Environment, v dom
 // Versions returns the environment's versions, newest first.
 func (s *Store) Versions(ctx context.Context, env domain.Environment) ([]domain.Version, error) {
 	out := []domain.Version{}
-	err := s.queryPages(ctx, &dynamodb.QueryInput{
-		TableName:              &s.table,
-		KeyConditionExpression: aws.String("PK = :pk AND begins_with(SK, :sk)"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":pk": &types.AttributeValueMemberS{Value: envPK(env.StoreID, env.ID)},
-			":sk": &types.AttributeValueMemberS{Value: skVersionPrefix},
-		},
-		ScanIndexForward: aws.Bool(false),
-		ConsistentRead:   aws.Bool(true),
-	}, func(page *dynamodb.QueryOutput) (bool, error) {
-		var items []versionItem
-		if err := attributevalue.UnmarshalListOfMaps(page.Items, &items); err != nil {
-			return false, err
-		}
-		for _, it := range items {
-			out = append(out, it.domain(env))
-		}
+	err := queryPrefix(ctx, s, envPK(env.StoreID, env.ID), skVersionPrefix, true, func(it versionItem) (bool, error) {
+		out = append(out, it.domain(env))
 		return true, nil
 	})
 	return out, wrap("query versions", err)

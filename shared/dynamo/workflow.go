@@ -226,36 +226,20 @@ func (s *Store) CompleteReview(ctx context.Context, env domain.Environment, orde
 // PurchaseOrders returns the environment's purchase orders, by supplier.
 func (s *Store) PurchaseOrders(ctx context.Context, env domain.Environment) ([]domain.PurchaseOrder, error) {
 	out := []domain.PurchaseOrder{}
-	err := s.queryPages(ctx, &dynamodb.QueryInput{
-		TableName:              &s.table,
-		KeyConditionExpression: aws.String("PK = :pk AND begins_with(SK, :sk)"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":pk": str(envPK(env.StoreID, env.ID)), ":sk": str(skPurchaseOrder),
-		},
-		ConsistentRead: aws.Bool(true),
-	}, func(page *dynamodb.QueryOutput) (bool, error) {
-		var items []purchaseOrderItem
-		if err := attributevalue.UnmarshalListOfMaps(page.Items, &items); err != nil {
+	err := queryPrefix(ctx, s, envPK(env.StoreID, env.ID), skPurchaseOrder, false, func(it purchaseOrderItem) (bool, error) {
+		o := domain.PurchaseOrder{ID: it.ID, EnvironmentID: it.EnvironmentID, Version: it.Version, Supplier: it.Supplier, CreatedBy: it.CreatedBy}
+		var err error
+		if o.Total, err = decimal.NewFromString(it.Total); err != nil {
 			return false, err
 		}
-		for _, it := range items {
-			o := domain.PurchaseOrder{ID: it.ID, EnvironmentID: it.EnvironmentID, Version: it.Version, Supplier: it.Supplier, CreatedBy: it.CreatedBy}
-			var err error
-			if o.Total, err = decimal.NewFromString(it.Total); err != nil {
-				return false, err
-			}
-			zr, err := gzip.NewReader(bytes.NewReader(it.Lines))
-			if err != nil {
-				return false, err
-			}
-			err = json.NewDecoder(io.LimitReader(zr, 64<<20)).Decode(&o.Lines)
-			zr.Close()
-			if err != nil {
-				return false, err
-			}
-			out = append(out, o)
+		zr, err := gzip.NewReader(bytes.NewReader(it.Lines))
+		if err != nil {
+			return false, err
 		}
-		return true, nil
+		err = json.NewDecoder(io.LimitReader(zr, 64<<20)).Decode(&o.Lines)
+		zr.Close()
+		out = append(out, o)
+		return err == nil, err
 	})
 	return out, wrap("query purchase orders", err)
 }
