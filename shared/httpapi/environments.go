@@ -40,7 +40,14 @@ type VersionDetail struct {
 	Budget pricing.Result      `json:"budget"`
 }
 
+// environment reads the {eid} environment for a caller with any role (403
+// for a token without one), in the caller's store (404 otherwise). It
+// answers the refusal itself and returns whether to go on.
 func (s *Server) environment(w http.ResponseWriter, r *http.Request, id domain.Identity) (domain.Environment, bool) {
+	if err := id.Require(anyRole...); err != nil {
+		WriteError(w, r, err)
+		return domain.Environment{}, false
+	}
 	env, err := s.store.Environment(r.Context(), id.StoreID, r.PathValue("eid"))
 	if err != nil {
 		WriteError(w, r, err)
