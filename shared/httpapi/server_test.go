@@ -40,17 +40,27 @@ func newAPI(t *testing.T) *api {
 	return &api{t: t, store: store, imports: q, proxy: httpadapter.NewV2(httpapi.NewServer(store, q, time.Now)), check: check}
 }
 
-// recordingQueue records what the API enqueues for the importer.
+// recordingQueue records what the API enqueues for the importer, with the
+// FIFO message group of each message.
 type recordingQueue struct {
-	mu   sync.Mutex
-	sent []domain.ImportMessage
+	mu     sync.Mutex
+	sent   []domain.ImportMessage
+	groups []string
 }
 
-func (q *recordingQueue) Send(_ context.Context, msg any, _, _ string) error {
+func (q *recordingQueue) Send(_ context.Context, msg any, group, _ string) error {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	q.sent = append(q.sent, msg.(domain.ImportMessage))
+	q.groups = append(q.groups, group)
 	return nil
+}
+
+// messages returns the messages sent so far and their groups.
+func (q *recordingQueue) messages() ([]domain.ImportMessage, []string) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return append([]domain.ImportMessage(nil), q.sent...), append([]string(nil), q.groups...)
 }
 
 type caller struct {
