@@ -526,6 +526,7 @@ func TestRefusedListingOnTheStack(t *testing.T) {
 
 	envPath := "/v1/environments/" + env.ID
 	eventually(t, importWait, "the import fails", func() bool {
+		env = envView{}
 		s.call(http.MethodGet, envPath, admin, nil, http.StatusOK, &env)
 		return env.ImportStatus != domain.ImportPending
 	})
@@ -540,4 +541,23 @@ func TestRefusedListingOnTheStack(t *testing.T) {
 	}
 	s.call(http.MethodGet, envPath+"/budget", admin, nil, http.StatusNotFound, nil)
 	s.call(http.MethodGet, envPath+"/versions/1", admin, nil, http.StatusNotFound, nil)
+
+	t.Run("the designer fixes the listing and the user updates", func(t *testing.T) {
+		if rev := pe.save(nil, 25); rev != 2 {
+			t.Fatalf("the fixed listing is revision %d", rev)
+		}
+		var pending envView
+		s.call(http.MethodPost, envPath+"/update", admin, nil, http.StatusAccepted, &pending)
+		if pending.ImportStatus != domain.ImportPending || pending.ImportError != "" {
+			t.Errorf("update answered %+v", pending)
+		}
+		eventually(t, importWait, "the update is imported", func() bool {
+			env = envView{}
+			s.call(http.MethodGet, envPath, admin, nil, http.StatusOK, &env)
+			return env.ImportStatus != domain.ImportPending
+		})
+		if env.ImportStatus != domain.ImportImported || env.ImportError != "" || env.LatestVersion != 1 || env.ImportedRevision != 2 {
+			t.Fatalf("after the update: %+v", env)
+		}
+	})
 }

@@ -60,7 +60,7 @@ func TestLegacyImportRefusals(t *testing.T) {
 			if after := c.dump(); after != before {
 				t.Fatalf("a refused import changed the table:\nbefore:\n%s\nafter:\n%s", before, after)
 			}
-			if sent, _ := c.imports.messages(); len(sent) != 0 {
+			if sent := c.imports.messages(); len(sent) != 0 {
 				t.Fatalf("a refused import enqueued %+v", sent)
 			}
 		})
@@ -81,10 +81,10 @@ func TestLegacyImport(t *testing.T) {
 		t.Fatalf("import: %d %v", status, body)
 	}
 
-	sent, groups := c.imports.messages()
+	sent := c.imports.messages()
 	want := domain.ImportMessage{Kind: domain.KindUpdate, StoreID: "s1", AccountID: "acc-s1", ProjectID: "pp-9", EnvironmentID: id}
-	if len(sent) != 1 || sent[0] != want || groups[0] != domain.ImportGroup("acc-s1", "pe-9") {
-		t.Fatalf("enqueued %+v in groups %v, want one %+v in %s", sent, groups, want, domain.ImportGroup("acc-s1", "pe-9"))
+	if len(sent) != 1 || sent[0].msg != want || sent[0].group != domain.ImportGroup("acc-s1", "pe-9") || sent[0].dedup == "" {
+		t.Fatalf("enqueued %+v, want one %+v in group %s", sent, want, domain.ImportGroup("acc-s1", "pe-9"))
 	}
 	ctx := context.Background()
 	if env, err := c.store.EnvironmentByPromobID(ctx, "acc-s1", "pe-9"); err != nil || env.ID != id || env.StoreID != "s1" || env.ImportStatus != domain.ImportPending {
@@ -111,7 +111,7 @@ func TestLegacyImport(t *testing.T) {
 	if status, body := c.do(admin, "POST", "/v1/projects/"+c.project+"/environments/import", "application/json", importBody); status != 409 || errCode(body) != domain.CodeConflict {
 		t.Fatalf("second import: %d %v", status, body)
 	}
-	if sent, _ := c.imports.messages(); len(sent) != 1 {
+	if sent := c.imports.messages(); len(sent) != 1 {
 		t.Fatalf("%d messages after the refused second import, want 1", len(sent))
 	}
 }
@@ -129,10 +129,10 @@ func TestUpdateEnvironment(t *testing.T) {
 		if err != nil || env.ImportStatus != domain.ImportPending || env.PromobRevision != 2 {
 			t.Fatalf("stored environment = %+v, %v", env, err)
 		}
-		sent, groups := c.imports.messages()
+		sent := c.imports.messages()
 		want := domain.ImportMessage{Kind: domain.KindUpdate, StoreID: "s1", AccountID: "acc-s1", ProjectID: "pp-" + c.project, EnvironmentID: c.env}
-		if len(sent) != 1 || sent[0] != want || groups[0] != domain.ImportGroup("acc-s1", "pe-"+c.env) {
-			t.Fatalf("enqueued %+v in groups %v, want one %+v", sent, groups, want)
+		if len(sent) != 1 || sent[0].msg != want || sent[0].group != domain.ImportGroup("acc-s1", "pe-"+c.env) {
+			t.Fatalf("enqueued %+v, want one %+v", sent, want)
 		}
 	})
 
@@ -153,10 +153,47 @@ func TestUpdateEnvironment(t *testing.T) {
 			if after := c.dump(); after != before {
 				t.Fatalf("a refused update changed the table:\nbefore:\n%s\nafter:\n%s", before, after)
 			}
-			if sent, _ := c.imports.messages(); len(sent) != 0 {
+			if sent := c.imports.messages(); len(sent) != 0 {
 				t.Fatalf("a refused update enqueued %+v", sent)
 			}
 		})
+	}
+}
+
+// TestUpdateAfterAnImportIsNotARepeat asks for updates after the importer
+// handled the previous request: each is a new message to the FIFO queue,
+// which drops a message whose de-duplication id it saw in the last five
+// minutes (the environment would stay pending with no import coming).
+func TestUpdateAfterAnImportIsNotARepeat(t *testing.T) {
+	c := newCatalog(t)
+	c.configure()
+	ctx := context.Background()
+	status, body := c.do(seller, "POST", "/v1/projects/"+c.project+"/environments/import", "application/json", importBody)
+	if status != 202 {
+		t.Fatalf("import: %d %v", status, body)
+	}
+	id := body["id"].(string)
+	// What the importer leaves: a refused listing, then no newer revision.
+	for i, handled := range []struct{ status, reason string }{
+		{domain.ImportFailed, "Promob revision 1 could not be imported: the listing has 2 environments (AMBIENT)"},
+		{domain.ImportImported, ""},
+	} {
+		must(t, c.store.SetImportStatus(ctx, "s1", id, handled.status, handled.reason, time.Now()))
+		status, body := c.do(seller, "POST", "/v1/environments/"+id+"/update", "", "")
+		if status != 202 || body["importStatus"] != domain.ImportPending || body["importError"] != nil {
+			t.Fatalf("update %d: %d %v", i+1, status, body)
+		}
+	}
+	sent := c.imports.messages()
+	seen := map[string]bool{}
+	for _, m := range sent {
+		if seen[m.dedup] {
+			t.Errorf("de-duplication id %q sent twice: the queue drops the update", m.dedup)
+		}
+		seen[m.dedup] = true
+	}
+	if len(sent) != 3 {
+		t.Errorf("%d messages, want 3", len(sent))
 	}
 }
 

@@ -40,27 +40,30 @@ func newAPI(t *testing.T) *api {
 	return &api{t: t, store: store, imports: q, proxy: httpadapter.NewV2(httpapi.NewServer(store, q, time.Now)), check: check}
 }
 
-// recordingQueue records what the API enqueues for the importer, with the
-// FIFO message group of each message.
+// recordingQueue records what the API enqueues for the importer.
 type recordingQueue struct {
-	mu     sync.Mutex
-	sent   []domain.ImportMessage
-	groups []string
+	mu   sync.Mutex
+	sent []sentMessage
 }
 
-func (q *recordingQueue) Send(_ context.Context, msg any, group, _ string) error {
+// sentMessage is one message with its FIFO group and de-duplication id.
+type sentMessage struct {
+	msg          domain.ImportMessage
+	group, dedup string
+}
+
+func (q *recordingQueue) Send(_ context.Context, msg any, group, dedup string) error {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	q.sent = append(q.sent, msg.(domain.ImportMessage))
-	q.groups = append(q.groups, group)
+	q.sent = append(q.sent, sentMessage{msg.(domain.ImportMessage), group, dedup})
 	return nil
 }
 
-// messages returns the messages sent so far and their groups.
-func (q *recordingQueue) messages() ([]domain.ImportMessage, []string) {
+// messages returns the messages sent so far.
+func (q *recordingQueue) messages() []sentMessage {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	return append([]domain.ImportMessage(nil), q.sent...), append([]string(nil), q.groups...)
+	return append([]sentMessage(nil), q.sent...)
 }
 
 type caller struct {
