@@ -56,6 +56,10 @@ func TestPublicAndGuardedRoutes(t *testing.T) {
 		{name: "token signed with another secret", method: "GET", path: "/v1/integration", token: foreignToken(t, "not-the-secret", time.Hour), status: 401, check: refusedByGateway},
 		{name: "expired token", method: "GET", path: "/v1/integration", token: foreignToken(t, localstack.DefaultJWTSecret, -time.Minute), status: 401, check: refusedByGateway},
 		{name: "configuring without a token", method: "PUT", path: "/v1/integration", body: config, status: 401, check: refusedByGateway},
+		{name: "an environment without a token", method: "GET", path: "/v1/environments/e1", status: 401, check: refusedByGateway},
+		{name: "a legacy import without a token", method: "POST", path: "/v1/projects/p1/environments/import", body: `{}`, status: 401, check: refusedByGateway},
+		{name: "a client without a token", method: "GET", path: "/v1/clients/c1", status: 401, check: refusedByGateway},
+		{name: "the items tab with an expired token", method: "GET", path: "/v1/environments/e1/items", token: foreignToken(t, localstack.DefaultJWTSecret, -time.Minute), status: 401, check: refusedByGateway},
 		{name: "the store's seller sees the configuration without the secret", method: "GET", path: "/v1/integration", token: s.token("u2", store, "seller"), status: 200,
 			check: func(t *testing.T, b map[string]any) {
 				if _, ok := b["webhookSecret"]; ok {

@@ -62,15 +62,38 @@ type stack struct {
 // stops it when the test ends.
 func startStack(t *testing.T) *stack {
 	t.Helper()
+	s := newStack(t)
+	s.start(map[string]functions.Function{"ImporterFunction": {SQS: s.imports.handle}})
+	return s
+}
+
+// startRealStack is startStack with every function built by the registry,
+// the importer and the notifier included, so that queued work is done.
+func startRealStack(t *testing.T) *stack {
+	t.Helper()
+	s := newStack(t)
+	s.start(nil)
+	return s
+}
+
+func newStack(t *testing.T) *stack {
+	t.Helper()
 	check, err := apicheck.New()
 	if err != nil {
 		t.Fatal(err)
 	}
+	return &stack{t: t, check: check, imports: &recorder{}, sends: newSendCounter(t, local.SQSEndpoint)}
+}
+
+// start starts the stack with the handlers replacing the functions they
+// name, and stops it when the test ends.
+func (s *stack) start(handlers map[string]functions.Function) {
+	t := s.t
+	t.Helper()
 	sim, err := promobsim.New(promobsim.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &stack{t: t, check: check, imports: &recorder{}, sends: newSendCounter(t, local.SQSEndpoint)}
 	s.st, err = localstack.Start(t.Context(), localstack.Config{
 		StackName:      unique("e2e"),
 		DynamoEndpoint: local.DynamoEndpoint,
@@ -81,7 +104,7 @@ func startStack(t *testing.T) *stack {
 		SimulatorAddr:  "127.0.0.1:0",
 		// The functions reach SQS through the counter; the pollers do not.
 		Env:                       map[string]string{"AWS_ENDPOINT_URL_SQS": s.sends.URL()},
-		Handlers:                  map[string]functions.Function{"ImporterFunction": {SQS: s.imports.handle}},
+		Handlers:                  handlers,
 		VisibilityTimeoutOverride: visibilityTimeout,
 		Log:                       t.Output(),
 	})
@@ -94,7 +117,6 @@ func startStack(t *testing.T) *stack {
 		}
 	})
 	s.store = dynamo.New(local.DynamoDB(), s.st.Resources().TableName)
-	return s
 }
 
 // unique returns prefix and random hex, a name no other test run uses.

@@ -26,9 +26,20 @@ type integrationConfig struct {
 // account and returns the answer, which carries the webhook secret.
 func (s *stack) configure(store, account string) integrationConfig {
 	s.t.Helper()
-	body, _ := json.Marshal(map[string]any{
+	return s.configureWithToken(store, account, "")
+}
+
+// configureWithToken is configure that also gives the store's Promob
+// integration token (none when "").
+func (s *stack) configureWithToken(store, account, apiToken string) integrationConfig {
+	s.t.Helper()
+	in := map[string]any{
 		"cnpj": "11.222.333/0001-81", "promobAccountId": account, "serialNumbers": []string{"SN-1"}, "responsibleUserId": "u1",
-	})
+	}
+	if apiToken != "" {
+		in["promobApiToken"] = apiToken
+	}
+	body, _ := json.Marshal(in)
 	a := s.gateway(http.MethodPut, "/v1/integration", s.token("u1", store, "admin"), body, nil)
 	if a.status != http.StatusCreated {
 		s.t.Fatalf("PUT /v1/integration: %d %s, want 201", a.status, a.body)

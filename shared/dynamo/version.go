@@ -159,11 +159,16 @@ func (s *Store) CommitVersion(ctx context.Context, env domain.Environment, v dom
 	return wrap("commit version", err)
 }
 
-// Versions returns the environment's versions, newest first.
+// Versions returns the environment's versions, newest first. The newest is
+// the latest even when env was read before it was committed: versions and
+// the environment's latest number are written in one transaction, so the
+// newest version listed is never older than env.LatestVersion.
 func (s *Store) Versions(ctx context.Context, env domain.Environment) ([]domain.Version, error) {
 	out := []domain.Version{}
 	err := queryPrefix(ctx, s, envPK(env.StoreID, env.ID), skVersionPrefix, true, func(it versionItem) (bool, error) {
-		out = append(out, it.domain(env))
+		v := it.domain(env)
+		v.Latest = len(out) == 0
+		out = append(out, v)
 		return true, nil
 	})
 	return out, wrap("query versions", err)

@@ -40,7 +40,14 @@ type VersionDetail struct {
 	Budget pricing.Result      `json:"budget"`
 }
 
+// environment reads the {eid} environment for a caller with any role (403
+// for a token without one), in the caller's store (404 otherwise). It
+// answers the refusal itself and returns whether to go on.
 func (s *Server) environment(w http.ResponseWriter, r *http.Request, id domain.Identity) (domain.Environment, bool) {
+	if err := id.Require(anyRole...); err != nil {
+		WriteError(w, r, err)
+		return domain.Environment{}, false
+	}
 	env, err := s.store.Environment(r.Context(), id.StoreID, r.PathValue("eid"))
 	if err != nil {
 		WriteError(w, r, err)
@@ -92,12 +99,16 @@ func (s *Server) legacyImport(w http.ResponseWriter, r *http.Request, id domain.
 }
 
 // enqueueUpdate asks the importer to import the environment's current
-// Promob listing. Repeated requests for the same state collapse into one
-// message (FIFO de-duplication); the importer ignores revisions it has.
+// Promob listing. The FIFO de-duplication id names the environment's state
+// as read (its updatedAt), so requests made on one state collapse into one
+// message, while a request made after the importer handled an earlier one
+// (which always changes the environment: imported, failed, or no newer
+// revision) is never dropped as its repeat. The importer ignores revisions
+// it has.
 func (s *Server) enqueueUpdate(r *http.Request, env domain.Environment) error {
 	msg := domain.ImportMessage{Kind: domain.KindUpdate, StoreID: env.StoreID, AccountID: env.PromobAccountID,
 		ProjectID: env.PromobProjectID, EnvironmentID: env.ID}
-	dedup := "update:" + env.ID + ":" + strconv.Itoa(env.LatestVersion) + ":" + strconv.Itoa(env.PromobRevision)
+	dedup := "update:" + env.ID + ":" + strconv.FormatInt(env.UpdatedAt.UnixNano(), 10)
 	return s.imports.Send(r.Context(), msg, domain.ImportGroup(env.PromobAccountID, env.PromobEnvironmentID), dedup)
 }
 

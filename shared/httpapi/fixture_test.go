@@ -35,7 +35,7 @@ type catalog struct {
 	dump func() string
 
 	client, project, env, env2, item string // s1's
-	client2, env9, item9             string // s2's
+	client2, project2, env9, item9   string // s2's
 }
 
 func newCatalog(t *testing.T) *catalog {
@@ -80,7 +80,7 @@ func newCatalog(t *testing.T) *catalog {
 		return client, project, env, item
 	}
 	c.client, c.project, c.env, c.item = seed("s1")
-	c.client2, _, c.env9, c.item9 = seed("s2")
+	c.client2, c.project2, c.env9, c.item9 = seed("s2")
 	c.env2 = domain.NewID()
 	must(t, store.CreateEnvironment(ctx, environment("s1", c.project, c.env2, now.Add(time.Minute))))
 	return c
@@ -130,9 +130,9 @@ func runRefusals(t *testing.T, tests []refusal) {
 	}
 }
 
-// expand replaces {client}, {client2}, {project}, {env}, {env2}, {env9},
-// {item} and {item9} in s by the fixture's ids.
+// expand replaces {client}, {client2}, {project}, {project2}, {env},
+// {env2}, {env9}, {item} and {item9} in s by the fixture's ids.
 func (c *catalog) expand(s string) string {
-	return strings.NewReplacer("{client}", c.client, "{client2}", c.client2, "{project}", c.project, "{env}", c.env,
+	return strings.NewReplacer("{client}", c.client, "{client2}", c.client2, "{project}", c.project, "{project2}", c.project2, "{env}", c.env,
 		"{env2}", c.env2, "{env9}", c.env9, "{item}", c.item, "{item9}", c.item9).Replace(s)
 }

@@ -47,20 +47,33 @@ func newAPI(t *testing.T) *api {
 // in sent, for promobsync in outbox.
 type recordingQueue struct {
 	mu     sync.Mutex
-	sent   []domain.ImportMessage
+	sent   []sentMessage
 	outbox []domain.ConnectStatusMessage
 }
 
-func (q *recordingQueue) Send(_ context.Context, msg any, _, _ string) error {
+// sentMessage is one message with its FIFO group and de-duplication id.
+type sentMessage struct {
+	msg          domain.ImportMessage
+	group, dedup string
+}
+
+func (q *recordingQueue) Send(_ context.Context, msg any, group, dedup string) error {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	switch m := msg.(type) {
 	case domain.ImportMessage:
-		q.sent = append(q.sent, m)
+		q.sent = append(q.sent, sentMessage{m, group, dedup})
 	case domain.ConnectStatusMessage:
 		q.outbox = append(q.outbox, m)
 	}
 	return nil
+}
+
+// messages returns the messages sent so far.
+func (q *recordingQueue) messages() []sentMessage {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return append([]sentMessage(nil), q.sent...)
 }
 
 type caller struct {

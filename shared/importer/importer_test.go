@@ -78,8 +78,13 @@ type fixture struct {
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
+	return newFixtureOn(t, dynamotest.Minidyn(t))
+}
+
+// newFixtureOn is newFixture over the given store.
+func newFixtureOn(t *testing.T, store *dynamo.Store) *fixture {
+	t.Helper()
 	ctx := context.Background()
-	store := dynamotest.Minidyn(t)
 	now := time.Now().UTC()
 	in := domain.Integration{StoreID: "s1", CNPJ: "11222333000181", PromobAccountID: "acc-1", SerialNumbers: []string{"SN"}, PromobAPIToken: "pmi-token"}
 	if _, _, err := store.SaveIntegration(ctx, in, "whsec_c2VjcmV0", now); err != nil {

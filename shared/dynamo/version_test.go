@@ -1,0 +1,72 @@
+package dynamo_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/foccolojas/promob-integration/shared/domain"
+)
+
+// TestVersionsLatestIsTheNewest lists versions with an environment read
+// before the newest version was committed, as a request does when an import
+// commits between its two reads: the newest version listed is the latest.
+func TestVersionsLatestIsTheNewest(t *testing.T) {
+	ctx := context.Background()
+	for name, open := range backends(t) {
+		t.Run(name, func(t *testing.T) {
+			s := open(t)
+			env := domain.Environment{ID: "e1", StoreID: "s1", ProjectID: "p1", Name: "Cozinha", PromobAccountID: "acc",
+				PromobProjectID: "pp", PromobEnvironmentID: "pe", ImportStatus: domain.ImportPending, CreatedAt: t0, UpdatedAt: t0}
+			if err := s.CreateEnvironment(ctx, env); err != nil {
+				t.Fatal(err)
+			}
+			list := func(read domain.Environment) string {
+				t.Helper()
+				vs, err := s.Versions(ctx, read)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var out []string
+				for _, v := range vs {
+					out = append(out, fmt.Sprintf("%d:%v", v.Number, v.Latest))
+				}
+				return strings.Join(out, " ")
+			}
+			stale := env
+			for n := 1; n <= 2; n++ {
+				current, err := s.Environment(ctx, "s1", "e1")
+				if err != nil {
+					t.Fatal(err)
+				}
+				v := domain.Version{Number: n, PromobRevision: n, Total: "1.00", Rules: []byte(`{}`)}
+				entry := domain.NewHistoryEntry(domain.HistoryImported, current.ID, n, "importer", t0, "imported")
+				if err := s.CommitVersion(ctx, current, v, 0, entry, t0); err != nil {
+					t.Fatal(err)
+				}
+				stale = current
+			}
+			tests := []struct {
+				name string
+				env  domain.Environment
+				want string
+			}{
+				{"environment read before the newest version", stale, "2:true 1:false"},
+				{"environment read before any version", env, "2:true 1:false"},
+			}
+			for _, tt := range tests {
+				if got := list(tt.env); got != tt.want {
+					t.Errorf("%s: versions %s, want %s", tt.name, got, tt.want)
+				}
+			}
+			fresh, err := s.Environment(ctx, "s1", "e1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := list(fresh); got != "2:true 1:false" || fresh.LatestVersion != 2 {
+				t.Errorf("versions %s with latestVersion %d", got, fresh.LatestVersion)
+			}
+		})
+	}
+}
