@@ -315,11 +315,19 @@ func (im *Importer) importListing(ctx context.Context, env domain.Environment, x
 	}
 }
 
-// fail stores the reason of a failed import when this was the last attempt
-// the queue makes, and returns err so that the message is retried (or, after
-// the last attempt, moved to the DLQ).
+// fail handles an import that could not finish. A failure that retrying
+// cannot cure (Promob refusing the token or not knowing the environment)
+// is stored at once and the message is done; any other is returned so that
+// the queue retries it, and its reason is stored on the last attempt (after
+// which the message goes to the DLQ).
 func (im *Importer) fail(ctx context.Context, env domain.Environment, err error) error {
-	if queue.ReceiveCount(ctx) >= im.MaxAttempts {
+	var permanent interface{ Retryable() bool }
+	switch {
+	case errors.As(err, &permanent) && !permanent.Retryable():
+		reason := fmt.Sprintf("The import cannot be done: %s", err)
+		slog.WarnContext(ctx, "import failed for good", "err", err)
+		return im.store.SetImportStatus(ctx, env.StoreID, env.ID, domain.ImportFailed, reason, im.now())
+	case queue.ReceiveCount(ctx) >= im.MaxAttempts:
 		reason := fmt.Sprintf("The import failed after %d attempts: %s", im.MaxAttempts, err)
 		if serr := im.store.SetImportStatus(ctx, env.StoreID, env.ID, domain.ImportFailed, reason, im.now()); serr != nil {
 			slog.ErrorContext(ctx, "could not store the import failure", "err", serr)

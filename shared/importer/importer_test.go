@@ -18,6 +18,7 @@ import (
 	"github.com/foccolojas/promob-integration/shared/dynamo/dynamotest"
 	"github.com/foccolojas/promob-integration/shared/importer"
 	"github.com/foccolojas/promob-integration/shared/listing"
+	"github.com/foccolojas/promob-integration/shared/promob"
 	"github.com/shopspring/decimal"
 )
 
@@ -375,5 +376,21 @@ func TestConcurrentImportsGiveContiguousVersions(t *testing.T) {
 	}
 	if vs[0].PromobRevision != 6 {
 		t.Fatalf("latest is revision %d, want 6: %s", vs[0].PromobRevision, numbers(vs))
+	}
+}
+
+func TestPermanentPromobFailureIsRecordedAtOnce(t *testing.T) {
+	f := newFixture(t)
+	f.promob.fail = &promob.Error{Status: 401, Code: "unauthorized", Message: "token refused"}
+	if failed := f.update(1); failed != nil {
+		t.Fatalf("a refusal retrying cannot cure was retried: %v", failed)
+	}
+	env := f.environment()
+	if env.ImportStatus != domain.ImportFailed || !strings.Contains(env.ImportError, "token refused") {
+		t.Fatalf("after a 401: %q %q", env.ImportStatus, env.ImportError)
+	}
+	f.promob.fail = &promob.Error{Status: 503, Code: "unavailable", Message: "later"}
+	if failed := f.update(1); len(failed) != 1 {
+		t.Fatalf("a 503 must be retried: failed = %v", failed)
 	}
 }
