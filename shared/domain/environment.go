@@ -15,6 +15,7 @@ const (
 	ImportPending  = "pending"  // an import is queued or running
 	ImportImported = "imported" // the latest import succeeded
 	ImportFailed   = "failed"   // the latest import failed; ImportError says why
+	ImportNone     = "none"     // nothing imported yet (an environment just created in Promob)
 )
 
 // States of an environment's creation in Promob. Environments linked to an

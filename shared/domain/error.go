@@ -38,6 +38,9 @@ const (
 	// CodePromobCredentialsInvalid refuses a Promob link whose user or
 	// password Promob does not accept.
 	CodePromobCredentialsInvalid = "promob_credentials_invalid"
+	// CodePromobUnavailable says Promob did not answer a call made while
+	// the user waits; trying again later may succeed.
+	CodePromobUnavailable = "promob_unavailable"
 	// CodeAlreadySynced refuses a retry of what Promob already holds.
 	CodeAlreadySynced = "already_synced"
 )

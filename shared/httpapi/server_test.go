@@ -44,11 +44,13 @@ func newAPI(t *testing.T) *api {
 }
 
 // recordingQueue records what the API enqueues: messages for the importer
-// in sent, for promobsync in outbox.
+// in sent, for promobsync in outbox, customers and environments.
 type recordingQueue struct {
-	mu     sync.Mutex
-	sent   []domain.ImportMessage
-	outbox []domain.ConnectStatusMessage
+	mu           sync.Mutex
+	sent         []domain.ImportMessage
+	outbox       []domain.ConnectStatusMessage
+	customers    []domain.CustomerCreateMessage
+	environments []domain.EnvironmentCreateMessage
 }
 
 func (q *recordingQueue) Send(_ context.Context, msg any, _, _ string) error {
@@ -59,6 +61,10 @@ func (q *recordingQueue) Send(_ context.Context, msg any, _, _ string) error {
 		q.sent = append(q.sent, m)
 	case domain.ConnectStatusMessage:
 		q.outbox = append(q.outbox, m)
+	case domain.CustomerCreateMessage:
+		q.customers = append(q.customers, m)
+	case domain.EnvironmentCreateMessage:
+		q.environments = append(q.environments, m)
 	}
 	return nil
 }
