@@ -19,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	"github.com/foccolojas/promob-integration/infra/localenv"
 	"github.com/foccolojas/promob-integration/infra/modroot"
 	"github.com/foccolojas/promob-integration/infra/samtemplate"
 	"github.com/foccolojas/promob-integration/shared/functions"
@@ -53,7 +54,8 @@ type Config struct {
 	// JwtAudience default to DefaultIssuer and DefaultAudience, and
 	// PromobApiUrl to the simulator's URL when there is a simulator.
 	Parameters map[string]string
-	// Env adds or overrides variables of every function's environment.
+	// Env adds or overrides variables of every function's environment;
+	// PROMOB_TOKEN_KEY defaults to localenv.PromobTokenKey.
 	Env map[string]string
 	// Handlers replace the functions of the logical ids they name: the
 	// stack serves or feeds the given handler instead of building the
@@ -330,6 +332,13 @@ func withDefaults(cfg Config) (Config, error) {
 		params[k] = v
 	}
 	cfg.Parameters = params
+	// The template takes PROMOB_TOKEN_KEY from Secrets Manager; locally the
+	// functions get the development key unless cfg.Env gives one.
+	env := map[string]string{"PROMOB_TOKEN_KEY": localenv.PromobTokenKey}
+	for k, v := range cfg.Env {
+		env[k] = v
+	}
+	cfg.Env = env
 	if cfg.Log == nil {
 		cfg.Log = io.Discard
 	}

@@ -70,7 +70,9 @@
 //     make them). Same answer as events.
 //   - GET /_sim/faults and DELETE /_sim/faults read and clear the faults.
 //     POST /_sim/faults with delayMs and no status delays the next calls and
-//     then serves them; without delayMs the status defaults to 503.
+//     then serves them; without delayMs the status defaults to 503. With
+//     "failRate" (0 to 1), once the failNext faults are used, each call fails
+//     with that status at that probability until DELETE /_sim/faults.
 //   - GET /_sim/health answers 200 {"status":"ok"}.
 //
 // The control API answers loopback clients only (403 otherwise). Errors

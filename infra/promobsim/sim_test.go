@@ -336,6 +336,7 @@ func TestFaults(t *testing.T) {
 	h.do("DELETE", "/_sim/faults", nil).want(t, http.StatusNoContent)
 	h.do("GET", path, nil, bearer(token)...).want(t, http.StatusOK)
 	h.do("POST", "/_sim/faults", map[string]int{"failNext": 1, "status": 200}).want(t, http.StatusBadRequest)
+	h.do("POST", "/_sim/faults", map[string]float64{"failRate": 1.5}).want(t, http.StatusBadRequest)
 
 	view := h.do("GET", "/_sim/accounts/acc1", nil).json(t)
 	faulted := 0
@@ -347,6 +348,19 @@ func TestFaults(t *testing.T) {
 	if faulted != 3 || len(view["customers"].([]any)) != 1 {
 		t.Errorf("%d faulted calls (want 3), customers %v", faulted, view["customers"])
 	}
+	// A fail rate fails about that share of the calls, until cleared.
+	h.do("POST", "/_sim/faults", map[string]float64{"failRate": 0.3}).want(t, http.StatusOK)
+	failed := 0
+	for range 400 {
+		if a := h.do("GET", path, nil, bearer(token)...); a.status == http.StatusServiceUnavailable {
+			failed++
+		}
+	}
+	if failed < 70 || failed > 170 {
+		t.Errorf("failRate 0.3 failed %d of 400 calls", failed)
+	}
+	h.do("DELETE", "/_sim/faults", nil).want(t, http.StatusNoContent)
+	h.do("GET", path, nil, bearer(token)...).want(t, http.StatusOK)
 }
 
 func TestPersistence(t *testing.T) {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
+	"github.com/foccolojas/promob-integration/infra/localenv"
 	"github.com/foccolojas/promob-integration/infra/modroot"
 )
 
@@ -98,7 +99,8 @@ func TestApiHealthUnderEmulator(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	em := startFunction(t, pkg, map[string]string{"AWS_REGION": "us-east-1", "LOG_LEVEL": "DEBUG", "TABLE_NAME": "promob-local-Table", "IMPORTS_QUEUE_URL": "http://127.0.0.1:3011/000000000000/promob-local-imports.fifo", "PROMOB_OUTBOX_QUEUE_URL": "http://127.0.0.1:3011/000000000000/promob-local-promob-outbox"})
+	em := startFunction(t, pkg, map[string]string{"AWS_REGION": "us-east-1", "LOG_LEVEL": "DEBUG", "TABLE_NAME": "promob-local-Table", "IMPORTS_QUEUE_URL": "http://127.0.0.1:3011/000000000000/promob-local-imports.fifo", "PROMOB_OUTBOX_QUEUE_URL": "http://127.0.0.1:3011/000000000000/promob-local-promob-outbox",
+		"PROMOB_API_URL": "http://127.0.0.1:3001", "PROMOB_TOKEN_KEY": localenv.PromobTokenKey})
 	answer, err := em.Invoke(t.Context(), event)
 	if err != nil {
 		t.Fatalf("Invoke: %v", err)

@@ -18,6 +18,22 @@ type Client struct {
 	Email        string    `json:"email,omitempty"`
 	Phone        string    `json:"phone,omitempty"`
 	CreatedAt    time.Time `json:"createdAt"`
+	// PromobSync is where the client's creation in Promob stands.
+	PromobSync PromobSync `json:"promobSync"`
+}
+
+// States of a record's creation in Promob.
+const (
+	SyncPending = "pending" // queued for promobsync
+	SyncSynced  = "synced"  // Promob holds it
+	SyncFailed  = "failed"  // the last attempt failed; Reason says why
+)
+
+// PromobSync is where a client's creation in Promob stands.
+type PromobSync struct {
+	Status           string `json:"status"`
+	PromobCustomerID string `json:"promobCustomerId,omitempty"`
+	Reason           string `json:"reason,omitempty"`
 }
 
 // ClientInput is what a user sends to create a client.

@@ -15,6 +15,15 @@ const (
 	ImportPending  = "pending"  // an import is queued or running
 	ImportImported = "imported" // the latest import succeeded
 	ImportFailed   = "failed"   // the latest import failed; ImportError says why
+	ImportNone     = "none"     // nothing imported yet (an environment just created in Promob)
+)
+
+// States of an environment's creation in Promob. Environments linked to an
+// existing Promob environment are ready from the start.
+const (
+	EnvCreating = "creating" // promobsync is creating it in Promob
+	EnvReady    = "ready"    // it exists in Promob; its Promob ids are set
+	EnvFailed   = "failed"   // the last attempt failed; StatusReason says why
 )
 
 // Environment is one ambiente of a project, linked to a Promob environment.
@@ -26,8 +35,10 @@ type Environment struct {
 	PromobAccountID     string `json:"-"`
 	PromobProjectID     string `json:"promobProjectId"`
 	PromobEnvironmentID string `json:"promobEnvironmentId"`
-	PromobRevision      int    `json:"promobRevision"`   // newest revision Promob reported
-	ImportedRevision    int    `json:"importedRevision"` // revision of the latest version
+	Status              string `json:"status"`                 // EnvCreating, EnvReady or EnvFailed
+	StatusReason        string `json:"statusReason,omitempty"` // why the creation in Promob failed
+	PromobRevision      int    `json:"promobRevision"`         // newest revision Promob reported
+	ImportedRevision    int    `json:"importedRevision"`       // revision of the latest version
 	LatestVersion       int    `json:"latestVersion"`
 	ConvertedVersion    int    `json:"convertedVersion,omitempty"`
 	// The review: who started it, when, and the latest version and
@@ -73,6 +84,20 @@ func (in LegacyImportInput) Validate() error {
 			return Errorf(CodeInvalid, "%s is required (at most 64 characters, without '#', '/' or spaces).", field)
 		}
 	}
+	if n := strings.TrimSpace(in.Name); n == "" || utf8.RuneCountInString(n) > maxName {
+		return Errorf(CodeInvalid, "name is required (at most %d characters).", maxName)
+	}
+	return nil
+}
+
+// NewEnvironmentInput names an environment to create in Promob.
+type NewEnvironmentInput struct {
+	Name string `json:"name"`
+}
+
+// Validate returns an invalid_request *Error when the name is missing or too
+// long.
+func (in NewEnvironmentInput) Validate() error {
 	if n := strings.TrimSpace(in.Name); n == "" || utf8.RuneCountInString(n) > maxName {
 		return Errorf(CodeInvalid, "name is required (at most %d characters).", maxName)
 	}

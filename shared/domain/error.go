@@ -35,6 +35,14 @@ const (
 	CodeReviewNotStarted       = "review_not_started"       // the review was not started
 	CodeUpdateRequired         = "update_required"          // no update was imported since the review started
 	CodeLocked                 = "environment_locked"       // purchase orders exist: Promob changes are refused
+	// CodePromobCredentialsInvalid refuses a Promob link whose user or
+	// password Promob does not accept.
+	CodePromobCredentialsInvalid = "promob_credentials_invalid"
+	// CodePromobUnavailable says Promob did not answer a call made while
+	// the user waits; trying again later may succeed.
+	CodePromobUnavailable = "promob_unavailable"
+	// CodeAlreadySynced refuses a retry of what Promob already holds.
+	CodeAlreadySynced = "already_synced"
 )
 
 // Error is the application error: a machine-readable code and a sentence for

@@ -77,8 +77,29 @@ func (e Environment) OpenURL(revision int) string {
 
 // Message kinds on the promob-outbox queue.
 const (
-	KindConnectStatus = "connect.status" // set a Promob project's situation and stage in Connect
+	KindConnectStatus     = "connect.status"     // set a Promob project's situation and stage in Connect
+	KindCustomerCreate    = "customer.create"    // create a client in Promob
+	KindEnvironmentCreate = "environment.create" // create an environment (and its project) in Promob
 )
+
+// CustomerCreateMessage asks promobsync to create a client in Promob; the
+// client's id is the Idempotency-Key, so a repeat creates nothing.
+type CustomerCreateMessage struct {
+	Kind     string `json:"kind"`
+	StoreID  string `json:"storeId"`
+	ClientID string `json:"clientId"`
+	UserID   string `json:"userId"` // who acts: their linked token is used when they have one
+}
+
+// EnvironmentCreateMessage asks promobsync to create an environment in
+// Promob, and its project first when Promob does not hold it yet.
+type EnvironmentCreateMessage struct {
+	Kind          string `json:"kind"`
+	StoreID       string `json:"storeId"`
+	ProjectID     string `json:"projectId"`
+	EnvironmentID string `json:"environmentId"`
+	UserID        string `json:"userId"`
+}
 
 // ConnectStatusMessage asks promobsync to set the situation and stage of a
 // Promob project (PROMOB-API.md, PUT …/status) with the store's

@@ -42,11 +42,19 @@ type clientItem struct {
 	Email        string    `dynamodbav:"email,omitempty"`
 	Phone        string    `dynamodbav:"phone,omitempty"`
 	CreatedAt    time.Time `dynamodbav:"createdAt"`
+	SyncStatus   string    `dynamodbav:"promobSyncStatus"`
+	CustomerID   string    `dynamodbav:"promobCustomerId,omitempty"`
+	SyncReason   string    `dynamodbav:"promobSyncReason,omitempty"`
 }
 
 func (it clientItem) domain() domain.Client {
-	return domain.Client{ID: it.ID, StoreID: it.StoreID, Name: it.Name, Document: it.Document, DocumentType: it.DocumentType,
-		Email: it.Email, Phone: it.Phone, CreatedAt: it.CreatedAt}
+	c := domain.Client{ID: it.ID, StoreID: it.StoreID, Name: it.Name, Document: it.Document, DocumentType: it.DocumentType,
+		Email: it.Email, Phone: it.Phone, CreatedAt: it.CreatedAt,
+		PromobSync: domain.PromobSync{Status: it.SyncStatus, PromobCustomerID: it.CustomerID, Reason: it.SyncReason}}
+	if c.PromobSync.Status == "" {
+		c.PromobSync.Status = domain.SyncPending
+	}
+	return c
 }
 
 type projectItem struct {
@@ -77,6 +85,7 @@ func (s *Store) CreateClient(ctx context.Context, c domain.Client) error {
 	av, err := attributevalue.MarshalMap(clientItem{
 		PK: storePK(c.StoreID), SK: skClient + c.ID, ID: c.ID, StoreID: c.StoreID, Name: c.Name, Document: c.Document,
 		DocumentType: c.DocumentType, Email: c.Email, Phone: c.Phone, CreatedAt: c.CreatedAt,
+		SyncStatus: c.PromobSync.Status, CustomerID: c.PromobSync.PromobCustomerID, SyncReason: c.PromobSync.Reason,
 	})
 	if err != nil {
 		return wrap("encode client", err)

@@ -16,7 +16,8 @@ import (
 var t0 = time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
 
 func testClient(storeID, id string) domain.Client {
-	return domain.Client{ID: id, StoreID: storeID, Name: "Maria", Document: "52998224725", DocumentType: "cpf", Email: "maria@example.com", CreatedAt: t0}
+	return domain.Client{ID: id, StoreID: storeID, Name: "Maria", Document: "52998224725", DocumentType: "cpf", Email: "maria@example.com", CreatedAt: t0,
+		PromobSync: domain.PromobSync{Status: domain.SyncPending}}
 }
 
 func testEnvironment(storeID, projectID, id string, created time.Time) domain.Environment {

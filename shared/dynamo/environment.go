@@ -43,6 +43,8 @@ type envItem struct {
 	PromobProjectID     string     `dynamodbav:"promobProjectId"`
 	PromobEnvironmentID string     `dynamodbav:"promobEnvironmentId"`
 	PromobRevision      int        `dynamodbav:"promobRevision"`
+	CreationStatus      string     `dynamodbav:"creationStatus,omitempty"`
+	CreationReason      string     `dynamodbav:"creationReason,omitempty"`
 	ImportedRevision    int        `dynamodbav:"importedRevision"`
 	LatestVersion       int        `dynamodbav:"latestVersion"`
 	ConvertedVersion    int        `dynamodbav:"convertedVersion"`
@@ -60,7 +62,12 @@ type envItem struct {
 }
 
 func (it envItem) domain() domain.Environment {
+	status := it.CreationStatus
+	if status == "" {
+		status = domain.EnvReady // linked to an environment that already existed in Promob
+	}
 	return domain.Environment{
+		Status: status, StatusReason: it.CreationReason,
 		ID: it.ID, StoreID: it.StoreID, ProjectID: it.ProjectID, Name: it.Name, PromobAccountID: it.PromobAccountID,
 		PromobProjectID: it.PromobProjectID, PromobEnvironmentID: it.PromobEnvironmentID, PromobRevision: it.PromobRevision,
 		ImportedRevision: it.ImportedRevision, LatestVersion: it.LatestVersion, ConvertedVersion: it.ConvertedVersion,
@@ -77,16 +84,26 @@ func envGSI1SK(e domain.Environment) string {
 
 // CreateEnvironment stores a new environment of a project together with its
 // Promob routing item. It fails with conflict when the Promob environment is
-// already linked to an environment.
+// already linked to an environment. An environment without a Promob
+// environment yet (being created there) is stored alone; EnvironmentCreated
+// adds its routing item.
 func (s *Store) CreateEnvironment(ctx context.Context, e domain.Environment) error {
 	av, err := attributevalue.MarshalMap(envItem{
 		PK: envPK(e.StoreID, e.ID), SK: skEnv, GSI1PK: projectPK(e.StoreID, e.ProjectID), GSI1SK: envGSI1SK(e),
 		ID: e.ID, StoreID: e.StoreID, ProjectID: e.ProjectID, Name: e.Name, PromobAccountID: e.PromobAccountID,
 		PromobProjectID: e.PromobProjectID, PromobEnvironmentID: e.PromobEnvironmentID, PromobRevision: e.PromobRevision,
 		ImportStatus: e.ImportStatus, CreatedBy: e.CreatedBy, CreatedAt: e.CreatedAt, UpdatedAt: e.UpdatedAt,
+		CreationStatus: e.Status, CreationReason: e.StatusReason,
 	})
 	if err != nil {
 		return wrap("encode environment", err)
+	}
+	if e.PromobEnvironmentID == "" { // to be created in Promob: routed once it exists
+		_, err = s.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: &s.table, Item: av, ConditionExpression: aws.String("attribute_not_exists(PK)")})
+		if isConditionFailed(err) {
+			return domain.Errorf(domain.CodeConflict, "Environment %s already exists.", e.ID)
+		}
+		return wrap("create environment", err)
 	}
 	route := map[string]types.AttributeValue{
 		attrPK:          &types.AttributeValueMemberS{Value: promobEnvPK(e.PromobAccountID, e.PromobEnvironmentID)},

@@ -10,18 +10,32 @@ import (
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 	"github.com/foccolojas/promob-integration/shared/httpapi"
 	"github.com/foccolojas/promob-integration/shared/logging"
+	"github.com/foccolojas/promob-integration/shared/promob"
 	"github.com/foccolojas/promob-integration/shared/queue"
+	"github.com/foccolojas/promob-integration/shared/tokenbox"
 )
 
-// API assembles the REST API function.
+// API assembles the REST API function. It fails when a variable is missing
+// or PROMOB_TOKEN_KEY is not the base64 of 32 bytes.
 func API(ctx context.Context, env Env, cfg aws.Config) (Function, error) {
-	vars, err := require(env, "TABLE_NAME", "IMPORTS_QUEUE_URL", "PROMOB_OUTBOX_QUEUE_URL")
+	vars, err := require(env, "TABLE_NAME", "IMPORTS_QUEUE_URL", "PROMOB_OUTBOX_QUEUE_URL", "PROMOB_API_URL", "PROMOB_TOKEN_KEY")
 	if err != nil {
 		return Function{}, err
 	}
 	slog.SetDefault(logging.New(os.Stdout, env("LOG_LEVEL")))
+	box, err := tokenbox.New(vars["PROMOB_TOKEN_KEY"])
+	if err != nil {
+		return Function{}, err
+	}
+	// The credential check answers a waiting user: one quick retry at most.
+	client, err := promob.New(vars["PROMOB_API_URL"], nil)
+	if err != nil {
+		return Function{}, err
+	}
+	client.Attempts = 2
 	store := newStore(env, cfg, vars["TABLE_NAME"])
 	sqsClient := newSQS(env, cfg)
-	srv := httpapi.NewServer(store, queue.New(sqsClient, vars["IMPORTS_QUEUE_URL"]), queue.New(sqsClient, vars["PROMOB_OUTBOX_QUEUE_URL"]), time.Now)
+	srv := httpapi.NewServer(store, queue.New(sqsClient, vars["IMPORTS_QUEUE_URL"]), queue.New(sqsClient, vars["PROMOB_OUTBOX_QUEUE_URL"]), time.Now,
+		httpapi.WithPromobLink(client, box))
 	return Function{HTTP: httpadapter.NewV2(srv).ProxyWithContext}, nil
 }

@@ -4,19 +4,23 @@ import (
 	"context"
 	"log/slog"
 	"os"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/foccolojas/promob-integration/shared/logging"
 	"github.com/foccolojas/promob-integration/shared/promob"
 	"github.com/foccolojas/promob-integration/shared/promobsync"
+	"github.com/foccolojas/promob-integration/shared/tokenbox"
 )
 
 // PromobSync assembles the function that makes the calls to Promob asked
-// for on the promob-outbox queue (see package promobsync for the kinds). A
+// for on the promob-outbox queue (see package promobsync for the kinds). It
+// fails when a variable is missing or PROMOB_TOKEN_KEY is not the base64 of
+// 32 bytes. A
 // message of a kind it does not know fails and ends in the DLQ, where it is
 // kept and can be sent back.
 func PromobSync(ctx context.Context, env Env, cfg aws.Config) (Function, error) {
-	vars, err := require(env, "TABLE_NAME", "PROMOB_API_URL")
+	vars, err := require(env, "TABLE_NAME", "PROMOB_API_URL", "PROMOB_TOKEN_KEY")
 	if err != nil {
 		return Function{}, err
 	}
@@ -25,5 +29,9 @@ func PromobSync(ctx context.Context, env Env, cfg aws.Config) (Function, error) 
 	if err != nil {
 		return Function{}, err
 	}
-	return Function{SQS: promobsync.New(newStore(env, cfg, vars["TABLE_NAME"]), client).Handle}, nil
+	box, err := tokenbox.New(vars["PROMOB_TOKEN_KEY"])
+	if err != nil {
+		return Function{}, err
+	}
+	return Function{SQS: promobsync.New(newStore(env, cfg, vars["TABLE_NAME"]), client, box, time.Now).Handle}, nil
 }

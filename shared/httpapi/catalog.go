@@ -27,7 +27,14 @@ func (s *Server) createClient(w http.ResponseWriter, r *http.Request, id domain.
 		return
 	}
 	c.ID, c.StoreID, c.CreatedAt = domain.NewID(), id.StoreID, s.now().UTC()
+	c.PromobSync = domain.PromobSync{Status: domain.SyncPending}
 	if err := s.store.CreateClient(r.Context(), c); err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	// Every client is created in Promob too; a failed enqueue leaves it
+	// pending, and POST /v1/clients/{id}/sync queues it again.
+	if err := s.enqueueCustomer(r, id, c.ID); err != nil {
 		WriteError(w, r, err)
 		return
 	}

@@ -85,7 +85,7 @@ func (s *Server) legacyImport(w http.ResponseWriter, r *http.Request, id domain.
 	env := domain.Environment{
 		ID: domain.NewID(), StoreID: id.StoreID, ProjectID: project.ID, Name: strings.TrimSpace(in.Name),
 		PromobAccountID: integ.PromobAccountID, PromobProjectID: in.PromobProjectID, PromobEnvironmentID: in.PromobEnvironmentID,
-		ImportStatus: domain.ImportPending, CreatedBy: id.UserID, CreatedAt: now, UpdatedAt: now,
+		Status: domain.EnvReady, ImportStatus: domain.ImportPending, CreatedBy: id.UserID, CreatedAt: now, UpdatedAt: now,
 	}
 	if err := s.store.CreateEnvironment(ctx, env); err != nil {
 		WriteError(w, r, err)

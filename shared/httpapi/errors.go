@@ -35,6 +35,11 @@ var statusOf = map[string]int{
 	domain.CodeReviewNotStarted:       http.StatusConflict,
 	domain.CodeUpdateRequired:         http.StatusConflict,
 	domain.CodeLocked:                 http.StatusConflict,
+
+	// Actions in Promob: linking users, creating clients and environments.
+	domain.CodePromobCredentialsInvalid: http.StatusUnprocessableEntity,
+	domain.CodePromobUnavailable:        http.StatusBadGateway,
+	domain.CodeAlreadySynced:            http.StatusConflict,
 }
 
 // Status returns the HTTP status for an application error code (500 when the

@@ -24,6 +24,7 @@ type Store interface {
 	EnvironmentStore
 	domain.HistoryStore
 	WorkflowStore
+	PromobStore
 }
 
 // WorkflowStore keeps the sale's workflow: approval, financial release,
@@ -56,12 +57,18 @@ type Server struct {
 	imports domain.Queue
 	outbox  domain.Queue
 	now     func() time.Time
+	// verifier and box link users to Promob (WithPromobLink).
+	verifier Verifier
+	box      domain.TokenBox
 }
 
 // NewServer returns the REST API handler over the store; imports is the
 // importer's queue, outbox promobsync's (calls to Promob) and now the clock.
-func NewServer(store Store, imports, outbox domain.Queue, now func() time.Time) *Server {
+func NewServer(store Store, imports, outbox domain.Queue, now func() time.Time, opts ...Option) *Server {
 	s := &Server{mux: http.NewServeMux(), store: store, imports: imports, outbox: outbox, now: now}
+	for _, o := range opts {
+		o(s)
+	}
 	s.routes()
 	return s
 }
@@ -103,6 +110,14 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /v1/environments/{eid}/purchase-orders", s.authed(s.listPurchaseOrders))
 	s.mux.HandleFunc("GET /v1/projects/{pid}/history", s.authed(s.listHistory))
 	s.mux.HandleFunc("GET /v1/environments/{eid}/versions/{n}/open", s.authed(s.openVersion))
+
+	// Actions in Promob: the user's link, clients and environments created
+	// there through promobsync.
+	s.mux.HandleFunc("GET /v1/me", s.authed(s.getMe))
+	s.mux.HandleFunc("POST /v1/me/promob-link", s.authed(s.linkPromob))
+	s.mux.HandleFunc("POST /v1/clients/{id}/sync", s.authed(s.syncClient))
+	s.mux.HandleFunc("POST /v1/projects/{pid}/environments", s.authed(s.createEnvironment))
+	s.mux.HandleFunc("POST /v1/environments/{eid}/retry", s.authed(s.retryEnvironment))
 
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, r, domain.Errorf(domain.CodeNotFound, "No route for %s %s.", r.Method, r.URL.Path))

@@ -44,11 +44,13 @@ func newAPI(t *testing.T) *api {
 }
 
 // recordingQueue records what the API enqueues: messages for the importer
-// in sent, for promobsync in outbox.
+// in sent, for promobsync in outbox, customers and environments.
 type recordingQueue struct {
-	mu     sync.Mutex
-	sent   []sentMessage
-	outbox []domain.ConnectStatusMessage
+	mu           sync.Mutex
+	sent         []sentMessage
+	outbox       []domain.ConnectStatusMessage
+	customers    []domain.CustomerCreateMessage
+	environments []domain.EnvironmentCreateMessage
 }
 
 // sentMessage is one message with its FIFO group and de-duplication id.
@@ -65,6 +67,10 @@ func (q *recordingQueue) Send(_ context.Context, msg any, group, dedup string) e
 		q.sent = append(q.sent, sentMessage{m, group, dedup})
 	case domain.ConnectStatusMessage:
 		q.outbox = append(q.outbox, m)
+	case domain.CustomerCreateMessage:
+		q.customers = append(q.customers, m)
+	case domain.EnvironmentCreateMessage:
+		q.environments = append(q.environments, m)
 	}
 	return nil
 }

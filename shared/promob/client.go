@@ -81,7 +81,7 @@ func (c *Client) Listing(ctx context.Context, account, token, projectID, environ
 		body []byte
 		rev  int
 	)
-	err := c.do(ctx, http.MethodGet, path, token, nil, func(resp *http.Response) error {
+	err := c.do(ctx, http.MethodGet, path, token, "", nil, func(resp *http.Response) error {
 		var err error
 		rev, err = strconv.Atoi(resp.Header.Get("Promob-Revision"))
 		if err != nil || rev < 1 {
@@ -118,13 +118,13 @@ func (c *Client) SetStatus(ctx context.Context, account, token, projectID string
 		return fmt.Errorf("promob: encode status: %w", err)
 	}
 	path := "/v1/accounts/" + url.PathEscape(account) + "/projects/" + url.PathEscape(projectID) + "/status"
-	return c.do(ctx, http.MethodPut, path, token, body, func(*http.Response) error { return nil })
+	return c.do(ctx, http.MethodPut, path, token, "", body, func(*http.Response) error { return nil })
 }
 
-// do makes the call with the JSON body (none when nil), retrying network
-// failures, 429 and 5xx with exponential backoff, and hands a 2xx answer to
-// read.
-func (c *Client) do(ctx context.Context, method, path, token string, body []byte, read func(*http.Response) error) error {
+// do makes the call with the JSON body (none when nil) and the
+// Idempotency-Key (none when ""), retrying network failures, 429 and 5xx
+// with exponential backoff, and hands a 2xx answer to read.
+func (c *Client) do(ctx context.Context, method, path, token, idemKey string, body []byte, read func(*http.Response) error) error {
 	pause := c.Backoff
 	var last error
 	for attempt := 1; attempt <= max(1, c.Attempts); attempt++ {
@@ -148,6 +148,9 @@ func (c *Client) do(ctx context.Context, method, path, token string, body []byte
 			req.Header.Set("Content-Type", "application/json")
 		}
 		req.Header.Set("Authorization", "Bearer "+token)
+		if idemKey != "" {
+			req.Header.Set("Idempotency-Key", idemKey)
+		}
 		resp, err := c.http.Do(req)
 		if err != nil {
 			last = fmt.Errorf("promob: %s %s: %w", method, path, err)

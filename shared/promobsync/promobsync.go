@@ -7,6 +7,20 @@
 //   - "connect.status" (domain.ConnectStatusMessage): PUT …/status sets the
 //     Promob project's situation and stage in Connect. Setting the same
 //     status twice is harmless, so a repeated message is too.
+//   - "customer.create" (domain.CustomerCreateMessage): creates a client in
+//     Promob (Idempotency-Key = the client's id) and records it synced.
+//   - "environment.create" (domain.EnvironmentCreateMessage): creates the
+//     project's Promob project when it has none (Idempotency-Key = the
+//     project's id, so concurrent environments of one project create it
+//     once), then the environment, blank (Idempotency-Key = the
+//     environment's id), and makes it ready with its routing.
+//
+// Creations are retried by the Promob client (short backoff) and by the
+// queue's redelivery; on the last delivery (see MaxAttempts) a failure is
+// recorded with its reason instead. Calls are made with the acting user's
+// linked token when they have one: when Promob refuses it, the link becomes
+// expired, the user is notified once, and the call is made with the store's
+// integration token.
 package promobsync
 
 import (
@@ -14,6 +28,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/foccolojas/promob-integration/shared/domain"
@@ -22,28 +37,51 @@ import (
 	"github.com/foccolojas/promob-integration/shared/queue"
 )
 
-// Store is what promobsync reads: the account's integration token.
+// Store is what promobsync reads and records (see the dynamo store's
+// methods of the same names).
 type Store interface {
 	Account(ctx context.Context, accountID string) (domain.Account, error)
+	GetIntegration(ctx context.Context, storeID string) (domain.Integration, error)
+	Client(ctx context.Context, storeID, id string) (domain.Client, error)
+	SetClientSync(ctx context.Context, storeID, clientID string, st domain.PromobSync) error
+	Project(ctx context.Context, storeID, id string) (domain.Project, error)
+	SetProjectPromobID(ctx context.Context, storeID, projectID, promobProjectID string) error
+	Environment(ctx context.Context, storeID, id string) (domain.Environment, error)
+	EnvironmentCreated(ctx context.Context, env domain.Environment, accountID, promobProjectID, promobEnvID string, revision int, now time.Time) error
+	SetEnvironmentCreation(ctx context.Context, storeID, envID, status, reason string, now time.Time) error
+	domain.PromobLinkStore
+	PutNotification(ctx context.Context, n domain.Notification) error
 }
 
 // Promob is the part of the Promob API promobsync calls.
 type Promob interface {
 	SetStatus(ctx context.Context, account, token, projectID string, st promob.Status) error
+	CreateCustomer(ctx context.Context, account, token, key string, c promob.Customer) (string, error)
+	CreateProject(ctx context.Context, account, token, key string, p promob.Project) (string, error)
+	CreateEnvironment(ctx context.Context, account, token, key, projectID string, e promob.NewEnvironment) (string, int, error)
 }
+
+// MaxAttempts is the promob-outbox queue's maxReceiveCount (template.yaml):
+// on that delivery a creation that fails is recorded failed.
+const MaxAttempts = 5
 
 // Syncer processes the promob-outbox queue.
 type Syncer struct {
 	store    Store
 	promob   Promob
+	box      domain.TokenBox
+	now      func() time.Time
 	dispatch queue.RecordFunc
 }
 
-// New returns the syncer.
-func New(store Store, p Promob) *Syncer {
-	s := &Syncer{store: store, promob: p}
+// New returns the syncer; box opens users' sealed Promob tokens, now is the
+// clock.
+func New(store Store, p Promob, box domain.TokenBox, now func() time.Time) *Syncer {
+	s := &Syncer{store: store, promob: p, box: box, now: now}
 	s.dispatch = queue.Dispatch(map[string]queue.KindFunc{
-		domain.KindConnectStatus: s.connectStatus,
+		domain.KindConnectStatus:     s.connectStatus,
+		domain.KindCustomerCreate:    s.createCustomer,
+		domain.KindEnvironmentCreate: s.createEnvironment,
 	})
 	return s
 }

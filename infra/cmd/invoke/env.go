@@ -27,6 +27,7 @@ func localEnvironment(fn string, names []string, logLevel string) (map[string]st
 		"PROMOB_OUTBOX_QUEUE_URL": localenv.QueueURL(sqsEndpoint, stackName+"-promob-outbox"),
 		"NOTIFICATIONS_QUEUE_URL": localenv.QueueURL(sqsEndpoint, stackName+"-notifications"),
 		"PROMOB_API_URL":          promobEndpoint,
+		"PROMOB_TOKEN_KEY":        localenv.PromobTokenKey,
 	}
 	env := map[string]string{
 		"AWS_REGION":                localenv.Region,

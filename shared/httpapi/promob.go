@@ -1,0 +1,110 @@
+package httpapi
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/foccolojas/promob-integration/shared/domain"
+	"github.com/foccolojas/promob-integration/shared/promob"
+)
+
+// PromobStore keeps what the routes that act in Promob write: users'
+// links, and the state of clients and environments created through
+// promobsync (see the dynamo store's methods of the same names).
+type PromobStore interface {
+	domain.PromobLinkStore
+	SetClientSync(ctx context.Context, storeID, clientID string, st domain.PromobSync) error
+	SetEnvironmentCreation(ctx context.Context, storeID, envID, status, reason string, now time.Time) error
+}
+
+// Verifier checks a Promob user's credentials (the users/verify call).
+type Verifier interface {
+	VerifyUser(ctx context.Context, account, token, user, password string) (promob.UserToken, error)
+}
+
+// Option configures a Server.
+type Option func(*Server)
+
+// WithPromobLink lets the server link users to Promob: v checks their
+// credentials, box seals the tokens Promob answers. Without it, linking is
+// answered 500 (not configured).
+func WithPromobLink(v Verifier, box domain.TokenBox) Option {
+	return func(s *Server) { s.verifier, s.box = v, box }
+}
+
+func (s *Server) getMe(w http.ResponseWriter, r *http.Request, id domain.Identity) {
+	me := domain.Me{UserID: id.UserID, StoreID: id.StoreID, Roles: id.Roles, PromobLink: domain.LinkView{Status: domain.LinkNotLinked}}
+	if me.Roles == nil {
+		me.Roles = []domain.Role{}
+	}
+	l, err := s.store.PromobLink(r.Context(), id.StoreID, id.UserID)
+	switch {
+	case err == nil:
+		at := l.LinkedAt
+		me.PromobLink = domain.LinkView{Status: l.Status, PromobUser: l.PromobUser, LinkedAt: &at}
+	case !domain.IsNotFound(err):
+		WriteError(w, r, err)
+		return
+	}
+	WriteJSON(w, http.StatusOK, me)
+}
+
+// linkPromob checks the credentials with Promob, with the store's
+// integration token, and stores the user's token sealed; the password is
+// neither stored nor logged.
+func (s *Server) linkPromob(w http.ResponseWriter, r *http.Request, id domain.Identity) {
+	if err := id.Require(anyRole...); err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	var in domain.LinkInput
+	if err := decodeJSON(r, &in); err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	if err := in.Validate(); err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	if s.verifier == nil || s.box == nil {
+		WriteError(w, r, domain.Errorf(domain.CodeInternal, "Linking Promob is not configured."))
+		return
+	}
+	ctx := r.Context()
+	integ, err := s.store.GetIntegration(ctx, id.StoreID)
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	acc, err := s.store.Account(ctx, integ.PromobAccountID)
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	user := strings.TrimSpace(in.PromobUser)
+	tok, err := s.verifier.VerifyUser(ctx, acc.AccountID, acc.APIToken, user, in.PromobPassword)
+	if promob.IsUnauthorized(err) {
+		WriteError(w, r, domain.Errorf(domain.CodePromobCredentialsInvalid, "Promob did not accept the user or password."))
+		return
+	}
+	if err != nil {
+		slog.ErrorContext(ctx, "Promob users/verify failed", "err", err, "promob_user", user)
+		WriteError(w, r, domain.Errorf(domain.CodePromobUnavailable, "Promob could not check the credentials now; try again."))
+		return
+	}
+	sealed, err := s.box.Seal(tok.Token, domain.LinkContext(id.StoreID, id.UserID))
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	l := domain.PromobLink{StoreID: id.StoreID, UserID: id.UserID, PromobUser: user, Status: domain.LinkLinked, SealedToken: sealed, LinkedAt: s.now().UTC()}
+	if err := s.store.PutPromobLink(ctx, l); err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	slog.InfoContext(ctx, "Promob user linked", "promob_user", user)
+	WriteJSON(w, http.StatusOK, domain.LinkView{Status: l.Status, PromobUser: l.PromobUser, LinkedAt: &l.LinkedAt})
+}

@@ -1,0 +1,165 @@
+package httpapi_test
+
+import (
+	"context"
+	"encoding/base64"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
+	"github.com/foccolojas/promob-integration/shared/domain"
+	"github.com/foccolojas/promob-integration/shared/httpapi"
+	"github.com/foccolojas/promob-integration/shared/promob"
+	"github.com/foccolojas/promob-integration/shared/tokenbox"
+)
+
+// fakePromob accepts user "ana" with password "right-pass"; user "down"
+// finds Promob unavailable.
+type fakePromob struct{ calls int }
+
+func (f *fakePromob) VerifyUser(_ context.Context, account, token, user, password string) (promob.UserToken, error) {
+	f.calls++
+	switch {
+	case user == "down":
+		return promob.UserToken{}, &promob.Error{Status: http.StatusServiceUnavailable}
+	case account != "acc-s1" || token != "pmi-s1":
+		return promob.UserToken{}, &promob.Error{Status: http.StatusUnauthorized}
+	case user == "ana" && password == "right-pass":
+		return promob.UserToken{Token: "pmt_secret_token", ExpiresAt: time.Now().Add(time.Hour)}, nil
+	}
+	return promob.UserToken{}, &promob.Error{Status: http.StatusUnauthorized}
+}
+
+// newPromobCatalog is the catalog fixture with store s1's integration
+// configured (account acc-s1, integration token pmi-s1) and Promob linking
+// on; s2 has no integration.
+func newPromobCatalog(t *testing.T) (*catalog, *recordingQueue) {
+	t.Helper()
+	c := newCatalog(t)
+	box, err := tokenbox.New(base64.StdEncoding.EncodeToString([]byte("0123456789abcdef0123456789abcdef")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = c.store.SaveIntegration(context.Background(), domain.Integration{StoreID: "s1", CNPJ: "11222333000181",
+		PromobAccountID: "acc-s1", SerialNumbers: []string{"SN1"}, PromobAPIToken: "pmi-s1"}, domain.NewWebhookSecret(), time.Now())
+	must(t, err)
+	q := &recordingQueue{}
+	c.imports = q
+	c.proxy = httpadapter.NewV2(httpapi.NewServer(c.store, q, q, time.Now, httpapi.WithPromobLink(&fakePromob{}, box)))
+	return c, q
+}
+
+func TestPromobLink(t *testing.T) {
+	c, _ := newPromobCatalog(t)
+	status, body := c.do(seller, "GET", "/v1/me", "", "")
+	if status != 200 || body["promobLink"].(map[string]any)["status"] != domain.LinkNotLinked || body["userId"] != "u2" || body["storeId"] != "s1" {
+		t.Fatalf("before linking: %d %v", status, body)
+	}
+	status, body = c.do(seller, "POST", "/v1/me/promob-link", "application/json", `{"promobUser":"ana","promobPassword":"right-pass"}`)
+	if status != 200 || body["status"] != domain.LinkLinked {
+		t.Fatalf("link: %d %v", status, body)
+	}
+	if status, body = c.do(seller, "GET", "/v1/me", "", ""); body["promobLink"].(map[string]any)["status"] != domain.LinkLinked {
+		t.Fatalf("after linking: %d %v", status, body)
+	}
+	if status, body = c.do(admin, "GET", "/v1/me", "", ""); body["promobLink"].(map[string]any)["status"] != domain.LinkNotLinked {
+		t.Fatalf("another user: %d %v", status, body)
+	}
+	table := c.dump()
+	if strings.Contains(table, "right-pass") || strings.Contains(table, "pmt_secret_token") {
+		t.Fatalf("the password or the token is stored in clear:\n%s", table)
+	}
+	if !strings.Contains(table, `"sealedToken"`) {
+		t.Fatalf("no sealed token stored:\n%s", table)
+	}
+	if status, body = c.do(admin, "GET", "/v1/integration", "", ""); body["prerequisites"].(map[string]any)["linkedUsers"] != float64(1) {
+		t.Fatalf("prerequisites: %d %v", status, body)
+	}
+}
+
+func TestPromobActionRefusals(t *testing.T) {
+	tests := []refusal{
+		{"wrong password", seller, "POST", "/v1/me/promob-link", "application/json", `{"promobUser":"ana","promobPassword":"wrong"}`, 422, domain.CodePromobCredentialsInvalid},
+		{"unknown user", seller, "POST", "/v1/me/promob-link", "application/json", `{"promobUser":"zeca","promobPassword":"right-pass"}`, 422, domain.CodePromobCredentialsInvalid},
+		{"Promob unavailable", seller, "POST", "/v1/me/promob-link", "application/json", `{"promobUser":"down","promobPassword":"x"}`, 502, domain.CodePromobUnavailable},
+		{"no password", seller, "POST", "/v1/me/promob-link", "application/json", `{"promobUser":"ana"}`, 400, domain.CodeInvalid},
+		{"blank user", seller, "POST", "/v1/me/promob-link", "application/json", `{"promobUser":"  ","promobPassword":"x"}`, 400, domain.CodeInvalid},
+		{"unknown field", seller, "POST", "/v1/me/promob-link", "application/json", `{"promobUser":"ana","promobPassword":"right-pass","x":1}`, 400, domain.CodeMalformedJSON},
+		{"link not JSON", seller, "POST", "/v1/me/promob-link", "text/plain", `promobUser=ana`, 415, domain.CodeUnsupportedMedia},
+		{"link without roles", noRoles, "POST", "/v1/me/promob-link", "application/json", `{"promobUser":"ana","promobPassword":"right-pass"}`, 403, domain.CodeForbidden},
+		{"link without integration", seller2, "POST", "/v1/me/promob-link", "application/json", `{"promobUser":"ana","promobPassword":"right-pass"}`, 404, domain.CodeNotConfigured},
+
+		{"environment without name", seller, "POST", "/v1/projects/{project}/environments", "application/json", `{"name":" "}`, 400, domain.CodeInvalid},
+		{"environment bad JSON", seller, "POST", "/v1/projects/{project}/environments", "application/json", `{"name":`, 400, domain.CodeMalformedJSON},
+		{"environment not JSON", seller, "POST", "/v1/projects/{project}/environments", "text/plain", `name`, 415, domain.CodeUnsupportedMedia},
+		{"environment by a reviewer", reviewer, "POST", "/v1/projects/{project}/environments", "application/json", `{"name":"Sala"}`, 403, domain.CodeForbidden},
+		{"environment of an unknown project", seller, "POST", "/v1/projects/nope/environments", "application/json", `{"name":"Sala"}`, 404, domain.CodeNotFound},
+		{"environment of another store's project", seller2, "POST", "/v1/projects/{project}/environments", "application/json", `{"name":"Sala"}`, 404, domain.CodeNotFound},
+
+		{"retry of a ready environment", seller, "POST", "/v1/environments/{env}/retry", "", "", 409, domain.CodeAlreadySynced},
+		{"retry of another store's environment", seller2, "POST", "/v1/environments/{env}/retry", "", "", 404, domain.CodeNotFound},
+		{"retry by a finance user", finance, "POST", "/v1/environments/{env}/retry", "", "", 403, domain.CodeForbidden},
+
+		{"sync of another store's client", seller2, "POST", "/v1/clients/{client}/sync", "", "", 404, domain.CodeNotFound},
+		{"sync without roles", noRoles, "POST", "/v1/clients/{client}/sync", "", "", 403, domain.CodeForbidden},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, q := newPromobCatalog(t)
+			before := c.dump()
+			status, body := c.do(tt.who, tt.method, c.expand(tt.path), tt.contentType, c.expand(tt.body))
+			if status != tt.status || errCode(body) != tt.code {
+				t.Fatalf("got %d %v, want %d %s", status, body, tt.status, tt.code)
+			}
+			if after := c.dump(); after != before {
+				t.Fatalf("a refused request changed the table:\nbefore:\n%s\nafter:\n%s", before, after)
+			}
+			if len(q.customers)+len(q.environments) != 0 {
+				t.Fatalf("a refused request enqueued %v %v", q.customers, q.environments)
+			}
+		})
+	}
+}
+
+func TestClientsAndEnvironmentsGoToPromob(t *testing.T) {
+	c, q := newPromobCatalog(t)
+	status, body := c.do(seller, "POST", "/v1/clients", "application/json", `{"name":"João","document":"529.982.247-25"}`)
+	if status != 201 || body["promobSync"].(map[string]any)["status"] != domain.SyncPending {
+		t.Fatalf("create client: %d %v", status, body)
+	}
+	cid := body["id"].(string)
+	if len(q.customers) != 1 || q.customers[0] != (domain.CustomerCreateMessage{Kind: domain.KindCustomerCreate, StoreID: "s1", ClientID: cid, UserID: "u2"}) {
+		t.Fatalf("customers queued: %+v", q.customers)
+	}
+	if status, body = c.do(seller, "POST", "/v1/clients/"+cid+"/sync", "", ""); status != 202 || len(q.customers) != 2 {
+		t.Fatalf("sync again: %d %v, queued %d", status, body, len(q.customers))
+	}
+	must(t, c.store.SetClientSync(context.Background(), "s1", cid, domain.PromobSync{Status: domain.SyncSynced, PromobCustomerID: "pc-1"}))
+	if status, body = c.do(seller, "POST", "/v1/clients/"+cid+"/sync", "", ""); status != 409 || errCode(body) != domain.CodeAlreadySynced || len(q.customers) != 2 {
+		t.Fatalf("sync of a synced client: %d %v", status, body)
+	}
+
+	status, body = c.do(seller, "POST", "/v1/projects/"+c.project+"/environments", "application/json", `{"name":"Sala"}`)
+	if status != 202 || body["status"] != domain.EnvCreating {
+		t.Fatalf("create environment: %d %v", status, body)
+	}
+	eid := body["id"].(string)
+	if len(q.environments) != 1 || q.environments[0] != (domain.EnvironmentCreateMessage{Kind: domain.KindEnvironmentCreate, StoreID: "s1", ProjectID: c.project, EnvironmentID: eid, UserID: "u2"}) {
+		t.Fatalf("environments queued: %+v", q.environments)
+	}
+	if status, body = c.do(seller, "GET", "/v1/environments/"+eid, "", ""); status != 200 || body["status"] != domain.EnvCreating || body["promobEnvironmentId"] != "" {
+		t.Fatalf("environment while creating: %d %v", status, body)
+	}
+	must(t, c.store.SetEnvironmentCreation(context.Background(), "s1", eid, domain.EnvFailed, "Promob refused", time.Now()))
+	if status, body = c.do(seller, "GET", "/v1/environments/"+eid, "", ""); body["status"] != domain.EnvFailed || body["statusReason"] != "Promob refused" {
+		t.Fatalf("failed environment: %d %v", status, body)
+	}
+	if status, body = c.do(admin, "POST", "/v1/environments/"+eid+"/retry", "", ""); status != 202 || body["status"] != domain.EnvCreating || len(q.environments) != 2 {
+		t.Fatalf("retry: %d %v", status, body)
+	}
+	if status, body = c.do(seller, "GET", "/v1/environments/"+eid, "", ""); body["status"] != domain.EnvCreating || body["statusReason"] != nil {
+		t.Fatalf("retried environment: %d %v", status, body)
+	}
+}

@@ -1,0 +1,113 @@
+package httpapi
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/foccolojas/promob-integration/shared/domain"
+)
+
+// enqueueCustomer asks promobsync to create the client in Promob.
+func (s *Server) enqueueCustomer(r *http.Request, id domain.Identity, clientID string) error {
+	return s.outbox.Send(r.Context(), domain.CustomerCreateMessage{
+		Kind: domain.KindCustomerCreate, StoreID: id.StoreID, ClientID: clientID, UserID: id.UserID,
+	}, "", "")
+}
+
+// enqueueEnvironment asks promobsync to create the environment in Promob.
+func (s *Server) enqueueEnvironment(r *http.Request, id domain.Identity, env domain.Environment) error {
+	return s.outbox.Send(r.Context(), domain.EnvironmentCreateMessage{
+		Kind: domain.KindEnvironmentCreate, StoreID: id.StoreID, ProjectID: env.ProjectID, EnvironmentID: env.ID, UserID: id.UserID,
+	}, "", "")
+}
+
+// syncClient queues the client's creation in Promob again; a client Promob
+// already holds is refused with already_synced.
+func (s *Server) syncClient(w http.ResponseWriter, r *http.Request, id domain.Identity) {
+	if err := id.Require(anyRole...); err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	ctx := r.Context()
+	c, err := s.store.Client(ctx, id.StoreID, r.PathValue("id"))
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	c.PromobSync = domain.PromobSync{Status: domain.SyncPending}
+	if err := s.store.SetClientSync(ctx, id.StoreID, c.ID, c.PromobSync); err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	if err := s.enqueueCustomer(r, id, c.ID); err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	WriteJSON(w, http.StatusAccepted, c)
+}
+
+// createEnvironment stores a new environment of the project, to be created
+// in Promob by promobsync, and answers 202 at once.
+func (s *Server) createEnvironment(w http.ResponseWriter, r *http.Request, id domain.Identity) {
+	if err := id.Require(domain.RoleSeller, domain.RoleAdmin); err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	var in domain.NewEnvironmentInput
+	if err := decodeJSON(r, &in); err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	if err := in.Validate(); err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	ctx := r.Context()
+	project, err := s.store.Project(ctx, id.StoreID, r.PathValue("pid"))
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	integ, err := s.store.GetIntegration(ctx, id.StoreID)
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	now := s.now().UTC()
+	env := domain.Environment{
+		ID: domain.NewID(), StoreID: id.StoreID, ProjectID: project.ID, Name: strings.TrimSpace(in.Name),
+		PromobAccountID: integ.PromobAccountID, Status: domain.EnvCreating, ImportStatus: domain.ImportNone,
+		CreatedBy: id.UserID, CreatedAt: now, UpdatedAt: now,
+	}
+	if err := s.store.CreateEnvironment(ctx, env); err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	if err := s.enqueueEnvironment(r, id, env); err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	WriteJSON(w, http.StatusAccepted, map[string]string{"id": env.ID, "status": env.Status})
+}
+
+// retryEnvironment queues the environment's creation in Promob again; one
+// that is ready is refused with already_synced.
+func (s *Server) retryEnvironment(w http.ResponseWriter, r *http.Request, id domain.Identity) {
+	if err := id.Require(domain.RoleSeller, domain.RoleAdmin); err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	env, ok := s.environment(w, r, id)
+	if !ok {
+		return
+	}
+	if err := s.store.SetEnvironmentCreation(r.Context(), id.StoreID, env.ID, domain.EnvCreating, "", s.now().UTC()); err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	if err := s.enqueueEnvironment(r, id, env); err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	WriteJSON(w, http.StatusAccepted, map[string]string{"id": env.ID, "status": domain.EnvCreating})
+}

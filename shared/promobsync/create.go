@@ -1,0 +1,182 @@
+package promobsync
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/foccolojas/promob-integration/shared/domain"
+	"github.com/foccolojas/promob-integration/shared/logging"
+	"github.com/foccolojas/promob-integration/shared/promob"
+	"github.com/foccolojas/promob-integration/shared/queue"
+)
+
+// account returns the store's Promob account (with its integration token).
+func (s *Syncer) account(ctx context.Context, storeID string) (domain.Account, error) {
+	integ, err := s.store.GetIntegration(ctx, storeID)
+	if err != nil {
+		return domain.Account{}, err
+	}
+	acc, err := s.store.Account(ctx, integ.PromobAccountID)
+	if err != nil {
+		return domain.Account{}, err
+	}
+	if acc.StoreID != storeID {
+		return domain.Account{}, fmt.Errorf("promobsync: account %s belongs to another store", acc.AccountID)
+	}
+	return acc, nil
+}
+
+// createCustomer creates a client in Promob and records it synced.
+func (s *Syncer) createCustomer(ctx context.Context, body []byte) error {
+	var msg domain.CustomerCreateMessage
+	if err := json.Unmarshal(body, &msg); err != nil {
+		return fmt.Errorf("promobsync: decode: %w", err)
+	}
+	ctx = logging.With(ctx, "store_id", msg.StoreID, "client_id", msg.ClientID, "user_id", msg.UserID)
+	c, err := s.store.Client(ctx, msg.StoreID, msg.ClientID)
+	if err != nil {
+		return err
+	}
+	if c.PromobSync.Status == domain.SyncSynced {
+		return nil
+	}
+	err = func() error {
+		acc, err := s.account(ctx, msg.StoreID)
+		if err != nil {
+			return err
+		}
+		_, err = s.ensureCustomer(ctx, acc, msg.UserID, c)
+		return err
+	}()
+	if err != nil && lastAttempt(ctx) {
+		slog.WarnContext(ctx, "client not created in Promob", "err", err)
+		if err := s.store.SetClientSync(ctx, msg.StoreID, c.ID, domain.PromobSync{Status: domain.SyncFailed, Reason: reason(err)}); err != nil && domain.ErrorCode(err) != domain.CodeAlreadySynced {
+			return err
+		}
+		return nil
+	}
+	return err
+}
+
+// ensureCustomer returns the client's Promob customer, creating it when the
+// client has none; the client's id is the Idempotency-Key, so every caller
+// gets the same customer.
+func (s *Syncer) ensureCustomer(ctx context.Context, acc domain.Account, userID string, c domain.Client) (string, error) {
+	if c.PromobSync.Status == domain.SyncSynced && c.PromobSync.PromobCustomerID != "" {
+		return c.PromobSync.PromobCustomerID, nil
+	}
+	var id string
+	err := s.withToken(ctx, acc, userID, func(token string) error {
+		var err error
+		id, err = s.promob.CreateCustomer(ctx, acc.AccountID, token, c.ID, promob.Customer{
+			ExternalID: c.ID, Name: c.Name, Document: c.Document, Email: c.Email, Phone: c.Phone,
+		})
+		return err
+	})
+	if err != nil {
+		return "", err
+	}
+	if err := s.store.SetClientSync(ctx, acc.StoreID, c.ID, domain.PromobSync{Status: domain.SyncSynced, PromobCustomerID: id}); err != nil {
+		return "", err
+	}
+	slog.InfoContext(ctx, "client created in Promob", "promob_customer", id)
+	return id, nil
+}
+
+// createEnvironment creates the project's Promob project when needed, then
+// the environment, and makes it ready.
+func (s *Syncer) createEnvironment(ctx context.Context, body []byte) error {
+	var msg domain.EnvironmentCreateMessage
+	if err := json.Unmarshal(body, &msg); err != nil {
+		return fmt.Errorf("promobsync: decode: %w", err)
+	}
+	ctx = logging.With(ctx, "store_id", msg.StoreID, "project_id", msg.ProjectID, "environment_id", msg.EnvironmentID, "user_id", msg.UserID)
+	env, err := s.store.Environment(ctx, msg.StoreID, msg.EnvironmentID)
+	if err != nil {
+		return err
+	}
+	if env.Status == domain.EnvReady {
+		return nil
+	}
+	err = s.makeEnvironment(ctx, msg, env)
+	if err != nil && lastAttempt(ctx) {
+		slog.WarnContext(ctx, "environment not created in Promob", "err", err)
+		if err := s.store.SetEnvironmentCreation(ctx, msg.StoreID, env.ID, domain.EnvFailed, reason(err), s.now().UTC()); err != nil && domain.ErrorCode(err) != domain.CodeAlreadySynced {
+			return err
+		}
+		return nil
+	}
+	return err
+}
+
+func (s *Syncer) makeEnvironment(ctx context.Context, msg domain.EnvironmentCreateMessage, env domain.Environment) error {
+	acc, err := s.account(ctx, msg.StoreID)
+	if err != nil {
+		return err
+	}
+	project, err := s.store.Project(ctx, msg.StoreID, env.ProjectID)
+	if err != nil {
+		return err
+	}
+	promobProject := project.PromobProjectID
+	if promobProject == "" {
+		client, err := s.store.Client(ctx, msg.StoreID, project.ClientID)
+		if err != nil {
+			return err
+		}
+		customer, err := s.ensureCustomer(ctx, acc, msg.UserID, client)
+		if err != nil {
+			return err
+		}
+		err = s.withToken(ctx, acc, msg.UserID, func(token string) error {
+			promobProject, err = s.promob.CreateProject(ctx, acc.AccountID, token, project.ID, promob.Project{
+				ExternalID: project.ID, CustomerID: customer, Name: project.Name,
+			})
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		if err := s.store.SetProjectPromobID(ctx, msg.StoreID, project.ID, promobProject); err != nil {
+			return err
+		}
+	}
+	var (
+		promobEnv string
+		revision  int
+	)
+	err = s.withToken(ctx, acc, msg.UserID, func(token string) error {
+		promobEnv, revision, err = s.promob.CreateEnvironment(ctx, acc.AccountID, token, env.ID, promobProject, promob.NewEnvironment{
+			ExternalID: env.ID, Name: env.Name, Source: promob.Source{Kind: "blank"},
+		})
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if err := s.store.EnvironmentCreated(ctx, env, acc.AccountID, promobProject, promobEnv, revision, s.now().UTC()); err != nil {
+		return err
+	}
+	slog.InfoContext(ctx, "environment created in Promob", "promob_project", promobProject, "promob_environment", promobEnv)
+	return nil
+}
+
+// lastAttempt reports whether the message being processed is on its last
+// delivery.
+func lastAttempt(ctx context.Context) bool { return queue.ReceiveCount(ctx) >= MaxAttempts }
+
+// reason is what a failure shows users: Promob's answer, or a generic
+// sentence for our own faults.
+func reason(err error) string {
+	var pe *promob.Error
+	if errors.As(err, &pe) {
+		return fmt.Sprintf("Promob answered %d %s: %s", pe.Status, pe.Code, pe.Message)
+	}
+	if domain.ErrorCode(err) != domain.CodeInternal {
+		return domain.ErrorMessage(err)
+	}
+	return "Promob could not be reached: " + err.Error()
+}
