@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"runtime"
+	"runtime/debug"
 	"runtime/metrics"
 	"strings"
 	"sync"
@@ -242,34 +244,46 @@ func (h *heapSampler) Stop() (objects, total uint64) {
 // reports the peak of the heap's objects (the listing's bytes included),
 // what the import added to the heap on top of the listing, and the peak of
 // all the memory the Go runtime mapped: the part of a Lambda's memory the
-// function controls.
+// function controls. It runs with the collector's defaults and with a soft
+// memory limit of 100 MiB (GOMEMLIMIT, what a 128 MB function would set), to
+// tell garbage waiting for the collector from memory the import holds.
 func BenchmarkImportPeakMemory(b *testing.B) {
 	const parts = 100_000
-	xml := listingXML(parts, parts)
-	f, _ := costFixture(b, false)
 	const mb = 1 << 20
-	var peakObjects, peakTotal, added uint64
-	rev := 0
-	for b.Loop() {
-		rev++
-		f.promob.put(rev, xml)
-		b.StopTimer()
-		runtime.GC()
-		base, _ := readMemory()
-		b.StartTimer()
-		h := startSampler(time.Millisecond)
-		failed := f.update(1)
-		objects, total := h.Stop()
-		if failed != nil {
-			b.Fatalf("the import failed: %v", failed)
+	xml := listingXML(parts, parts)
+	for _, limit := range []int64{math.MaxInt64, 100 * mb} {
+		name := "default-gc"
+		if limit != math.MaxInt64 {
+			name = fmt.Sprintf("gomemlimit=%dMiB", limit/mb)
 		}
-		peakObjects, peakTotal = max(peakObjects, objects), max(peakTotal, total)
-		added = max(added, objects-min(objects, base))
+		b.Run(name, func(b *testing.B) {
+			prev := debug.SetMemoryLimit(limit)
+			defer debug.SetMemoryLimit(prev)
+			f, _ := costFixture(b, false)
+			var peakObjects, peakTotal, added uint64
+			rev := 0
+			for b.Loop() {
+				rev++
+				f.promob.put(rev, xml)
+				b.StopTimer()
+				runtime.GC()
+				base, _ := readMemory()
+				b.StartTimer()
+				h := startSampler(time.Millisecond)
+				failed := f.update(1)
+				objects, total := h.Stop()
+				if failed != nil {
+					b.Fatalf("the import failed: %v", failed)
+				}
+				peakObjects, peakTotal = max(peakObjects, objects), max(peakTotal, total)
+				added = max(added, objects-min(objects, base))
+			}
+			b.ReportMetric(float64(len(xml))/mb, "listing-MB")
+			b.ReportMetric(float64(peakObjects)/mb, "peak-heap-MB")
+			b.ReportMetric(float64(added)/mb, "import-heap-MB")
+			b.ReportMetric(float64(peakTotal)/mb, "peak-mapped-MB")
+		})
 	}
-	b.ReportMetric(float64(len(xml))/mb, "listing-MB")
-	b.ReportMetric(float64(peakObjects)/mb, "peak-heap-MB")
-	b.ReportMetric(float64(added)/mb, "import-heap-MB")
-	b.ReportMetric(float64(peakTotal)/mb, "peak-mapped-MB")
 }
 
 // BenchmarkImporterVersions imports successive revisions of a generated
