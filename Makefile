@@ -30,7 +30,7 @@ LAMBDA_BUILD = CGO_ENABLED=0 GOOS=linux GOARCH=arm64 $(GO) build -tags lambda.no
 
 .DEFAULT_GOAL := help
 
-.PHONY: help build deps rie test fuzz lint run token invoke clean distclean \
+.PHONY: help build deps rie test bench fuzz lint run token invoke clean distclean \
 	$(addprefix build-,$(FUNCTIONS))
 
 help: ## list the targets
@@ -71,6 +71,9 @@ $(RIE):
 
 test: deps rie ## run every test (starts DynamoDB Local, fauxqs and the emulator as needed)
 	AWS_LAMBDA_RIE=$(RIE) $(GO) test -count=1 ./...
+
+bench: deps rie ## run the benchmarks and print one table (see BENCHMARKS.md; about 2 minutes)
+	AWS_LAMBDA_RIE=$(RIE) $(GO) run ./infra/cmd/bench
 
 # Each fuzz test, run for FUZZTIME (the seed corpora also run in make test).
 FUZZTIME ?= 10s

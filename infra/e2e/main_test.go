@@ -47,7 +47,7 @@ const visibilityTimeout = 2
 
 // stack is one running local stack with its observers.
 type stack struct {
-	t     *testing.T
+	t     testing.TB
 	st    *localstack.Stack
 	store *dynamo.Store
 	check *apicheck.Checker
@@ -60,7 +60,7 @@ type stack struct {
 // startStack starts the stack of template.yaml under a stack name of its own,
 // with the simulator as the Promob API and a recording ImporterFunction, and
 // stops it when the test ends.
-func startStack(t *testing.T) *stack {
+func startStack(t testing.TB) *stack {
 	t.Helper()
 	s := newStack(t)
 	s.start(map[string]functions.Function{"ImporterFunction": {SQS: s.imports.handle}})
@@ -69,14 +69,14 @@ func startStack(t *testing.T) *stack {
 
 // startRealStack is startStack with every function built by the registry,
 // the importer and the notifier included, so that queued work is done.
-func startRealStack(t *testing.T) *stack {
+func startRealStack(t testing.TB) *stack {
 	t.Helper()
 	s := newStack(t)
 	s.start(nil)
 	return s
 }
 
-func newStack(t *testing.T) *stack {
+func newStack(t testing.TB) *stack {
 	t.Helper()
 	check, err := apicheck.New()
 	if err != nil {
@@ -202,7 +202,7 @@ func (s *stack) control(method, path string, body any, status int) answer {
 	return a
 }
 
-func do(t *testing.T, req *http.Request) answer {
+func do(t testing.TB, req *http.Request) answer {
 	t.Helper()
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -266,7 +266,7 @@ type sendCounter struct {
 	count atomic.Int64
 }
 
-func newSendCounter(t *testing.T, sqsEndpoint string) *sendCounter {
+func newSendCounter(t testing.TB, sqsEndpoint string) *sendCounter {
 	t.Helper()
 	target, err := url.Parse(sqsEndpoint)
 	if err != nil {
@@ -288,7 +288,7 @@ func newSendCounter(t *testing.T, sqsEndpoint string) *sendCounter {
 func (c *sendCounter) URL() string { return c.srv.URL }
 
 // eventually fails the test unless cond holds within d.
-func eventually(t *testing.T, d time.Duration, what string, cond func() bool) {
+func eventually(t testing.TB, d time.Duration, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(d)
 	for !cond() {

@@ -17,7 +17,7 @@ import (
 
 // mustBinary returns aws-lambda-rie or fails: the emulator tests are part of
 // `make test`, which installs it, so a missing emulator is an error.
-func mustBinary(t *testing.T, root string) string {
+func mustBinary(t testing.TB, root string) string {
 	t.Helper()
 	bin, err := Binary(root)
 	if err != nil {
@@ -26,7 +26,7 @@ func mustBinary(t *testing.T, root string) string {
 	return bin
 }
 
-func mustRoot(t *testing.T) string {
+func mustRoot(t testing.TB) string {
 	t.Helper()
 	root, err := modroot.Dir()
 	if err != nil {

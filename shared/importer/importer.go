@@ -253,7 +253,7 @@ func (im *Importer) importListing(ctx context.Context, env domain.Environment, x
 		return im.fail(ctx, env, err)
 	}
 	var (
-		lines  []pricing.Line
+		totals = pricing.NewTotals(rules)
 		count  int
 		header listing.Header
 	)
@@ -262,7 +262,7 @@ func (im *Importer) importListing(ctx context.Context, env domain.Environment, x
 		header, perr = listing.Parse(bytes.NewReader(xml), func(it listing.Item) error {
 			count++
 			if !it.HasChildren {
-				lines = append(lines, pricing.LineFromItem(it))
+				totals.Add(pricing.LineFromItem(it))
 			}
 			return emit(promobItem(it))
 		})
@@ -281,7 +281,7 @@ func (im *Importer) importListing(ctx context.Context, env domain.Environment, x
 	if err != nil {
 		return im.fail(ctx, env, err)
 	}
-	budget := pricing.Budget(lines, ManualLines(manual), rules)
+	budget := totals.Result(ManualLines(manual))
 	rulesJSON, err := json.Marshal(rules)
 	if err != nil {
 		return err

@@ -68,7 +68,7 @@ func (q *fakeQueue) Send(_ context.Context, msg any, _, _ string) error {
 const promobEnv = "133e1aba-0000-4000-8000-000000000001"
 
 type fixture struct {
-	t      *testing.T
+	t      testing.TB
 	store  *dynamo.Store
 	promob *fakePromob
 	notes  *fakeQueue
@@ -83,7 +83,7 @@ func newFixture(t *testing.T) *fixture {
 }
 
 // newFixtureOn is newFixture over the given store.
-func newFixtureOn(t *testing.T, store *dynamo.Store) *fixture {
+func newFixtureOn(t testing.TB, store *dynamo.Store) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	now := time.Now().UTC()

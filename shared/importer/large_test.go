@@ -24,7 +24,7 @@ const maxItemBytes = 400 * 1024
 
 // itemSize is the size DynamoDB counts for an item whose attributes are
 // strings, numbers and binaries: each attribute's name plus its value.
-func itemSize(t *testing.T, item map[string]types.AttributeValue) int {
+func itemSize(t testing.TB, item map[string]types.AttributeValue) int {
 	t.Helper()
 	n := 0
 	for name, v := range item {

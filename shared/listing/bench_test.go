@@ -12,6 +12,8 @@ import (
 	"github.com/foccolojas/promob-integration/infra/listinggen"
 	"github.com/foccolojas/promob-integration/shared/listing"
 	"github.com/foccolojas/promob-integration/shared/listing/listingtest"
+	"github.com/foccolojas/promob-integration/shared/pricing"
+	"github.com/shopspring/decimal"
 )
 
 var generated sync.Map // parts → []byte
@@ -26,9 +28,11 @@ func generatedListing(parts int) []byte {
 }
 
 // BenchmarkParse streams each listing through Parse (the callback keeps
-// nothing) and, beside it, through a bare encoding/xml token scan of the
-// same bytes: the floor any token-by-token parser stands on. Both report
-// ns/part and allocs/part, a part being an ITEM under the AMBIENT.
+// nothing), through Parse and pricing as the importer does (a line per leaf,
+// then the budget), and, beside them, through a bare encoding/xml token scan
+// of the same bytes: the floor any token-by-token parser stands on. Each
+// reports ns/part and allocs/part, a part being an ITEM under the AMBIENT;
+// make bench prints their ratios to the scan.
 func BenchmarkParse(b *testing.B) {
 	inputs := []struct {
 		name string
@@ -50,6 +54,11 @@ func BenchmarkParse(b *testing.B) {
 				}
 				parts = h.Items
 			}, &parts)
+		})
+		b.Run(in.name+"/price", func(b *testing.B) {
+			data := in.data(b)
+			var parts int
+			measure(b, data, func() { parts = parseAndPrice(b, data) }, &parts)
 		})
 		b.Run(in.name+"/tokens", func(b *testing.B) {
 			data := in.data(b)
@@ -78,6 +87,34 @@ func measure(b *testing.B, data []byte, f func(), parts *int) {
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/n, "ns/part")
 	b.ReportMetric(float64(after.Mallocs-before.Mallocs)/n, "allocs/part")
 	b.ReportMetric(float64(*parts), "parts")
+}
+
+// benchRules are commercial rules with a markup of each kind.
+var benchRules = pricing.Rules{
+	DefaultMarkup:   decimal.RequireFromString("2.1"),
+	FamilyMarkup:    map[string]decimal.Decimal{"Ferragens": decimal.RequireFromString("1.6")},
+	CategoryMarkup:  map[string]decimal.Decimal{"Acessórios": decimal.RequireFromString("1.4")},
+	FreightPercent:  decimal.NewFromInt(5),
+	AssemblyPercent: decimal.NewFromInt(3),
+}
+
+// parseAndPrice prices the listing as the importer does and returns its
+// number of parts.
+func parseAndPrice(b *testing.B, data []byte) int {
+	var lines []pricing.Line
+	h, err := listing.Parse(bytes.NewReader(data), func(it listing.Item) error {
+		if !it.HasChildren {
+			lines = append(lines, pricing.LineFromItem(it))
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if res := pricing.Budget(lines, nil, benchRules); res.Total.IsZero() {
+		b.Fatal("the listing priced to zero")
+	}
+	return h.Items
 }
 
 func scanTokens(b *testing.B, data []byte) {

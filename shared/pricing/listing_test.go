@@ -2,6 +2,7 @@ package pricing_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"testing"
 
 	"github.com/foccolojas/promob-integration/infra/listinggen"
@@ -114,5 +115,60 @@ func TestGeneratedBudget(t *testing.T) {
 	at := pricing.Budget(lines, nil, pricing.DefaultRules())
 	if !at.Total.Equal(h.Table) {
 		t.Errorf("at cost the budget is %s, the listing's TABLE %s", at.Total, h.Table)
+	}
+}
+
+// TestTotalsMatchBudget prices a generated listing while it is parsed, one
+// line at a time, and checks that the totals are Budget's over the same
+// lines kept in a slice.
+func TestTotalsMatchBudget(t *testing.T) {
+	rules := pricing.Rules{
+		DefaultMarkup:   dec("2.1"),
+		FamilyMarkup:    map[string]decimal.Decimal{"Ferragens": dec("1.6")},
+		CategoryMarkup:  map[string]decimal.Decimal{"Acessórios": dec("1.4")},
+		FreightPercent:  dec("5"),
+		AssemblyPercent: dec("3"),
+	}
+	tests := []struct {
+		name   string
+		parts  int
+		manual []pricing.ManualLine
+	}{
+		{"no lines", 0, nil},
+		{"lines", 3_000, nil},
+		{"lines and manual items", 3_000, []pricing.ManualLine{manual("2", "150.25"), manual("1", "0.333")}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var lines []pricing.Line
+			totals := pricing.NewTotals(rules)
+			if tt.parts > 0 {
+				data := listinggen.Bytes(listinggen.Spec{Parts: tt.parts, Seed: 7})
+				_, err := listing.Parse(bytes.NewReader(data), func(it listing.Item) error {
+					l := pricing.LineFromItem(it)
+					lines = append(lines, l)
+					if got, want := totals.Add(l), pricing.Budget([]pricing.Line{l}, nil, rules).Lines[0]; !got.Price.Equal(want.Price.Decimal) || !got.Markup.Equal(want.Markup) {
+						t.Fatalf("Add(%+v) = %+v, Budget prices it %+v", l, got, want)
+					}
+					return nil
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			got, want := totals.Result(tt.manual), pricing.Budget(lines, tt.manual, rules)
+			if len(got.Lines) != 0 {
+				t.Errorf("Result has %d lines, want none", len(got.Lines))
+			}
+			got.Lines = want.Lines
+			gj, _ := json.Marshal(got)
+			wj, _ := json.Marshal(want)
+			if !bytes.Equal(gj, wj) {
+				t.Errorf("totals\n%s\nBudget\n%s", gj, wj)
+			}
+			if tt.parts > 0 && want.Total.IsZero() {
+				t.Error("the budget is zero: the comparison proves nothing")
+			}
+		})
 	}
 }

@@ -91,32 +91,57 @@ type Result struct {
 // The rules are taken as they are: check them with Rules.Validate when they
 // come from outside. The priced lines keep the order of their inputs.
 func Budget(lines []Line, manual []ManualLine, rules Rules) Result {
-	res := Result{
-		Lines:  make([]PricedLine, len(lines)),
-		Manual: make([]PricedManual, len(manual)),
-	}
-	promob, cost := decimal.Zero, decimal.Zero
+	t := NewTotals(rules)
+	priced := make([]PricedLine, len(lines))
 	for i, l := range lines {
-		m := rules.Markup(l.Family, l.Category)
-		p := Cents(l.Cost.Mul(m))
-		res.Lines[i] = PricedLine{Line: l, Markup: m, Price: p}
-		promob = promob.Add(p.Decimal)
-		cost = cost.Add(l.Cost)
+		priced[i] = t.Add(l)
 	}
+	res := t.Result(manual)
+	res.Lines = priced
+	return res
+}
+
+// Totals prices lines one at a time and keeps only their sums, so that a
+// listing of any size is priced in constant memory: Result gives the same
+// totals as Budget over the lines added, in the order added.
+type Totals struct {
+	rules        Rules
+	promob, cost decimal.Decimal
+}
+
+// NewTotals returns an empty tally of lines priced by rules, taken as they
+// are (see Budget).
+func NewTotals(rules Rules) *Totals {
+	return &Totals{rules: rules, promob: decimal.Zero, cost: decimal.Zero}
+}
+
+// Add prices the line, adds it to the totals and returns it priced.
+func (t *Totals) Add(l Line) PricedLine {
+	m := t.rules.Markup(l.Family, l.Category)
+	p := Cents(l.Cost.Mul(m))
+	t.promob = t.promob.Add(p.Decimal)
+	t.cost = t.cost.Add(l.Cost)
+	return PricedLine{Line: l, Markup: m, Price: p}
+}
+
+// Result returns the budget of the lines added so far and the manual items:
+// every total, the manual items priced, and no Lines (Budget fills them).
+func (t *Totals) Result(manual []ManualLine) Result {
+	res := Result{Lines: []PricedLine{}, Manual: make([]PricedManual, len(manual))}
 	hand := decimal.Zero
 	for i, ml := range manual {
 		p := Cents(ml.Quantity.Mul(ml.UnitPrice))
 		res.Manual[i] = PricedManual{ManualLine: ml, Price: p}
 		hand = hand.Add(p.Decimal)
 	}
-	sub := promob.Add(hand)
-	res.PromobTotal = Money{promob}
+	sub := t.promob.Add(hand)
+	res.PromobTotal = Money{t.promob}
 	res.ManualTotal = Money{hand}
 	res.Subtotal = Money{sub}
-	res.Freight = Cents(percentOf(sub, rules.FreightPercent))
-	res.Assembly = Cents(percentOf(sub, rules.AssemblyPercent))
+	res.Freight = Cents(percentOf(sub, t.rules.FreightPercent))
+	res.Assembly = Cents(percentOf(sub, t.rules.AssemblyPercent))
 	res.Total = Money{sub.Add(res.Freight.Decimal).Add(res.Assembly.Decimal)}
-	res.CostTotal = Cents(cost)
+	res.CostTotal = Cents(t.cost)
 	return res
 }
 
