@@ -145,7 +145,7 @@ type answer struct {
 
 // object decodes the answer's body as a JSON object; it fails the test when
 // the body is not one.
-func (a answer) object(t *testing.T) map[string]any {
+func (a answer) object(t testing.TB) map[string]any {
 	t.Helper()
 	var out map[string]any
 	if err := json.Unmarshal(a.body, &out); err != nil {

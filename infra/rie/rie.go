@@ -61,8 +61,15 @@ func Start(ctx context.Context, opts Options) (*Emulator, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The function's Runtime API gets a free port too: its default,
+	// 127.0.0.1:9001, would clash between emulators running at once.
+	apiPort, err := proc.FreePort()
+	if err != nil {
+		return nil, err
+	}
 	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
-	cmd := exec.Command(opts.RIE, "--runtime-interface-emulator-address", addr, opts.Bootstrap)
+	cmd := exec.Command(opts.RIE, "--runtime-interface-emulator-address", addr,
+		"--runtime-api-address", net.JoinHostPort("127.0.0.1", strconv.Itoa(apiPort)), opts.Bootstrap)
 	cmd.Dir = filepath.Dir(opts.Bootstrap)
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH")}
 	for k, v := range opts.Env {
