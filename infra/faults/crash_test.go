@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
 )
 
 // TestDynamoKilledDuringImport kills DynamoDB Local in the middle of an
@@ -89,4 +88,52 @@ func (e *faultEnv) listingCalls() int {
 		}
 	}
 	return n
+}
+
+// TestSQSRestartedWithMessagesInFlight kills fauxqs while five update
+// imports are in flight (their listing calls delayed by the simulator) and
+// starts it again with its data on disk: every import completes, nothing
+// is left in the queue, nothing goes to the DLQ.
+func TestSQSRestartedWithMessagesInFlight(t *testing.T) {
+	const envs = 5
+	s := startFaultStack(t, nil)
+	fs := newFaultStore(s)
+	all := make([]*faultEnv, envs)
+	for i := range all {
+		all[i] = fs.newFaultEnv(10)
+		all[i].save(20)
+	}
+	s.sim(http.MethodPost, "/_sim/faults", map[string]int{"failNext": envs, "delayMs": 1500}, http.StatusOK)
+	for _, e := range all {
+		s.api(http.MethodPost, e.envPath+"/update", fs.admin, nil, http.StatusAccepted, nil)
+	}
+	waitFor(t, wait, "the updates are in flight", func() bool {
+		_, inFlight, _, _ := s.queueCounts("ImportsQueue")
+		return inFlight > 0
+	})
+	if err := local.KillSQS(); err != nil {
+		t.Fatal(err)
+	}
+	restarted := false
+	t.Cleanup(func() {
+		if !restarted {
+			_ = local.StartSQS(context.Background())
+		}
+	})
+	time.Sleep(time.Second)
+	if err := local.StartSQS(t.Context()); err != nil {
+		t.Fatalf("start fauxqs again: %v", err)
+	}
+	restarted = true
+
+	for i, e := range all {
+		vs := e.waitVersions(2, 1)
+		if _, revs := numbers(vs); !slices.Equal(revs, []int{2, 1}) {
+			t.Errorf("environment %d: revisions %v", i, revs)
+		}
+	}
+	waitFor(t, wait, "the imports queue is idle", func() bool { return s.idle("ImportsQueue") })
+	if dlq, _, _, _ := s.queueCounts("ImportsDLQ"); dlq != 0 {
+		t.Errorf("%d messages in the imports DLQ", dlq)
+	}
 }
