@@ -137,3 +137,37 @@ func TestSQSRestartedWithMessagesInFlight(t *testing.T) {
 		t.Errorf("%d messages in the imports DLQ", dlq)
 	}
 }
+
+// TestPromobUnavailableForAWhile has Promob answer 503 to the next five
+// calls: the client retries with backoff (three attempts), the queue
+// retries the import, and the update completes with one version; the
+// importer only reads from Promob, so nothing is created there twice.
+func TestPromobUnavailableForAWhile(t *testing.T) {
+	s := startFaultStack(t, nil)
+	e := newFaultStore(s).newFaultEnv(10)
+	rev := e.save(15)
+	before := e.listingCalls()
+	s.sim(http.MethodPost, "/_sim/faults", map[string]int{"failNext": 5, "status": http.StatusServiceUnavailable}, http.StatusOK)
+	s.api(http.MethodPost, e.envPath+"/update", e.fs.admin, nil, http.StatusAccepted, nil)
+	vs := e.waitVersions(2, 1)
+	waitFor(t, wait, "the imports queue is idle", func() bool { return s.idle("ImportsQueue") })
+	if _, revs := numbers(vs); !slices.Equal(revs, []int{rev, 1}) {
+		t.Errorf("revisions %v, want [%d 1]", revs, rev)
+	}
+	e.checkVersions(e.versions())
+	if n := e.listingCalls() - before; n != 6 {
+		t.Errorf("the listing was fetched %d times, want 6 (5 refused, then served)", n)
+	}
+	r := s.sim(http.MethodGet, "/_sim/accounts/"+e.fs.account, nil, http.StatusOK)
+	var acc struct {
+		Calls []struct{ Method, Path string }
+	}
+	if err := json.Unmarshal(r.body, &acc); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range acc.Calls {
+		if c.Method != http.MethodGet {
+			t.Errorf("the import made a %s %s call to Promob", c.Method, c.Path)
+		}
+	}
+}
