@@ -30,7 +30,7 @@ LAMBDA_BUILD = CGO_ENABLED=0 GOOS=linux GOARCH=arm64 $(GO) build -tags lambda.no
 
 .DEFAULT_GOAL := help
 
-.PHONY: help build deps rie test bench fuzz lint run token invoke clean distclean \
+.PHONY: help build deps rie test test-faults bench fuzz lint run token invoke dlq redrive clean distclean \
 	$(addprefix build-,$(FUNCTIONS))
 
 help: ## list the targets
@@ -74,6 +74,21 @@ test: deps rie ## run every test (starts DynamoDB Local, fauxqs and the emulator
 
 bench: deps rie ## run the benchmarks and print one table (see BENCHMARKS.md; about 2 minutes)
 	AWS_LAMBDA_RIE=$(RIE) $(GO) run ./infra/cmd/bench
+
+test-faults: deps rie ## run only the fault tests (crashes, restarts, poison messages, concurrency; also part of make test)
+	AWS_LAMBDA_RIE=$(RIE) $(GO) test -count=1 ./infra/faults/...
+
+# make dlq QUEUE=imports lists a DLQ of the local stack; make redrive
+# QUEUE=imports sends its messages back. DLQ_FLAGS adds flags, e.g.
+# DLQ_FLAGS="-endpoint aws -stack promob-prod" for AWS.
+QUEUE ?= imports
+DLQ_FLAGS ?=
+
+dlq: ## list a dead-letter queue's messages: make dlq QUEUE=imports (promob-outbox, notifications)
+	@$(GO) run ./infra/cmd/dlq -queue $(QUEUE) $(DLQ_FLAGS)
+
+redrive: ## send a dead-letter queue's messages back to their queue: make redrive QUEUE=imports
+	@$(GO) run ./infra/cmd/dlq -queue $(QUEUE) -redrive $(DLQ_FLAGS)
 
 # Each fuzz test, run for FUZZTIME (the seed corpora also run in make test).
 FUZZTIME ?= 10s

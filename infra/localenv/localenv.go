@@ -59,6 +59,8 @@ type Env struct {
 	DynamoEndpoint string // "http://127.0.0.1:PORT"
 	SQSEndpoint    string // "http://127.0.0.1:PORT"
 
+	parts          parts
+	opts           Options
 	dynamo, fauxqs *proc.Process
 }
 
@@ -81,7 +83,7 @@ func Start(ctx context.Context, opts Options) (*Env, error) {
 		return nil, err
 	}
 
-	e := &Env{}
+	e := &Env{parts: p, opts: opts}
 	var dynamoErr, sqsErr error
 	var wg sync.WaitGroup
 	wg.Go(func() { e.dynamo, e.DynamoEndpoint, dynamoErr = startDynamo(ctx, p, opts) })

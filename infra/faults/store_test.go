@@ -1,0 +1,170 @@
+package faults_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+
+	"github.com/foccolojas/promob-integration/shared/domain"
+)
+
+// faultStore is a store configured for the simulator's Promob account, with
+// its admin's token.
+type faultStore struct {
+	s                       *faultStack
+	store, account, apiKey  string
+	admin                   string
+	clientID, projectID     string
+	webhookURL, webhookSecr string
+}
+
+// newFaultStore configures the integration of a new store for a new Promob
+// account of the simulator, with a markup of 2, and creates a client and a
+// project.
+func newFaultStore(s *faultStack) *faultStore {
+	s.t.Helper()
+	fs := &faultStore{s: s, store: uniqueName("store"), account: uniqueName("acc"), apiKey: "pmi_" + uniqueName("k")}
+	fs.admin = s.token("admin-1", fs.store, "admin")
+	var cfg struct{ WebhookPath, WebhookSecret string }
+	s.api(http.MethodPut, "/v1/integration", fs.admin, map[string]any{
+		"cnpj": "11.222.333/0001-81", "promobAccountId": fs.account, "serialNumbers": []string{"SN-1"},
+		"responsibleUserId": "admin-1", "promobApiToken": fs.apiKey,
+	}, http.StatusCreated, &cfg)
+	s.api(http.MethodPut, "/v1/integration/commercial-rules", fs.admin,
+		map[string]string{"defaultMarkup": "2", "freightPercent": "3", "assemblyPercent": "5"}, http.StatusOK, nil)
+	s.sim(http.MethodPut, "/_sim/accounts/"+fs.account, map[string]string{
+		"webhookUrl": s.st.URL() + cfg.WebhookPath, "webhookSecret": cfg.WebhookSecret, "integrationToken": fs.apiKey,
+	}, http.StatusCreated)
+	var client, project struct{ ID string }
+	s.api(http.MethodPost, "/v1/clients", fs.admin, map[string]string{"name": "Ana Silva", "document": "529.982.247-25"}, http.StatusCreated, &client)
+	s.api(http.MethodPost, "/v1/projects", fs.admin, map[string]string{"clientId": client.ID, "name": "Casa Silva"}, http.StatusCreated, &project)
+	fs.clientID, fs.projectID = client.ID, project.ID
+	return fs
+}
+
+// faultEnv is an environment both in the simulator and in FoccoLojas.
+type faultEnv struct {
+	fs                    *faultStore
+	promobProject, promob string
+	id                    string
+	controlPath, envPath  string
+}
+
+// newFaultEnv saves revision 1 of a new Promob environment with parts
+// items, legacy-imports it, and waits for version 1.
+func (fs *faultStore) newFaultEnv(parts int) *faultEnv {
+	s := fs.s
+	s.t.Helper()
+	e := &faultEnv{fs: fs, promobProject: domain.NewID(), promob: domain.NewID()}
+	e.controlPath = "/_sim/accounts/" + fs.account + "/projects/" + e.promobProject + "/environments/" + e.promob
+	if rev := e.save(parts); rev != 1 {
+		s.t.Fatalf("first revision is %d", rev)
+	}
+	var env struct{ ID string }
+	s.api(http.MethodPost, "/v1/projects/"+fs.projectID+"/environments/import", fs.admin, map[string]string{
+		"promobProjectId": e.promobProject, "promobEnvironmentId": e.promob, "name": "Cozinha",
+	}, http.StatusAccepted, &env)
+	e.id, e.envPath = env.ID, "/v1/environments/"+env.ID
+	e.waitVersions(1)
+	return e
+}
+
+// save stores the environment's next revision in the simulator, a
+// generated listing of parts items, and returns its number.
+func (e *faultEnv) save(parts int) int {
+	s := e.fs.s
+	s.t.Helper()
+	r := s.sim(http.MethodPut, fmt.Sprintf("%s?parts=%d", e.controlPath, parts), nil, http.StatusOK)
+	var out struct{ Revision int }
+	if err := json.Unmarshal(r.body, &out); err != nil {
+		s.t.Fatal(err)
+	}
+	return out.Revision
+}
+
+// event has the simulator send a webhook of the type for the revision and
+// returns its webhook id; it fails the test unless our webhook answers 202.
+func (e *faultEnv) event(typ string, revision int) string {
+	s := e.fs.s
+	s.t.Helper()
+	r := s.sim(http.MethodPost, e.controlPath+"/events", map[string]any{"type": typ, "revision": revision}, http.StatusOK)
+	var d struct {
+		Status    int
+		WebhookID string
+	}
+	if err := json.Unmarshal(r.body, &d); err != nil || d.Status != http.StatusAccepted {
+		s.t.Fatalf("%s of revision %d: %s", typ, revision, r.body)
+	}
+	return d.WebhookID
+}
+
+// replay has the simulator send a recorded delivery again, byte for byte,
+// and returns our webhook's status.
+func (e *faultEnv) replay(webhookID string) int {
+	s := e.fs.s
+	r := send(s.t, http.MethodPost, s.st.SimURL()+"/_sim/accounts/"+e.fs.account+"/deliveries/"+webhookID+"/replay", []byte("{}"), nil)
+	var d struct{ Status int }
+	_ = json.Unmarshal(r.body, &d)
+	return d.Status
+}
+
+// version is a version as the API lists it.
+type version struct {
+	Number         int  `json:"number"`
+	PromobRevision int  `json:"promobRevision"`
+	Latest         bool `json:"latest"`
+	ItemCount      int  `json:"itemCount"`
+}
+
+// versions lists the environment's versions, newest first.
+func (e *faultEnv) versions() []version {
+	var out struct{ Versions []version }
+	e.fs.s.api(http.MethodGet, e.envPath+"/versions", e.fs.admin, nil, http.StatusOK, &out)
+	return out.Versions
+}
+
+// numbers returns the versions' numbers and revisions as listed.
+func numbers(vs []version) (nums, revs []int) {
+	for _, v := range vs {
+		nums = append(nums, v.Number)
+		revs = append(revs, v.PromobRevision)
+	}
+	return nums, revs
+}
+
+// waitVersions waits until the environment's version numbers are want.
+func (e *faultEnv) waitVersions(want ...int) []version {
+	e.fs.s.t.Helper()
+	var vs []version
+	waitFor(e.fs.s.t, wait, fmt.Sprintf("versions %v", want), func() bool {
+		vs = e.versions()
+		got, _ := numbers(vs)
+		return slices.Equal(got, want)
+	})
+	return vs
+}
+
+// checkVersions fails the test unless the versions are numbered n..1
+// without gaps, only the first is latest, revisions grow with the
+// numbers, and each has itemCount items.
+func (e *faultEnv) checkVersions(vs []version) {
+	t := e.fs.s.t
+	t.Helper()
+	for i, v := range vs {
+		if v.Number != len(vs)-i || v.Latest != (i == 0) {
+			t.Errorf("versions %+v: not numbered %d..1 with the first latest", vs, len(vs))
+			return
+		}
+		if i > 0 && v.PromobRevision >= vs[i-1].PromobRevision {
+			t.Errorf("versions %+v: version %d has revision %d, not older than version %d's", vs, v.Number, v.PromobRevision, vs[i-1].Number)
+		}
+		var full struct {
+			Items []json.RawMessage
+		}
+		e.fs.s.api(http.MethodGet, fmt.Sprintf("%s/versions/%d", e.envPath, v.Number), e.fs.admin, nil, http.StatusOK, &full)
+		if len(full.Items) != v.ItemCount {
+			t.Errorf("version %d lists %d items, itemCount %d", v.Number, len(full.Items), v.ItemCount)
+		}
+	}
+}
