@@ -48,10 +48,10 @@ type Assistance struct {
 type AssistanceDesign struct {
 	Status              string `json:"status"` // DesignNone, EnvCreating, EnvReady or EnvFailed
 	StatusReason        string `json:"statusReason,omitempty"`
-	Source              string `json:"source,omitempty"`           // DesignBlank or DesignRevision
-	SourceVersion       int    `json:"sourceVersion,omitempty"`    // the environment's version copied
-	SourceRevision      int    `json:"sourceRevision,omitempty"`   // its Promob revision
-	PromobProjectID     string `json:"promobProjectId,omitempty"`  // set once the design is requested
+	Source              string `json:"source,omitempty"`          // DesignBlank or DesignRevision
+	SourceVersion       int    `json:"sourceVersion,omitempty"`   // the environment's version copied
+	SourceRevision      int    `json:"sourceRevision,omitempty"`  // its Promob revision
+	PromobProjectID     string `json:"promobProjectId,omitempty"` // set once the design is requested
 	PromobEnvironmentID string `json:"promobEnvironmentId,omitempty"`
 	// SourcePromobEnvironmentID is the Promob environment copied.
 	SourcePromobEnvironmentID string `json:"-"`
