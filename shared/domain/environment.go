@@ -32,6 +32,7 @@ type Environment struct {
 	StoreID             string `json:"-"`
 	ProjectID           string `json:"projectId"`
 	Name                string `json:"name"`
+	Kind                string `json:"kind,omitempty"` // "" for an environment, EnvKindAssistance for an assistance's design
 	PromobAccountID     string `json:"-"`
 	PromobProjectID     string `json:"promobProjectId"`
 	PromobEnvironmentID string `json:"promobEnvironmentId"`

@@ -19,6 +19,9 @@ import (
 //	STORE#<sid>#ENV#<eid>   / MANUAL#<id>               an item typed in FoccoLojas
 //	STORE#<sid>#ENV#<eid>   / PO#<id>                   a purchase order of the reviewed version
 //	PENV#<account>#<promobEnvironmentId> / PENV         webhook routing: Promob environment → environment
+//
+// An assistance is an environment record of kind "assistance" (see
+// assistance.go for its extra attributes and keys).
 func envPK(storeID, envID string) string         { return storePK(storeID) + "#ENV#" + envID }
 func projectPK(storeID, projectID string) string { return storePK(storeID) + "#PROJECT#" + projectID }
 func promobEnvPK(accountID, promobEnvID string) string {
@@ -39,6 +42,7 @@ type envItem struct {
 	StoreID             string     `dynamodbav:"storeId"`
 	ProjectID           string     `dynamodbav:"projectId"`
 	Name                string     `dynamodbav:"name"`
+	Kind                string     `dynamodbav:"kind,omitempty"`
 	PromobAccountID     string     `dynamodbav:"promobAccountId"`
 	PromobProjectID     string     `dynamodbav:"promobProjectId"`
 	PromobEnvironmentID string     `dynamodbav:"promobEnvironmentId"`
@@ -68,7 +72,7 @@ func (it envItem) domain() domain.Environment {
 	}
 	return domain.Environment{
 		Status: status, StatusReason: it.CreationReason,
-		ID: it.ID, StoreID: it.StoreID, ProjectID: it.ProjectID, Name: it.Name, PromobAccountID: it.PromobAccountID,
+		ID: it.ID, StoreID: it.StoreID, ProjectID: it.ProjectID, Name: it.Name, Kind: it.Kind, PromobAccountID: it.PromobAccountID,
 		PromobProjectID: it.PromobProjectID, PromobEnvironmentID: it.PromobEnvironmentID, PromobRevision: it.PromobRevision,
 		ImportedRevision: it.ImportedRevision, LatestVersion: it.LatestVersion, ConvertedVersion: it.ConvertedVersion,
 		ImportStatus: it.ImportStatus, ImportError: it.ImportError, CreatedBy: it.CreatedBy, CreatedAt: it.CreatedAt, UpdatedAt: it.UpdatedAt,

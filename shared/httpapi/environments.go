@@ -49,6 +49,9 @@ func (s *Server) environment(w http.ResponseWriter, r *http.Request, id domain.I
 		return domain.Environment{}, false
 	}
 	env, err := s.store.Environment(r.Context(), id.StoreID, r.PathValue("eid"))
+	if err == nil && env.Kind != "" { // an assistance: see /v1/assistances
+		err = domain.Errorf(domain.CodeNotFound, "No environment %q.", env.ID)
+	}
 	if err != nil {
 		WriteError(w, r, err)
 		return domain.Environment{}, false

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"cmp"
 	"net/http"
 
 	"github.com/foccolojas/promob-integration/shared/domain"
@@ -70,15 +71,23 @@ func (s *Server) deleteManualItem(w http.ResponseWriter, r *http.Request, id dom
 }
 
 // manualItemTarget checks what every manual item write needs, in this
-// order: the caller's role (403), the environment in the caller's store
-// (404), and an item id that is not a Promob item's (409). It answers the
-// refusal itself and returns the environment id and whether to go on.
+// order: the caller's role (403), the environment (path value eid) or the
+// assistance (aid) in the caller's store (404), and an item id that is not
+// a Promob item's (409). It answers the refusal itself and returns the
+// environment id (an assistance's is its own) and whether to go on.
 func (s *Server) manualItemTarget(w http.ResponseWriter, r *http.Request, id domain.Identity, itemID string) (string, bool) {
 	if err := id.Require(manualItemWriters...); err != nil {
 		WriteError(w, r, err)
 		return "", false
 	}
-	env, err := s.store.Environment(r.Context(), id.StoreID, r.PathValue("eid"))
+	envID, kind := r.PathValue("eid"), ""
+	if aid := r.PathValue("aid"); aid != "" {
+		envID, kind = aid, domain.EnvKindAssistance
+	}
+	env, err := s.store.Environment(r.Context(), id.StoreID, envID)
+	if err == nil && env.Kind != kind {
+		err = domain.Errorf(domain.CodeNotFound, "No %s %q.", cmp.Or(kind, "environment"), envID)
+	}
 	if err != nil {
 		WriteError(w, r, err)
 		return "", false

@@ -25,6 +25,7 @@ type Store interface {
 	domain.HistoryStore
 	WorkflowStore
 	PromobStore
+	domain.AssistanceStore
 }
 
 // WorkflowStore keeps the sale's workflow: approval, financial release,
@@ -118,6 +119,15 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("POST /v1/clients/{id}/sync", s.authed(s.syncClient))
 	s.mux.HandleFunc("POST /v1/projects/{pid}/environments", s.authed(s.createEnvironment))
 	s.mux.HandleFunc("POST /v1/environments/{eid}/retry", s.authed(s.retryEnvironment))
+
+	// Technical assistance: occurrences with their own Promob environment.
+	s.mux.HandleFunc("POST /v1/assistances", s.authed(s.createAssistance))
+	s.mux.HandleFunc("GET /v1/assistances/{aid}", s.authed(s.getAssistance))
+	s.mux.HandleFunc("POST /v1/assistances/{aid}/design", s.authed(s.designAssistance))
+	s.mux.HandleFunc("POST /v1/assistances/{aid}/items", s.authed(s.addManualItem))
+	s.mux.HandleFunc("PATCH /v1/assistances/{aid}/items/{itemId}", s.authed(s.updateManualItem))
+	s.mux.HandleFunc("DELETE /v1/assistances/{aid}/items/{itemId}", s.authed(s.deleteManualItem))
+	s.mux.HandleFunc("GET /v1/projects/{pid}/assistances", s.authed(s.listAssistances))
 
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, r, domain.Errorf(domain.CodeNotFound, "No route for %s %s.", r.Method, r.URL.Path))

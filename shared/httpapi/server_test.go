@@ -44,13 +44,15 @@ func newAPI(t *testing.T) *api {
 }
 
 // recordingQueue records what the API enqueues: messages for the importer
-// in sent, for promobsync in outbox, customers and environments.
+// in sent, for promobsync in outbox, customers, environments and
+// assistances.
 type recordingQueue struct {
 	mu           sync.Mutex
 	sent         []sentMessage
 	outbox       []domain.ConnectStatusMessage
 	customers    []domain.CustomerCreateMessage
 	environments []domain.EnvironmentCreateMessage
+	assistances  []domain.AssistanceMessage
 }
 
 // sentMessage is one message with its FIFO group and de-duplication id.
@@ -71,6 +73,8 @@ func (q *recordingQueue) Send(_ context.Context, msg any, group, dedup string) e
 		q.customers = append(q.customers, m)
 	case domain.EnvironmentCreateMessage:
 		q.environments = append(q.environments, m)
+	case domain.AssistanceMessage:
+		q.assistances = append(q.assistances, m)
 	}
 	return nil
 }

@@ -19,6 +19,9 @@
 //     "outdated" entries carry a once-only key per revision;
 //   - every save after conversion notifies the reviewer who started the
 //     review (once per revision);
+//   - an assistance (an environment of kind "assistance", see
+//     domain.EnvKindAssistance) imports like an environment, and each of
+//     its versions notifies its creator (once per revision);
 //   - a listing Promob itself got wrong (malformed XML, two AMBIENTs…) fails
 //     the import at once with a stored reason; other failures are retried by
 //     the queue, and the reason is stored when the last attempt fails.
@@ -301,7 +304,7 @@ func (im *Importer) importListing(ctx context.Context, env domain.Environment, x
 		err := im.store.CommitVersion(ctx, env, v, chunks, entry, im.now())
 		if err == nil {
 			slog.InfoContext(ctx, "version imported", "version", v.Number, "items", count, "chunks", chunks, "total", v.Total)
-			return nil
+			return im.notifyAssistance(ctx, env, v)
 		}
 		if !im.isRace(err) || attempt == 10 {
 			return im.fail(ctx, env, err)
@@ -313,6 +316,16 @@ func (im *Importer) importListing(ctx context.Context, env domain.Environment, x
 			return nil // imported meanwhile, or locked
 		}
 	}
+}
+
+// notifyAssistance tells the creator of an assistance that a revision of
+// its design became its version; the dedupe key makes it once per
+// revision. Versions of environments notify nobody.
+func (im *Importer) notifyAssistance(ctx context.Context, env domain.Environment, v domain.Version) error {
+	if env.Kind != domain.EnvKindAssistance || env.CreatedBy == "" {
+		return nil
+	}
+	return im.notifications.Send(ctx, domain.AssistanceImportedNotification(env, env.CreatedBy, v.Number, v.PromobRevision, im.now()), "", "")
 }
 
 // fail handles an import that could not finish. A failure that retrying

@@ -14,6 +14,11 @@
 //     project's id, so concurrent environments of one project create it
 //     once), then the environment, blank (Idempotency-Key = the
 //     environment's id), and makes it ready with its routing.
+//   - "assistance.design" (domain.AssistanceMessage): creates an
+//     assistance's Promob environment in its environment's Promob project,
+//     blank or a copy of the source revision (Idempotency-Key = the
+//     assistance's id), and makes the design ready with its routing, so
+//     that webhooks of that Promob environment import into the assistance.
 //
 // Creations are retried by the Promob client (short backoff) and by the
 // queue's redelivery; on the last delivery (see MaxAttempts) a failure is
@@ -49,6 +54,7 @@ type Store interface {
 	Environment(ctx context.Context, storeID, id string) (domain.Environment, error)
 	EnvironmentCreated(ctx context.Context, env domain.Environment, accountID, promobProjectID, promobEnvID string, revision int, now time.Time) error
 	SetEnvironmentCreation(ctx context.Context, storeID, envID, status, reason string, now time.Time) error
+	Assistance(ctx context.Context, storeID, id string) (domain.Assistance, error)
 	domain.PromobLinkStore
 	PutNotification(ctx context.Context, n domain.Notification) error
 }
@@ -82,6 +88,7 @@ func New(store Store, p Promob, box domain.TokenBox, now func() time.Time) *Sync
 		domain.KindConnectStatus:     s.connectStatus,
 		domain.KindCustomerCreate:    s.createCustomer,
 		domain.KindEnvironmentCreate: s.createEnvironment,
+		domain.KindAssistanceDesign:  s.designAssistance,
 	})
 	return s
 }

@@ -1,0 +1,164 @@
+package domain
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// An assistance (ocorrência de assistência técnica) is kept as an
+// environment of kind EnvKindAssistance whose id is the assistance's id: its
+// design in Promob is created by promobsync like any environment's, its
+// Promob routing item points at it, and the importer gives it versions,
+// items and a budget exactly as it does an environment's. It is not one of
+// its project's environments (projects list it among their assistances),
+// and its environment fields are its design's.
+const EnvKindAssistance = "assistance"
+
+// DesignNone is the design status of an assistance whose design was never
+// requested; then it follows the environment states (EnvCreating, EnvReady,
+// EnvFailed).
+const DesignNone = "none"
+
+// Sources of an assistance's design.
+const (
+	DesignBlank    = "blank"    // an empty Promob environment
+	DesignRevision = "revision" // a copy of its environment's reviewed (else converted) version
+)
+
+// Assistance is a technical-assistance occurrence of an environment.
+type Assistance struct {
+	ID            string    `json:"id"`
+	StoreID       string    `json:"-"`
+	ProjectID     string    `json:"projectId"`
+	EnvironmentID string    `json:"environmentId"` // the environment it is about
+	Number        string    `json:"number"`
+	Description   string    `json:"description"`
+	CreatedBy     string    `json:"createdBy"`
+	CreatedAt     time.Time `json:"createdAt"`
+	// Design is where its Promob environment stands.
+	Design AssistanceDesign `json:"design"`
+	// Design's environment record: its versions, Promob ids and state.
+	Env Environment `json:"-"`
+}
+
+// AssistanceDesign is an assistance's Promob environment.
+type AssistanceDesign struct {
+	Status              string `json:"status"` // DesignNone, EnvCreating, EnvReady or EnvFailed
+	StatusReason        string `json:"statusReason,omitempty"`
+	Source              string `json:"source,omitempty"`          // DesignBlank or DesignRevision
+	SourceVersion       int    `json:"sourceVersion,omitempty"`   // the environment's version copied
+	SourceRevision      int    `json:"sourceRevision,omitempty"`  // its Promob revision
+	PromobProjectID     string `json:"promobProjectId,omitempty"` // set once the design is requested
+	PromobEnvironmentID string `json:"promobEnvironmentId,omitempty"`
+	// SourcePromobEnvironmentID is the Promob environment copied.
+	SourcePromobEnvironmentID string `json:"-"`
+}
+
+// DesignName is the name of an assistance's Promob environment.
+func DesignName(envName, number string) string { return envName + " ocorrência: " + number }
+
+// AssistanceInput is what a user sends to open an assistance.
+type AssistanceInput struct {
+	ProjectID     string `json:"projectId"`
+	EnvironmentID string `json:"environmentId"`
+	Number        string `json:"number"`
+	Description   string `json:"description"`
+}
+
+// maxAssistanceNumber bounds an occurrence number.
+const maxAssistanceNumber = 30
+
+// Validate returns the input trimmed, or an invalid_request *Error naming
+// the first wrong field: projectId and environmentId are required; number
+// is 1 to 30 characters without '#', '/' or spaces; description is required
+// (at most 200 characters).
+func (in AssistanceInput) Validate() (AssistanceInput, error) {
+	out := AssistanceInput{ProjectID: strings.TrimSpace(in.ProjectID), EnvironmentID: strings.TrimSpace(in.EnvironmentID),
+		Number: strings.TrimSpace(in.Number), Description: strings.TrimSpace(in.Description)}
+	switch {
+	case out.ProjectID == "":
+		return AssistanceInput{}, Errorf(CodeInvalid, "projectId is required.")
+	case out.EnvironmentID == "":
+		return AssistanceInput{}, Errorf(CodeInvalid, "environmentId is required.")
+	case out.Number == "" || utf8.RuneCountInString(out.Number) > maxAssistanceNumber || strings.ContainsAny(out.Number, "#/ \t\n"):
+		return AssistanceInput{}, Errorf(CodeInvalid, "number is required (at most %d characters, without '#', '/' or spaces).", maxAssistanceNumber)
+	case out.Description == "" || utf8.RuneCountInString(out.Description) > maxName:
+		return AssistanceInput{}, Errorf(CodeInvalid, "description is required (at most %d characters).", maxName)
+	}
+	return out, nil
+}
+
+// DesignInput is what a user sends to have an assistance designed in
+// Promob.
+type DesignInput struct {
+	Source string `json:"source"`
+}
+
+// Validate returns an invalid_request *Error unless source is "blank" or
+// "revision".
+func (in DesignInput) Validate() error {
+	if in.Source != DesignBlank && in.Source != DesignRevision {
+		return Errorf(CodeInvalid, "source must be %q or %q.", DesignBlank, DesignRevision)
+	}
+	return nil
+}
+
+// DesignVersion returns the version of env an assistance's design copies:
+// the reviewed version (the latest once the review is complete), else the
+// converted one; a conflict *Error when there is neither.
+func DesignVersion(env Environment) (int, error) {
+	switch {
+	case env.ReviewCompletedAt != nil && env.LatestVersion > 0:
+		return env.LatestVersion, nil
+	case env.ConvertedVersion > 0:
+		return env.ConvertedVersion, nil
+	}
+	return 0, Errorf(CodeConflict, "Environment %s has no reviewed or converted version to copy.", env.ID)
+}
+
+// AssistanceMessage asks promobsync to create an assistance's Promob
+// environment (Idempotency-Key = the assistance's id).
+type AssistanceMessage struct {
+	Kind         string `json:"kind"`
+	StoreID      string `json:"storeId"`
+	AssistanceID string `json:"assistanceId"`
+	UserID       string `json:"userId"`
+}
+
+// KindAssistanceDesign is the promob-outbox kind of AssistanceMessage.
+const KindAssistanceDesign = "assistance.design"
+
+// AssistanceImportedNotification tells a user of an assistance that Promob
+// revision became its version; the dedupe key makes it once per revision.
+func AssistanceImportedNotification(env Environment, userID string, version, revision int, now time.Time) NotificationMessage {
+	return NotificationMessage{
+		Kind: KindNotification, StoreID: env.StoreID, UserID: userID,
+		DedupeKey: fmt.Sprintf("assistance#%s#%d", env.ID, revision),
+		Notification: Notification{
+			ID: NewID(), Kind: "assistance.imported", CreatedAt: now.UTC(),
+			Title:   fmt.Sprintf("%s: version %d imported", env.Name, version),
+			Message: fmt.Sprintf("Promob revision %d of the assistance's design is version %d.", revision, version),
+			Action:  &Action{Type: "open_assistance", ProjectID: env.ProjectID, EnvironmentID: env.ID},
+		},
+	}
+}
+
+// AssistanceStore keeps assistances.
+type AssistanceStore interface {
+	// CreateAssistance stores a new assistance, or returns a conflict
+	// *Error when its project already has an assistance of that number.
+	CreateAssistance(ctx context.Context, a Assistance) error
+	// Assistance returns one of the store's assistances, or a not_found
+	// *Error.
+	Assistance(ctx context.Context, storeID, id string) (Assistance, error)
+	// Assistances returns a project's assistances in creation order (none
+	// is an empty slice).
+	Assistances(ctx context.Context, storeID, projectID string) ([]Assistance, error)
+	// RequestDesign records that the design is queued (EnvCreating) with
+	// its source, or returns a conflict *Error when it is already being
+	// created or ready, and a not_found *Error for an unknown assistance.
+	RequestDesign(ctx context.Context, storeID, id string, d AssistanceDesign, now time.Time) error
+}

@@ -1,0 +1,186 @@
+package httpapi
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/foccolojas/promob-integration/shared/domain"
+)
+
+// assistanceWriters may open assistances and have them designed.
+var assistanceWriters = []domain.Role{domain.RoleSeller, domain.RoleReviewer, domain.RoleAdmin}
+
+// versionSummary is one version of an assistance as GET
+// /v1/assistances/{aid} lists it.
+type versionSummary struct {
+	Number         int       `json:"number"`
+	PromobRevision int       `json:"promobRevision"`
+	OptionDate     time.Time `json:"optionDate"`
+	Total          string    `json:"total"`
+	ItemCount      int       `json:"itemCount"`
+	Latest         bool      `json:"latest"`
+}
+
+// assistanceView is an assistance with its versions, newest first.
+type assistanceView struct {
+	domain.Assistance
+	Name     string           `json:"name"`
+	Versions []versionSummary `json:"versions"`
+}
+
+func (s *Server) createAssistance(w http.ResponseWriter, r *http.Request, id domain.Identity) {
+	if err := id.Require(assistanceWriters...); err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	var body domain.AssistanceInput
+	if err := decodeJSON(r, &body); err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	in, err := body.Validate()
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	ctx := r.Context()
+	project, err := s.store.Project(ctx, id.StoreID, in.ProjectID)
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	env, err := s.store.Environment(ctx, id.StoreID, in.EnvironmentID)
+	if err == nil && env.Kind != "" {
+		err = domain.Errorf(domain.CodeNotFound, "No environment %q.", in.EnvironmentID)
+	}
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	if env.ProjectID != project.ID {
+		WriteError(w, r, domain.Errorf(domain.CodeInvalid, "environmentId must be an environment of project %s.", project.ID))
+		return
+	}
+	integ, err := s.store.GetIntegration(ctx, id.StoreID)
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	now := s.now().UTC()
+	a := domain.Assistance{
+		ID: domain.NewID(), StoreID: id.StoreID, ProjectID: project.ID, EnvironmentID: env.ID, Number: in.Number,
+		Description: in.Description, CreatedBy: id.UserID, CreatedAt: now,
+		Env: domain.Environment{Name: domain.DesignName(env.Name, in.Number), PromobAccountID: integ.PromobAccountID},
+	}
+	if err := s.store.CreateAssistance(ctx, a); err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	a, err = s.store.Assistance(ctx, id.StoreID, a.ID)
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	WriteJSON(w, http.StatusCreated, assistanceView{Assistance: a, Name: a.Env.Name, Versions: []versionSummary{}})
+}
+
+func (s *Server) getAssistance(w http.ResponseWriter, r *http.Request, id domain.Identity) {
+	if err := id.Require(anyRole...); err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	a, err := s.store.Assistance(r.Context(), id.StoreID, r.PathValue("aid"))
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	vs, err := s.store.Versions(r.Context(), a.Env)
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	view := assistanceView{Assistance: a, Name: a.Env.Name, Versions: make([]versionSummary, len(vs))}
+	for i, v := range vs {
+		view.Versions[i] = versionSummary{Number: v.Number, PromobRevision: v.PromobRevision, OptionDate: v.OptionDate,
+			Total: v.Total, ItemCount: v.ItemCount, Latest: v.Latest}
+	}
+	WriteJSON(w, http.StatusOK, view)
+}
+
+func (s *Server) listAssistances(w http.ResponseWriter, r *http.Request, id domain.Identity) {
+	if err := id.Require(anyRole...); err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	ctx := r.Context()
+	if _, err := s.store.Project(ctx, id.StoreID, r.PathValue("pid")); err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	list, err := s.store.Assistances(ctx, id.StoreID, r.PathValue("pid"))
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	WriteJSON(w, http.StatusOK, map[string]any{"assistances": list})
+}
+
+// designAssistance queues the creation of the assistance's Promob
+// environment in its environment's Promob project: blank, or a copy of the
+// environment's reviewed (else converted) version's revision. It refuses
+// with conflict an environment not in Promob yet, a revision source without
+// such a version, and a design already being created or ready.
+func (s *Server) designAssistance(w http.ResponseWriter, r *http.Request, id domain.Identity) {
+	if err := id.Require(assistanceWriters...); err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	var in domain.DesignInput
+	if err := decodeJSON(r, &in); err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	if err := in.Validate(); err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	ctx := r.Context()
+	a, err := s.store.Assistance(ctx, id.StoreID, r.PathValue("aid"))
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	env, err := s.store.Environment(ctx, id.StoreID, a.EnvironmentID)
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	if env.Status != domain.EnvReady || env.PromobProjectID == "" {
+		WriteError(w, r, domain.Errorf(domain.CodeConflict, "Environment %s is not in Promob yet.", env.ID))
+		return
+	}
+	d := domain.AssistanceDesign{Source: in.Source, PromobProjectID: env.PromobProjectID}
+	if in.Source == domain.DesignRevision {
+		n, err := domain.DesignVersion(env)
+		if err != nil {
+			WriteError(w, r, err)
+			return
+		}
+		v, err := s.store.Version(ctx, env, n)
+		if err != nil {
+			WriteError(w, r, err)
+			return
+		}
+		d.SourceVersion, d.SourceRevision, d.SourcePromobEnvironmentID = n, v.PromobRevision, env.PromobEnvironmentID
+	}
+	if err := s.store.RequestDesign(ctx, id.StoreID, a.ID, d, s.now().UTC()); err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	err = s.outbox.Send(ctx, domain.AssistanceMessage{Kind: domain.KindAssistanceDesign, StoreID: id.StoreID, AssistanceID: a.ID, UserID: id.UserID}, "", "")
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	WriteJSON(w, http.StatusAccepted, map[string]string{"id": a.ID, "status": domain.EnvCreating})
+}

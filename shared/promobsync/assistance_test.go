@@ -1,0 +1,129 @@
+package promobsync_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/foccolojas/promob-integration/shared/domain"
+	"github.com/foccolojas/promob-integration/shared/listing"
+	"github.com/foccolojas/promob-integration/shared/promobsync"
+)
+
+// listingItems is what a listing lists, without the ids Promob gives each
+// environment: reference, description, real quantity and total price of
+// every item in order.
+func listingItems(t *testing.T, xml []byte) []string {
+	t.Helper()
+	_, items, err := listing.ParseAll(strings.NewReader(string(xml)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := make([]string, len(items))
+	for i, it := range items {
+		out[i] = fmt.Sprintf("%s|%s|%s|%s", it.Reference, it.Description, it.RealQuantity, it.Price.Total)
+	}
+	return out
+}
+
+// saveGenerated saves a generated listing of parts parts as the next
+// revision of a Promob environment.
+func (h *harness) saveGenerated(promobProject, promobEnv string, parts, seed int) {
+	h.t.Helper()
+	req, err := http.NewRequest("PUT", fmt.Sprintf("%s/_sim/accounts/acc-1/projects/%s/environments/%s?parts=%d&seed=%d", h.url, promobProject, promobEnv, parts, seed), nil)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode >= 300 {
+		h.t.Fatalf("save revision: %d", resp.StatusCode)
+	}
+}
+
+func TestAssistanceDesign(t *testing.T) {
+	tests := []struct {
+		name       string
+		source     string
+		faults     int
+		deliveries []int
+		wantStatus string
+	}{
+		{"blank", domain.DesignBlank, 0, []int{1}, domain.EnvReady},
+		{"a copy of revision 1, delivered twice", domain.DesignRevision, 0, []int{1, 2}, domain.EnvReady},
+		{"an outage recorded on the last delivery", domain.DesignRevision, 100, []int{promobsync.MaxAttempts}, domain.EnvFailed},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t, "pmi-store")
+			ctx := context.Background()
+			c := h.seedClient()
+			p := domain.Project{ID: domain.NewID(), StoreID: "s1", ClientID: c.ID, Name: "Casa", CreatedBy: "u1", CreatedAt: time.Now(), PromobProjectID: "pp-1"}
+			if err := h.store.CreateProject(ctx, p); err != nil {
+				t.Fatal(err)
+			}
+			// The source environment in Promob: revision 1, then a newer revision 2.
+			h.saveGenerated("pp-1", "pe-1", 12, 1)
+			h.saveGenerated("pp-1", "pe-1", 20, 2)
+			a := domain.Assistance{ID: domain.NewID(), StoreID: "s1", ProjectID: p.ID, EnvironmentID: "e1", Number: "42", Description: "Porta",
+				CreatedBy: "u1", CreatedAt: time.Now(), Env: domain.Environment{Name: domain.DesignName("Cozinha", "42"), PromobAccountID: "acc-1"}}
+			if err := h.store.CreateAssistance(ctx, a); err != nil {
+				t.Fatal(err)
+			}
+			design := domain.AssistanceDesign{Source: tt.source, PromobProjectID: "pp-1"}
+			if tt.source == domain.DesignRevision {
+				design.SourceVersion, design.SourceRevision, design.SourcePromobEnvironmentID = 1, 1, "pe-1"
+			}
+			if err := h.store.RequestDesign(ctx, "s1", a.ID, design, time.Now()); err != nil {
+				t.Fatal(err)
+			}
+			if tt.faults > 0 {
+				h.call("POST", "/_sim/faults", "", map[string]any{"failNext": tt.faults, "status": 503})
+			}
+			for i, n := range tt.deliveries {
+				if h.handle(domain.AssistanceMessage{Kind: domain.KindAssistanceDesign, StoreID: "s1", AssistanceID: a.ID, UserID: "u1"}, n) {
+					t.Fatalf("delivery %d failed", i+1)
+				}
+			}
+			h.call("DELETE", "/_sim/faults", "", nil)
+			got, err := h.store.Assistance(ctx, "s1", a.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Design.Status != tt.wantStatus || (tt.wantStatus == domain.EnvFailed) != (got.Design.StatusReason != "") {
+				t.Fatalf("design = %+v, want %s", got.Design, tt.wantStatus)
+			}
+			_, _, names := h.account()
+			if tt.wantStatus == domain.EnvFailed {
+				if len(names) != 1 {
+					t.Fatalf("Promob environments = %v, want only the source", names)
+				}
+				return
+			}
+			if len(names) != 2 || names[1] != "Cozinha ocorrência: 42" {
+				t.Fatalf("Promob environments = %v, want the source and \"Cozinha ocorrência: 42\"", names)
+			}
+			if routed, err := h.store.EnvironmentByPromobID(ctx, "acc-1", got.Design.PromobEnvironmentID); err != nil || routed.ID != a.ID {
+				t.Fatalf("routing = %+v %v, want the assistance", routed, err)
+			}
+			copied, _, err := h.client.Listing(ctx, "acc-1", "pmi-store", "pp-1", got.Design.PromobEnvironmentID, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			src, _, err := h.client.Listing(ctx, "acc-1", "pmi-store", "pp-1", "pe-1", 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			same := fmt.Sprint(listingItems(t, copied)) == fmt.Sprint(listingItems(t, src))
+			if same != (tt.source == domain.DesignRevision) {
+				t.Fatalf("the design's listing equals revision 1's: %v, want %v", same, tt.source == domain.DesignRevision)
+			}
+		})
+	}
+}
