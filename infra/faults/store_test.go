@@ -40,6 +40,15 @@ func newFaultStore(s *faultStack) *faultStore {
 	s.api(http.MethodPost, "/v1/clients", fs.admin, map[string]string{"name": "Ana Silva", "document": "529.982.247-25"}, http.StatusCreated, &client)
 	s.api(http.MethodPost, "/v1/projects", fs.admin, map[string]string{"clientId": client.ID, "name": "Casa Silva"}, http.StatusCreated, &project)
 	fs.clientID, fs.projectID = client.ID, project.ID
+	// The client is created in Promob in the background: let that finish so
+	// that the faults a test injects hit only the calls it is about.
+	waitFor(s.t, wait, "the client is synced to Promob", func() bool {
+		var c struct {
+			PromobSync struct{ Status string } `json:"promobSync"`
+		}
+		s.api(http.MethodGet, "/v1/clients/"+client.ID, fs.admin, nil, http.StatusOK, &c)
+		return c.PromobSync.Status == "synced"
+	})
 	return fs
 }
 
