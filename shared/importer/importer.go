@@ -33,7 +33,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -126,7 +128,7 @@ func (im *Importer) webhook(ctx context.Context, body []byte) error {
 		if err := json.Unmarshal(raw, &ev); err != nil {
 			return fmt.Errorf("importer: stored delivery is not an event: %w", err)
 		}
-		return im.importListing(ctx, env, []byte(ev.Data.Listing), msg.Revision)
+		return im.importListing(ctx, env, strings.NewReader(ev.Data.Listing), msg.Revision)
 	default:
 		slog.InfoContext(ctx, "event type needs no import", "type", msg.Type)
 		return nil
@@ -164,7 +166,7 @@ func (im *Importer) update(ctx context.Context, body []byte) error {
 		slog.InfoContext(ctx, "Promob has no newer revision", "revision", rev)
 		return im.store.SetImportStatus(ctx, env.StoreID, env.ID, domain.ImportImported, "", im.now())
 	}
-	return im.importListing(logging.With(ctx, "revision", rev), env, xml, rev)
+	return im.importListing(logging.With(ctx, "revision", rev), env, bytes.NewReader(xml), rev)
 }
 
 // saved records a newer Promob revision and tells the environment's users
@@ -246,7 +248,7 @@ func (im *Importer) notifyOutdated(ctx context.Context, env domain.Environment) 
 
 // importListing makes the listing of a revision the environment's next
 // version, unless that revision (or a newer one) is already imported.
-func (im *Importer) importListing(ctx context.Context, env domain.Environment, xml []byte, revision int) error {
+func (im *Importer) importListing(ctx context.Context, env domain.Environment, xml io.Reader, revision int) error {
 	if revision <= env.ImportedRevision {
 		slog.InfoContext(ctx, "revision already imported", "imported_revision", env.ImportedRevision)
 		return nil
@@ -262,7 +264,7 @@ func (im *Importer) importListing(ctx context.Context, env domain.Environment, x
 	)
 	chunks, _, err := im.store.WriteItems(ctx, env.StoreID, env.ID, revision, func(emit func(any) error) error {
 		var perr error
-		header, perr = listing.Parse(bytes.NewReader(xml), func(it listing.Item) error {
+		header, perr = listing.Parse(xml, func(it listing.Item) error {
 			count++
 			if !it.HasChildren {
 				totals.Add(pricing.LineFromItem(it))
