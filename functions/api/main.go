@@ -18,7 +18,7 @@ func main() {
 		slog.Error("load AWS config", "err", err)
 		os.Exit(1)
 	}
-	fn, err := functions.Registry["ApiFunction"](ctx, os.Getenv, cfg)
+	fn, err := functions.API(ctx, os.Getenv, cfg)
 	if err != nil {
 		slog.Error("assemble ApiFunction", "err", err)
 		os.Exit(1)

@@ -18,7 +18,7 @@ func main() {
 		slog.Error("load AWS config", "err", err)
 		os.Exit(1)
 	}
-	fn, err := functions.Registry["ImporterFunction"](ctx, os.Getenv, cfg)
+	fn, err := functions.Importer(ctx, os.Getenv, cfg)
 	if err != nil {
 		slog.Error("assemble ImporterFunction", "err", err)
 		os.Exit(1)

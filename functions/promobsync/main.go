@@ -18,7 +18,7 @@ func main() {
 		slog.Error("load AWS config", "err", err)
 		os.Exit(1)
 	}
-	fn, err := functions.Registry["PromobSyncFunction"](ctx, os.Getenv, cfg)
+	fn, err := functions.PromobSync(ctx, os.Getenv, cfg)
 	if err != nil {
 		slog.Error("assemble PromobSyncFunction", "err", err)
 		os.Exit(1)

@@ -18,7 +18,7 @@ func main() {
 		slog.Error("load AWS config", "err", err)
 		os.Exit(1)
 	}
-	fn, err := functions.Registry["WebhookFunction"](ctx, os.Getenv, cfg)
+	fn, err := functions.Webhook(ctx, os.Getenv, cfg)
 	if err != nil {
 		slog.Error("assemble WebhookFunction", "err", err)
 		os.Exit(1)

@@ -59,7 +59,7 @@ type Config struct {
 	Env map[string]string
 	// Handlers replace the functions of the logical ids they name: the
 	// stack serves or feeds the given handler instead of building the
-	// function through functions.Registry (tests use it to observe what a
+	// function through Registry (tests use it to observe what a
 	// function receives). A replacement must have the handler its events
 	// need, like any function.
 	Handlers map[string]functions.Function
@@ -94,7 +94,7 @@ type Stack struct {
 }
 
 // Start bootstraps the table and queues, assembles every function of the
-// template through functions.Registry (or takes it from cfg.Handlers),
+// template through Registry (or takes it from cfg.Handlers),
 // serves the gateway (and the simulator) and starts the queue pollers. A
 // function whose constructor fails is skipped with a warning. It returns an
 // error when the template cannot be read or resolved, when bootstrapping
@@ -188,9 +188,9 @@ func (s *Stack) assemble(ctx context.Context, cfg Config, fn samtemplate.Functio
 	if f, ok := cfg.Handlers[fn.LogicalID]; ok {
 		return checkHandlers(fn, f)
 	}
-	ctor, ok := functions.Registry[fn.LogicalID]
+	ctor, ok := Registry[fn.LogicalID]
 	if !ok {
-		return functions.Function{}, errors.New("not in functions.Registry")
+		return functions.Function{}, errors.New("not in Registry")
 	}
 	env := map[string]string{
 		"AWS_ENDPOINT_URL_DYNAMODB": cfg.DynamoEndpoint,

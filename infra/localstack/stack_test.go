@@ -44,9 +44,9 @@ type fakeNotifier struct {
 }
 
 func (f *fakeNotifier) install(t *testing.T) {
-	orig := functions.Registry["NotifierFunction"]
-	t.Cleanup(func() { functions.Registry["NotifierFunction"] = orig })
-	functions.Registry["NotifierFunction"] = func(_ context.Context, env functions.Env, _ aws.Config) (functions.Function, error) {
+	orig := Registry["NotifierFunction"]
+	t.Cleanup(func() { Registry["NotifierFunction"] = orig })
+	Registry["NotifierFunction"] = func(_ context.Context, env functions.Env, _ aws.Config) (functions.Function, error) {
 		f.mu.Lock()
 		defer f.mu.Unlock()
 		f.env = map[string]string{}

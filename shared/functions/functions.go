@@ -38,15 +38,6 @@ func (f Function) Handler() any {
 // Constructor builds a function from its environment and the AWS configuration.
 type Constructor func(ctx context.Context, env Env, cfg aws.Config) (Function, error)
 
-// Registry maps each function's logical id in template.yaml to its constructor.
-var Registry = map[string]Constructor{
-	"WebhookFunction":    Webhook,
-	"ApiFunction":        API,
-	"ImporterFunction":   Importer,
-	"PromobSyncFunction": PromobSync,
-	"NotifierFunction":   Notifier,
-}
-
 // require returns the values of the named variables, or an error naming the
 // first one that is missing.
 func require(env Env, names ...string) (map[string]string, error) {
