@@ -16,9 +16,11 @@
 //     environment's id), and makes it ready with its routing.
 //   - "assistance.design" (domain.AssistanceMessage): creates an
 //     assistance's Promob environment in its environment's Promob project,
-//     blank or a copy of the source revision (Idempotency-Key = the
-//     assistance's id), and makes the design ready with its routing, so
-//     that webhooks of that Promob environment import into the assistance.
+//     blank or a copy of the source revision (Idempotency-Key =
+//     domain.DesignKey of the design's attempt: the same for every delivery
+//     of one request, new when the design is requested again after a
+//     failure), and makes the design ready with its routing, so that
+//     webhooks of that Promob environment import into the assistance.
 //
 // Creations are retried by the Promob client (short backoff) and by the
 // queue's redelivery; on the last delivery (see MaxAttempts) a failure is
