@@ -56,7 +56,7 @@ func (s *Syncer) makeDesign(ctx context.Context, msg domain.AssistanceMessage, a
 		promobEnv string
 		revision  int
 	)
-	err = s.withToken(ctx, acc, msg.UserID, func(token string) error {
+	err = s.tokens.Call(ctx, acc, msg.UserID, func(token string) error {
 		key := domain.DesignKey(a.ID, a.Design.Attempt)
 		promobEnv, revision, err = s.promob.CreateEnvironment(ctx, acc.AccountID, token, key, a.Design.PromobProjectID, promob.NewEnvironment{
 			ExternalID: a.ID, Name: a.Env.Name, Source: src,
