@@ -119,7 +119,7 @@ func (s *Server) legacyImport(w http.ResponseWriter, r *http.Request, id domain.
 		WriteError(w, r, err)
 		return
 	}
-	if err := s.enqueueUpdate(r, env); err != nil {
+	if err := s.enqueueUpdate(r, env, id.UserID); err != nil {
 		WriteError(w, r, err)
 		return
 	}
@@ -127,15 +127,16 @@ func (s *Server) legacyImport(w http.ResponseWriter, r *http.Request, id domain.
 }
 
 // enqueueUpdate asks the importer to import the environment's current
-// Promob listing. The FIFO de-duplication id names the environment's state
+// Promob listing, fetched with the token of userID's Promob link when they
+// have one (else the store's integration token). The FIFO de-duplication id names the environment's state
 // as read (its updatedAt), so requests made on one state collapse into one
 // message, while a request made after the importer handled an earlier one
 // (which always changes the environment: imported, failed, or no newer
 // revision) is never dropped as its repeat. The importer ignores revisions
 // it has.
-func (s *Server) enqueueUpdate(r *http.Request, env domain.Environment) error {
+func (s *Server) enqueueUpdate(r *http.Request, env domain.Environment, userID string) error {
 	msg := domain.ImportMessage{Kind: domain.KindUpdate, StoreID: env.StoreID, AccountID: env.PromobAccountID,
-		ProjectID: env.PromobProjectID, EnvironmentID: env.ID}
+		ProjectID: env.PromobProjectID, EnvironmentID: env.ID, UserID: userID}
 	dedup := "update:" + env.ID + ":" + strconv.FormatInt(env.UpdatedAt.UnixNano(), 10)
 	return s.imports.Send(r.Context(), msg, domain.ImportGroup(env.PromobAccountID, env.PromobEnvironmentID), dedup)
 }
@@ -164,7 +165,7 @@ func (s *Server) updateEnvironment(w http.ResponseWriter, r *http.Request, id do
 		return
 	}
 	env.ImportStatus, env.ImportError = domain.ImportPending, ""
-	if err := s.enqueueUpdate(r, env); err != nil {
+	if err := s.enqueueUpdate(r, env, id.UserID); err != nil {
 		WriteError(w, r, err)
 		return
 	}

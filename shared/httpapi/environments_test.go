@@ -82,7 +82,7 @@ func TestLegacyImport(t *testing.T) {
 	}
 
 	sent := c.imports.messages()
-	want := domain.ImportMessage{Kind: domain.KindUpdate, StoreID: "s1", AccountID: "acc-s1", ProjectID: "pp-9", EnvironmentID: id}
+	want := domain.ImportMessage{Kind: domain.KindUpdate, StoreID: "s1", AccountID: "acc-s1", ProjectID: "pp-9", EnvironmentID: id, UserID: seller.sub}
 	if len(sent) != 1 || sent[0].msg != want || sent[0].group != domain.ImportGroup("acc-s1", "pe-9") || sent[0].dedup == "" {
 		t.Fatalf("enqueued %+v, want one %+v in group %s", sent, want, domain.ImportGroup("acc-s1", "pe-9"))
 	}
@@ -130,7 +130,7 @@ func TestUpdateEnvironment(t *testing.T) {
 			t.Fatalf("stored environment = %+v, %v", env, err)
 		}
 		sent := c.imports.messages()
-		want := domain.ImportMessage{Kind: domain.KindUpdate, StoreID: "s1", AccountID: "acc-s1", ProjectID: "pp-" + c.project, EnvironmentID: c.env}
+		want := domain.ImportMessage{Kind: domain.KindUpdate, StoreID: "s1", AccountID: "acc-s1", ProjectID: "pp-" + c.project, EnvironmentID: c.env, UserID: reviewer.sub}
 		if len(sent) != 1 || sent[0].msg != want || sent[0].group != domain.ImportGroup("acc-s1", "pe-"+c.env) {
 			t.Fatalf("enqueued %+v, want one %+v", sent, want)
 		}
