@@ -55,6 +55,19 @@ type AssistanceDesign struct {
 	PromobEnvironmentID string `json:"promobEnvironmentId,omitempty"`
 	// SourcePromobEnvironmentID is the Promob environment copied.
 	SourcePromobEnvironmentID string `json:"-"`
+	// Attempt counts the design's requests: the first is 1, and each
+	// request after a failure adds one (see DesignKey).
+	Attempt int `json:"-"`
+}
+
+// DesignKey is the Idempotency-Key of the call that creates an
+// assistance's Promob environment on a request's attempt: every delivery of
+// one request carries the same key, so Promob creates its environment once,
+// and a request made after a failure (perhaps with another source) carries
+// a new one, which Promob does not answer with the first request's result
+// or refuse as a conflict.
+func DesignKey(assistanceID string, attempt int) string {
+	return fmt.Sprintf("%s/design/%d", assistanceID, attempt)
 }
 
 // DesignName is the name of an assistance's Promob environment.
@@ -120,7 +133,7 @@ func DesignVersion(env Environment) (int, error) {
 }
 
 // AssistanceMessage asks promobsync to create an assistance's Promob
-// environment (Idempotency-Key = the assistance's id).
+// environment (Idempotency-Key: DesignKey of its current attempt).
 type AssistanceMessage struct {
 	Kind         string `json:"kind"`
 	StoreID      string `json:"storeId"`
@@ -158,7 +171,8 @@ type AssistanceStore interface {
 	// is an empty slice).
 	Assistances(ctx context.Context, storeID, projectID string) ([]Assistance, error)
 	// RequestDesign records that the design is queued (EnvCreating) with
-	// its source, or returns a conflict *Error when it is already being
-	// created or ready, and a not_found *Error for an unknown assistance.
+	// its source as its next attempt, or returns a conflict *Error when it
+	// is already being created or ready, and a not_found *Error for an
+	// unknown assistance.
 	RequestDesign(ctx context.Context, storeID, id string, d AssistanceDesign, now time.Time) error
 }

@@ -27,6 +27,9 @@ type ImportMessage struct {
 	ProjectID     string `json:"projectId"`
 	EnvironmentID string `json:"environmentId"`
 	Revision      int    `json:"revision,omitempty"`
+	// UserID is the user who asked for an update: the listing is fetched
+	// with their linked Promob token when they have one.
+	UserID string `json:"userId,omitempty"`
 }
 
 // ImportGroup is the FIFO message group of a Promob environment: its events

@@ -37,6 +37,7 @@ type assistanceItem struct {
 	DesignSourceVersion int    `dynamodbav:"designSourceVersion,omitempty"`
 	DesignSourceRev     int    `dynamodbav:"designSourceRevision,omitempty"`
 	DesignSourceEnv     string `dynamodbav:"designSourceEnvironment,omitempty"`
+	DesignAttempt       int    `dynamodbav:"designAttempt,omitempty"`
 }
 
 func (it assistanceItem) domain() domain.Assistance {
@@ -47,7 +48,7 @@ func (it assistanceItem) domain() domain.Assistance {
 		Design: domain.AssistanceDesign{
 			Status: env.Status, StatusReason: env.StatusReason, Source: it.DesignSource, SourceVersion: it.DesignSourceVersion,
 			SourceRevision: it.DesignSourceRev, PromobProjectID: env.PromobProjectID, PromobEnvironmentID: env.PromobEnvironmentID,
-			SourcePromobEnvironmentID: it.DesignSourceEnv,
+			SourcePromobEnvironmentID: it.DesignSourceEnv, Attempt: it.DesignAttempt,
 		},
 	}
 }
@@ -126,19 +127,21 @@ func (s *Store) Assistances(ctx context.Context, storeID, projectID string) ([]d
 }
 
 // RequestDesign queues the assistance's design: its status becomes
-// creating with the source and Promob project of d. It fails with conflict
+// creating with the source and Promob project of d, and its attempt count
+// grows by one (d.Attempt is not read). It fails with conflict
 // unless the design was never requested or failed, and with not_found for
 // an assistance the store does not have.
 func (s *Store) RequestDesign(ctx context.Context, storeID, id string, d domain.AssistanceDesign, now time.Time) error {
 	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName: &s.table, Key: key(envPK(storeID, id), skEnv),
 		UpdateExpression: aws.String("SET creationStatus = :creating, creationReason = :empty, designSource = :src, " +
-			"designSourceVersion = :v, designSourceRevision = :rev, designSourceEnvironment = :senv, promobProjectId = :pp, updatedAt = :now"),
+			"designSourceVersion = :v, designSourceRevision = :rev, designSourceEnvironment = :senv, promobProjectId = :pp, updatedAt = :now " +
+			"ADD designAttempt :one"),
 		ConditionExpression: aws.String("attribute_exists(PK) AND kind = :kind AND (creationStatus = :none OR creationStatus = :failed)"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":creating": str(domain.EnvCreating), ":empty": str(""), ":src": str(d.Source), ":v": num(d.SourceVersion),
 			":rev": num(d.SourceRevision), ":senv": str(d.SourcePromobEnvironmentID), ":pp": str(d.PromobProjectID),
-			":now": stamp(now), ":kind": str(domain.EnvKindAssistance), ":none": str(domain.DesignNone), ":failed": str(domain.EnvFailed),
+			":now": stamp(now), ":one": num(1), ":kind": str(domain.EnvKindAssistance), ":none": str(domain.DesignNone), ":failed": str(domain.EnvFailed),
 		},
 	})
 	if isConditionFailed(err) {

@@ -55,6 +55,9 @@ func TestAssistances(t *testing.T) {
 			if err := store.RequestDesign(ctx, "s1", a.ID, design, now); domain.ErrorCode(err) != domain.CodeConflict {
 				t.Fatalf("design requested twice: err = %v, want conflict", err)
 			}
+			if got, err := store.Assistance(ctx, "s1", a.ID); err != nil || got.Design.Attempt != 1 {
+				t.Fatalf("first request: attempt %d (%v), want 1", got.Design.Attempt, err)
+			}
 			if err := store.RequestDesign(ctx, "s1", eid, design, now); !domain.IsNotFound(err) {
 				t.Fatalf("design of an environment: err = %v, want not_found", err)
 			}
@@ -62,7 +65,8 @@ func TestAssistances(t *testing.T) {
 			mustOK(t, store.RequestDesign(ctx, "s1", a.ID, design, now))
 			got, err = store.Assistance(ctx, "s1", a.ID)
 			mustOK(t, err)
-			if got.Design.Status != domain.EnvCreating || got.Design.SourceRevision != 3 || got.Design.SourcePromobEnvironmentID != "pe-1" || got.Design.PromobProjectID != "pp-1" {
+			if got.Design.Status != domain.EnvCreating || got.Design.SourceRevision != 3 || got.Design.SourcePromobEnvironmentID != "pe-1" || got.Design.PromobProjectID != "pp-1" ||
+				got.Design.Attempt != 2 {
 				t.Fatalf("design = %+v", got.Design)
 			}
 			mustOK(t, store.EnvironmentCreated(ctx, got.Env, "acc-1", "pp-1", "pe-assist", 1, now))

@@ -13,11 +13,13 @@ import (
 	"github.com/foccolojas/promob-integration/shared/logging"
 	"github.com/foccolojas/promob-integration/shared/promob"
 	"github.com/foccolojas/promob-integration/shared/queue"
+	"github.com/foccolojas/promob-integration/shared/tokenbox"
 )
 
-// Importer assembles the importer function.
+// Importer assembles the importer function. It fails when a variable is
+// missing or PROMOB_TOKEN_KEY is not the base64 of 32 bytes.
 func Importer(ctx context.Context, env Env, cfg aws.Config) (Function, error) {
-	vars, err := require(env, "TABLE_NAME", "NOTIFICATIONS_QUEUE_URL", "PROMOB_API_URL")
+	vars, err := require(env, "TABLE_NAME", "NOTIFICATIONS_QUEUE_URL", "PROMOB_API_URL", "PROMOB_TOKEN_KEY")
 	if err != nil {
 		return Function{}, err
 	}
@@ -26,7 +28,11 @@ func Importer(ctx context.Context, env Env, cfg aws.Config) (Function, error) {
 	if err != nil {
 		return Function{}, err
 	}
+	box, err := tokenbox.New(vars["PROMOB_TOKEN_KEY"])
+	if err != nil {
+		return Function{}, err
+	}
 	isRace := func(err error) bool { return errors.Is(err, dynamo.ErrVersionRace) }
-	im := importer.New(newStore(env, cfg, vars["TABLE_NAME"]), client, queue.New(newSQS(env, cfg), vars["NOTIFICATIONS_QUEUE_URL"]), isRace, time.Now)
+	im := importer.New(newStore(env, cfg, vars["TABLE_NAME"]), client, box, queue.New(newSQS(env, cfg), vars["NOTIFICATIONS_QUEUE_URL"]), isRace, time.Now)
 	return Function{SQS: im.Handle}, nil
 }

@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"context"
 	"testing"
 
 	"github.com/foccolojas/promob-integration/shared/domain"
@@ -111,4 +112,75 @@ func TestAssistanceLifecycle(t *testing.T) {
 	if envs, _ := project["environments"].([]any); status != 200 || len(envs) != 2 {
 		t.Fatalf("the project's environments include assistances: %d %v", status, project)
 	}
+}
+
+// TestAssistanceVersionRoutes reads an assistance's items, budget and
+// versions: before any version only its manual items (budget and versions
+// 404), then the version imported into it, priced with its manual items,
+// like an environment's; other stores, environments through assistance
+// routes and callers without a role are refused.
+func TestAssistanceVersionRoutes(t *testing.T) {
+	c := newCatalog(t)
+	c.configure()
+	status, a := c.do(seller, "POST", "/v1/assistances", "application/json",
+		`{"projectId":"`+c.project+`","environmentId":"`+c.env+`","number":"42","description":"Porta empenada"}`)
+	if status != 201 {
+		t.Fatalf("create: %d %v", status, a)
+	}
+	aid := a["id"].(string)
+	path := "/v1/assistances/" + aid
+
+	t.Run("no version yet", func(t *testing.T) {
+		if status, body := c.do(finance, "GET", path+"/items", "", ""); status != 200 || len(body["items"].([]any)) != 0 {
+			t.Errorf("GET items: %d %v", status, body)
+		}
+		for _, p := range []string{path + "/budget", path + "/versions/1"} {
+			if status, body := c.do(seller, "GET", p, "", ""); status != 404 || errCode(body) != domain.CodeNotFound {
+				t.Errorf("GET %s before any version: %d %v, want 404", p, status, body)
+			}
+		}
+	})
+
+	refusals := func(t *testing.T) {
+		for _, p := range []string{"/items", "/budget", "/versions/1"} {
+			for _, tt := range []struct {
+				name   string
+				who    *caller
+				path   string
+				status int
+				code   string
+			}{
+				{"another store's caller", seller2, path + p, 404, domain.CodeNotFound},
+				{"an environment through the assistance route", seller, "/v1/assistances/" + c.env + p, 404, domain.CodeNotFound},
+				{"the assistance through the environment route", seller, "/v1/environments/" + aid + p, 404, domain.CodeNotFound},
+				{"unknown assistance", seller, "/v1/assistances/nope" + p, 404, domain.CodeNotFound},
+				{"no role", noRoles, path + p, 403, domain.CodeForbidden},
+			} {
+				t.Run(tt.name+p, func(t *testing.T) {
+					if status, body := c.do(tt.who, "GET", tt.path, "", ""); status != tt.status || errCode(body) != tt.code {
+						t.Errorf("got %d %v, want %d %s", status, body, tt.status, tt.code)
+					}
+				})
+			}
+		}
+	}
+	t.Run("refused before a version", refusals)
+
+	env, err := c.store.Environment(context.Background(), "s1", aid)
+	must(t, err)
+	c.checkVersionRoutes(t, path, c.seedVersion(t, env, path+"/items"))
+	t.Run("refused with a version", refusals)
+
+	t.Run("the environment's own items are apart", func(t *testing.T) {
+		status, body := c.do(seller, "GET", "/v1/environments/"+c.env2+"/items", "", "")
+		items, _ := body["items"].([]any)
+		if status != 200 {
+			t.Fatalf("GET the environment's items: %d %v", status, body)
+		}
+		for _, it := range items {
+			if it.(map[string]any)["description"] == "Tampo" {
+				t.Fatalf("the assistance's manual item shows on its environment: %d %v", status, body)
+			}
+		}
+	})
 }

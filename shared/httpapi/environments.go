@@ -40,23 +40,48 @@ type VersionDetail struct {
 	Budget pricing.Result      `json:"budget"`
 }
 
-// environment reads the {eid} environment for a caller with any role (403
-// for a token without one), in the caller's store (404 otherwise). It
-// answers the refusal itself and returns whether to go on.
+// environment reads, for a caller with any role (403 for a token without
+// one), the record the route names (see routedRecord): the {eid}
+// environment, or on assistance routes the {aid} assistance's record, which
+// has the same versions, items and budget. It answers the refusal itself
+// and returns whether to go on.
 func (s *Server) environment(w http.ResponseWriter, r *http.Request, id domain.Identity) (domain.Environment, bool) {
 	if err := id.Require(anyRole...); err != nil {
 		WriteError(w, r, err)
 		return domain.Environment{}, false
 	}
-	env, err := s.store.Environment(r.Context(), id.StoreID, r.PathValue("eid"))
-	if err == nil && env.Kind != "" { // an assistance: see /v1/assistances
-		err = domain.Errorf(domain.CodeNotFound, "No environment %q.", env.ID)
-	}
+	env, err := s.routedRecord(r, id.StoreID)
 	if err != nil {
 		WriteError(w, r, err)
 		return domain.Environment{}, false
 	}
 	return env, true
+}
+
+// routedRecord returns the caller's store's environment record the route
+// names: the {aid} assistance's on assistance routes, else the {eid}
+// environment. It returns a not_found *domain.Error when the store has no
+// record of that id, or has one of the other kind (an assistance is not
+// reachable through environment routes, nor an environment through
+// assistance routes).
+func (s *Server) routedRecord(r *http.Request, storeID string) (domain.Environment, error) {
+	id, kind := r.PathValue("eid"), ""
+	if aid := r.PathValue("aid"); aid != "" {
+		id, kind = aid, domain.EnvKindAssistance
+	}
+	env, err := s.store.Environment(r.Context(), storeID, id)
+	if err == nil && env.Kind != kind {
+		err = domain.Errorf(domain.CodeNotFound, "No %s %q.", recordNoun(kind), id)
+	}
+	return env, err
+}
+
+// recordNoun names a record of the kind in messages.
+func recordNoun(kind string) string {
+	if kind == domain.EnvKindAssistance {
+		return "assistance"
+	}
+	return "environment"
 }
 
 func (s *Server) legacyImport(w http.ResponseWriter, r *http.Request, id domain.Identity) {
@@ -94,7 +119,7 @@ func (s *Server) legacyImport(w http.ResponseWriter, r *http.Request, id domain.
 		WriteError(w, r, err)
 		return
 	}
-	if err := s.enqueueUpdate(r, env); err != nil {
+	if err := s.enqueueUpdate(r, env, id.UserID); err != nil {
 		WriteError(w, r, err)
 		return
 	}
@@ -102,15 +127,16 @@ func (s *Server) legacyImport(w http.ResponseWriter, r *http.Request, id domain.
 }
 
 // enqueueUpdate asks the importer to import the environment's current
-// Promob listing. The FIFO de-duplication id names the environment's state
+// Promob listing, fetched with the token of userID's Promob link when they
+// have one (else the store's integration token). The FIFO de-duplication id names the environment's state
 // as read (its updatedAt), so requests made on one state collapse into one
 // message, while a request made after the importer handled an earlier one
 // (which always changes the environment: imported, failed, or no newer
 // revision) is never dropped as its repeat. The importer ignores revisions
 // it has.
-func (s *Server) enqueueUpdate(r *http.Request, env domain.Environment) error {
+func (s *Server) enqueueUpdate(r *http.Request, env domain.Environment, userID string) error {
 	msg := domain.ImportMessage{Kind: domain.KindUpdate, StoreID: env.StoreID, AccountID: env.PromobAccountID,
-		ProjectID: env.PromobProjectID, EnvironmentID: env.ID}
+		ProjectID: env.PromobProjectID, EnvironmentID: env.ID, UserID: userID}
 	dedup := "update:" + env.ID + ":" + strconv.FormatInt(env.UpdatedAt.UnixNano(), 10)
 	return s.imports.Send(r.Context(), msg, domain.ImportGroup(env.PromobAccountID, env.PromobEnvironmentID), dedup)
 }
@@ -139,7 +165,7 @@ func (s *Server) updateEnvironment(w http.ResponseWriter, r *http.Request, id do
 		return
 	}
 	env.ImportStatus, env.ImportError = domain.ImportPending, ""
-	if err := s.enqueueUpdate(r, env); err != nil {
+	if err := s.enqueueUpdate(r, env, id.UserID); err != nil {
 		WriteError(w, r, err)
 		return
 	}
@@ -222,11 +248,11 @@ func (s *Server) versionDetail(r *http.Request, env domain.Environment, n int) (
 	return VersionDetail{Version: v, Items: items, Budget: pricing.Budget(lines, importer.ManualLines(manual), rules)}, nil
 }
 
-// latest returns the detail of the environment's latest version, or a
-// not_found *Error when nothing is imported yet.
+// latest returns the detail of the record's latest version, or a not_found
+// *Error when nothing is imported yet.
 func (s *Server) latest(r *http.Request, env domain.Environment) (VersionDetail, error) {
 	if env.LatestVersion == 0 {
-		return VersionDetail{}, domain.Errorf(domain.CodeNotFound, "Environment %s has no imported version yet (import %s).", env.ID, env.ImportStatus)
+		return VersionDetail{}, domain.Errorf(domain.CodeNotFound, "The %s %s has no imported version yet (import %s).", recordNoun(env.Kind), env.ID, env.ImportStatus)
 	}
 	return s.versionDetail(r, env, env.LatestVersion)
 }

@@ -82,7 +82,7 @@ func TestLegacyImport(t *testing.T) {
 	}
 
 	sent := c.imports.messages()
-	want := domain.ImportMessage{Kind: domain.KindUpdate, StoreID: "s1", AccountID: "acc-s1", ProjectID: "pp-9", EnvironmentID: id}
+	want := domain.ImportMessage{Kind: domain.KindUpdate, StoreID: "s1", AccountID: "acc-s1", ProjectID: "pp-9", EnvironmentID: id, UserID: seller.sub}
 	if len(sent) != 1 || sent[0].msg != want || sent[0].group != domain.ImportGroup("acc-s1", "pe-9") || sent[0].dedup == "" {
 		t.Fatalf("enqueued %+v, want one %+v in group %s", sent, want, domain.ImportGroup("acc-s1", "pe-9"))
 	}
@@ -130,7 +130,7 @@ func TestUpdateEnvironment(t *testing.T) {
 			t.Fatalf("stored environment = %+v, %v", env, err)
 		}
 		sent := c.imports.messages()
-		want := domain.ImportMessage{Kind: domain.KindUpdate, StoreID: "s1", AccountID: "acc-s1", ProjectID: "pp-" + c.project, EnvironmentID: c.env}
+		want := domain.ImportMessage{Kind: domain.KindUpdate, StoreID: "s1", AccountID: "acc-s1", ProjectID: "pp-" + c.project, EnvironmentID: c.env, UserID: reviewer.sub}
 		if len(sent) != 1 || sent[0].msg != want || sent[0].group != domain.ImportGroup("acc-s1", "pe-"+c.env) {
 			t.Fatalf("enqueued %+v, want one %+v", sent, want)
 		}
@@ -209,17 +209,14 @@ func TestEnvironmentReadsStayInTheStore(t *testing.T) {
 	runRefusals(t, tests)
 }
 
-// TestVersionRoutes reads a stored version: its items, the items tab with
-// the manual items, and its budget priced with the rules the version was
-// imported with, not the store's current ones.
-func TestVersionRoutes(t *testing.T) {
-	c := newCatalog(t)
+// seedVersion stores version 1 of the record env (an environment or an
+// assistance's), three Promob items priced by rules that differ from the
+// store's current ones, then a manual item through the API at itemsPath; it
+// returns the manual item as the API answered it.
+func (c *catalog) seedVersion(t *testing.T, env domain.Environment, itemsPath string) map[string]any {
+	t.Helper()
 	ctx := context.Background()
 	now := time.Now().UTC()
-	env := environment("s1", c.project, domain.NewID(), now)
-	env.PromobRevision, env.ImportedRevision, env.LatestVersion, env.ImportStatus = 0, 0, 0, domain.ImportPending
-	must(t, c.store.CreateEnvironment(ctx, env))
-
 	dec := decimal.RequireFromString
 	items := []domain.PromobItem{
 		{ID: domain.PromobItemID(0), Level: 1, HasChildren: true, Reference: "MOD", Description: "Balcão", Family: "Cozinhas", Category: "Cozinhas",
@@ -229,7 +226,7 @@ func TestVersionRoutes(t *testing.T) {
 		{ID: domain.PromobItemID(2), Parent: domain.PromobItemID(0), Level: 2, Reference: "CHAPA", Description: "Chapa", Family: "COM",
 			Category: "Cozinhas", Quantity: dec("1.4915"), RealQuantity: dec("1.4915"), PriceTable: dec("55"), PriceUnit: dec("82.01"), PriceTotal: dec("82.01")},
 	}
-	chunks, _, err := c.store.WriteItems(ctx, "s1", env.ID, 1, func(emit func(any) error) error {
+	chunks, _, err := c.store.WriteItems(ctx, env.StoreID, env.ID, 1, func(emit func(any) error) error {
 		for _, it := range items {
 			if err := emit(it); err != nil {
 				return err
@@ -241,41 +238,48 @@ func TestVersionRoutes(t *testing.T) {
 	imported := pricing.Rules{DefaultMarkup: dec("2"), FamilyMarkup: map[string]decimal.Decimal{"Ferragens": dec("1.5")}, FreightPercent: dec("3"), AssemblyPercent: dec("5")}
 	rules, err := json.Marshal(imported)
 	must(t, err)
-	must(t, c.store.CommitVersion(ctx, env, domain.Version{Number: 1, OptionName: "Casa / Sala", OptionDate: now, PromobIdentifier: "pp/pe",
+	must(t, c.store.CommitVersion(ctx, env, domain.Version{Number: 1, OptionName: "Casa / " + env.Name, OptionDate: now, PromobIdentifier: "pp/pe",
 		PromobRevision: 1, Total: "0.00", ItemCount: len(items), Rules: rules}, chunks,
-		domain.NewHistoryEntry(domain.HistoryImported, env.ID, 1, "importer", now, "Sala: version 1 imported."), now))
+		domain.NewHistoryEntry(domain.HistoryImported, env.ID, 1, "importer", now, env.Name+": version 1 imported."), now))
 	// Rules changed after the import do not reprice the version.
 	if status, body := c.do(admin, "PUT", "/v1/integration/commercial-rules", "application/json", `{"defaultMarkup":"3"}`); status != 200 {
 		t.Fatalf("PUT rules: %d %v", status, body)
 	}
-	path := "/v1/environments/" + env.ID
-	status, manual := c.do(seller, "POST", path+"/items", "application/json", `{"description":"Tampo","quantity":"2","unitPrice":"350.25"}`)
+	status, manual := c.do(seller, "POST", itemsPath, "application/json", `{"description":"Tampo","quantity":"2","unitPrice":"350.25"}`)
 	if status != 201 {
 		t.Fatalf("POST item: %d %v", status, manual)
 	}
+	return manual
+}
 
-	// 28 × 1.5 = 42.00; 82.01 × 2 = 164.02; manual 700.50; subtotal 906.52;
-	// freight 3% = 27.1956 → 27.20; assembly 5% = 45.326 → 45.33.
-	checkBudget := func(t *testing.T, b map[string]any) {
-		t.Helper()
-		lines, _ := b["lines"].([]any)
-		if len(lines) != 2 || lines[0].(map[string]any)["price"] != "42.00" || lines[1].(map[string]any)["price"] != "164.02" {
-			t.Errorf("lines = %v", lines)
-		}
-		want := map[string]string{"promobTotal": "206.02", "manualTotal": "700.50", "subtotal": "906.52", "freight": "27.20",
-			"assembly": "45.33", "total": "979.05", "costTotal": "110.01"}
-		for k, v := range want {
-			if b[k] != v {
-				t.Errorf("budget %s = %v, want %s", k, b[k], v)
-			}
+// checkSeededBudget checks the budget of the version seedVersion stores:
+// 28 × 1.5 = 42.00; 82.01 × 2 = 164.02; manual 700.50; subtotal 906.52;
+// freight 3% = 27.1956 → 27.20; assembly 5% = 45.326 → 45.33.
+func checkSeededBudget(t *testing.T, b map[string]any) {
+	t.Helper()
+	lines, _ := b["lines"].([]any)
+	if len(lines) != 2 || lines[0].(map[string]any)["price"] != "42.00" || lines[1].(map[string]any)["price"] != "164.02" {
+		t.Errorf("lines = %v", lines)
+	}
+	want := map[string]string{"promobTotal": "206.02", "manualTotal": "700.50", "subtotal": "906.52", "freight": "27.20",
+		"assembly": "45.33", "total": "979.05", "costTotal": "110.01"}
+	for k, v := range want {
+		if b[k] != v {
+			t.Errorf("budget %s = %v, want %s", k, b[k], v)
 		}
 	}
+}
+
+// checkVersionRoutes reads the version seedVersion stored through the
+// record's routes under path: its budget, its detail, the items tab, and
+// 404 for versions it does not have.
+func (c *catalog) checkVersionRoutes(t *testing.T, path string, manual map[string]any) {
 	t.Run("budget", func(t *testing.T) {
 		status, body := c.do(finance, "GET", path+"/budget", "", "")
 		if status != 200 || body["version"] != 1.0 {
 			t.Fatalf("GET budget: %d %v", status, body)
 		}
-		checkBudget(t, body)
+		checkSeededBudget(t, body)
 	})
 	t.Run("version", func(t *testing.T) {
 		status, body := c.do(seller, "GET", path+"/versions/1", "", "")
@@ -283,10 +287,10 @@ func TestVersionRoutes(t *testing.T) {
 		if status != 200 || body["number"] != 1.0 || body["latest"] != true || len(got) != 3 || got[1].(map[string]any)["realQuantity"] != "2" {
 			t.Fatalf("GET version: %d %v", status, body)
 		}
-		checkBudget(t, body["budget"].(map[string]any))
+		checkSeededBudget(t, body["budget"].(map[string]any))
 	})
 	t.Run("items tab", func(t *testing.T) {
-		status, body := c.do(seller, "GET", path+"/items", "", "")
+		status, body := c.do(reviewer, "GET", path+"/items", "", "")
 		got, _ := body["items"].([]any)
 		if status != 200 || len(got) != 4 {
 			t.Fatalf("GET items: %d %v", status, body)
@@ -307,4 +311,16 @@ func TestVersionRoutes(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestVersionRoutes reads a stored version: its items, the items tab with
+// the manual items, and its budget priced with the rules the version was
+// imported with, not the store's current ones.
+func TestVersionRoutes(t *testing.T) {
+	c := newCatalog(t)
+	env := environment("s1", c.project, domain.NewID(), time.Now().UTC())
+	env.PromobRevision, env.ImportedRevision, env.LatestVersion, env.ImportStatus = 0, 0, 0, domain.ImportPending
+	must(t, c.store.CreateEnvironment(context.Background(), env))
+	path := "/v1/environments/" + env.ID
+	c.checkVersionRoutes(t, path, c.seedVersion(t, env, path+"/items"))
 }

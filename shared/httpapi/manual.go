@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"cmp"
 	"net/http"
 
 	"github.com/foccolojas/promob-integration/shared/domain"
@@ -80,14 +79,7 @@ func (s *Server) manualItemTarget(w http.ResponseWriter, r *http.Request, id dom
 		WriteError(w, r, err)
 		return "", false
 	}
-	envID, kind := r.PathValue("eid"), ""
-	if aid := r.PathValue("aid"); aid != "" {
-		envID, kind = aid, domain.EnvKindAssistance
-	}
-	env, err := s.store.Environment(r.Context(), id.StoreID, envID)
-	if err == nil && env.Kind != kind {
-		err = domain.Errorf(domain.CodeNotFound, "No %s %q.", cmp.Or(kind, "environment"), envID)
-	}
+	env, err := s.routedRecord(r, id.StoreID)
 	if err != nil {
 		WriteError(w, r, err)
 		return "", false

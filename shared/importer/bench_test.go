@@ -146,7 +146,7 @@ func costFixture(b *testing.B, naive bool) (*fixture, *costStore) {
 	f := newFixtureOn(b, dynamo.New(db, table))
 	cs := &costStore{Store: f.store, db: db, table: table, naive: naive}
 	isRace := func(err error) bool { return errors.Is(err, dynamo.ErrVersionRace) }
-	f.im = importer.New(cs, f.promob, f.notes, isRace, time.Now)
+	f.im = importer.New(cs, f.promob, nil, f.notes, isRace, time.Now)
 	return f, cs
 }
 

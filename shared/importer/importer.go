@@ -1,7 +1,10 @@
 // Package importer is the importer function: it turns Promob events into
 // environment state. A saved environment marks it outdated and notifies its
 // users; a prepared or negotiated listing, or an update request, becomes the
-// environment's next version, priced by the store's commercial rules.
+// environment's next version, priced by the store's commercial rules. An
+// update requested by a user fetches the listing with that user's linked
+// Promob token when they have one (a refused token expires the link and
+// notifies the user), else with the store's integration token.
 //
 // Rules that make imports safe to repeat and to run concurrently:
 //   - a Promob revision becomes a version only if it is newer than the
@@ -43,6 +46,7 @@ import (
 	"github.com/foccolojas/promob-integration/shared/listing"
 	"github.com/foccolojas/promob-integration/shared/logging"
 	"github.com/foccolojas/promob-integration/shared/pricing"
+	"github.com/foccolojas/promob-integration/shared/promobtoken"
 	"github.com/foccolojas/promob-integration/shared/queue"
 )
 
@@ -60,6 +64,7 @@ type Store interface {
 	AddHistory(ctx context.Context, storeID, projectID string, e domain.HistoryEntry, onceKey string) error
 	RecordPromobRevision(ctx context.Context, storeID, envID string, revision int, now time.Time) (bool, error)
 	SetImportStatus(ctx context.Context, storeID, envID, status, reason string, now time.Time) error
+	promobtoken.Store
 }
 
 // Listings fetches listings from Promob.
@@ -71,6 +76,7 @@ type Listings interface {
 type Importer struct {
 	store         Store
 	listings      Listings
+	tokens        *promobtoken.Chooser
 	notifications domain.Queue
 	isRace        func(error) bool
 	now           func() time.Time
@@ -80,10 +86,12 @@ type Importer struct {
 	MaxAttempts int
 }
 
-// New returns the importer. isRace tells the store's "environment changed,
-// retry" error apart from others.
-func New(store Store, listings Listings, notifications domain.Queue, isRace func(error) bool, now func() time.Time) *Importer {
-	im := &Importer{store: store, listings: listings, notifications: notifications, isRace: isRace, now: now, MaxAttempts: 5}
+// New returns the importer. box opens users' sealed Promob tokens (nil:
+// listings are always fetched with the store's integration token); isRace
+// tells the store's "environment changed, retry" error apart from others.
+func New(store Store, listings Listings, box domain.TokenBox, notifications domain.Queue, isRace func(error) bool, now func() time.Time) *Importer {
+	im := &Importer{store: store, listings: listings, tokens: promobtoken.New(store, box, now), notifications: notifications,
+		isRace: isRace, now: now, MaxAttempts: 5}
 	im.dispatch = queue.Dispatch(map[string]queue.KindFunc{
 		domain.KindWebhook: im.webhook,
 		domain.KindUpdate:  im.update,
@@ -135,13 +143,15 @@ func (im *Importer) webhook(ctx context.Context, body []byte) error {
 	}
 }
 
-// update imports the environment's current listing from Promob.
+// update imports the environment's current listing from Promob, fetched
+// with the requesting user's linked token when they have one (see package
+// promobtoken), else with the store's integration token.
 func (im *Importer) update(ctx context.Context, body []byte) error {
 	var msg domain.ImportMessage
 	if err := json.Unmarshal(body, &msg); err != nil {
 		return fmt.Errorf("importer: decode: %w", err)
 	}
-	ctx = logging.With(ctx, "store_id", msg.StoreID, "environment_id", msg.EnvironmentID)
+	ctx = logging.With(ctx, "store_id", msg.StoreID, "environment_id", msg.EnvironmentID, "user_id", msg.UserID)
 	env, err := im.store.Environment(ctx, msg.StoreID, msg.EnvironmentID)
 	if domain.IsNotFound(err) {
 		slog.WarnContext(ctx, "update of an environment that does not exist; dropped")
@@ -158,7 +168,15 @@ func (im *Importer) update(ctx context.Context, body []byte) error {
 	if err != nil {
 		return im.fail(ctx, env, err)
 	}
-	xml, rev, err := im.listings.Listing(ctx, acc.AccountID, acc.APIToken, env.PromobProjectID, env.PromobEnvironmentID, 0)
+	var (
+		xml []byte
+		rev int
+	)
+	err = im.tokens.Call(ctx, acc, msg.UserID, func(token string) error {
+		var err error
+		xml, rev, err = im.listings.Listing(ctx, acc.AccountID, token, env.PromobProjectID, env.PromobEnvironmentID, 0)
+		return err
+	})
 	if err != nil {
 		return im.fail(ctx, env, err)
 	}

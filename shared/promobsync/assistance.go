@@ -56,8 +56,9 @@ func (s *Syncer) makeDesign(ctx context.Context, msg domain.AssistanceMessage, a
 		promobEnv string
 		revision  int
 	)
-	err = s.withToken(ctx, acc, msg.UserID, func(token string) error {
-		promobEnv, revision, err = s.promob.CreateEnvironment(ctx, acc.AccountID, token, a.ID, a.Design.PromobProjectID, promob.NewEnvironment{
+	err = s.tokens.Call(ctx, acc, msg.UserID, func(token string) error {
+		key := domain.DesignKey(a.ID, a.Design.Attempt)
+		promobEnv, revision, err = s.promob.CreateEnvironment(ctx, acc.AccountID, token, key, a.Design.PromobProjectID, promob.NewEnvironment{
 			ExternalID: a.ID, Name: a.Env.Name, Source: src,
 		})
 		return err

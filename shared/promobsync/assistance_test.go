@@ -2,6 +2,7 @@ package promobsync_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/foccolojas/promob-integration/shared/domain"
 	"github.com/foccolojas/promob-integration/shared/listing"
+	"github.com/foccolojas/promob-integration/shared/promob"
 	"github.com/foccolojas/promob-integration/shared/promobsync"
 )
 
@@ -125,5 +127,100 @@ func TestAssistanceDesign(t *testing.T) {
 				t.Fatalf("the design's listing equals revision 1's: %v, want %v", same, tt.source == domain.DesignRevision)
 			}
 		})
+	}
+}
+
+// TestDesignAttemptKeys re-requests a design whose first request Promob
+// carried out but whose answer was lost (so the design failed): the new
+// request, from another source, carries a new Idempotency-Key and is
+// created, while every delivery of one request carries the same key and
+// creates one environment.
+func TestDesignAttemptKeys(t *testing.T) {
+	h := newHarness(t, "pmi-store")
+	ctx := context.Background()
+	c := h.seedClient()
+	p := domain.Project{ID: domain.NewID(), StoreID: "s1", ClientID: c.ID, Name: "Casa", CreatedBy: "u1", CreatedAt: time.Now(), PromobProjectID: "pp-1"}
+	if err := h.store.CreateProject(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	h.saveGenerated("pp-1", "pe-1", 12, 1)
+	a := domain.Assistance{ID: domain.NewID(), StoreID: "s1", ProjectID: p.ID, EnvironmentID: "e1", Number: "42", Description: "Porta",
+		CreatedBy: "u1", CreatedAt: time.Now(), Env: domain.Environment{Name: domain.DesignName("Cozinha", "42"), PromobAccountID: "acc-1"}}
+	if err := h.store.CreateAssistance(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	msg := domain.AssistanceMessage{Kind: domain.KindAssistanceDesign, StoreID: "s1", AssistanceID: a.ID, UserID: "u1"}
+
+	// Request 1, blank: Promob creates it, the answer is lost, and the
+	// last delivery finds Promob down.
+	if err := h.store.RequestDesign(ctx, "s1", a.ID, domain.AssistanceDesign{Source: domain.DesignBlank, PromobProjectID: "pp-1"}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	lost, _, err := h.client.CreateEnvironment(ctx, "acc-1", "pmi-store", domain.DesignKey(a.ID, 1), "pp-1",
+		promob.NewEnvironment{ExternalID: a.ID, Name: a.Env.Name, Source: promob.Source{Kind: "blank"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.call("POST", "/_sim/faults", "", map[string]any{"failNext": 100, "status": 503})
+	if h.handle(msg, promobsync.MaxAttempts) {
+		t.Fatal("the last delivery failed instead of recording the failure")
+	}
+	h.call("DELETE", "/_sim/faults", "", nil)
+	if got, err := h.store.Assistance(ctx, "s1", a.ID); err != nil || got.Design.Status != domain.EnvFailed {
+		t.Fatalf("after request 1: %+v %v, want failed", got.Design, err)
+	}
+
+	// Request 2, a copy of revision 1, delivered twice.
+	design := domain.AssistanceDesign{Source: domain.DesignRevision, PromobProjectID: "pp-1", SourceVersion: 1, SourceRevision: 1, SourcePromobEnvironmentID: "pe-1"}
+	if err := h.store.RequestDesign(ctx, "s1", a.ID, design, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	h.call("POST", "/_sim/faults", "", map[string]any{"failNext": 1, "status": 503})
+	for i := 1; i <= 2; i++ {
+		if h.handle(msg, i) {
+			t.Fatalf("delivery %d of request 2 failed", i)
+		}
+	}
+	got, err := h.store.Assistance(ctx, "s1", a.ID)
+	if err != nil || got.Design.Status != domain.EnvReady || got.Design.PromobEnvironmentID == lost {
+		t.Fatalf("after request 2: %+v %v, want ready with a new Promob environment (not %s)", got.Design, err, lost)
+	}
+	copied, _, err := h.client.Listing(ctx, "acc-1", "pmi-store", "pp-1", got.Design.PromobEnvironmentID, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, _, err := h.client.Listing(ctx, "acc-1", "pmi-store", "pp-1", "pe-1", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(listingItems(t, copied)) != fmt.Sprint(listingItems(t, src)) {
+		t.Fatal("the design is not a copy of revision 1")
+	}
+
+	var acc struct {
+		Calls []struct {
+			Path, IdempotencyKey string
+			Status               int
+			Replayed             bool
+		}
+	}
+	if err := json.NewDecoder(h.call("GET", "/_sim/accounts/acc-1", "", nil).Body).Decode(&acc); err != nil {
+		t.Fatal(err)
+	}
+	created := map[string]int{}
+	for _, c := range acc.Calls {
+		if strings.HasSuffix(c.Path, "/environments") && c.Status == http.StatusCreated && !c.Replayed {
+			created[c.IdempotencyKey]++
+		}
+		if c.Status == http.StatusConflict {
+			t.Errorf("Promob answered 409 to %s (key %s)", c.Path, c.IdempotencyKey)
+		}
+	}
+	want := map[string]int{domain.DesignKey(a.ID, 1): 1, domain.DesignKey(a.ID, 2): 1}
+	if fmt.Sprint(created) != fmt.Sprint(want) {
+		t.Fatalf("environments created by key = %v, want %v", created, want)
+	}
+	if _, _, names := h.account(); len(names) != 3 {
+		t.Fatalf("Promob environments = %v, want the source, the lost design and the copy", names)
 	}
 }

@@ -69,7 +69,7 @@ func (s *Syncer) ensureCustomer(ctx context.Context, acc domain.Account, userID 
 		return c.PromobSync.PromobCustomerID, nil
 	}
 	var id string
-	err := s.withToken(ctx, acc, userID, func(token string) error {
+	err := s.tokens.Call(ctx, acc, userID, func(token string) error {
 		var err error
 		id, err = s.promob.CreateCustomer(ctx, acc.AccountID, token, c.ID, promob.Customer{
 			ExternalID: c.ID, Name: c.Name, Document: c.Document, Email: c.Email, Phone: c.Phone,
@@ -131,7 +131,7 @@ func (s *Syncer) makeEnvironment(ctx context.Context, msg domain.EnvironmentCrea
 		if err != nil {
 			return err
 		}
-		err = s.withToken(ctx, acc, msg.UserID, func(token string) error {
+		err = s.tokens.Call(ctx, acc, msg.UserID, func(token string) error {
 			promobProject, err = s.promob.CreateProject(ctx, acc.AccountID, token, project.ID, promob.Project{
 				ExternalID: project.ID, CustomerID: customer, Name: project.Name,
 			})
@@ -148,7 +148,7 @@ func (s *Syncer) makeEnvironment(ctx context.Context, msg domain.EnvironmentCrea
 		promobEnv string
 		revision  int
 	)
-	err = s.withToken(ctx, acc, msg.UserID, func(token string) error {
+	err = s.tokens.Call(ctx, acc, msg.UserID, func(token string) error {
 		promobEnv, revision, err = s.promob.CreateEnvironment(ctx, acc.AccountID, token, env.ID, promobProject, promob.NewEnvironment{
 			ExternalID: env.ID, Name: env.Name, Source: promob.Source{Kind: "blank"},
 		})

@@ -16,16 +16,18 @@
 //     environment's id), and makes it ready with its routing.
 //   - "assistance.design" (domain.AssistanceMessage): creates an
 //     assistance's Promob environment in its environment's Promob project,
-//     blank or a copy of the source revision (Idempotency-Key = the
-//     assistance's id), and makes the design ready with its routing, so
-//     that webhooks of that Promob environment import into the assistance.
+//     blank or a copy of the source revision (Idempotency-Key =
+//     domain.DesignKey of the design's attempt: the same for every delivery
+//     of one request, new when the design is requested again after a
+//     failure), and makes the design ready with its routing, so that
+//     webhooks of that Promob environment import into the assistance.
 //
 // Creations are retried by the Promob client (short backoff) and by the
 // queue's redelivery; on the last delivery (see MaxAttempts) a failure is
 // recorded with its reason instead. Calls are made with the acting user's
-// linked token when they have one: when Promob refuses it, the link becomes
-// expired, the user is notified once, and the call is made with the store's
-// integration token.
+// linked token when they have one (see package promobtoken): when Promob
+// refuses it, the link becomes expired, the user is notified once, and the
+// call is made with the store's integration token.
 package promobsync
 
 import (
@@ -39,6 +41,7 @@ import (
 	"github.com/foccolojas/promob-integration/shared/domain"
 	"github.com/foccolojas/promob-integration/shared/logging"
 	"github.com/foccolojas/promob-integration/shared/promob"
+	"github.com/foccolojas/promob-integration/shared/promobtoken"
 	"github.com/foccolojas/promob-integration/shared/queue"
 )
 
@@ -55,8 +58,7 @@ type Store interface {
 	EnvironmentCreated(ctx context.Context, env domain.Environment, accountID, promobProjectID, promobEnvID string, revision int, now time.Time) error
 	SetEnvironmentCreation(ctx context.Context, storeID, envID, status, reason string, now time.Time) error
 	Assistance(ctx context.Context, storeID, id string) (domain.Assistance, error)
-	domain.PromobLinkStore
-	PutNotification(ctx context.Context, n domain.Notification) error
+	promobtoken.Store
 }
 
 // Promob is the part of the Promob API promobsync calls.
@@ -75,7 +77,7 @@ const MaxAttempts = 5
 type Syncer struct {
 	store    Store
 	promob   Promob
-	box      domain.TokenBox
+	tokens   *promobtoken.Chooser
 	now      func() time.Time
 	dispatch queue.RecordFunc
 }
@@ -83,7 +85,7 @@ type Syncer struct {
 // New returns the syncer; box opens users' sealed Promob tokens, now is the
 // clock.
 func New(store Store, p Promob, box domain.TokenBox, now func() time.Time) *Syncer {
-	s := &Syncer{store: store, promob: p, box: box, now: now}
+	s := &Syncer{store: store, promob: p, tokens: promobtoken.New(store, box, now), now: now}
 	s.dispatch = queue.Dispatch(map[string]queue.KindFunc{
 		domain.KindConnectStatus:     s.connectStatus,
 		domain.KindCustomerCreate:    s.createCustomer,
