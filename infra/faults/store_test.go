@@ -12,11 +12,11 @@ import (
 // faultStore is a store configured for the simulator's Promob account, with
 // its admin's token.
 type faultStore struct {
-	s                       *faultStack
-	store, account, apiKey  string
-	admin                   string
-	clientID, projectID     string
-	webhookURL, webhookSecr string
+	s                          *faultStack
+	store, account, apiKey     string
+	admin                      string
+	clientID, projectID        string
+	webhookPath, webhookSecret string // the integration's, as first configured
 }
 
 // newFaultStore configures the integration of a new store for a new Promob
@@ -31,6 +31,7 @@ func newFaultStore(s *faultStack) *faultStore {
 		"cnpj": "11.222.333/0001-81", "promobAccountId": fs.account, "serialNumbers": []string{"SN-1"},
 		"responsibleUserId": "admin-1", "promobApiToken": fs.apiKey,
 	}, http.StatusCreated, &cfg)
+	fs.webhookPath, fs.webhookSecret = cfg.WebhookPath, cfg.WebhookSecret
 	s.api(http.MethodPut, "/v1/integration/commercial-rules", fs.admin,
 		map[string]string{"defaultMarkup": "2", "freightPercent": "3", "assemblyPercent": "5"}, http.StatusOK, nil)
 	s.sim(http.MethodPut, "/_sim/accounts/"+fs.account, map[string]string{

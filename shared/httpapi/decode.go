@@ -1,12 +1,14 @@
 package httpapi
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
 	"mime"
 	"net/http"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/foccolojas/promob-integration/shared/domain"
 )
@@ -15,14 +17,22 @@ import (
 const maxRequestBody = 1 << 20
 
 // decodeJSON reads the request body as one JSON value into v, refusing other
-// content types (415), bodies over maxRequestBody (413), unknown fields and
-// malformed JSON (400).
+// content types (415), bodies over maxRequestBody (413), invalid UTF-8,
+// unknown fields and malformed JSON (400).
 func decodeJSON(r *http.Request, v any) error {
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || mt != "application/json" {
 		return domain.Errorf(domain.CodeUnsupportedMedia, "The body must be application/json.")
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, maxRequestBody))
+	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxRequestBody))
+	if err != nil {
+		return decodeError(err)
+	}
+	// encoding/json would replace invalid UTF-8 with U+FFFD and store it.
+	if !utf8.Valid(body) {
+		return domain.Errorf(domain.CodeMalformedJSON, "The body is not valid UTF-8.")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return decodeError(err)

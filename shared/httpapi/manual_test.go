@@ -73,6 +73,7 @@ func TestManualItemRefusals(t *testing.T) {
 		{"add: malformed JSON", seller, "POST", items, json, `{"description":"Puxador",`, 400, "malformed_json"},
 		{"add: unknown field", seller, "POST", items, json, `{"description":"Puxador","quantity":1,"unitPrice":1,"source":"promob"}`, 400, "malformed_json"},
 		{"add: two JSON values", seller, "POST", items, json, valid + valid, 400, "malformed_json"},
+		{"add: invalid UTF-8", seller, "POST", items, json, "{\"description\":\"Pe\xe7a\",\"quantity\":1,\"unitPrice\":1}", 400, "malformed_json"},
 		{"add: wrong content type", seller, "POST", items, "text/plain", valid, 415, "unsupported_media"},
 		{"add: no content type", seller, "POST", items, "", valid, 415, "unsupported_media"},
 		{"add: missing description", seller, "POST", items, json, `{"quantity":1,"unitPrice":1}`, 400, "invalid_request"},
