@@ -61,9 +61,7 @@ var authMatrix = []authRow{
 	{route: "GET /openapi.json", path: "/openapi.json", public: true},
 	{route: "POST /webhooks/promob/{accountId}", notAPI: "the webhook function, authenticated by the delivery's signature (shared/webhook TestRefusedDeliveriesWriteNothing)"},
 
-	// No role check: the integration's configuration (without its secret)
-	// is shown to a token without a role.
-	{route: "GET /v1/integration", path: "/v1/integration", allowed: everyone},
+	{route: "GET /v1/integration", path: "/v1/integration", allowed: anyRoleNames},
 	{route: "PUT /v1/integration", path: "/v1/integration", body: `{"cnpj":"11.222.333/0001-81","promobAccountId":"acc-s1","serialNumbers":["SN-1","SN-2"]}`, allowed: []string{"admin"}},
 	{route: "POST /v1/integration/rotate-secret", path: "/v1/integration/rotate-secret", allowed: []string{"admin"}},
 	{route: "GET /v1/integration/commercial-rules", path: "/v1/integration/commercial-rules", allowed: anyRoleNames},
@@ -74,8 +72,7 @@ var authMatrix = []authRow{
 	{route: "POST /v1/clients/{id}/sync", path: "/v1/clients/{client}/sync", allowed: anyRoleNames, store: true},
 	{route: "POST /v1/projects", path: "/v1/projects", body: `{"clientId":"{client}","name":"Sala"}`, allowed: []string{"admin", "seller"}, store: true},
 	{route: "GET /v1/projects/{id}", path: "/v1/projects/{project}", allowed: anyRoleNames, store: true},
-	// No role check: the project's history is shown to a token without a role.
-	{route: "GET /v1/projects/{pid}/history", path: "/v1/projects/{project}/history", allowed: everyone, store: true},
+	{route: "GET /v1/projects/{pid}/history", path: "/v1/projects/{project}/history", allowed: anyRoleNames, store: true},
 	{route: "POST /v1/projects/{pid}/financial-release", path: "/v1/projects/{project}/financial-release", allowed: []string{"finance", "admin"}, store: true},
 	{route: "POST /v1/projects/{pid}/environments", path: "/v1/projects/{project}/environments", body: `{"name":"Sala"}`, allowed: []string{"seller", "admin"}, store: true},
 	{route: "POST /v1/projects/{pid}/environments/import", path: "/v1/projects/{project}/environments/import", body: importBody, allowed: []string{"seller", "admin"}, store: true},
@@ -108,6 +105,9 @@ var authMatrix = []authRow{
 	{route: "POST /v1/assistances", path: "/v1/assistances", body: `{"projectId":"{project}","environmentId":"{env}","number":"77","description":"Porta empenada"}`,
 		allowed: []string{"seller", "reviewer", "admin"}, store: true},
 	{route: "GET /v1/assistances/{aid}", path: "/v1/assistances/{aid}", allowed: anyRoleNames, store: true},
+	{route: "GET /v1/assistances/{aid}/items", path: "/v1/assistances/{aid}/items", allowed: anyRoleNames, store: true},
+	{route: "GET /v1/assistances/{aid}/budget", path: "/v1/assistances/{aid}/budget", allowed: anyRoleNames, store: true},
+	{route: "GET /v1/assistances/{aid}/versions/{n}", path: "/v1/assistances/{aid}/versions/1", allowed: anyRoleNames, store: true},
 	{route: "POST /v1/assistances/{aid}/design", path: "/v1/assistances/{aid}/design", body: `{"source":"blank"}`, allowed: []string{"seller", "reviewer", "admin"}, store: true},
 	{route: "POST /v1/assistances/{aid}/items", path: "/v1/assistances/{aid}/items", body: `{"description":"Frete","quantity":"1","unitPrice":"10"}`, allowed: []string{"admin", "seller"}, store: true},
 	{route: "PATCH /v1/assistances/{aid}/items/{itemId}", path: "/v1/assistances/{aid}/items/{aitem}", body: `{"quantity":"3"}`, allowed: []string{"admin", "seller"}, store: true},

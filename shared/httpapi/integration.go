@@ -18,6 +18,10 @@ type IntegrationView struct {
 func webhookPath(accountID string) string { return "/webhooks/promob/" + accountID }
 
 func (s *Server) getIntegration(w http.ResponseWriter, r *http.Request, id domain.Identity) {
+	if err := id.Require(anyRole...); err != nil {
+		WriteError(w, r, err)
+		return
+	}
 	in, err := s.store.GetIntegration(r.Context(), id.StoreID)
 	if err != nil {
 		WriteError(w, r, err)

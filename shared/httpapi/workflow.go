@@ -227,6 +227,10 @@ func (s *Server) listPurchaseOrders(w http.ResponseWriter, r *http.Request, id d
 }
 
 func (s *Server) listHistory(w http.ResponseWriter, r *http.Request, id domain.Identity) {
+	if err := id.Require(anyRole...); err != nil {
+		WriteError(w, r, err)
+		return
+	}
 	ctx := r.Context()
 	p, err := s.store.Project(ctx, id.StoreID, r.PathValue("pid"))
 	if err != nil {
