@@ -84,6 +84,26 @@ func recordNoun(kind string) string {
 	return "environment"
 }
 
+// newEnvironment returns a new environment of the project in the path,
+// under the store's Promob account, created now by the caller. It fails with
+// not_found for a project not in the caller's store and integration_missing
+// before the store configured the integration.
+func (s *Server) newEnvironment(r *http.Request, id domain.Identity, name string) (domain.Environment, error) {
+	project, err := s.store.Project(r.Context(), id.StoreID, r.PathValue("pid"))
+	if err != nil {
+		return domain.Environment{}, err
+	}
+	integ, err := s.store.GetIntegration(r.Context(), id.StoreID)
+	if err != nil {
+		return domain.Environment{}, err
+	}
+	now := s.now().UTC()
+	return domain.Environment{
+		ID: domain.NewID(), StoreID: id.StoreID, ProjectID: project.ID, Name: strings.TrimSpace(name),
+		PromobAccountID: integ.PromobAccountID, CreatedBy: id.UserID, CreatedAt: now, UpdatedAt: now,
+	}, nil
+}
+
 func (s *Server) legacyImport(w http.ResponseWriter, r *http.Request, id domain.Identity) {
 	if err := id.Require(domain.RoleSeller, domain.RoleAdmin); err != nil {
 		WriteError(w, r, err)
@@ -99,22 +119,13 @@ func (s *Server) legacyImport(w http.ResponseWriter, r *http.Request, id domain.
 		return
 	}
 	ctx := r.Context()
-	project, err := s.store.Project(ctx, id.StoreID, r.PathValue("pid"))
+	env, err := s.newEnvironment(r, id, in.Name)
 	if err != nil {
 		WriteError(w, r, err)
 		return
 	}
-	integ, err := s.store.GetIntegration(ctx, id.StoreID)
-	if err != nil {
-		WriteError(w, r, err)
-		return
-	}
-	now := s.now().UTC()
-	env := domain.Environment{
-		ID: domain.NewID(), StoreID: id.StoreID, ProjectID: project.ID, Name: strings.TrimSpace(in.Name),
-		PromobAccountID: integ.PromobAccountID, PromobProjectID: in.PromobProjectID, PromobEnvironmentID: in.PromobEnvironmentID,
-		Status: domain.EnvReady, ImportStatus: domain.ImportPending, CreatedBy: id.UserID, CreatedAt: now, UpdatedAt: now,
-	}
+	env.PromobProjectID, env.PromobEnvironmentID = in.PromobProjectID, in.PromobEnvironmentID
+	env.Status, env.ImportStatus = domain.EnvReady, domain.ImportPending
 	if err := s.store.CreateEnvironment(ctx, env); err != nil {
 		WriteError(w, r, err)
 		return

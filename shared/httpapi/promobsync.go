@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"net/http"
-	"strings"
 
 	"github.com/foccolojas/promob-integration/shared/domain"
 )
@@ -63,22 +62,12 @@ func (s *Server) createEnvironment(w http.ResponseWriter, r *http.Request, id do
 		return
 	}
 	ctx := r.Context()
-	project, err := s.store.Project(ctx, id.StoreID, r.PathValue("pid"))
+	env, err := s.newEnvironment(r, id, in.Name)
 	if err != nil {
 		WriteError(w, r, err)
 		return
 	}
-	integ, err := s.store.GetIntegration(ctx, id.StoreID)
-	if err != nil {
-		WriteError(w, r, err)
-		return
-	}
-	now := s.now().UTC()
-	env := domain.Environment{
-		ID: domain.NewID(), StoreID: id.StoreID, ProjectID: project.ID, Name: strings.TrimSpace(in.Name),
-		PromobAccountID: integ.PromobAccountID, Status: domain.EnvCreating, ImportStatus: domain.ImportNone,
-		CreatedBy: id.UserID, CreatedAt: now, UpdatedAt: now,
-	}
+	env.Status, env.ImportStatus = domain.EnvCreating, domain.ImportNone
 	if err := s.store.CreateEnvironment(ctx, env); err != nil {
 		WriteError(w, r, err)
 		return
