@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"net/http"
 	"os"
 	"time"
 
@@ -24,7 +25,12 @@ func Importer(ctx context.Context, env Env, cfg aws.Config) (Function, error) {
 		return Function{}, err
 	}
 	slog.SetDefault(logging.New(os.Stdout, env("LOG_LEVEL")))
-	client, err := promob.New(vars["PROMOB_API_URL"], nil)
+	// A listing's body is read while it is imported, so only the wait for
+	// Promob's answer is bounded here; the invocation's deadline bounds the
+	// rest.
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.ResponseHeaderTimeout = 20 * time.Second
+	client, err := promob.New(vars["PROMOB_API_URL"], &http.Client{Transport: tr})
 	if err != nil {
 		return Function{}, err
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"math"
 	"runtime"
@@ -12,12 +13,14 @@ import (
 	"runtime/metrics"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/foccolojas/promob-integration/infra/listinggen"
 	"github.com/foccolojas/promob-integration/shared/dynamo"
 	"github.com/foccolojas/promob-integration/shared/dynamo/dynamotest"
 	"github.com/foccolojas/promob-integration/shared/importer"
@@ -239,18 +242,43 @@ func (h *heapSampler) Stop() (objects, total uint64) {
 	return h.objects, h.total
 }
 
+// countingWriter counts the bytes written through it.
+type countingWriter struct {
+	w io.Writer
+	n *atomic.Int64
+}
+
+func (c countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n.Add(int64(n))
+	return n, err
+}
+
+// streamedListing serves a generated listing as Promob's body arrives: a
+// pipe fed by listinggen.Write, so the benchmark holds no copy of it; size
+// counts the bytes served.
+func streamedListing(spec listinggen.Spec, size *atomic.Int64) func() io.ReadCloser {
+	return func() io.ReadCloser {
+		pr, pw := io.Pipe()
+		go func() { pw.CloseWithError(listinggen.Write(countingWriter{pw, size}, spec)) }()
+		return pr
+	}
+}
+
 // BenchmarkImportPeakMemory imports a generated 100,000-part listing into
-// DynamoDB Local while sampling the runtime's memory every millisecond, and
-// reports the peak of the heap's objects (the listing's bytes included),
-// what the import added to the heap on top of the listing, and the peak of
+// DynamoDB Local, streamed to the importer as Promob's body would be, while
+// sampling the runtime's memory every millisecond, and reports the peak of
+// the heap's objects, what the import added to the heap, and the peak of
 // all the memory the Go runtime mapped: the part of a Lambda's memory the
-// function controls. It runs with the collector's defaults and with a soft
-// memory limit of 100 MiB (GOMEMLIMIT, what a 128 MB function would set), to
-// tell garbage waiting for the collector from memory the import holds.
+// function controls. The generator (bounded by one module) runs in the
+// benchmark's process and is counted too. It runs with the collector's
+// defaults and with a soft memory limit of 100 MiB (GOMEMLIMIT, what a
+// 128 MB function would set), to tell garbage waiting for the collector
+// from memory the import holds.
 func BenchmarkImportPeakMemory(b *testing.B) {
 	const parts = 100_000
 	const mb = 1 << 20
-	xml := listingXML(parts, parts)
+	spec := listinggen.Spec{EnvironmentGUID: promobEnv, Parts: parts, Seed: parts}
 	for _, limit := range []int64{math.MaxInt64, 100 * mb} {
 		name := "default-gc"
 		if limit != math.MaxInt64 {
@@ -260,11 +288,15 @@ func BenchmarkImportPeakMemory(b *testing.B) {
 			prev := debug.SetMemoryLimit(limit)
 			defer debug.SetMemoryLimit(prev)
 			f, _ := costFixture(b, false)
-			var peakObjects, peakTotal, added uint64
+			var (
+				peakObjects, peakTotal, added uint64
+				size                          atomic.Int64
+			)
 			rev := 0
 			for b.Loop() {
 				rev++
-				f.promob.put(rev, xml)
+				size.Store(0)
+				f.promob.putStream(rev, streamedListing(spec, &size))
 				b.StopTimer()
 				runtime.GC()
 				base, _ := readMemory()
@@ -278,7 +310,7 @@ func BenchmarkImportPeakMemory(b *testing.B) {
 				peakObjects, peakTotal = max(peakObjects, objects), max(peakTotal, total)
 				added = max(added, objects-min(objects, base))
 			}
-			b.ReportMetric(float64(len(xml))/mb, "listing-MB")
+			b.ReportMetric(float64(size.Load())/mb, "listing-MB")
 			b.ReportMetric(float64(peakObjects)/mb, "peak-heap-MB")
 			b.ReportMetric(float64(added)/mb, "import-heap-MB")
 			b.ReportMetric(float64(peakTotal)/mb, "peak-mapped-MB")

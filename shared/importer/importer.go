@@ -31,7 +31,6 @@
 package importer
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -67,9 +66,10 @@ type Store interface {
 	promobtoken.Store
 }
 
-// Listings fetches listings from Promob.
+// Listings fetches listings from Promob: Listing returns the listing as a
+// stream the caller closes, and the revision it is.
 type Listings interface {
-	Listing(ctx context.Context, account, token, projectID, environmentID string, revision int) ([]byte, int, error)
+	Listing(ctx context.Context, account, token, projectID, environmentID string, revision int) (io.ReadCloser, int, error)
 }
 
 // Importer processes the imports queue.
@@ -169,14 +169,19 @@ func (im *Importer) update(ctx context.Context, body []byte) error {
 		return im.fail(ctx, env, err)
 	}
 	var (
-		xml []byte
+		xml io.ReadCloser
 		rev int
 	)
 	err = im.tokens.Call(ctx, acc, msg.UserID, func(token string) error {
-		var err error
-		xml, rev, err = im.listings.Listing(ctx, acc.AccountID, token, env.PromobProjectID, env.PromobEnvironmentID, 0)
+		body, r, err := im.listings.Listing(ctx, acc.AccountID, token, env.PromobProjectID, env.PromobEnvironmentID, 0)
+		if err == nil {
+			xml, rev = body, r
+		}
 		return err
 	})
+	if xml != nil {
+		defer xml.Close()
+	}
 	if err != nil {
 		return im.fail(ctx, env, err)
 	}
@@ -184,7 +189,7 @@ func (im *Importer) update(ctx context.Context, body []byte) error {
 		slog.InfoContext(ctx, "Promob has no newer revision", "revision", rev)
 		return im.store.SetImportStatus(ctx, env.StoreID, env.ID, domain.ImportImported, "", im.now())
 	}
-	return im.importListing(logging.With(ctx, "revision", rev), env, bytes.NewReader(xml), rev)
+	return im.importListing(logging.With(ctx, "revision", rev), env, xml, rev)
 }
 
 // saved records a newer Promob revision and tells the environment's users

@@ -1,10 +1,12 @@
 package importer_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -22,22 +24,29 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// fakePromob serves listings by revision; current is the newest one.
+// fakePromob serves listings by revision; current is the newest one. It
+// counts the bodies handed out and not yet closed.
 type fakePromob struct {
 	mu       sync.Mutex
-	listings map[int][]byte
+	listings map[int]func() io.ReadCloser
 	current  int
 	fail     error
+	open     int
 }
 
 func (p *fakePromob) put(rev int, xml []byte) {
+	p.putStream(rev, func() io.ReadCloser { return io.NopCloser(bytes.NewReader(xml)) })
+}
+
+// putStream serves revision rev as the bodies open returns.
+func (p *fakePromob) putStream(rev int, open func() io.ReadCloser) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.listings[rev] = xml
+	p.listings[rev] = open
 	p.current = max(p.current, rev)
 }
 
-func (p *fakePromob) Listing(_ context.Context, account, token, projectID, envID string, revision int) ([]byte, int, error) {
+func (p *fakePromob) Listing(_ context.Context, account, token, projectID, envID string, revision int) (io.ReadCloser, int, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.fail != nil {
@@ -49,7 +58,34 @@ func (p *fakePromob) Listing(_ context.Context, account, token, projectID, envID
 	if revision == 0 {
 		revision = p.current
 	}
-	return p.listings[revision], revision, nil
+	body := io.NopCloser(strings.NewReader(""))
+	if open := p.listings[revision]; open != nil {
+		body = open()
+	}
+	p.open++
+	return &fakeBody{ReadCloser: body, p: p}, revision, nil
+}
+
+// unclosed is the number of bodies handed out and not closed.
+func (p *fakePromob) unclosed() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.open
+}
+
+type fakeBody struct {
+	io.ReadCloser
+	p    *fakePromob
+	once sync.Once
+}
+
+func (b *fakeBody) Close() error {
+	b.once.Do(func() {
+		b.p.mu.Lock()
+		b.p.open--
+		b.p.mu.Unlock()
+	})
+	return b.ReadCloser.Close()
 }
 
 // fakeQueue records notification messages.
@@ -103,7 +139,7 @@ func newFixtureOn(t testing.TB, store *dynamo.Store) *fixture {
 	if err := store.CreateEnvironment(ctx, env); err != nil {
 		t.Fatal(err)
 	}
-	p := &fakePromob{listings: map[int][]byte{}}
+	p := &fakePromob{listings: map[int]func() io.ReadCloser{}}
 	q := &fakeQueue{}
 	isRace := func(err error) bool { return errors.Is(err, dynamo.ErrVersionRace) }
 	return &fixture{t: t, store: store, promob: p, notes: q, env: env, im: importer.New(store, p, nil, q, isRace, time.Now)}
@@ -392,5 +428,68 @@ func TestPermanentPromobFailureIsRecordedAtOnce(t *testing.T) {
 	f.promob.fail = &promob.Error{Status: 503, Code: "unavailable", Message: "later"}
 	if failed := f.update(1); len(failed) != 1 {
 		t.Fatalf("a 503 must be retried: failed = %v", failed)
+	}
+}
+
+// failingReader yields data, then fails.
+type failingReader struct {
+	data []byte
+	err  error
+}
+
+func (r *failingReader) Read(p []byte) (int, error) {
+	if len(r.data) == 0 {
+		return 0, r.err
+	}
+	n := copy(p, r.data)
+	r.data = r.data[n:]
+	return n, nil
+}
+
+// TestUpdateStreamsAndClosesTheListing runs updates whose listing body is
+// read to the end, refused, failing midway or not needed, and checks the
+// outcome and that every body the importer got was closed.
+func TestUpdateStreamsAndClosesTheListing(t *testing.T) {
+	cut := errors.New("connection reset by peer")
+	tests := []struct {
+		name       string
+		before     []byte // a listing imported as revision 1 first; nil = none
+		open       func() io.ReadCloser
+		retried    bool // the message is reported failed for the queue to retry
+		wantStatus string
+		wantRev    int
+	}{
+		{"read to the end", nil, func() io.ReadCloser { return io.NopCloser(bytes.NewReader(listingXML(30, 2))) }, false, domain.ImportImported, 2},
+		{"refused listing", nil, func() io.ReadCloser { return io.NopCloser(strings.NewReader("<LISTING>")) }, false, domain.ImportFailed, 0},
+		{"body fails while read", nil, func() io.ReadCloser {
+			xml := listingXML(30, 2)
+			return io.NopCloser(&failingReader{data: xml[:len(xml)/2], err: cut})
+		}, true, domain.ImportPending, 0},
+		{"no newer revision", listingXML(10, 1), nil, false, domain.ImportImported, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFixture(t)
+			if tt.before != nil {
+				f.promob.put(1, tt.before)
+				if failed := f.update(1); failed != nil {
+					t.Fatalf("import of revision 1 failed: %v", failed)
+				}
+			}
+			if tt.open != nil {
+				f.promob.putStream(2, tt.open)
+			}
+			failed := f.update(1)
+			if (len(failed) == 1) != tt.retried {
+				t.Fatalf("failed = %v, want retried %v", failed, tt.retried)
+			}
+			env := f.environment()
+			if env.ImportStatus != tt.wantStatus || env.ImportedRevision != tt.wantRev {
+				t.Fatalf("status %q revision %d, want %q %d", env.ImportStatus, env.ImportedRevision, tt.wantStatus, tt.wantRev)
+			}
+			if n := f.promob.unclosed(); n != 0 {
+				t.Fatalf("%d listing bodies not closed", n)
+			}
+		})
 	}
 }

@@ -70,34 +70,55 @@ func IsNotFound(err error) bool {
 }
 
 // Listing returns the listing XML of an environment at a revision (0: the
-// current one) and the revision it is.
-func (c *Client) Listing(ctx context.Context, account, token, projectID, environmentID string, revision int) ([]byte, int, error) {
+// current one) as a stream, and the revision it is. Network failures, 429
+// and 5xx are retried before the body is handed over; the caller reads the
+// body and closes it. Reading fails once the body exceeds MaxListing bytes,
+// and a failure while reading is not retried here. It returns a *Error for
+// an answer other than 2xx, or an error when the answer has no valid
+// Promob-Revision header.
+func (c *Client) Listing(ctx context.Context, account, token, projectID, environmentID string, revision int) (io.ReadCloser, int, error) {
 	path := "/v1/accounts/" + url.PathEscape(account) + "/projects/" + url.PathEscape(projectID) +
 		"/environments/" + url.PathEscape(environmentID) + "/listing"
 	if revision > 0 {
 		path += "?revision=" + strconv.Itoa(revision)
 	}
-	var (
-		body []byte
-		rev  int
-	)
-	err := c.do(ctx, http.MethodGet, path, token, "", nil, func(resp *http.Response) error {
-		var err error
-		rev, err = strconv.Atoi(resp.Header.Get("Promob-Revision"))
-		if err != nil || rev < 1 {
-			return fmt.Errorf("promob: listing without a valid Promob-Revision header")
-		}
-		body, err = io.ReadAll(io.LimitReader(resp.Body, MaxListing+1))
-		if err != nil {
-			return fmt.Errorf("promob: read listing: %w", err)
-		}
-		if len(body) > MaxListing {
-			return fmt.Errorf("promob: listing over %d bytes", MaxListing)
-		}
-		return nil
-	})
-	return body, rev, err
+	resp, err := c.send(ctx, http.MethodGet, path, token, "", nil)
+	if err != nil {
+		return nil, 0, err
+	}
+	rev, err := strconv.Atoi(resp.Header.Get("Promob-Revision"))
+	if err != nil || rev < 1 {
+		resp.Body.Close()
+		return nil, 0, fmt.Errorf("promob: listing without a valid Promob-Revision header")
+	}
+	return &listingBody{r: io.LimitReader(resp.Body, MaxListing+1), body: resp.Body}, rev, nil
 }
+
+// listingBody reads a listing's body up to MaxListing bytes.
+type listingBody struct {
+	r    io.Reader
+	body io.Closer
+	read int64
+	err  error // sticky once the limit is exceeded
+}
+
+func (b *listingBody) Read(p []byte) (int, error) {
+	if b.err != nil {
+		return 0, b.err
+	}
+	n, err := b.r.Read(p)
+	b.read += int64(n)
+	if b.read > MaxListing {
+		b.err = fmt.Errorf("promob: listing over %d bytes", MaxListing)
+		return n - int(b.read-MaxListing), b.err
+	}
+	if err != nil && err != io.EOF {
+		err = fmt.Errorf("promob: read listing: %w", err)
+	}
+	return n, err
+}
+
+func (b *listingBody) Close() error { return b.body.Close() }
 
 // Status is the Connect situation and stage of a Promob project, set for
 // one of its environments at a version.
@@ -121,17 +142,28 @@ func (c *Client) SetStatus(ctx context.Context, account, token, projectID string
 	return c.do(ctx, http.MethodPut, path, token, "", body, func(*http.Response) error { return nil })
 }
 
-// do makes the call with the JSON body (none when nil) and the
-// Idempotency-Key (none when ""), retrying network failures, 429 and 5xx
-// with exponential backoff, and hands a 2xx answer to read.
+// do makes the call (see send) and hands the 2xx answer to read.
 func (c *Client) do(ctx context.Context, method, path, token, idemKey string, body []byte, read func(*http.Response) error) error {
+	resp, err := c.send(ctx, method, path, token, idemKey, body)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	return read(resp)
+}
+
+// send makes the call with the JSON body (none when nil) and the
+// Idempotency-Key (none when ""), retrying network failures, 429 and 5xx
+// with exponential backoff. It returns the 2xx answer, whose body the
+// caller closes, or a *Error for another answer.
+func (c *Client) send(ctx context.Context, method, path, token, idemKey string, body []byte) (*http.Response, error) {
 	pause := c.Backoff
 	var last error
 	for attempt := 1; attempt <= max(1, c.Attempts); attempt++ {
 		if attempt > 1 {
 			select {
 			case <-ctx.Done():
-				return ctx.Err()
+				return nil, ctx.Err()
 			case <-time.After(pause):
 			}
 			pause *= 2
@@ -142,7 +174,7 @@ func (c *Client) do(ctx context.Context, method, path, token, idemKey string, bo
 		}
 		req, err := http.NewRequestWithContext(ctx, method, c.base.String()+path, rd)
 		if err != nil {
-			return fmt.Errorf("promob: %w", err)
+			return nil, fmt.Errorf("promob: %w", err)
 		}
 		if body != nil {
 			req.Header.Set("Content-Type", "application/json")
@@ -157,17 +189,15 @@ func (c *Client) do(ctx context.Context, method, path, token, idemKey string, bo
 			continue
 		}
 		if resp.StatusCode < 300 {
-			err := read(resp)
-			resp.Body.Close()
-			return err
+			return resp, nil
 		}
 		last = answerError(resp)
 		resp.Body.Close()
 		if pe := (*Error)(nil); errors.As(last, &pe) && !pe.Retryable() {
-			return last
+			return nil, last
 		}
 	}
-	return last
+	return nil, last
 }
 
 func answerError(resp *http.Response) error {

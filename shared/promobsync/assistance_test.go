@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -18,9 +19,10 @@ import (
 // listingItems is what a listing lists, without the ids Promob gives each
 // environment: reference, description, real quantity and total price of
 // every item in order.
-func listingItems(t *testing.T, xml []byte) []string {
+func listingItems(t *testing.T, xml io.ReadCloser) []string {
 	t.Helper()
-	_, items, err := listing.ParseAll(strings.NewReader(string(xml)))
+	defer xml.Close()
+	_, items, err := listing.ParseAll(xml)
 	if err != nil {
 		t.Fatal(err)
 	}
