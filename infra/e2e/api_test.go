@@ -28,9 +28,9 @@ func foreignToken(t *testing.T, secret string, ttl time.Duration) string {
 
 func TestPublicAndGuardedRoutes(t *testing.T) {
 	s := startStack(t)
-	store, account := unique("store"), unique("acc")
+	store, account := localstack.UniqueName("store"), localstack.UniqueName("acc")
 	s.configure(store, account)
-	refusedAccount := unique("acc")
+	refusedAccount := localstack.UniqueName("acc")
 	config := `{"cnpj":"45723174000110","promobAccountId":"` + refusedAccount + `","serialNumbers":["SN-9"]}`
 
 	tests := []struct {
@@ -76,7 +76,7 @@ func TestPublicAndGuardedRoutes(t *testing.T) {
 					}
 				}
 			}},
-		{name: "another store sees no integration", method: "GET", path: "/v1/integration", token: s.token("u9", unique("store"), "admin"), status: 404,
+		{name: "another store sees no integration", method: "GET", path: "/v1/integration", token: s.token("u9", localstack.UniqueName("store"), "admin"), status: 404,
 			check: func(t *testing.T, b map[string]any) {
 				if code := errorCodeOf(b); code != domain.CodeNotConfigured {
 					t.Errorf("error code = %q, want %s", code, domain.CodeNotConfigured)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/foccolojas/promob-integration/infra/localstack"
 	"net/http"
 	"testing"
 	"time"
@@ -85,8 +86,8 @@ type asAssistance struct {
 // creator.
 func TestAssistance(t *testing.T) {
 	s := startRealStack(t)
-	store, account := unique("store"), unique("acc")
-	promobProject, promobEnv := unique("pp"), unique("pe")
+	store, account := localstack.UniqueName("store"), localstack.UniqueName("acc")
+	promobProject, promobEnv := localstack.UniqueName("pp"), localstack.UniqueName("pe")
 	simAccount := "/_sim/accounts/" + account
 	simEnv := simAccount + "/projects/" + promobProject + "/environments/" + promobEnv
 	admin := s.token("u-admin", store, "admin")

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/foccolojas/promob-integration/infra/localstack"
 	"io"
 	"net/http"
 	"slices"
@@ -25,7 +26,7 @@ import (
 func BenchmarkWebhookAck(b *testing.B) {
 	const deliveries, concurrency = 2_000, 16
 	s := startStack(b)
-	store, account := unique("store"), unique("acc")
+	store, account := localstack.UniqueName("store"), localstack.UniqueName("acc")
 	cfg := s.configure(store, account)
 	wh, err := standardwebhooks.NewWebhook(cfg.WebhookSecret)
 	if err != nil {
@@ -78,7 +79,7 @@ func BenchmarkWebhookAck(b *testing.B) {
 // answers 202.
 func deliver(client *http.Client, wh *standardwebhooks.Webhook, target string, revision int) (time.Duration, error) {
 	now := time.Now()
-	id := unique("msg")
+	id := localstack.UniqueName("msg")
 	body, err := json.Marshal(domain.WebhookEvent{Type: domain.EventSaved, Timestamp: now.UTC().Format(time.RFC3339),
 		Data: domain.WebhookEventData{ProjectID: "p1", EnvironmentID: "e1", Revision: revision, UserID: "designer-1"}})
 	if err != nil {

@@ -53,7 +53,7 @@ func TestInvokeWebhookFunction(t *testing.T) {
 	}
 	res, err := localstack.Bootstrap(t.Context(), tpl, local.DynamoDB(), local.SQS(), localstack.BootstrapOptions{
 		Context: samtemplate.Context{
-			StackName: unique("invoke"), Region: localenv.Region, AccountID: localenv.AccountID,
+			StackName: localstack.UniqueName("invoke"), Region: localenv.Region, AccountID: localenv.AccountID,
 			Parameters: map[string]string{"JwtIssuer": localstack.DefaultIssuer, "JwtAudience": localstack.DefaultAudience},
 		},
 	})

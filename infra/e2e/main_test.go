@@ -9,8 +9,6 @@ package e2e_test
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -28,7 +26,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/foccolojas/promob-integration/infra/localenv"
 	"github.com/foccolojas/promob-integration/infra/localstack"
-	"github.com/foccolojas/promob-integration/infra/promobsim"
 	"github.com/foccolojas/promob-integration/shared/dynamo"
 	"github.com/foccolojas/promob-integration/shared/functions"
 	"github.com/foccolojas/promob-integration/shared/httpapi/apicheck"
@@ -90,40 +87,19 @@ func newStack(t testing.TB) *stack {
 func (s *stack) start(handlers map[string]functions.Function) {
 	t := s.t
 	t.Helper()
-	sim, err := promobsim.New(promobsim.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.st, err = localstack.Start(t.Context(), localstack.Config{
-		StackName:      unique("e2e"),
+	s.st = localstack.StartForTest(t, localstack.Config{
+		StackName:      localstack.UniqueName("e2e"),
 		DynamoEndpoint: local.DynamoEndpoint,
 		SQSEndpoint:    local.SQSEndpoint,
 		AWS:            local.AWSConfig(),
 		Addr:           "127.0.0.1:0",
-		Simulator:      sim,
-		SimulatorAddr:  "127.0.0.1:0",
 		// The functions reach SQS through the counter; the pollers do not.
 		Env:                       map[string]string{"AWS_ENDPOINT_URL_SQS": s.sends.URL()},
 		Handlers:                  handlers,
 		VisibilityTimeoutOverride: visibilityTimeout,
 		Log:                       t.Output(),
 	})
-	if err != nil {
-		t.Fatalf("start the stack: %v", err)
-	}
-	t.Cleanup(func() {
-		if err := s.st.Stop(); err != nil {
-			t.Errorf("stop the stack: %v", err)
-		}
-	})
 	s.store = dynamo.New(local.DynamoDB(), s.st.Resources().TableName)
-}
-
-// unique returns prefix and random hex, a name no other test run uses.
-func unique(prefix string) string {
-	b := make([]byte, 4)
-	_, _ = rand.Read(b)
-	return prefix + "-" + hex.EncodeToString(b)
 }
 
 // token returns a gateway token of the user of the store with the roles.

@@ -3,6 +3,7 @@ package e2e_test
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/foccolojas/promob-integration/infra/localstack"
 	"net/http"
 	"sync"
 	"testing"
@@ -70,7 +71,7 @@ func (s *stack) paGet(path, token string) map[string]any {
 // environments requested at once while Promob fails 30% of the calls.
 func TestPromobActions(t *testing.T) {
 	s := startStack(t)
-	store, account := unique("store"), unique("acc")
+	store, account := localstack.UniqueName("store"), localstack.UniqueName("acc")
 	s.paConfigure(store, account)
 	seller := s.token("u2", store, "seller")
 

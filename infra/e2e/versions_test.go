@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/foccolojas/promob-integration/infra/localstack"
 	"net/http"
 	"slices"
 	"strings"
@@ -274,8 +275,8 @@ func checkBudget(t *testing.T, b budgetView, want pricing.Result, markup decimal
 // delivered twice (a replay and a second event) → exactly one version 3.
 func TestPromobRevisionsBecomeVersions(t *testing.T) {
 	s := startRealStack(t)
-	store, account := unique("store"), unique("acc")
-	apiToken := "pmi_" + unique("e2e")
+	store, account := localstack.UniqueName("store"), localstack.UniqueName("acc")
+	apiToken := "pmi_" + localstack.UniqueName("e2e")
 	admin := s.token("admin-1", store, "admin")
 	seller := s.token("seller-1", store, "seller")
 
@@ -506,8 +507,8 @@ func TestPromobRevisionsBecomeVersions(t *testing.T) {
 // and no version is written.
 func TestRefusedListingOnTheStack(t *testing.T) {
 	s := startRealStack(t)
-	store, account := unique("store"), unique("acc")
-	apiToken := "pmi_" + unique("e2e")
+	store, account := localstack.UniqueName("store"), localstack.UniqueName("acc")
+	apiToken := "pmi_" + localstack.UniqueName("e2e")
 	admin := s.token("admin-1", store, "admin")
 	cfg := s.configureWithToken(store, account, apiToken)
 	s.control(http.MethodPut, "/_sim/accounts/"+account, map[string]string{

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"encoding/json"
+	"github.com/foccolojas/promob-integration/infra/localstack"
 	"net/http"
 	"strconv"
 	"testing"
@@ -79,7 +80,7 @@ func (s *stack) sent(a answer, account string) simDelivery {
 
 func TestWebhookStoredOnceQueuedOnce(t *testing.T) {
 	s := startStack(t)
-	store, account := unique("store"), unique("acc")
+	store, account := localstack.UniqueName("store"), localstack.UniqueName("acc")
 	cfg := s.configure(store, account)
 
 	simAccount := "/_sim/accounts/" + account
@@ -189,7 +190,7 @@ func signedDelivery(t *testing.T, secret, webhookID string, at time.Time, body [
 
 func TestWebhookRefusals(t *testing.T) {
 	s := startStack(t)
-	store, account := unique("store"), unique("acc")
+	store, account := localstack.UniqueName("store"), localstack.UniqueName("acc")
 	cfg := s.configure(store, account)
 	body := []byte(`{"type":"environment.saved","timestamp":"2026-11-28T14:03:00Z","data":{"projectId":"p1","environmentId":"e1","revision":1,"userId":"u"}}`)
 	now := time.Now()
@@ -209,7 +210,7 @@ func TestWebhookRefusals(t *testing.T) {
 		{"body changed after signing", "", signedDelivery(t, cfg.WebhookSecret, "msg_changed", now, body), changed, http.StatusUnauthorized, domain.CodeBadSignature},
 		{"stale timestamp", "", signedDelivery(t, cfg.WebhookSecret, "msg_stale", now.Add(-10*time.Minute), body), body, http.StatusUnauthorized, domain.CodeBadSignature},
 		{"timestamp in the future", "", signedDelivery(t, cfg.WebhookSecret, "msg_future", now.Add(10*time.Minute), body), body, http.StatusUnauthorized, domain.CodeBadSignature},
-		{"unknown account", "/webhooks/promob/" + unique("nobody"), signedDelivery(t, cfg.WebhookSecret, "msg_unknown", now, body), body, http.StatusNotFound, domain.CodeNotFound},
+		{"unknown account", "/webhooks/promob/" + localstack.UniqueName("nobody"), signedDelivery(t, cfg.WebhookSecret, "msg_unknown", now, body), body, http.StatusNotFound, domain.CodeNotFound},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

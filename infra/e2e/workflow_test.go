@@ -13,7 +13,6 @@ import (
 
 	"github.com/foccolojas/promob-integration/infra/listinggen"
 	"github.com/foccolojas/promob-integration/infra/localstack"
-	"github.com/foccolojas/promob-integration/infra/promobsim"
 	"github.com/foccolojas/promob-integration/shared/domain"
 	"github.com/foccolojas/promob-integration/shared/dynamo"
 	"github.com/foccolojas/promob-integration/shared/httpapi/apicheck"
@@ -37,28 +36,14 @@ func wfStartStack(t *testing.T) *stack {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sim, err := promobsim.New(promobsim.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := localstack.Start(t.Context(), localstack.Config{
-		StackName:                 unique("wf"),
+	st := localstack.StartForTest(t, localstack.Config{
+		StackName:                 localstack.UniqueName("wf"),
 		DynamoEndpoint:            local.DynamoEndpoint,
 		SQSEndpoint:               local.SQSEndpoint,
 		AWS:                       local.AWSConfig(),
 		Addr:                      "127.0.0.1:0",
-		Simulator:                 sim,
-		SimulatorAddr:             "127.0.0.1:0",
 		VisibilityTimeoutOverride: visibilityTimeout,
 		Log:                       t.Output(),
-	})
-	if err != nil {
-		t.Fatalf("start the stack: %v", err)
-	}
-	t.Cleanup(func() {
-		if err := st.Stop(); err != nil {
-			t.Errorf("stop the stack: %v", err)
-		}
 	})
 	return &stack{t: t, st: st, store: dynamo.New(local.DynamoDB(), st.Resources().TableName), check: check}
 }
@@ -263,8 +248,8 @@ func wfSameChanges(t *testing.T, what string, got, want map[wfPartKey][2]decimal
 // locked against Promob.
 func TestSaleWorkflow(t *testing.T) {
 	s := wfStartStack(t)
-	store, account := unique("store"), unique("acc")
-	promobProject, promobEnv := unique("pp"), unique("pe")
+	store, account := localstack.UniqueName("store"), localstack.UniqueName("acc")
+	promobProject, promobEnv := localstack.UniqueName("pp"), localstack.UniqueName("pe")
 	simAccount := "/_sim/accounts/" + account
 	simEnv := simAccount + "/projects/" + promobProject + "/environments/" + promobEnv
 	admin := s.token("u-admin", store, "admin")
@@ -629,7 +614,7 @@ func TestSaleWorkflow(t *testing.T) {
 			}
 		}
 		wfRefused(s, http.MethodGet, envPath+"/versions/4/open", reviewer, http.StatusNotFound, domain.CodeNotFound)
-		wfRefused(s, http.MethodGet, envPath+"/versions/1/open", s.token("u-other", unique("store"), "admin"), http.StatusNotFound, domain.CodeNotFound)
-		wfRefused(s, http.MethodGet, envPath+"/review", s.token("u-other", unique("store"), "reviewer"), http.StatusNotFound, domain.CodeNotFound)
+		wfRefused(s, http.MethodGet, envPath+"/versions/1/open", s.token("u-other", localstack.UniqueName("store"), "admin"), http.StatusNotFound, domain.CodeNotFound)
+		wfRefused(s, http.MethodGet, envPath+"/review", s.token("u-other", localstack.UniqueName("store"), "reviewer"), http.StatusNotFound, domain.CodeNotFound)
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"github.com/foccolojas/promob-integration/infra/localstack"
 	"net/http"
 	"slices"
 	"strconv"
@@ -44,8 +45,8 @@ func TestHostileRequestsWriteNothing(t *testing.T) {
 	e := fs.newFaultEnv(5)
 	// Another account's webhook secret: the integration of a second store.
 	var other struct{ WebhookSecret string }
-	s.api(http.MethodPut, "/v1/integration", s.token("admin-2", uniqueName("store"), "admin"), map[string]any{
-		"cnpj": "45.723.174/0001-10", "promobAccountId": uniqueName("acc"), "serialNumbers": []string{"SN-2"},
+	s.api(http.MethodPut, "/v1/integration", s.token("admin-2", localstack.UniqueName("store"), "admin"), map[string]any{
+		"cnpj": "45.723.174/0001-10", "promobAccountId": localstack.UniqueName("acc"), "serialNumbers": []string{"SN-2"},
 	}, http.StatusCreated, &other)
 	s.quiet()
 	before := s.scan()
@@ -58,7 +59,7 @@ func TestHostileRequestsWriteNothing(t *testing.T) {
 	event := []byte(`{"type":"environment.saved","timestamp":"2026-11-28T14:03:00Z","data":{"projectId":"` + e.promobProject +
 		`","environmentId":"` + e.promob + `","revision":9,"userId":"u"}}`)
 	signed := func(secret string, at time.Time, body []byte) map[string]string {
-		return signedDelivery(t, secret, uniqueName("msg"), at, body)
+		return signedDelivery(t, secret, localstack.UniqueName("msg"), at, body)
 	}
 	now := time.Now()
 	big := bytes.Repeat([]byte("a"), 50<<20)

@@ -9,8 +9,6 @@ package faults_test
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -24,7 +22,6 @@ import (
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 	"github.com/foccolojas/promob-integration/infra/localenv"
 	"github.com/foccolojas/promob-integration/infra/localstack"
-	"github.com/foccolojas/promob-integration/infra/promobsim"
 	"github.com/foccolojas/promob-integration/shared/functions"
 )
 
@@ -76,38 +73,17 @@ type faultStack struct {
 // it when the test ends.
 func startFaultStack(t *testing.T, handlers map[string]functions.Function) *faultStack {
 	t.Helper()
-	sim, err := promobsim.New(promobsim.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := localstack.Start(t.Context(), localstack.Config{
-		StackName:                 uniqueName("faults"),
+	st := localstack.StartForTest(t, localstack.Config{
+		StackName:                 localstack.UniqueName("faults"),
 		DynamoEndpoint:            local.DynamoEndpoint,
 		SQSEndpoint:               local.SQSEndpoint,
 		AWS:                       local.AWSConfig(),
 		Addr:                      "127.0.0.1:0",
-		Simulator:                 sim,
-		SimulatorAddr:             "127.0.0.1:0",
 		Handlers:                  handlers,
 		VisibilityTimeoutOverride: visibilityTimeout,
 		Log:                       t.Output(),
 	})
-	if err != nil {
-		t.Fatalf("start the stack: %v", err)
-	}
-	t.Cleanup(func() {
-		if err := st.Stop(); err != nil {
-			t.Errorf("stop the stack: %v", err)
-		}
-	})
 	return &faultStack{t: t, st: st}
-}
-
-// uniqueName returns prefix and random hex, a name no other run uses.
-func uniqueName(prefix string) string {
-	b := make([]byte, 4)
-	_, _ = rand.Read(b)
-	return prefix + "-" + hex.EncodeToString(b)
 }
 
 // token returns a gateway token of the user of the store with the roles.

@@ -3,6 +3,7 @@ package faults_test
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/foccolojas/promob-integration/infra/localstack"
 	"net/http"
 	"slices"
 
@@ -24,7 +25,7 @@ type faultStore struct {
 // project.
 func newFaultStore(s *faultStack) *faultStore {
 	s.t.Helper()
-	fs := &faultStore{s: s, store: uniqueName("store"), account: uniqueName("acc"), apiKey: "pmi_" + uniqueName("k")}
+	fs := &faultStore{s: s, store: localstack.UniqueName("store"), account: localstack.UniqueName("acc"), apiKey: "pmi_" + localstack.UniqueName("k")}
 	fs.admin = s.token("admin-1", fs.store, "admin")
 	var cfg struct{ WebhookPath, WebhookSecret string }
 	s.api(http.MethodPut, "/v1/integration", fs.admin, map[string]any{

@@ -45,7 +45,7 @@ func TestBootstrapCreatesTheStack(t *testing.T) {
 	ddb, sq := testClients(t)
 	ctx := context.Background()
 	tpl := loadProjectTemplate(t)
-	stack := uniqueStack("boot")
+	stack := UniqueName("boot")
 	res, err := Bootstrap(ctx, tpl, ddb, sq, bootstrapOptions(stack, 0))
 	if err != nil {
 		t.Fatalf("Bootstrap: %v", err)
@@ -161,7 +161,7 @@ func TestBootstrapCreatesTheStack(t *testing.T) {
 func TestBootstrapRefusesAnIncompatibleTable(t *testing.T) {
 	ddb, sq := testClients(t)
 	ctx := context.Background()
-	stack := uniqueStack("clash")
+	stack := UniqueName("clash")
 	_, err := ddb.CreateTable(ctx, &dynamodb.CreateTableInput{
 		TableName:            aws.String(stack + "-Table"),
 		BillingMode:          ddbtypes.BillingModePayPerRequest,

@@ -1,8 +1,6 @@
 package localstack
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"testing"
 
 	"github.com/foccolojas/promob-integration/infra/localenv"
@@ -32,12 +30,4 @@ func testAWS() aws.Config { return local.AWSConfig() }
 func testClients(tb testing.TB) (*dynamodb.Client, *sqs.Client) {
 	tb.Helper()
 	return local.DynamoDB(), local.SQS()
-}
-
-// uniqueStack returns a stack name no other test run uses, so that tests
-// sharing the servers do not see each other's tables and queues.
-func uniqueStack(prefix string) string {
-	b := make([]byte, 4)
-	_, _ = rand.Read(b)
-	return prefix + "-" + hex.EncodeToString(b)
 }

@@ -66,7 +66,7 @@ func startPoller(t *testing.T, functionID string, handler func(context.Context, 
 	t.Helper()
 	ddb, sq := testClients(t)
 	tpl := loadProjectTemplate(t)
-	res, err := Bootstrap(context.Background(), tpl, ddb, sq, bootstrapOptions(uniqueStack("poll"), 1))
+	res, err := Bootstrap(context.Background(), tpl, ddb, sq, bootstrapOptions(UniqueName("poll"), 1))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -70,7 +70,7 @@ func TestStack(t *testing.T) {
 	logs := &syncBuffer{}
 	st, err := Start(context.Background(), Config{
 		TemplatePath:   "../../template.yaml",
-		StackName:      uniqueStack("stack"),
+		StackName:      UniqueName("stack"),
 		DynamoEndpoint: ddbURL, SQSEndpoint: sqsURL, AWS: testAWS(),
 		Parameters: map[string]string{"LogLevel": "DEBUG"},
 		Env:        map[string]string{"EXTRA": "yes"},
