@@ -136,11 +136,7 @@ func (s *Server) designAssistance(w http.ResponseWriter, r *http.Request, id dom
 		return
 	}
 	var in domain.DesignInput
-	if err := decodeJSON(r, &in); err != nil {
-		WriteError(w, r, err)
-		return
-	}
-	if err := in.Validate(); err != nil {
+	if err := decodeValid(r, &in); err != nil {
 		WriteError(w, r, err)
 		return
 	}

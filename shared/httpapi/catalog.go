@@ -62,11 +62,7 @@ func (s *Server) createProject(w http.ResponseWriter, r *http.Request, id domain
 		return
 	}
 	var body domain.ProjectInput
-	if err := decodeJSON(r, &body); err != nil {
-		WriteError(w, r, err)
-		return
-	}
-	if err := body.Validate(); err != nil {
+	if err := decodeValid(r, &body); err != nil {
 		WriteError(w, r, err)
 		return
 	}

@@ -63,3 +63,14 @@ func decodeError(err error) error {
 		return domain.Errorf(domain.CodeMalformedJSON, "The body does not match the expected shape: %s.", err.Error())
 	}
 }
+
+// validator is a request body that checks its own fields.
+type validator interface{ Validate() error }
+
+// decodeValid reads the body into v as decodeJSON does, then validates it.
+func decodeValid(r *http.Request, v validator) error {
+	if err := decodeJSON(r, v); err != nil {
+		return err
+	}
+	return v.Validate()
+}

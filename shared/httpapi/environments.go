@@ -110,11 +110,7 @@ func (s *Server) legacyImport(w http.ResponseWriter, r *http.Request, id domain.
 		return
 	}
 	var in domain.LegacyImportInput
-	if err := decodeJSON(r, &in); err != nil {
-		WriteError(w, r, err)
-		return
-	}
-	if err := in.Validate(); err != nil {
+	if err := decodeValid(r, &in); err != nil {
 		WriteError(w, r, err)
 		return
 	}

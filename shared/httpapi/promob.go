@@ -61,11 +61,7 @@ func (s *Server) linkPromob(w http.ResponseWriter, r *http.Request, id domain.Id
 		return
 	}
 	var in domain.LinkInput
-	if err := decodeJSON(r, &in); err != nil {
-		WriteError(w, r, err)
-		return
-	}
-	if err := in.Validate(); err != nil {
+	if err := decodeValid(r, &in); err != nil {
 		WriteError(w, r, err)
 		return
 	}

@@ -53,11 +53,7 @@ func (s *Server) createEnvironment(w http.ResponseWriter, r *http.Request, id do
 		return
 	}
 	var in domain.NewEnvironmentInput
-	if err := decodeJSON(r, &in); err != nil {
-		WriteError(w, r, err)
-		return
-	}
-	if err := in.Validate(); err != nil {
+	if err := decodeValid(r, &in); err != nil {
 		WriteError(w, r, err)
 		return
 	}

@@ -29,11 +29,7 @@ func (s *Server) putCommercialRules(w http.ResponseWriter, r *http.Request, id d
 		return
 	}
 	var rules pricing.Rules
-	if err := decodeJSON(r, &rules); err != nil {
-		WriteError(w, r, err)
-		return
-	}
-	if err := rules.Validate(); err != nil {
+	if err := decodeValid(r, &rules); err != nil {
 		WriteError(w, r, err)
 		return
 	}
