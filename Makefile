@@ -90,15 +90,21 @@ dlq: ## list a dead-letter queue's messages: make dlq QUEUE=imports (promob-outb
 redrive: ## send a dead-letter queue's messages back to their queue: make redrive QUEUE=imports
 	@$(GO) run ./infra/cmd/dlq -queue $(QUEUE) -redrive $(DLQ_FLAGS)
 
-# Each fuzz test, run for FUZZTIME (the seed corpora also run in make test).
-FUZZTIME ?= 10s
+# Each fuzz test, run for FUZZTIME executions (the seed corpora also run in
+# make test). Budgets are counts, not durations: with Go 1.26 a duration can
+# fail at its deadline with "context deadline exceeded" while a worker is
+# still busy (go.dev/issue/75804), and a count has no deadline to race.
+# Minimizing a new input is bounded the same way, so that it cannot hold the
+# workers for the default minute.
+FUZZTIME ?= 100000x
+FUZZMINIMIZETIME ?= 200x
 FUZZ_TARGETS := ./shared/listing:FuzzParse ./shared/webhook:FuzzReceive ./shared/httpapi:FuzzDecodeRequestBodies
 
-fuzz: ## run every fuzz test for FUZZTIME each (default 10s)
+fuzz: ## run every fuzz test for FUZZTIME each (default 100000x: executions)
 	@for t in $(FUZZ_TARGETS); do \
 		pkg=$${t%%:*}; fn=$${t##*:}; \
 		echo "== $$fn ($$pkg, $(FUZZTIME))"; \
-		$(GO) test -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+		$(GO) test -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZETIME) $$pkg || exit 1; \
 	done
 
 lint: ## gofmt, go vet, and go.mod/go.sum must be tidy
