@@ -15,8 +15,11 @@ import (
 	"time"
 )
 
-// MaxListing bounds the listing bodies read from Promob.
-const MaxListing = 64 << 20
+// DefaultMaxListing bounds the listing bodies read from Promob unless a
+// Client sets its own: 256 MB, about 215,000 parts. The importer streams the
+// body, so its memory does not grow with the bound; the bound keeps an
+// endless body from holding an importer until its timeout.
+const DefaultMaxListing = 256 << 20
 
 // Client calls one Promob API.
 type Client struct {
@@ -26,6 +29,8 @@ type Client struct {
 	// tried before giving up; Backoff is the first pause, doubled each time.
 	Attempts int
 	Backoff  time.Duration
+	// MaxListing bounds the listing bodies Listing reads, in bytes.
+	MaxListing int64
 }
 
 // New returns a client of the API at baseURL, or an error when it is not an
@@ -38,7 +43,7 @@ func New(baseURL string, hc *http.Client) (*Client, error) {
 	if hc == nil {
 		hc = &http.Client{Timeout: 20 * time.Second}
 	}
-	return &Client{base: u, http: hc, Attempts: 3, Backoff: 200 * time.Millisecond}, nil
+	return &Client{base: u, http: hc, Attempts: 3, Backoff: 200 * time.Millisecond, MaxListing: DefaultMaxListing}, nil
 }
 
 // Error is an answer of Promob other than success.
@@ -72,7 +77,7 @@ func IsNotFound(err error) bool {
 // Listing returns the listing XML of an environment at a revision (0: the
 // current one) as a stream, and the revision it is. Network failures, 429
 // and 5xx are retried before the body is handed over; the caller reads the
-// body and closes it. Reading fails once the body exceeds MaxListing bytes,
+// body and closes it. Reading fails once the body exceeds c.MaxListing bytes,
 // and a failure while reading is not retried here. It returns a *Error for
 // an answer other than 2xx, or an error when the answer has no valid
 // Promob-Revision header.
@@ -91,13 +96,14 @@ func (c *Client) Listing(ctx context.Context, account, token, projectID, environ
 		resp.Body.Close()
 		return nil, 0, fmt.Errorf("promob: listing without a valid Promob-Revision header")
 	}
-	return &listingBody{r: io.LimitReader(resp.Body, MaxListing+1), body: resp.Body}, rev, nil
+	return &listingBody{r: io.LimitReader(resp.Body, c.MaxListing+1), body: resp.Body, max: c.MaxListing}, rev, nil
 }
 
-// listingBody reads a listing's body up to MaxListing bytes.
+// listingBody reads a listing's body up to max bytes.
 type listingBody struct {
 	r    io.Reader
 	body io.Closer
+	max  int64
 	read int64
 	err  error // sticky once the limit is exceeded
 }
@@ -108,9 +114,9 @@ func (b *listingBody) Read(p []byte) (int, error) {
 	}
 	n, err := b.r.Read(p)
 	b.read += int64(n)
-	if b.read > MaxListing {
-		b.err = fmt.Errorf("promob: listing over %d bytes", MaxListing)
-		return n - int(b.read-MaxListing), b.err
+	if b.read > b.max {
+		b.err = fmt.Errorf("promob: listing over %d bytes", b.max)
+		return n - int(b.read-b.max), b.err
 	}
 	if err != nil && err != io.EOF {
 		err = fmt.Errorf("promob: read listing: %w", err)

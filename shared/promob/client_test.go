@@ -22,8 +22,9 @@ func (zeros) Read(p []byte) (int, error) {
 
 // TestListing serves listing answers and checks what Listing returns and
 // what reading its body gives: answers before the body are retried, the
-// body is streamed and bounded by MaxListing.
+// body is streamed and bounded by the client's MaxListing.
 func TestListing(t *testing.T) {
+	const maxListing = 1 << 20
 	tests := []struct {
 		name     string
 		serve    func(w http.ResponseWriter, call int)
@@ -54,7 +55,7 @@ func TestListing(t *testing.T) {
 		}, "Promob-Revision", "", "", 0, 1},
 		{"over MaxListing", func(w http.ResponseWriter, _ int) {
 			w.Header().Set("Promob-Revision", "1")
-			io.CopyN(w, zeros{}, promob.MaxListing+100)
+			io.CopyN(w, zeros{}, maxListing+100)
 		}, "", "over", "", 1, 1},
 	}
 	for _, tt := range tests {
@@ -69,6 +70,7 @@ func TestListing(t *testing.T) {
 				t.Fatal(err)
 			}
 			c.Backoff = time.Millisecond
+			c.MaxListing = maxListing
 			body, rev, err := c.Listing(t.Context(), "acc-1", "tok", "p1", "e1", 0)
 			if got := calls.Load(); got != tt.calls {
 				t.Fatalf("calls = %d, want %d", got, tt.calls)
@@ -85,8 +87,8 @@ func TestListing(t *testing.T) {
 			defer body.Close()
 			data, err := io.ReadAll(body)
 			if tt.wantRead != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantRead) || len(data) != promob.MaxListing {
-					t.Fatalf("read %d bytes, %v; want %d and an error about %q", len(data), err, promob.MaxListing, tt.wantRead)
+				if err == nil || !strings.Contains(err.Error(), tt.wantRead) || len(data) != maxListing {
+					t.Fatalf("read %d bytes, %v; want %d and an error about %q", len(data), err, maxListing, tt.wantRead)
 				}
 				if _, again := body.Read(make([]byte, 1)); again != err {
 					t.Fatalf("read after the limit = %v, want %v again", again, err)
