@@ -37,11 +37,13 @@ type versionItem struct {
 	Rules            json.RawMessage `dynamodbav:"rules"`
 }
 
+// domain returns the version; Latest is left to the caller, which knows
+// whether a newer version exists.
 func (it versionItem) domain(env domain.Environment) domain.Version {
 	return domain.Version{
 		Number: it.Number, OptionName: it.OptionName, OptionDate: it.OptionDate, PromobIdentifier: it.PromobIdentifier,
 		PromobRevision: it.PromobRevision, Total: it.Total, ItemCount: it.ItemCount, Rules: it.Rules,
-		Latest: it.Number == env.LatestVersion, Converted: it.Number == env.ConvertedVersion,
+		Converted: it.Number == env.ConvertedVersion,
 	}
 }
 
@@ -174,14 +176,36 @@ func (s *Store) Versions(ctx context.Context, env domain.Environment) ([]domain.
 	return out, wrap("query versions", err)
 }
 
-// Version returns one version of the environment and its chunk count, or a
-// not_found *Error.
+// Version returns one version of the environment, or a not_found *Error.
+// It is the latest when no next version exists, even when env was read
+// before that version was committed: one consistent query reads the version
+// and its successor.
 func (s *Store) Version(ctx context.Context, env domain.Environment, number int) (domain.Version, error) {
-	it, err := s.version(ctx, env, number)
+	var items []versionItem
+	err := s.queryPages(ctx, &dynamodb.QueryInput{
+		TableName:              &s.table,
+		KeyConditionExpression: aws.String("PK = :pk AND SK BETWEEN :this AND :next"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":pk":   &types.AttributeValueMemberS{Value: envPK(env.StoreID, env.ID)},
+			":this": &types.AttributeValueMemberS{Value: versionSK(number)},
+			":next": &types.AttributeValueMemberS{Value: versionSK(number + 1)},
+		},
+		ConsistentRead: aws.Bool(true),
+	}, func(page *dynamodb.QueryOutput) (bool, error) {
+		var got []versionItem
+		err := attributevalue.UnmarshalListOfMaps(page.Items, &got)
+		items = append(items, got...)
+		return true, err
+	})
 	if err != nil {
-		return domain.Version{}, err
+		return domain.Version{}, wrap("get version", err)
 	}
-	return it.domain(env), nil
+	if len(items) == 0 || items[0].Number != number {
+		return domain.Version{}, domain.Errorf(domain.CodeNotFound, "Environment %s has no version %d.", env.ID, number)
+	}
+	v := items[0].domain(env)
+	v.Latest = len(items) == 1
+	return v, nil
 }
 
 func (s *Store) version(ctx context.Context, env domain.Environment, number int) (versionItem, error) {

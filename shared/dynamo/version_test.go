@@ -11,7 +11,8 @@ import (
 
 // TestVersionsLatestIsTheNewest lists versions with an environment read
 // before the newest version was committed, as a request does when an import
-// commits between its two reads: the newest version listed is the latest.
+// commits between its two reads: the newest version, listed or read alone,
+// is the latest.
 func TestVersionsLatestIsTheNewest(t *testing.T) {
 	ctx := context.Background()
 	for name, open := range backends(t) {
@@ -59,6 +60,20 @@ func TestVersionsLatestIsTheNewest(t *testing.T) {
 				if got := list(tt.env); got != tt.want {
 					t.Errorf("%s: versions %s, want %s", tt.name, got, tt.want)
 				}
+				var one []string
+				for n := 1; n <= 2; n++ {
+					v, err := s.Version(ctx, tt.env, n)
+					if err != nil {
+						t.Fatal(err)
+					}
+					one = append(one, fmt.Sprintf("%d:%v", v.Number, v.Latest))
+				}
+				if got := strings.Join(one, " "); got != "1:false 2:true" {
+					t.Errorf("%s: one by one %s, want 1:false 2:true", tt.name, got)
+				}
+			}
+			if _, err := s.Version(ctx, stale, 3); !domain.IsNotFound(err) {
+				t.Errorf("version 3: %v, want not found", err)
 			}
 			fresh, err := s.Environment(ctx, "s1", "e1")
 			if err != nil {
