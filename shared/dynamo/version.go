@@ -324,3 +324,37 @@ func (s *Store) WriteItems(ctx context.Context, storeID, envID string, revision 
 	chunks, err = w.Close()
 	return chunks, w.WriteUnits, err
 }
+
+// DeleteItems removes the item chunks written for a revision, and returns
+// how many it removed. It is for an import refused midway: the caller must
+// know that no version names them.
+func (s *Store) DeleteItems(ctx context.Context, storeID, envID string, revision int) (int, error) {
+	pk := envPK(storeID, envID)
+	var sks []string
+	err := s.queryPages(ctx, &dynamodb.QueryInput{
+		TableName:              &s.table,
+		KeyConditionExpression: aws.String("PK = :pk AND begins_with(SK, :sk)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":pk": &types.AttributeValueMemberS{Value: pk},
+			":sk": &types.AttributeValueMemberS{Value: itemsPrefix(revision)},
+		},
+		ProjectionExpression: aws.String(attrSK),
+		ConsistentRead:       aws.Bool(true),
+	}, func(page *dynamodb.QueryOutput) (bool, error) {
+		for _, item := range page.Items {
+			if sk, ok := item[attrSK].(*types.AttributeValueMemberS); ok {
+				sks = append(sks, sk.Value)
+			}
+		}
+		return true, nil
+	})
+	if err != nil {
+		return 0, wrap("list item chunks", err)
+	}
+	for i, sk := range sks {
+		if _, err := s.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: &s.table, Key: key(pk, sk)}); err != nil {
+			return i, wrap("delete item chunk", err)
+		}
+	}
+	return len(sks), nil
+}

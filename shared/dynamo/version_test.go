@@ -2,7 +2,9 @@ package dynamo_test
 
 import (
 	"context"
+	"encoding/hex"
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -81,6 +83,48 @@ func TestVersionsLatestIsTheNewest(t *testing.T) {
 			}
 			if got := list(fresh); got != "2:true 1:false" || fresh.LatestVersion != 2 {
 				t.Errorf("versions %s with latestVersion %d", got, fresh.LatestVersion)
+			}
+		})
+	}
+}
+
+// TestDeleteItems writes the chunks of two revisions and deletes those of
+// one: all of its chunks go, the other revision's stay.
+func TestDeleteItems(t *testing.T) {
+	ctx := context.Background()
+	for name, open := range backends(t) {
+		t.Run(name, func(t *testing.T) {
+			s := open(t)
+			write := func(revision int) int {
+				t.Helper()
+				rnd := rand.New(rand.NewPCG(uint64(revision), 1))
+				chunks, _, err := s.WriteItems(ctx, "s1", "e1", revision, func(emit func(any) error) error {
+					for range 100 { // ~1 MB of hex, about two 300 KB chunks once compressed
+						b := make([]byte, 5000)
+						for i := range b {
+							b[i] = byte(rnd.Uint32())
+						}
+						if err := emit(hex.EncodeToString(b)); err != nil {
+							return err
+						}
+					}
+					return nil
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return chunks
+			}
+			one, two := write(1), write(2)
+			if one < 2 {
+				t.Fatalf("revision 1 wrote %d chunks, want several", one)
+			}
+			for _, step := range []struct {
+				revision, want int
+			}{{1, one}, {1, 0}, {2, two}} {
+				if n, err := s.DeleteItems(ctx, "s1", "e1", step.revision); err != nil || n != step.want {
+					t.Fatalf("DeleteItems(revision %d) = %d, %v; want %d", step.revision, n, err, step.want)
+				}
 			}
 		})
 	}

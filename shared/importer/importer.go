@@ -26,8 +26,10 @@
 //     domain.EnvKindAssistance) imports like an environment, and each of
 //     its versions notifies its creator (once per revision);
 //   - a listing Promob itself got wrong (malformed XML, two AMBIENTs…) fails
-//     the import at once with a stored reason; other failures are retried by
-//     the queue, and the reason is stored when the last attempt fails.
+//     the import at once with a stored reason, and the item chunks written
+//     before the parser refused it are removed; other failures are retried
+//     by the queue (a retry of a revision writes over its chunks), and the
+//     reason is stored when the last attempt fails.
 package importer
 
 import (
@@ -59,6 +61,7 @@ type Store interface {
 	CommercialRules(ctx context.Context, storeID string) (pricing.Rules, error)
 	ManualItems(ctx context.Context, storeID, envID string) ([]domain.ManualItem, error)
 	WriteItems(ctx context.Context, storeID, envID string, revision int, fn func(emit func(item any) error) error) (int, float64, error)
+	DeleteItems(ctx context.Context, storeID, envID string, revision int) (int, error)
 	CommitVersion(ctx context.Context, env domain.Environment, v domain.Version, chunks int, entry domain.HistoryEntry, now time.Time) error
 	AddHistory(ctx context.Context, storeID, projectID string, e domain.HistoryEntry, onceKey string) error
 	RecordPromobRevision(ctx context.Context, storeID, envID string, revision int, now time.Time) (bool, error)
@@ -300,6 +303,11 @@ func (im *Importer) importListing(ctx context.Context, env domain.Environment, x
 	if errors.As(err, &lerr) {
 		reason := fmt.Sprintf("Promob revision %d could not be imported: %s", revision, lerr.Error())
 		slog.WarnContext(ctx, "listing refused", "reason", reason)
+		// The chunks written before the refusal belong to no version; a
+		// failure to remove them leaves them invisible, so it is only logged.
+		if n, derr := im.store.DeleteItems(ctx, env.StoreID, env.ID, revision); derr != nil {
+			slog.WarnContext(ctx, "could not remove the refused revision's item chunks", "err", derr, "removed", n)
+		}
 		return im.store.SetImportStatus(ctx, env.StoreID, env.ID, domain.ImportFailed, reason, im.now())
 	}
 	if err != nil {

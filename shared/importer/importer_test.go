@@ -335,12 +335,14 @@ func TestVersionItemsAndTotals(t *testing.T) {
 }
 
 func TestRefusedListingFailsWithReasonAndNoVersion(t *testing.T) {
+	big := listingXML(10_000, 1)
 	tests := []struct {
 		name, xml, reason string
 	}{
 		{"malformed XML", "<LISTING><AMBIENTS>", "revision 1"},
 		{"two AMBIENTs", string(listinggen.Bytes(listinggen.Spec{Parts: 10, Ambients: 2, Seed: 1})), "2 environments"},
 		{"not a listing", "<BUDGET/>", "revision 1"},
+		{"cut short after thousands of parts", string(big[:len(big)*9/10]), "revision 1"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -355,6 +357,9 @@ func TestRefusedListingFailsWithReasonAndNoVersion(t *testing.T) {
 			}
 			if len(f.versions()) != 0 || env.LatestVersion != 0 {
 				t.Fatal("a refused listing wrote a version")
+			}
+			if n, err := f.store.DeleteItems(context.Background(), "s1", "e1", 1); err != nil || n != 0 {
+				t.Fatalf("%d item chunks of the refused revision remain (%v)", n, err)
 			}
 		})
 	}
