@@ -30,8 +30,9 @@ const Region = "us-east-1"
 const AccountID = "000000000000"
 
 // PromobTokenKey is the development key (base64 of 32 bytes) the local
-// stack gives the functions as PROMOB_TOKEN_KEY, in place of the template's
-// Secrets Manager reference. It protects nothing: never use it in the cloud.
+// stack gives the functions as PROMOB_TOKEN_KEY, in place of the Secrets
+// Manager secret the template names. It protects nothing: never use it in
+// the cloud.
 const PromobTokenKey = "bG9jYWwtZGV2LXByb21vYi10b2tlbi1rZXktMzJieXQ="
 
 const (

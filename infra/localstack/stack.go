@@ -332,8 +332,9 @@ func withDefaults(cfg Config) (Config, error) {
 		params[k] = v
 	}
 	cfg.Parameters = params
-	// The template takes PROMOB_TOKEN_KEY from Secrets Manager; locally the
-	// functions get the development key unless cfg.Env gives one.
+	// In the cloud the functions read the key from the Secrets Manager secret
+	// PROMOB_TOKEN_KEY_SECRET names; locally they get the development key in
+	// PROMOB_TOKEN_KEY (which wins) unless cfg.Env gives one.
 	env := map[string]string{"PROMOB_TOKEN_KEY": localenv.PromobTokenKey}
 	for k, v := range cfg.Env {
 		env[k] = v

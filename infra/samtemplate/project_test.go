@@ -217,7 +217,7 @@ func TestProjectPolicies(t *testing.T) {
 				wantSend = append(wantSend, name)
 			}
 			var gotSend []string
-			tableAccess := false
+			tableAccess, secretAccess := false, false
 			for _, p := range fn.Policies {
 				m, ok := p.(map[string]any)
 				if !ok || len(m) != 1 {
@@ -229,6 +229,13 @@ func TestProjectPolicies(t *testing.T) {
 					switch {
 					case kind == "SQSSendMessagePolicy":
 						gotSend = append(gotSend, a["QueueName"].(string))
+					case kind == "AWSSecretsManagerGetSecretValuePolicy":
+						secret := fn.Env["PROMOB_TOKEN_KEY_SECRET"]
+						arn, _ := a["SecretArn"].(string)
+						if secret == "" || !strings.HasSuffix(arn, ":secret:"+secret+"-??????") {
+							t.Errorf("%s on %q, want only the secret of PROMOB_TOKEN_KEY_SECRET (%q)", kind, arn, secret)
+						}
+						secretAccess = true
 					case slices.Contains(dynamoPolicies, kind):
 						if a["TableName"] != tbl.Name {
 							t.Errorf("%s on %v, want the table %s", kind, a["TableName"], tbl.Name)
@@ -238,6 +245,9 @@ func TestProjectPolicies(t *testing.T) {
 						t.Errorf("unexpected policy %s", kind)
 					}
 				}
+			}
+			if secretAccess != (fn.Env["PROMOB_TOKEN_KEY_SECRET"] != "") {
+				t.Errorf("secret access %v, though PROMOB_TOKEN_KEY_SECRET is %q", secretAccess, fn.Env["PROMOB_TOKEN_KEY_SECRET"])
 			}
 			if !tableAccess {
 				t.Errorf("no DynamoDB policy on the table, though TABLE_NAME is %q", fn.Env["TABLE_NAME"])

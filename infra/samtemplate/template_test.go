@@ -55,9 +55,7 @@ func TestProjectFunctions(t *testing.T) {
 			"PROMOB_OUTBOX_QUEUE_URL": queueURL("promob-outbox"),
 			"NOTIFICATIONS_QUEUE_URL": queueURL("notifications"),
 			"PROMOB_API_URL":          "https://api.promob.com",
-			// A dynamic reference is a plain string to the resolver: kept
-			// for CloudFormation, overridden by the local stack.
-			"PROMOB_TOKEN_KEY": "{{resolve:secretsmanager:promob-integration/promob-token-key:SecretString}}",
+			"PROMOB_TOKEN_KEY_SECRET": "promob-integration/promob-token-key",
 		}
 		if got := byID["ApiFunction"].Env; !reflect.DeepEqual(got, want) {
 			t.Errorf("Env = %v, want %v", got, want)

@@ -12,18 +12,17 @@ import (
 	"github.com/foccolojas/promob-integration/shared/logging"
 	"github.com/foccolojas/promob-integration/shared/promob"
 	"github.com/foccolojas/promob-integration/shared/queue"
-	"github.com/foccolojas/promob-integration/shared/tokenbox"
 )
 
 // API assembles the REST API function. It fails when a variable is missing
-// or PROMOB_TOKEN_KEY is not the base64 of 32 bytes.
+// or the Promob token key cannot be had (see tokenBox).
 func API(ctx context.Context, env Env, cfg aws.Config) (Function, error) {
-	vars, err := require(env, "TABLE_NAME", "IMPORTS_QUEUE_URL", "PROMOB_OUTBOX_QUEUE_URL", "PROMOB_API_URL", "PROMOB_TOKEN_KEY")
+	vars, err := require(env, "TABLE_NAME", "IMPORTS_QUEUE_URL", "PROMOB_OUTBOX_QUEUE_URL", "PROMOB_API_URL")
 	if err != nil {
 		return Function{}, err
 	}
 	slog.SetDefault(logging.New(os.Stdout, env("LOG_LEVEL")))
-	box, err := tokenbox.New(vars["PROMOB_TOKEN_KEY"])
+	box, err := tokenBox(ctx, env, cfg)
 	if err != nil {
 		return Function{}, err
 	}

@@ -14,13 +14,12 @@ import (
 	"github.com/foccolojas/promob-integration/shared/logging"
 	"github.com/foccolojas/promob-integration/shared/promob"
 	"github.com/foccolojas/promob-integration/shared/queue"
-	"github.com/foccolojas/promob-integration/shared/tokenbox"
 )
 
 // Importer assembles the importer function. It fails when a variable is
-// missing or PROMOB_TOKEN_KEY is not the base64 of 32 bytes.
+// missing or the Promob token key cannot be had (see tokenBox).
 func Importer(ctx context.Context, env Env, cfg aws.Config) (Function, error) {
-	vars, err := require(env, "TABLE_NAME", "NOTIFICATIONS_QUEUE_URL", "PROMOB_API_URL", "PROMOB_TOKEN_KEY")
+	vars, err := require(env, "TABLE_NAME", "NOTIFICATIONS_QUEUE_URL", "PROMOB_API_URL")
 	if err != nil {
 		return Function{}, err
 	}
@@ -34,7 +33,7 @@ func Importer(ctx context.Context, env Env, cfg aws.Config) (Function, error) {
 	if err != nil {
 		return Function{}, err
 	}
-	box, err := tokenbox.New(vars["PROMOB_TOKEN_KEY"])
+	box, err := tokenBox(ctx, env, cfg)
 	if err != nil {
 		return Function{}, err
 	}

@@ -10,17 +10,15 @@ import (
 	"github.com/foccolojas/promob-integration/shared/logging"
 	"github.com/foccolojas/promob-integration/shared/promob"
 	"github.com/foccolojas/promob-integration/shared/promobsync"
-	"github.com/foccolojas/promob-integration/shared/tokenbox"
 )
 
 // PromobSync assembles the function that makes the calls to Promob asked
 // for on the promob-outbox queue (see package promobsync for the kinds). It
-// fails when a variable is missing or PROMOB_TOKEN_KEY is not the base64 of
-// 32 bytes. A
-// message of a kind it does not know fails and ends in the DLQ, where it is
-// kept and can be sent back.
+// fails when a variable is missing or the Promob token key cannot be had
+// (see tokenBox). A message of a kind it does not know fails and ends in the
+// DLQ, where it is kept and can be sent back.
 func PromobSync(ctx context.Context, env Env, cfg aws.Config) (Function, error) {
-	vars, err := require(env, "TABLE_NAME", "PROMOB_API_URL", "PROMOB_TOKEN_KEY")
+	vars, err := require(env, "TABLE_NAME", "PROMOB_API_URL")
 	if err != nil {
 		return Function{}, err
 	}
@@ -29,7 +27,7 @@ func PromobSync(ctx context.Context, env Env, cfg aws.Config) (Function, error) 
 	if err != nil {
 		return Function{}, err
 	}
-	box, err := tokenbox.New(vars["PROMOB_TOKEN_KEY"])
+	box, err := tokenBox(ctx, env, cfg)
 	if err != nil {
 		return Function{}, err
 	}

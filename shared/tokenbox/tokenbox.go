@@ -1,6 +1,6 @@
 // Package tokenbox encrypts the Promob user tokens kept at rest with
 // AES-256-GCM under a key from configuration (PROMOB_TOKEN_KEY, the base64
-// of 32 bytes; in the cloud it comes from Secrets Manager).
+// of 32 bytes; in the cloud it is read from Secrets Manager at init).
 package tokenbox
 
 import (
