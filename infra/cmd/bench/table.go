@@ -87,14 +87,17 @@ func rows(r results) []row {
 	}
 	for _, gc := range []string{"default-gc", "gomemlimit=100MiB"} {
 		name := "ImportPeakMemory/" + gc
-		v, ok := r.get(name, "peak-heap-MB")
+		// The goal is judged on all the memory the Go runtime maps (heap,
+		// stacks, its own structures), not on the heap alone.
+		v, ok := r.get(name, "peak-mapped-MB")
 		met := "n/a"
 		if ok {
 			met = map[bool]string{true: "yes", false: "**no**"}[v <= 128]
 		}
 		out = append(out, row{
-			measure:  "peak heap, 100,000-part import (" + gc + ")",
-			value:    num(r, name, "peak-heap-MB", "%.1f") + " (import adds " + num(r, name, "import-heap-MB", "%.1f") + ")",
+			measure: "peak memory, 100,000-part import (" + gc + ")",
+			value: num(r, name, "peak-mapped-MB", "%.1f") + " (heap " + num(r, name, "peak-heap-MB", "%.1f") +
+				", of which the import " + num(r, name, "import-heap-MB", "%.1f") + ")",
 			baseline: "the listing itself " + num(r, name, "listing-MB", "%.1f"),
 			goal:     "≤ 128 MB", met: met,
 		})
