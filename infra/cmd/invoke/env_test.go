@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/foccolojas/promob-integration/infra/localenv"
 	"github.com/foccolojas/promob-integration/infra/modroot"
 )
 
@@ -28,6 +29,7 @@ func TestLocalEnvironment(t *testing.T) {
 				"PROMOB_OUTBOX_QUEUE_URL":   "http://sqs.us-east-1.127.0.0.1:3011/000000000000/promob-local-promob-outbox",
 				"NOTIFICATIONS_QUEUE_URL":   "http://sqs.us-east-1.127.0.0.1:3011/000000000000/promob-local-notifications",
 				"PROMOB_API_URL":            "http://127.0.0.1:3001",
+				"PROMOB_TOKEN_KEY":          localenv.PromobTokenKey,
 				"AWS_ENDPOINT_URL_DYNAMODB": "http://127.0.0.1:3010",
 				"AWS_ENDPOINT_URL_SQS":      "http://127.0.0.1:3011",
 				"AWS_REGION":                "us-east-1",
@@ -36,7 +38,7 @@ func TestLocalEnvironment(t *testing.T) {
 		{
 			fn:      "NotifierFunction",
 			want:    map[string]string{"TABLE_NAME": "promob-local-Table", "LOG_LEVEL": "WARN"},
-			without: []string{"PROMOB_API_URL", "IMPORTS_QUEUE_URL", "NOTIFICATIONS_QUEUE_URL"},
+			without: []string{"PROMOB_API_URL", "IMPORTS_QUEUE_URL", "NOTIFICATIONS_QUEUE_URL", "PROMOB_TOKEN_KEY"},
 		},
 		{
 			fn:      "WebhookFunction",
