@@ -345,3 +345,87 @@ func TestProjectOutputsNameEveryEndpoint(t *testing.T) {
 		}
 	}
 }
+
+// TestProjectOperations checks what keeps the stack operable: every
+// function logs to a group of its own whose logs expire, and every
+// dead-letter queue has an alarm that tells the alerts topic as soon as one
+// message is in it.
+func TestProjectOperations(t *testing.T) {
+	r := mustLoadProject(t)
+	tpl := r.tpl
+	props := func(t *testing.T, res Resource) map[string]any {
+		t.Helper()
+		v, err := r.Value(res.Properties)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, _ := v.(map[string]any)
+		return m
+	}
+	groups := map[string]bool{}
+	for _, fn := range tpl.ResourcesOfType("AWS::Serverless::Function") {
+		t.Run(fn.LogicalID+" logs", func(t *testing.T) {
+			name, arg, ok := intrinsic(child(child(fn.Properties, "LoggingConfig"), "LogGroup"))
+			if !ok || name != "Ref" {
+				t.Fatalf("LoggingConfig.LogGroup is not a !Ref of a log group")
+			}
+			res, ok := tpl.Resources[arg.Value]
+			if !ok || res.Type != "AWS::Logs::LogGroup" {
+				t.Fatalf("LoggingConfig.LogGroup refers to %s, not a log group of the template", arg.Value)
+			}
+			if groups[arg.Value] {
+				t.Errorf("log group %s is shared", arg.Value)
+			}
+			groups[arg.Value] = true
+			if days, ok := props(t, res)["RetentionInDays"]; !ok || days == "" {
+				t.Errorf("log group %s keeps its logs forever", arg.Value)
+			}
+		})
+	}
+	queues, err := r.Queues()
+	if err != nil {
+		t.Fatal(err)
+	}
+	topic, err := r.Ref("AlertsTopic")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range queues {
+		if q.DeadLetterQueue == "" {
+			continue
+		}
+		dlq := q.DeadLetterQueue
+		t.Run(dlq+" alarm", func(t *testing.T) {
+			var dlqName string
+			for _, d := range queues {
+				if d.LogicalID == dlq {
+					dlqName = d.Name
+				}
+			}
+			found := 0
+			for _, a := range tpl.ResourcesOfType("AWS::CloudWatch::Alarm") {
+				p := props(t, a)
+				dims, _ := p["Dimensions"].([]any)
+				watches := false
+				for _, d := range dims {
+					if m, _ := d.(map[string]any); m["Name"] == "QueueName" && m["Value"] == dlqName {
+						watches = true
+					}
+				}
+				if !watches {
+					continue
+				}
+				found++
+				actions, _ := p["AlarmActions"].([]any)
+				if p["Namespace"] != "AWS/SQS" || p["MetricName"] != "ApproximateNumberOfMessagesVisible" ||
+					p["Threshold"] != 1 || p["ComparisonOperator"] != "GreaterThanOrEqualToThreshold" ||
+					!slices.Contains(actions, any(topic)) {
+					t.Errorf("alarm %s: %v; want visible messages ≥ 1 telling %s", a.LogicalID, p, topic)
+				}
+			}
+			if found != 1 {
+				t.Errorf("%d alarms watch %s (%s), want 1", found, dlq, dlqName)
+			}
+		})
+	}
+}
