@@ -27,10 +27,10 @@ type PartChange struct {
 
 // Diff is what changed from one version to another.
 type Diff struct {
-	Added      []PartChange    `json:"added"`
-	Removed    []PartChange    `json:"removed"`
-	Changed    []PartChange    `json:"changed"`
-	TotalDelta decimal.Decimal `json:"totalDelta"`
+	Added      []PartChange `json:"added"`
+	Removed    []PartChange `json:"removed"`
+	Changed    []PartChange `json:"changed"`
+	TotalDelta Money        `json:"totalDelta"`
 }
 
 type partSum struct {
@@ -57,10 +57,10 @@ func sumParts(items []PromobItem) map[PartKey]partSum {
 
 // Compare returns the parts added, removed and whose quantity changed from
 // before to after (each sorted by reference, then description), and the
-// difference of the versions' totals.
+// difference of the versions' totals, in cents.
 func Compare(before, after []PromobItem, totalBefore, totalAfter decimal.Decimal) Diff {
 	b, a := sumParts(before), sumParts(after)
-	d := Diff{Added: []PartChange{}, Removed: []PartChange{}, Changed: []PartChange{}, TotalDelta: totalAfter.Sub(totalBefore)}
+	d := Diff{Added: []PartChange{}, Removed: []PartChange{}, Changed: []PartChange{}, TotalDelta: Cents(totalAfter.Sub(totalBefore))}
 	for k, av := range a {
 		bv, ok := b[k]
 		switch {
@@ -89,13 +89,13 @@ const NoSupplier = "Sem fornecedor"
 // PurchaseOrder is what the store orders from one supplier for an
 // environment's reviewed version.
 type PurchaseOrder struct {
-	ID            string          `json:"id"`
-	EnvironmentID string          `json:"environmentId"`
-	Version       int             `json:"version"`
-	Supplier      string          `json:"supplier"`
-	Lines         []PurchaseLine  `json:"lines"`
-	Total         decimal.Decimal `json:"total"` // the sum of the lines' cost
-	CreatedBy     string          `json:"createdBy"`
+	ID            string         `json:"id"`
+	EnvironmentID string         `json:"environmentId"`
+	Version       int            `json:"version"`
+	Supplier      string         `json:"supplier"`
+	Lines         []PurchaseLine `json:"lines"`
+	Total         Money          `json:"total"` // the sum of the lines' cost
+	CreatedBy     string         `json:"createdBy"`
 }
 
 // PurchaseLine is one part of a purchase order: the parts with the same
@@ -105,7 +105,7 @@ type PurchaseLine struct {
 	Description string          `json:"description"`
 	Quantity    decimal.Decimal `json:"quantity"`
 	Unit        string          `json:"unit"`
-	Cost        decimal.Decimal `json:"cost"` // Promob's PRICE@TOTAL of these parts, the cost basis
+	Cost        Money           `json:"cost"` // Promob's PRICE@TOTAL of these parts (the cost basis), in cents
 }
 
 // SupplierOf returns the supplier of a part: the commercial rules' supplier
@@ -127,6 +127,7 @@ func PurchaseOrders(envID string, version int, items []PromobItem, suppliers map
 		part     PartKey
 	}
 	lines := map[lineKey]*PurchaseLine{}
+	costs := map[lineKey]decimal.Decimal{}
 	for _, it := range items {
 		if it.HasChildren {
 			continue
@@ -138,7 +139,7 @@ func PurchaseOrders(envID string, version int, items []PromobItem, suppliers map
 			lines[k] = l
 		}
 		l.Quantity = l.Quantity.Add(it.RealQuantity)
-		l.Cost = l.Cost.Add(it.PriceTotal)
+		costs[k] = costs[k].Add(it.PriceTotal)
 	}
 	orders := map[string]*PurchaseOrder{}
 	for k, l := range lines {
@@ -147,8 +148,9 @@ func PurchaseOrders(envID string, version int, items []PromobItem, suppliers map
 			o = &PurchaseOrder{EnvironmentID: envID, Version: version, Supplier: k.supplier, CreatedBy: by}
 			orders[k.supplier] = o
 		}
+		l.Cost = Cents(costs[k])
 		o.Lines = append(o.Lines, *l)
-		o.Total = o.Total.Add(l.Cost)
+		o.Total = Money{Decimal: o.Total.Add(l.Cost.Decimal)}
 	}
 	out := make([]PurchaseOrder, 0, len(orders))
 	for _, o := range orders {

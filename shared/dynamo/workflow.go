@@ -229,7 +229,7 @@ func (s *Store) PurchaseOrders(ctx context.Context, env domain.Environment) ([]d
 	err := queryPrefix(ctx, s, envPK(env.StoreID, env.ID), skPurchaseOrder, false, func(it purchaseOrderItem) (bool, error) {
 		o := domain.PurchaseOrder{ID: it.ID, EnvironmentID: it.EnvironmentID, Version: it.Version, Supplier: it.Supplier, CreatedBy: it.CreatedBy}
 		var err error
-		if o.Total, err = decimal.NewFromString(it.Total); err != nil {
+		if o.Total.Decimal, err = decimal.NewFromString(it.Total); err != nil {
 			return false, err
 		}
 		zr, err := gzip.NewReader(bytes.NewReader(it.Lines))

@@ -140,8 +140,8 @@ func TestWorkflowIsSafeUnderConcurrency(t *testing.T) {
 			}
 			commit(t, s, env, 3)
 			env, _ = s.Environment(ctx, "s1", "e1")
-			orders := []domain.PurchaseOrder{{ID: domain.NewID(), EnvironmentID: "e1", Version: 3, Supplier: "Hettich", Total: decimal.RequireFromString("20"),
-				Lines: []domain.PurchaseLine{{Reference: "C", Description: "Dobradiça", Quantity: decimal.NewFromInt(4), Unit: "UN", Cost: decimal.RequireFromString("20")}}}}
+			orders := []domain.PurchaseOrder{{ID: domain.NewID(), EnvironmentID: "e1", Version: 3, Supplier: "Hettich", Total: domain.Cents(decimal.RequireFromString("20")),
+				Lines: []domain.PurchaseLine{{Reference: "C", Description: "Dobradiça", Quantity: decimal.NewFromInt(4), Unit: "UN", Cost: domain.Cents(decimal.RequireFromString("20"))}}}}
 			ok, errs = concurrently(3, func() error {
 				return s.CompleteReview(ctx, env, orders, []domain.HistoryEntry{entry(domain.HistoryReviewCompleted)}, time.Now())
 			})
@@ -154,7 +154,8 @@ func TestWorkflowIsSafeUnderConcurrency(t *testing.T) {
 				}
 			}
 			got, err := s.PurchaseOrders(ctx, env)
-			if err != nil || len(got) != 1 || got[0].Supplier != "Hettich" || len(got[0].Lines) != 1 || !got[0].Lines[0].Quantity.Equal(decimal.NewFromInt(4)) {
+			if err != nil || len(got) != 1 || got[0].Supplier != "Hettich" || len(got[0].Lines) != 1 || !got[0].Lines[0].Quantity.Equal(decimal.NewFromInt(4)) ||
+				got[0].Total.String() != "20.00" || got[0].Lines[0].Cost.String() != "20.00" {
 				t.Fatalf("purchase orders = %+v, %v", got, err)
 			}
 			env, _ = s.Environment(ctx, "s1", "e1")

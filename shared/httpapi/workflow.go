@@ -139,7 +139,7 @@ func (s *Server) writeReview(w http.ResponseWriter, r *http.Request, id domain.I
 		EnvironmentID: env.ID, Status: env.ReviewStatus(), UpdateRequired: env.UpdateRequired(), ConvertedVersion: env.ConvertedVersion,
 		LatestVersion: env.LatestVersion, StartedAt: env.ReviewStartedAt, StartedBy: env.ReviewStartedBy, StartVersion: env.ReviewStartVersion,
 		StartRevision: env.ReviewStartRevision, CompletedAt: env.ReviewCompletedAt, Locked: env.Locked,
-		Diff: domain.Diff{Added: []domain.PartChange{}, Removed: []domain.PartChange{}, Changed: []domain.PartChange{}, TotalDelta: decimal.Zero},
+		Diff: domain.Diff{Added: []domain.PartChange{}, Removed: []domain.PartChange{}, Changed: []domain.PartChange{}},
 	}
 	if env.ConvertedVersion > 0 {
 		diff, err := s.diff(r, env)

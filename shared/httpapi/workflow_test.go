@@ -133,7 +133,7 @@ func TestSaleWorkflow(t *testing.T) {
 	c.commit(eid, 3, "412.50", rules, part(0, "A", "Portas", "3", "150"), part(1, "C", "Ferragens", "4", "20"), part(2, "D", "Portas", "1", "10"))
 	status, body = c.do(reviewer, "GET", env+"/review", "", "")
 	diff, _ := body["diff"].(map[string]any)
-	if status != 200 || body["updateRequired"] != false || diff["totalDelta"] != "112.5" {
+	if status != 200 || body["updateRequired"] != false || diff["totalDelta"] != "112.50" {
 		t.Fatalf("review: %d %v", status, body)
 	}
 	refs := func(key string) (out []string) {
@@ -162,7 +162,7 @@ func TestSaleWorkflow(t *testing.T) {
 		}
 		got = append(got, o["supplier"].(string)+"["+strings.Join(lines, ",")+"]="+o["total"].(string))
 	}
-	if want := []string{"Hettich[C×4=20]=20", "Portas[A×3=150,D×1=10]=160"}; !slices.Equal(got, want) {
+	if want := []string{"Hettich[C×4=20.00]=20.00", "Portas[A×3=150.00,D×1=10.00]=160.00"}; !slices.Equal(got, want) {
 		t.Fatalf("purchase orders = %v, want %v", got, want)
 	}
 	if _, body := c.do(seller, "GET", env, "", ""); body["locked"] != true {

@@ -23,11 +23,11 @@
 //
 // # Budget
 //
-//	line price    = Cents(cost × markup)             markup: family, else category, else default
-//	manual price  = Cents(quantity × unit price)     no markup: the seller types the sale price
+//	line price    = domain.Cents(cost × markup)             markup: family, else category, else default
+//	manual price  = domain.Cents(quantity × unit price)     no markup: the seller types the sale price
 //	subtotal      = Σ line prices + Σ manual prices
-//	freight       = Cents(subtotal × freight% / 100)
-//	assembly      = Cents(subtotal × assembly% / 100)
+//	freight       = domain.Cents(subtotal × freight% / 100)
+//	assembly      = domain.Cents(subtotal × assembly% / 100)
 //	total         = subtotal + freight + assembly
 //
 // Each amount is rounded to cents half-up before it is added (decimal's
@@ -65,26 +65,26 @@ type ManualLine struct {
 type PricedLine struct {
 	Line
 	Markup decimal.Decimal `json:"markup"`
-	Price  Money           `json:"price"`
+	Price  domain.Money    `json:"price"`
 }
 
 // PricedManual is a ManualLine with its price.
 type PricedManual struct {
 	ManualLine
-	Price Money `json:"price"`
+	Price domain.Money `json:"price"`
 }
 
 // Result is the budget of a version.
 type Result struct {
 	Lines       []PricedLine   `json:"lines"`
 	Manual      []PricedManual `json:"manual"`
-	PromobTotal Money          `json:"promobTotal"` // Σ line prices
-	ManualTotal Money          `json:"manualTotal"` // Σ manual prices
-	Subtotal    Money          `json:"subtotal"`    // the products: PromobTotal + ManualTotal
-	Freight     Money          `json:"freight"`
-	Assembly    Money          `json:"assembly"`
-	Total       Money          `json:"total"`     // Subtotal + Freight + Assembly
-	CostTotal   Money          `json:"costTotal"` // Σ line costs, rounded to cents: Promob's TOTALPRICES@TABLE
+	PromobTotal domain.Money   `json:"promobTotal"` // Σ line prices
+	ManualTotal domain.Money   `json:"manualTotal"` // Σ manual prices
+	Subtotal    domain.Money   `json:"subtotal"`    // the products: PromobTotal + ManualTotal
+	Freight     domain.Money   `json:"freight"`
+	Assembly    domain.Money   `json:"assembly"`
+	Total       domain.Money   `json:"total"`     // Subtotal + Freight + Assembly
+	CostTotal   domain.Money   `json:"costTotal"` // Σ line costs, rounded to cents: Promob's TOTALPRICES@TABLE
 }
 
 // Budget prices lines and manual items by rules (see the package comment).
@@ -118,7 +118,7 @@ func NewTotals(rules Rules) *Totals {
 // Add prices the line, adds it to the totals and returns it priced.
 func (t *Totals) Add(l Line) PricedLine {
 	m := t.rules.Markup(l.Family, l.Category)
-	p := Cents(l.Cost.Mul(m))
+	p := domain.Cents(l.Cost.Mul(m))
 	t.promob = t.promob.Add(p.Decimal)
 	t.cost = t.cost.Add(l.Cost)
 	return PricedLine{Line: l, Markup: m, Price: p}
@@ -130,18 +130,18 @@ func (t *Totals) Result(manual []ManualLine) Result {
 	res := Result{Lines: []PricedLine{}, Manual: make([]PricedManual, len(manual))}
 	hand := decimal.Zero
 	for i, ml := range manual {
-		p := Cents(ml.Quantity.Mul(ml.UnitPrice))
+		p := domain.Cents(ml.Quantity.Mul(ml.UnitPrice))
 		res.Manual[i] = PricedManual{ManualLine: ml, Price: p}
 		hand = hand.Add(p.Decimal)
 	}
 	sub := t.promob.Add(hand)
-	res.PromobTotal = Money{t.promob}
-	res.ManualTotal = Money{hand}
-	res.Subtotal = Money{sub}
-	res.Freight = Cents(percentOf(sub, t.rules.FreightPercent))
-	res.Assembly = Cents(percentOf(sub, t.rules.AssemblyPercent))
-	res.Total = Money{sub.Add(res.Freight.Decimal).Add(res.Assembly.Decimal)}
-	res.CostTotal = Cents(t.cost)
+	res.PromobTotal = domain.Money{Decimal: t.promob}
+	res.ManualTotal = domain.Money{Decimal: hand}
+	res.Subtotal = domain.Money{Decimal: sub}
+	res.Freight = domain.Cents(percentOf(sub, t.rules.FreightPercent))
+	res.Assembly = domain.Cents(percentOf(sub, t.rules.AssemblyPercent))
+	res.Total = domain.Money{Decimal: sub.Add(res.Freight.Decimal).Add(res.Assembly.Decimal)}
+	res.CostTotal = domain.Cents(t.cost)
 	return res
 }
 

@@ -130,8 +130,8 @@ func (r Rules) Markup(family, category string) decimal.Decimal {
 // MaxDiscount returns the largest discount the rules allow on total:
 // MaxDiscountPercent of it, rounded down to cents so that the discount never
 // exceeds the percentage.
-func (r Rules) MaxDiscount(total decimal.Decimal) Money {
-	return Money{percentOf(total, r.MaxDiscountPercent).RoundFloor(2)}
+func (r Rules) MaxDiscount(total decimal.Decimal) domain.Money {
+	return domain.Money{Decimal: percentOf(total, r.MaxDiscountPercent).RoundFloor(2)}
 }
 
 // percentOf returns p percent of v, exactly.

@@ -1,4 +1,4 @@
-package pricing
+package domain
 
 import "github.com/shopspring/decimal"
 
