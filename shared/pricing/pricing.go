@@ -23,14 +23,14 @@
 //
 // # Budget
 //
-//	line price    = domain.Cents(cost × markup)             markup: family, else category, else default
-//	manual price  = domain.Cents(quantity × unit price)     no markup: the seller types the sale price
+//	line price    = cents(cost × markup)             markup: family, else category, else default
+//	manual price  = cents(quantity × unit price)     no markup: the seller types the sale price
 //	subtotal      = Σ line prices + Σ manual prices
-//	freight       = domain.Cents(subtotal × freight% / 100)
-//	assembly      = domain.Cents(subtotal × assembly% / 100)
+//	freight       = cents(subtotal × freight% / 100)
+//	assembly      = cents(subtotal × assembly% / 100)
 //	total         = subtotal + freight + assembly
 //
-// Each amount is rounded to cents half-up before it is added (decimal's
+// Each amount is rounded to cents (domain.Cents) half-up before it is added (decimal's
 // Round is half away from zero, the same as half-up for the non-negative
 // amounts of a budget), so the total is the sum of what the customer sees.
 // The line's quantity is shown, not multiplied: its cost already covers it.
