@@ -16,28 +16,6 @@ import (
 // asWait bounds every wait of the assistance test.
 const asWait = 30 * time.Second
 
-// asCall sends a JSON body (none when nil), fails the test unless the API
-// answers the status, and decodes the answer into out (when not nil).
-func asCall(s *stack, method, path, token string, body any, status int, out any) {
-	s.t.Helper()
-	var raw []byte
-	if body != nil {
-		var err error
-		if raw, err = json.Marshal(body); err != nil {
-			s.t.Fatal(err)
-		}
-	}
-	a := s.gateway(method, path, token, raw, nil)
-	if a.status != status {
-		s.t.Fatalf("%s %s: %d %s, want %d", method, path, a.status, a.body, status)
-	}
-	if out != nil {
-		if err := json.Unmarshal(a.body, out); err != nil {
-			s.t.Fatalf("%s %s: answer %s: %v", method, path, a.body, err)
-		}
-	}
-}
-
 // asListing is what a Promob environment lists at a revision (0: the
 // current one), without the ids Promob gives each environment: reference,
 // description, real quantity and total price of every item in order.
@@ -98,19 +76,19 @@ func TestAssistance(t *testing.T) {
 		t.Fatalf("simulator account: %v, token %q", err, created.IntegrationToken)
 	}
 	var cfg integrationConfig
-	asCall(s, http.MethodPut, "/v1/integration", admin, map[string]any{
+	s.call(http.MethodPut, "/v1/integration", admin, map[string]any{
 		"cnpj": "11.222.333/0001-81", "promobAccountId": account, "serialNumbers": []string{"SN-1"},
 		"responsibleUserId": "u-admin", "promobApiToken": created.IntegrationToken,
 	}, http.StatusCreated, &cfg)
 	s.control(http.MethodPut, simAccount, map[string]any{"webhookUrl": s.st.URL() + cfg.WebhookPath, "webhookSecret": cfg.WebhookSecret}, http.StatusOK)
 	var client, project, env struct{ ID string }
-	asCall(s, http.MethodPost, "/v1/clients", seller, map[string]string{"name": "Maria Souza", "document": "529.982.247-25"}, http.StatusCreated, &client)
-	asCall(s, http.MethodPost, "/v1/projects", seller, map[string]string{"clientId": client.ID, "name": "Casa"}, http.StatusCreated, &project)
+	s.call(http.MethodPost, "/v1/clients", seller, map[string]string{"name": "Maria Souza", "document": "529.982.247-25"}, http.StatusCreated, &client)
+	s.call(http.MethodPost, "/v1/projects", seller, map[string]string{"clientId": client.ID, "name": "Casa"}, http.StatusCreated, &project)
 
 	// "Cozinha" at revision 1, imported and converted; then Promob saves a
 	// revision 2 nobody imports.
 	s.control(http.MethodPut, simEnv+"?parts=12&seed=1", nil, http.StatusOK)
-	asCall(s, http.MethodPost, "/v1/projects/"+project.ID+"/environments/import", seller, map[string]string{
+	s.call(http.MethodPost, "/v1/projects/"+project.ID+"/environments/import", seller, map[string]string{
 		"promobProjectId": promobProject, "promobEnvironmentId": promobEnv, "name": "Cozinha",
 	}, http.StatusAccepted, &env)
 	eventually(t, asWait, "version 1 imported", func() bool {
@@ -118,19 +96,19 @@ func TestAssistance(t *testing.T) {
 			LatestVersion int
 			ImportStatus  string
 		}
-		asCall(s, http.MethodGet, "/v1/environments/"+env.ID, seller, nil, http.StatusOK, &e)
+		s.call(http.MethodGet, "/v1/environments/"+env.ID, seller, nil, http.StatusOK, &e)
 		return e.LatestVersion == 1 && e.ImportStatus == domain.ImportImported
 	})
-	asCall(s, http.MethodPost, "/v1/environments/"+env.ID+"/approve", seller, nil, http.StatusOK, nil)
+	s.call(http.MethodPost, "/v1/environments/"+env.ID+"/approve", seller, nil, http.StatusOK, nil)
 	s.control(http.MethodPut, simEnv+"?parts=20&seed=2", nil, http.StatusOK)
 
 	var a asAssistance
-	asCall(s, http.MethodPost, "/v1/assistances", seller, map[string]string{
+	s.call(http.MethodPost, "/v1/assistances", seller, map[string]string{
 		"projectId": project.ID, "environmentId": env.ID, "number": "42", "description": "Porta empenada",
 	}, http.StatusCreated, &a)
-	asCall(s, http.MethodPost, "/v1/assistances/"+a.ID+"/design", seller, map[string]string{"source": "revision"}, http.StatusAccepted, nil)
+	s.call(http.MethodPost, "/v1/assistances/"+a.ID+"/design", seller, map[string]string{"source": "revision"}, http.StatusAccepted, nil)
 	eventually(t, asWait, "the assistance designed in Promob", func() bool {
-		asCall(s, http.MethodGet, "/v1/assistances/"+a.ID, seller, nil, http.StatusOK, &a)
+		s.call(http.MethodGet, "/v1/assistances/"+a.ID, seller, nil, http.StatusOK, &a)
 		if a.Design.Status == domain.EnvFailed {
 			t.Fatalf("design failed: %+v", a)
 		}
@@ -173,9 +151,9 @@ func TestAssistance(t *testing.T) {
 		t.Fatalf("environment.prepared of the design answered %d %s, want 202", d.Status, d.Body)
 	}
 	eventually(t, asWait, "the assistance's version 1 and its notification", func() bool {
-		asCall(s, http.MethodGet, "/v1/assistances/"+a.ID, seller, nil, http.StatusOK, &a)
+		s.call(http.MethodGet, "/v1/assistances/"+a.ID, seller, nil, http.StatusOK, &a)
 		var notes struct{ Notifications []struct{ Kind string } }
-		asCall(s, http.MethodGet, "/v1/notifications", seller, nil, http.StatusOK, &notes)
+		s.call(http.MethodGet, "/v1/notifications", seller, nil, http.StatusOK, &notes)
 		n := 0
 		for _, x := range notes.Notifications {
 			if x.Kind == "assistance.imported" {
@@ -188,7 +166,7 @@ func TestAssistance(t *testing.T) {
 		t.Fatalf("assistance version = %+v, want version 1 of revision 1 with %d items", v, len(copied))
 	}
 	var envVersions struct{ Versions []any }
-	asCall(s, http.MethodGet, "/v1/environments/"+env.ID+"/versions", seller, nil, http.StatusOK, &envVersions)
+	s.call(http.MethodGet, "/v1/environments/"+env.ID+"/versions", seller, nil, http.StatusOK, &envVersions)
 	if len(envVersions.Versions) != 1 {
 		t.Fatalf("the environment has %d versions, want only its own", len(envVersions.Versions))
 	}

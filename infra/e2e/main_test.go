@@ -154,6 +154,30 @@ func (s *stack) gateway(method, path, token string, body []byte, header map[stri
 	return a
 }
 
+// call sends a request with a JSON body (none when in is nil) through the
+// gateway, fails the test unless the answer has status want, and decodes
+// it into out when out is not nil.
+func (s *stack) call(method, path, token string, in any, want int, out any) answer {
+	s.t.Helper()
+	var body []byte
+	if in != nil {
+		var err error
+		if body, err = json.Marshal(in); err != nil {
+			s.t.Fatal(err)
+		}
+	}
+	a := s.gateway(method, path, token, body, nil)
+	if a.status != want {
+		s.t.Fatalf("%s %s: %d %s, want %d", method, path, a.status, a.body, want)
+	}
+	if out != nil {
+		if err := json.Unmarshal(a.body, out); err != nil {
+			s.t.Fatalf("%s %s: answer %s: %v", method, path, a.body, err)
+		}
+	}
+	return a
+}
+
 // control calls the simulator's control API with a JSON body (none when nil)
 // and fails the test unless it answers the status.
 func (s *stack) control(method, path string, body any, status int) answer {

@@ -62,30 +62,6 @@ func wfStep(t *testing.T, s *stack, name string, fn func(t *testing.T, s *stack)
 	}
 }
 
-// wfCall sends a request to the gateway (the body marshalled as JSON unless
-// nil), fails the test unless the answer has the status, and decodes it
-// into out (unless nil).
-func wfCall(s *stack, method, path, token string, body any, status int, out any) answer {
-	s.t.Helper()
-	var raw []byte
-	if body != nil {
-		var err error
-		if raw, err = json.Marshal(body); err != nil {
-			s.t.Fatal(err)
-		}
-	}
-	a := s.gateway(method, path, token, raw, nil)
-	if a.status != status {
-		s.t.Fatalf("%s %s: %d %s, want %d", method, path, a.status, a.body, status)
-	}
-	if out != nil {
-		if err := json.Unmarshal(a.body, out); err != nil {
-			s.t.Fatalf("%s %s: answer %s: %v", method, path, a.body, err)
-		}
-	}
-	return a
-}
-
 // wfRefused sends a request the API must refuse with the status and error
 // code, and returns the error's message.
 func wfRefused(s *stack, method, path, token string, status int, code string) string {
@@ -262,19 +238,19 @@ func TestSaleWorkflow(t *testing.T) {
 	getEnv := func(s *stack) wfEnvironment {
 		s.t.Helper()
 		var e wfEnvironment
-		wfCall(s, http.MethodGet, envPath, seller, nil, http.StatusOK, &e)
+		s.call(http.MethodGet, envPath, seller, nil, http.StatusOK, &e)
 		return e
 	}
 	versions := func(s *stack) []wfVersion {
 		s.t.Helper()
 		var out struct{ Versions []wfVersion }
-		wfCall(s, http.MethodGet, envPath+"/versions", seller, nil, http.StatusOK, &out)
+		s.call(http.MethodGet, envPath+"/versions", seller, nil, http.StatusOK, &out)
 		return out.Versions
 	}
 	items := func(s *stack, n int) []wfItem {
 		s.t.Helper()
 		var out struct{ Items []wfItem }
-		wfCall(s, http.MethodGet, fmt.Sprintf("%s/versions/%d", envPath, n), seller, nil, http.StatusOK, &out)
+		s.call(http.MethodGet, fmt.Sprintf("%s/versions/%d", envPath, n), seller, nil, http.StatusOK, &out)
 		return out.Items
 	}
 	// imported waits until version n is the latest and the import is done.
@@ -310,7 +286,7 @@ func TestSaleWorkflow(t *testing.T) {
 			t.Fatalf("simulator account: %v, token %q", err, created.IntegrationToken)
 		}
 		var cfg integrationConfig
-		wfCall(s, http.MethodPut, "/v1/integration", admin, map[string]any{
+		s.call(http.MethodPut, "/v1/integration", admin, map[string]any{
 			"cnpj": "11.222.333/0001-81", "promobAccountId": account, "serialNumbers": []string{"SN-1"},
 			"responsibleUserId": "u-admin", "promobApiToken": created.IntegrationToken,
 		}, http.StatusCreated, &cfg)
@@ -318,20 +294,20 @@ func TestSaleWorkflow(t *testing.T) {
 			"webhookUrl": s.st.URL() + cfg.WebhookPath, "webhookSecret": cfg.WebhookSecret,
 			"users": []map[string]string{{"user": "designer@store", "password": "secret"}},
 		}, http.StatusOK)
-		wfCall(s, http.MethodPut, "/v1/integration/commercial-rules", admin, map[string]any{
+		s.call(http.MethodPut, "/v1/integration/commercial-rules", admin, map[string]any{
 			"defaultMarkup": "2", "freightPercent": "5", "suppliers": wfSuppliers,
 		}, http.StatusOK, nil)
 
 		var client, project struct{ ID string }
-		wfCall(s, http.MethodPost, "/v1/clients", seller, map[string]string{"name": "Maria Souza", "document": "529.982.247-25"}, http.StatusCreated, &client)
-		wfCall(s, http.MethodPost, "/v1/projects", seller, map[string]string{"clientId": client.ID, "name": "Casa"}, http.StatusCreated, &project)
+		s.call(http.MethodPost, "/v1/clients", seller, map[string]string{"name": "Maria Souza", "document": "529.982.247-25"}, http.StatusCreated, &client)
+		s.call(http.MethodPost, "/v1/projects", seller, map[string]string{"clientId": client.ID, "name": "Casa"}, http.StatusCreated, &project)
 		projectID = project.ID
 	})
 
 	wfStep(t, s, "revision 1 linked and prepared becomes version 1", func(t *testing.T, s *stack) {
 		s.control(http.MethodPut, simEnv+"?parts=40&seed=1", nil, http.StatusOK)
 		var linked wfEnvironment
-		wfCall(s, http.MethodPost, "/v1/projects/"+projectID+"/environments/import", seller, map[string]string{
+		s.call(http.MethodPost, "/v1/projects/"+projectID+"/environments/import", seller, map[string]string{
 			"promobProjectId": promobProject, "promobEnvironmentId": promobEnv, "name": "Cozinha",
 		}, http.StatusAccepted, &linked)
 		envID, envPath = linked.ID, "/v1/environments/"+linked.ID
@@ -368,11 +344,11 @@ func TestSaleWorkflow(t *testing.T) {
 	})
 
 	wfStep(t, s, "update, then approve", func(t *testing.T, s *stack) {
-		wfCall(s, http.MethodPost, envPath+"/update", seller, nil, http.StatusAccepted, nil)
+		s.call(http.MethodPost, envPath+"/update", seller, nil, http.StatusAccepted, nil)
 		imported(s, 2, 2)
 		wfRefused(s, http.MethodPost, envPath+"/approve", reviewer, http.StatusForbidden, domain.CodeForbidden)
 		var approved wfEnvironment
-		wfCall(s, http.MethodPost, envPath+"/approve", seller, nil, http.StatusOK, &approved)
+		s.call(http.MethodPost, envPath+"/approve", seller, nil, http.StatusOK, &approved)
 		if approved.ConvertedVersion != 2 {
 			t.Fatalf("approved environment %+v, want version 2 converted", approved)
 		}
@@ -416,12 +392,12 @@ func TestSaleWorkflow(t *testing.T) {
 		release := "/v1/projects/" + projectID + "/financial-release"
 		wfRefused(s, http.MethodPost, release, seller, http.StatusForbidden, domain.CodeForbidden)
 		var rel struct{ FinanciallyReleasedBy string }
-		wfCall(s, http.MethodPost, release, finance, nil, http.StatusOK, &rel)
+		s.call(http.MethodPost, release, finance, nil, http.StatusOK, &rel)
 		if rel.FinanciallyReleasedBy != "u-finance" {
 			t.Errorf("released by %q, want u-finance", rel.FinanciallyReleasedBy)
 		}
 		var rv wfReview
-		wfCall(s, http.MethodPost, envPath+"/review/start", reviewer, nil, http.StatusOK, &rv)
+		s.call(http.MethodPost, envPath+"/review/start", reviewer, nil, http.StatusOK, &rv)
 		if !rv.UpdateRequired || rv.Status != domain.ReviewInProgress || rv.StartVersion != 2 || rv.ConvertedVersion != 2 {
 			t.Fatalf("review start %+v, want in progress from version 2 with updateRequired", rv)
 		}
@@ -440,7 +416,7 @@ func TestSaleWorkflow(t *testing.T) {
 					Action *struct{ Type, ProjectID, EnvironmentID string }
 				}
 			}
-			wfCall(s, http.MethodGet, "/v1/notifications?unread=true", reviewer, nil, http.StatusOK, &out)
+			s.call(http.MethodGet, "/v1/notifications?unread=true", reviewer, nil, http.StatusOK, &out)
 			for _, n := range out.Notifications {
 				if !n.Read && n.Action != nil && n.Action.Type == "review_environment" && n.Action.EnvironmentID == envID && n.Action.ProjectID == projectID {
 					return true
@@ -451,10 +427,10 @@ func TestSaleWorkflow(t *testing.T) {
 	})
 
 	wfStep(t, s, "the reviewer updates and the review shows the difference", func(t *testing.T, s *stack) {
-		wfCall(s, http.MethodPost, envPath+"/update", reviewer, nil, http.StatusAccepted, nil)
+		s.call(http.MethodPost, envPath+"/update", reviewer, nil, http.StatusAccepted, nil)
 		imported(s, 3, 3)
 		var rv wfReview
-		wfCall(s, http.MethodGet, envPath+"/review", reviewer, nil, http.StatusOK, &rv)
+		s.call(http.MethodGet, envPath+"/review", reviewer, nil, http.StatusOK, &rv)
 		if rv.UpdateRequired || rv.ConvertedVersion != 2 || rv.LatestVersion != 3 {
 			t.Fatalf("review %+v, want converted 2, latest 3, no update required", rv)
 		}
@@ -489,8 +465,8 @@ func TestSaleWorkflow(t *testing.T) {
 
 	wfStep(t, s, "complete: one purchase order per supplier", func(t *testing.T, s *stack) {
 		var done, listed wfOrders
-		wfCall(s, http.MethodPost, envPath+"/review/complete", reviewer, nil, http.StatusCreated, &done)
-		wfCall(s, http.MethodGet, envPath+"/purchase-orders", seller, nil, http.StatusOK, &listed)
+		s.call(http.MethodPost, envPath+"/review/complete", reviewer, nil, http.StatusCreated, &done)
+		s.call(http.MethodGet, envPath+"/purchase-orders", seller, nil, http.StatusOK, &listed)
 		summary := func(o wfOrders) (out []string) {
 			for _, po := range o.PurchaseOrders {
 				out = append(out, fmt.Sprintf("%s %s v%d %d lines %s", po.ID, po.Supplier, po.Version, len(po.Lines), po.Total))
@@ -547,8 +523,8 @@ func TestSaleWorkflow(t *testing.T) {
 	})
 
 	wfStep(t, s, "a later Promob save is refused and recorded", func(t *testing.T, s *stack) {
-		envBefore := wfCall(s, http.MethodGet, envPath, seller, nil, http.StatusOK, nil).body
-		versionsBefore := wfCall(s, http.MethodGet, envPath+"/versions", seller, nil, http.StatusOK, nil).body
+		envBefore := s.call(http.MethodGet, envPath, seller, nil, http.StatusOK, nil).body
+		versionsBefore := s.call(http.MethodGet, envPath+"/versions", seller, nil, http.StatusOK, nil).body
 
 		d := savedInPromob(s, 4, "?parts=20&seed=4", nil)
 		var refusal struct{ Error struct{ Code string } }
@@ -556,10 +532,10 @@ func TestSaleWorkflow(t *testing.T) {
 			t.Fatalf("environment.saved of a locked environment answered %d %s, want 409 %s", d.Status, d.Body, domain.CodeLocked)
 		}
 		wfRefused(s, http.MethodPost, envPath+"/update", seller, http.StatusConflict, domain.CodeLocked)
-		if after := wfCall(s, http.MethodGet, envPath, seller, nil, http.StatusOK, nil).body; !bytes.Equal(after, envBefore) {
+		if after := s.call(http.MethodGet, envPath, seller, nil, http.StatusOK, nil).body; !bytes.Equal(after, envBefore) {
 			t.Errorf("the environment changed:\n%s\n%s", envBefore, after)
 		}
-		if after := wfCall(s, http.MethodGet, envPath+"/versions", seller, nil, http.StatusOK, nil).body; !bytes.Equal(after, versionsBefore) {
+		if after := s.call(http.MethodGet, envPath+"/versions", seller, nil, http.StatusOK, nil).body; !bytes.Equal(after, versionsBefore) {
 			t.Errorf("the versions changed:\n%s\n%s", versionsBefore, after)
 		}
 		vs := versions(s)
@@ -576,7 +552,7 @@ func TestSaleWorkflow(t *testing.T) {
 		}
 
 		var h struct{ History []wfHistoryEntry }
-		wfCall(s, http.MethodGet, "/v1/projects/"+projectID+"/history", seller, nil, http.StatusOK, &h)
+		s.call(http.MethodGet, "/v1/projects/"+projectID+"/history", seller, nil, http.StatusOK, &h)
 		var kinds []string
 		approvedAt, refusedAt := -1, -1
 		for i, e := range h.History {
@@ -607,7 +583,7 @@ func TestSaleWorkflow(t *testing.T) {
 	wfStep(t, s, "open Promob at a version", func(t *testing.T, s *stack) {
 		for n, rev := range map[int]int{1: 1, 3: 3} {
 			var out struct{ URL string }
-			wfCall(s, http.MethodGet, fmt.Sprintf("%s/versions/%d/open", envPath, n), reviewer, nil, http.StatusOK, &out)
+			s.call(http.MethodGet, fmt.Sprintf("%s/versions/%d/open", envPath, n), reviewer, nil, http.StatusOK, &out)
 			want := fmt.Sprintf("promob://open?account=%s&project=%s&environment=%s&revision=%d", account, promobProject, promobEnv, rev)
 			if out.URL != want {
 				t.Errorf("version %d opens %q, want %q", n, out.URL, want)
