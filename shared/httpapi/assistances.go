@@ -28,43 +28,33 @@ type assistanceView struct {
 	Versions []versionSummary `json:"versions"`
 }
 
-func (s *Server) createAssistance(w http.ResponseWriter, r *http.Request, id domain.Identity) {
-	if err := id.Require(assistanceWriters...); err != nil {
-		WriteError(w, r, err)
-		return
-	}
+func (s *Server) createAssistance(r *http.Request, id domain.Identity) (int, any, error) {
 	var body domain.AssistanceInput
 	if err := decodeJSON(r, &body); err != nil {
-		WriteError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	in, err := body.Validate()
 	if err != nil {
-		WriteError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	ctx := r.Context()
 	project, err := s.store.Project(ctx, id.StoreID, in.ProjectID)
 	if err != nil {
-		WriteError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	env, err := s.store.Environment(ctx, id.StoreID, in.EnvironmentID)
 	if err == nil && env.Kind != "" {
 		err = domain.Errorf(domain.CodeNotFound, "No environment %q.", in.EnvironmentID)
 	}
 	if err != nil {
-		WriteError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	if env.ProjectID != project.ID {
-		WriteError(w, r, domain.Errorf(domain.CodeInvalid, "environmentId must be an environment of project %s.", project.ID))
-		return
+		return 0, nil, domain.Errorf(domain.CodeInvalid, "environmentId must be an environment of project %s.", project.ID)
 	}
 	integ, err := s.store.GetIntegration(ctx, id.StoreID)
 	if err != nil {
-		WriteError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	now := s.now().UTC()
 	a := domain.Assistance{
@@ -73,56 +63,42 @@ func (s *Server) createAssistance(w http.ResponseWriter, r *http.Request, id dom
 		Env: domain.Environment{Name: domain.DesignName(env.Name, in.Number), PromobAccountID: integ.PromobAccountID},
 	}
 	if err := s.store.CreateAssistance(ctx, a); err != nil {
-		WriteError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	a, err = s.store.Assistance(ctx, id.StoreID, a.ID)
 	if err != nil {
-		WriteError(w, r, err)
-		return
+		return 0, nil, err
 	}
-	WriteJSON(w, http.StatusCreated, assistanceView{Assistance: a, Name: a.Env.Name, Versions: []versionSummary{}})
+	return http.StatusCreated, assistanceView{Assistance: a, Name: a.Env.Name, Versions: []versionSummary{}}, nil
 }
 
-func (s *Server) getAssistance(w http.ResponseWriter, r *http.Request, id domain.Identity) {
-	if err := id.Require(anyRole...); err != nil {
-		WriteError(w, r, err)
-		return
-	}
+func (s *Server) getAssistance(r *http.Request, id domain.Identity) (int, any, error) {
 	a, err := s.store.Assistance(r.Context(), id.StoreID, r.PathValue("aid"))
 	if err != nil {
-		WriteError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	vs, err := s.store.Versions(r.Context(), a.Env)
 	if err != nil {
-		WriteError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	view := assistanceView{Assistance: a, Name: a.Env.Name, Versions: make([]versionSummary, len(vs))}
 	for i, v := range vs {
 		view.Versions[i] = versionSummary{Number: v.Number, PromobRevision: v.PromobRevision, OptionDate: v.OptionDate,
 			Total: v.Total, ItemCount: v.ItemCount, Latest: v.Latest}
 	}
-	WriteJSON(w, http.StatusOK, view)
+	return http.StatusOK, view, nil
 }
 
-func (s *Server) listAssistances(w http.ResponseWriter, r *http.Request, id domain.Identity) {
-	if err := id.Require(anyRole...); err != nil {
-		WriteError(w, r, err)
-		return
-	}
+func (s *Server) listAssistances(r *http.Request, id domain.Identity) (int, any, error) {
 	ctx := r.Context()
 	if _, err := s.store.Project(ctx, id.StoreID, r.PathValue("pid")); err != nil {
-		WriteError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	list, err := s.store.Assistances(ctx, id.StoreID, r.PathValue("pid"))
 	if err != nil {
-		WriteError(w, r, err)
-		return
+		return 0, nil, err
 	}
-	WriteJSON(w, http.StatusOK, map[string]any{"assistances": list})
+	return http.StatusOK, map[string]any{"assistances": list}, nil
 }
 
 // designAssistance queues the creation of the assistance's Promob
@@ -130,53 +106,41 @@ func (s *Server) listAssistances(w http.ResponseWriter, r *http.Request, id doma
 // environment's reviewed (else converted) version's revision. It refuses
 // with conflict an environment not in Promob yet, a revision source without
 // such a version, and a design already being created or ready.
-func (s *Server) designAssistance(w http.ResponseWriter, r *http.Request, id domain.Identity) {
-	if err := id.Require(assistanceWriters...); err != nil {
-		WriteError(w, r, err)
-		return
-	}
+func (s *Server) designAssistance(r *http.Request, id domain.Identity) (int, any, error) {
 	var in domain.DesignInput
 	if err := decodeValid(r, &in); err != nil {
-		WriteError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	ctx := r.Context()
 	a, err := s.store.Assistance(ctx, id.StoreID, r.PathValue("aid"))
 	if err != nil {
-		WriteError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	env, err := s.store.Environment(ctx, id.StoreID, a.EnvironmentID)
 	if err != nil {
-		WriteError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	if env.Status != domain.EnvReady || env.PromobProjectID == "" {
-		WriteError(w, r, domain.Errorf(domain.CodeConflict, "Environment %s is not in Promob yet.", env.ID))
-		return
+		return 0, nil, domain.Errorf(domain.CodeConflict, "Environment %s is not in Promob yet.", env.ID)
 	}
 	d := domain.AssistanceDesign{Source: in.Source, PromobProjectID: env.PromobProjectID}
 	if in.Source == domain.DesignRevision {
 		n, err := domain.DesignVersion(env)
 		if err != nil {
-			WriteError(w, r, err)
-			return
+			return 0, nil, err
 		}
 		v, err := s.store.Version(ctx, env, n)
 		if err != nil {
-			WriteError(w, r, err)
-			return
+			return 0, nil, err
 		}
 		d.SourceVersion, d.SourceRevision, d.SourcePromobEnvironmentID = n, v.PromobRevision, env.PromobEnvironmentID
 	}
 	if err := s.store.RequestDesign(ctx, id.StoreID, a.ID, d, s.now().UTC()); err != nil {
-		WriteError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	err = s.outbox.Send(ctx, domain.AssistanceMessage{Kind: domain.KindAssistanceDesign, StoreID: id.StoreID, AssistanceID: a.ID, UserID: id.UserID}, "", "")
 	if err != nil {
-		WriteError(w, r, err)
-		return
+		return 0, nil, err
 	}
-	WriteJSON(w, http.StatusAccepted, map[string]string{"id": a.ID, "status": domain.EnvCreating})
+	return http.StatusAccepted, map[string]string{"id": a.ID, "status": domain.EnvCreating}, nil
 }

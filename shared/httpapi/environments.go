@@ -40,26 +40,9 @@ type VersionDetail struct {
 	Budget pricing.Result      `json:"budget"`
 }
 
-// environment reads, for a caller with any role (403 for a token without
-// one), the record the route names (see routedRecord): the {eid}
-// environment, or on assistance routes the {aid} assistance's record, which
-// has the same versions, items and budget. It answers the refusal itself
-// and returns whether to go on.
-func (s *Server) environment(w http.ResponseWriter, r *http.Request, id domain.Identity) (domain.Environment, bool) {
-	if err := id.Require(anyRole...); err != nil {
-		WriteError(w, r, err)
-		return domain.Environment{}, false
-	}
-	env, err := s.routedRecord(r, id.StoreID)
-	if err != nil {
-		WriteError(w, r, err)
-		return domain.Environment{}, false
-	}
-	return env, true
-}
-
 // routedRecord returns the caller's store's environment record the route
-// names: the {aid} assistance's on assistance routes, else the {eid}
+// names: the {aid} assistance's on assistance routes (it has the same
+// versions, items and budget as an environment), else the {eid}
 // environment. It returns a not_found *domain.Error when the store has no
 // record of that id, or has one of the other kind (an assistance is not
 // reachable through environment routes, nor an environment through
@@ -104,33 +87,25 @@ func (s *Server) newEnvironment(r *http.Request, id domain.Identity, name string
 	}, nil
 }
 
-func (s *Server) legacyImport(w http.ResponseWriter, r *http.Request, id domain.Identity) {
-	if err := id.Require(domain.RoleSeller, domain.RoleAdmin); err != nil {
-		WriteError(w, r, err)
-		return
-	}
+func (s *Server) legacyImport(r *http.Request, id domain.Identity) (int, any, error) {
 	var in domain.LegacyImportInput
 	if err := decodeValid(r, &in); err != nil {
-		WriteError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	ctx := r.Context()
 	env, err := s.newEnvironment(r, id, in.Name)
 	if err != nil {
-		WriteError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	env.PromobProjectID, env.PromobEnvironmentID = in.PromobProjectID, in.PromobEnvironmentID
 	env.Status, env.ImportStatus = domain.EnvReady, domain.ImportPending
 	if err := s.store.CreateEnvironment(ctx, env); err != nil {
-		WriteError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	if err := s.enqueueUpdate(r, env, id.UserID); err != nil {
-		WriteError(w, r, err)
-		return
+		return 0, nil, err
 	}
-	WriteJSON(w, http.StatusAccepted, env)
+	return http.StatusAccepted, env, nil
 }
 
 // enqueueUpdate asks the importer to import the environment's current
@@ -148,48 +123,42 @@ func (s *Server) enqueueUpdate(r *http.Request, env domain.Environment, userID s
 	return s.imports.Send(r.Context(), msg, domain.ImportGroup(env.PromobAccountID, env.PromobEnvironmentID), dedup)
 }
 
-func (s *Server) getEnvironment(w http.ResponseWriter, r *http.Request, id domain.Identity) {
-	if env, ok := s.environment(w, r, id); ok {
-		WriteJSON(w, http.StatusOK, env)
+func (s *Server) getEnvironment(r *http.Request, id domain.Identity) (int, any, error) {
+	env, err := s.routedRecord(r, id.StoreID)
+	if err != nil {
+		return 0, nil, err
 	}
+	return http.StatusOK, env, nil
 }
 
-func (s *Server) updateEnvironment(w http.ResponseWriter, r *http.Request, id domain.Identity) {
-	if err := id.Require(domain.RoleSeller, domain.RoleAdmin, domain.RoleReviewer); err != nil {
-		WriteError(w, r, err)
-		return
-	}
-	env, ok := s.environment(w, r, id)
-	if !ok {
-		return
+func (s *Server) updateEnvironment(r *http.Request, id domain.Identity) (int, any, error) {
+	env, err := s.routedRecord(r, id.StoreID)
+	if err != nil {
+		return 0, nil, err
 	}
 	if env.Locked {
-		WriteError(w, r, domain.Errorf(domain.CodeLocked, "Environment %s is locked: its review is complete and purchase orders exist.", env.ID))
-		return
+		return 0, nil, domain.Errorf(domain.CodeLocked, "Environment %s is locked: its review is complete and purchase orders exist.", env.ID)
 	}
 	if err := s.store.SetImportStatus(r.Context(), env.StoreID, env.ID, domain.ImportPending, "", s.now()); err != nil {
-		WriteError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	env.ImportStatus, env.ImportError = domain.ImportPending, ""
 	if err := s.enqueueUpdate(r, env, id.UserID); err != nil {
-		WriteError(w, r, err)
-		return
+		return 0, nil, err
 	}
-	WriteJSON(w, http.StatusAccepted, env)
+	return http.StatusAccepted, env, nil
 }
 
-func (s *Server) listVersions(w http.ResponseWriter, r *http.Request, id domain.Identity) {
-	env, ok := s.environment(w, r, id)
-	if !ok {
-		return
+func (s *Server) listVersions(r *http.Request, id domain.Identity) (int, any, error) {
+	env, err := s.routedRecord(r, id.StoreID)
+	if err != nil {
+		return 0, nil, err
 	}
 	vs, err := s.store.Versions(r.Context(), env)
 	if err != nil {
-		WriteError(w, r, err)
-		return
+		return 0, nil, err
 	}
-	WriteJSON(w, http.StatusOK, map[string][]domain.Version{"versions": vs})
+	return http.StatusOK, map[string][]domain.Version{"versions": vs}, nil
 }
 
 // versionNumber reads the {n} path value.
@@ -201,22 +170,20 @@ func versionNumber(r *http.Request) (int, error) {
 	return n, nil
 }
 
-func (s *Server) getVersion(w http.ResponseWriter, r *http.Request, id domain.Identity) {
-	env, ok := s.environment(w, r, id)
-	if !ok {
-		return
+func (s *Server) getVersion(r *http.Request, id domain.Identity) (int, any, error) {
+	env, err := s.routedRecord(r, id.StoreID)
+	if err != nil {
+		return 0, nil, err
 	}
 	n, err := versionNumber(r)
 	if err != nil {
-		WriteError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	detail, err := s.versionDetail(r, env, n)
 	if err != nil {
-		WriteError(w, r, err)
-		return
+		return 0, nil, err
 	}
-	WriteJSON(w, http.StatusOK, detail)
+	return http.StatusOK, detail, nil
 }
 
 // versionDetail reads a version, its items, and prices it with the rules it
@@ -264,17 +231,16 @@ func (s *Server) latest(r *http.Request, env domain.Environment) (VersionDetail,
 	return s.versionDetail(r, env, env.LatestVersion)
 }
 
-func (s *Server) listItems(w http.ResponseWriter, r *http.Request, id domain.Identity) {
-	env, ok := s.environment(w, r, id)
-	if !ok {
-		return
+func (s *Server) listItems(r *http.Request, id domain.Identity) (int, any, error) {
+	env, err := s.routedRecord(r, id.StoreID)
+	if err != nil {
+		return 0, nil, err
 	}
 	out := []ItemView{}
 	if env.LatestVersion > 0 {
 		detail, err := s.latest(r, env)
 		if err != nil {
-			WriteError(w, r, err)
-			return
+			return 0, nil, err
 		}
 		for i := range detail.Items {
 			out = append(out, ItemView{Source: "promob", Promob: &detail.Items[i]})
@@ -282,27 +248,25 @@ func (s *Server) listItems(w http.ResponseWriter, r *http.Request, id domain.Ide
 	}
 	manual, err := s.store.ManualItems(r.Context(), env.StoreID, env.ID)
 	if err != nil {
-		WriteError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	for i := range manual {
 		out = append(out, ItemView{Source: "manual", Manual: &manual[i]})
 	}
-	WriteJSON(w, http.StatusOK, map[string][]ItemView{"items": out})
+	return http.StatusOK, map[string][]ItemView{"items": out}, nil
 }
 
-func (s *Server) getBudget(w http.ResponseWriter, r *http.Request, id domain.Identity) {
-	env, ok := s.environment(w, r, id)
-	if !ok {
-		return
+func (s *Server) getBudget(r *http.Request, id domain.Identity) (int, any, error) {
+	env, err := s.routedRecord(r, id.StoreID)
+	if err != nil {
+		return 0, nil, err
 	}
 	detail, err := s.latest(r, env)
 	if err != nil {
-		WriteError(w, r, err)
-		return
+		return 0, nil, err
 	}
-	WriteJSON(w, http.StatusOK, struct {
+	return http.StatusOK, struct {
 		Version int `json:"version"`
 		pricing.Result
-	}{detail.Number, detail.Budget})
+	}{detail.Number, detail.Budget}, nil
 }

@@ -17,42 +17,30 @@ type IntegrationView struct {
 
 func webhookPath(accountID string) string { return "/webhooks/promob/" + accountID }
 
-func (s *Server) getIntegration(w http.ResponseWriter, r *http.Request, id domain.Identity) {
-	if err := id.Require(anyRole...); err != nil {
-		WriteError(w, r, err)
-		return
-	}
+func (s *Server) getIntegration(r *http.Request, id domain.Identity) (int, any, error) {
 	in, err := s.store.GetIntegration(r.Context(), id.StoreID)
 	if err != nil {
-		WriteError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	linked, err := s.store.CountLinkedUsers(r.Context(), id.StoreID)
 	if err != nil {
-		WriteError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	pre := domain.Prerequisites{
 		AccountSet: in.PromobAccountID != "", SerialsSet: len(in.SerialNumbers) > 0, LinkedUsers: linked,
 	}
 	pre.Ready = pre.AccountSet && pre.SerialsSet && pre.LinkedUsers > 0
-	WriteJSON(w, http.StatusOK, IntegrationView{Integration: in, WebhookPath: webhookPath(in.PromobAccountID), Prerequisites: &pre})
+	return http.StatusOK, IntegrationView{Integration: in, WebhookPath: webhookPath(in.PromobAccountID), Prerequisites: &pre}, nil
 }
 
-func (s *Server) putIntegration(w http.ResponseWriter, r *http.Request, id domain.Identity) {
-	if err := id.Require(domain.RoleAdmin); err != nil {
-		WriteError(w, r, err)
-		return
-	}
+func (s *Server) putIntegration(r *http.Request, id domain.Identity) (int, any, error) {
 	var body domain.IntegrationInput
 	if err := decodeJSON(r, &body); err != nil {
-		WriteError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	in, err := body.Validate(id.StoreID)
 	if err != nil {
-		WriteError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	if in.ResponsibleUserID == "" {
 		in.ResponsibleUserID = id.UserID
@@ -60,27 +48,21 @@ func (s *Server) putIntegration(w http.ResponseWriter, r *http.Request, id domai
 	secret := domain.NewWebhookSecret()
 	saved, created, err := s.store.SaveIntegration(r.Context(), in, secret, s.now())
 	if err != nil {
-		WriteError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	view := IntegrationView{Integration: saved, WebhookPath: webhookPath(saved.PromobAccountID)}
 	status := http.StatusOK
 	if created {
 		view.WebhookSecret, status = secret, http.StatusCreated
 	}
-	WriteJSON(w, status, view)
+	return status, view, nil
 }
 
-func (s *Server) rotateSecret(w http.ResponseWriter, r *http.Request, id domain.Identity) {
-	if err := id.Require(domain.RoleAdmin); err != nil {
-		WriteError(w, r, err)
-		return
-	}
+func (s *Server) rotateSecret(r *http.Request, id domain.Identity) (int, any, error) {
 	secret := domain.NewWebhookSecret()
 	in, err := s.store.RotateSecret(r.Context(), id.StoreID, secret, s.now())
 	if err != nil {
-		WriteError(w, r, err)
-		return
+		return 0, nil, err
 	}
-	WriteJSON(w, http.StatusOK, IntegrationView{Integration: in, WebhookPath: webhookPath(in.PromobAccountID), WebhookSecret: secret})
+	return http.StatusOK, IntegrationView{Integration: in, WebhookPath: webhookPath(in.PromobAccountID), WebhookSecret: secret}, nil
 }

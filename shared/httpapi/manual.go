@@ -9,84 +9,70 @@ import (
 // manualItemWriters may add, change and remove manual items.
 var manualItemWriters = []domain.Role{domain.RoleAdmin, domain.RoleSeller}
 
-func (s *Server) addManualItem(w http.ResponseWriter, r *http.Request, id domain.Identity) {
-	envID, ok := s.manualItemTarget(w, r, id, "")
-	if !ok {
-		return
+func (s *Server) addManualItem(r *http.Request, id domain.Identity) (int, any, error) {
+	envID, err := s.manualItemTarget(r, id.StoreID, "")
+	if err != nil {
+		return 0, nil, err
 	}
 	var body domain.ManualItemInput
 	if err := decodeJSON(r, &body); err != nil {
-		WriteError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	item, err := body.Item()
 	if err != nil {
-		WriteError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	item.ID, item.CreatedBy, item.CreatedAt = domain.NewID(), id.UserID, s.now().UTC()
 	if err := s.store.AddManualItem(r.Context(), id.StoreID, envID, item); err != nil {
-		WriteError(w, r, err)
-		return
+		return 0, nil, err
 	}
-	WriteJSON(w, http.StatusCreated, item)
+	return http.StatusCreated, item, nil
 }
 
-func (s *Server) updateManualItem(w http.ResponseWriter, r *http.Request, id domain.Identity) {
+func (s *Server) updateManualItem(r *http.Request, id domain.Identity) (int, any, error) {
 	itemID := r.PathValue("itemId")
-	envID, ok := s.manualItemTarget(w, r, id, itemID)
-	if !ok {
-		return
+	envID, err := s.manualItemTarget(r, id.StoreID, itemID)
+	if err != nil {
+		return 0, nil, err
 	}
 	var body domain.ManualItemInput
 	if err := decodeJSON(r, &body); err != nil {
-		WriteError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	patch, err := body.Patch()
 	if err != nil {
-		WriteError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	item, err := s.store.UpdateManualItem(r.Context(), id.StoreID, envID, itemID, patch)
 	if err != nil {
-		WriteError(w, r, err)
-		return
+		return 0, nil, err
 	}
-	WriteJSON(w, http.StatusOK, item)
+	return http.StatusOK, item, nil
 }
 
-func (s *Server) deleteManualItem(w http.ResponseWriter, r *http.Request, id domain.Identity) {
+func (s *Server) deleteManualItem(r *http.Request, id domain.Identity) (int, any, error) {
 	itemID := r.PathValue("itemId")
-	envID, ok := s.manualItemTarget(w, r, id, itemID)
-	if !ok {
-		return
+	envID, err := s.manualItemTarget(r, id.StoreID, itemID)
+	if err != nil {
+		return 0, nil, err
 	}
 	if err := s.store.DeleteManualItem(r.Context(), id.StoreID, envID, itemID); err != nil {
-		WriteError(w, r, err)
-		return
+		return 0, nil, err
 	}
-	w.WriteHeader(http.StatusNoContent)
+	return http.StatusNoContent, nil, nil
 }
 
-// manualItemTarget checks what every manual item write needs, in this
-// order: the caller's role (403), the environment (path value eid) or the
-// assistance (aid) in the caller's store (404), and an item id that is not
-// a Promob item's (409). It answers the refusal itself and returns the
-// environment id (an assistance's is its own) and whether to go on.
-func (s *Server) manualItemTarget(w http.ResponseWriter, r *http.Request, id domain.Identity, itemID string) (string, bool) {
-	if err := id.Require(manualItemWriters...); err != nil {
-		WriteError(w, r, err)
-		return "", false
-	}
-	env, err := s.routedRecord(r, id.StoreID)
+// manualItemTarget checks, after the route's role check, what every manual
+// item write needs, in this order: the environment (path value eid) or the
+// assistance (aid) in the store (404), and an item id that is not a Promob
+// item's (409). It returns the environment id (an assistance's is its own).
+func (s *Server) manualItemTarget(r *http.Request, storeID, itemID string) (string, error) {
+	env, err := s.routedRecord(r, storeID)
 	if err != nil {
-		WriteError(w, r, err)
-		return "", false
+		return "", err
 	}
 	if domain.IsPromobItemID(itemID) {
-		WriteError(w, r, domain.Errorf(domain.CodePromobItemReadonly, "Items that come from Promob are changed in Promob."))
-		return "", false
+		return "", domain.Errorf(domain.CodePromobItemReadonly, "Items that come from Promob are changed in Promob.")
 	}
-	return env.ID, true
+	return env.ID, nil
 }

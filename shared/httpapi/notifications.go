@@ -17,35 +17,31 @@ type NotificationList struct {
 	Notifications []domain.Notification `json:"notifications"`
 }
 
-func (s *Server) listNotifications(w http.ResponseWriter, r *http.Request, id domain.Identity) {
+func (s *Server) listNotifications(r *http.Request, id domain.Identity) (int, any, error) {
 	q := r.URL.Query()
 	unread, err := boolParam(q.Get("unread"), "unread")
 	if err != nil {
-		WriteError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	limit := defaultPageSize
 	if v := q.Get("limit"); v != "" {
 		if limit, err = strconv.Atoi(v); err != nil || limit < 1 || limit > maxPageSize {
-			WriteError(w, r, domain.Errorf(domain.CodeInvalid, "limit must be an integer from 1 to %d.", maxPageSize))
-			return
+			return 0, nil, domain.Errorf(domain.CodeInvalid, "limit must be an integer from 1 to %d.", maxPageSize)
 		}
 	}
 	list, err := s.store.Notifications(r.Context(), id.StoreID, id.UserID, unread, limit)
 	if err != nil {
-		WriteError(w, r, err)
-		return
+		return 0, nil, err
 	}
-	WriteJSON(w, http.StatusOK, NotificationList{Notifications: list})
+	return http.StatusOK, NotificationList{Notifications: list}, nil
 }
 
-func (s *Server) readNotification(w http.ResponseWriter, r *http.Request, id domain.Identity) {
+func (s *Server) readNotification(r *http.Request, id domain.Identity) (int, any, error) {
 	n, err := s.store.MarkNotificationRead(r.Context(), id.StoreID, id.UserID, r.PathValue("id"))
 	if err != nil {
-		WriteError(w, r, err)
-		return
+		return 0, nil, err
 	}
-	WriteJSON(w, http.StatusOK, n)
+	return http.StatusOK, n, nil
 }
 
 // boolParam reads an optional boolean query parameter ("" is false).

@@ -35,7 +35,7 @@ func WithPromobLink(v Verifier, box domain.TokenBox) Option {
 	return func(s *Server) { s.verifier, s.box = v, box }
 }
 
-func (s *Server) getMe(w http.ResponseWriter, r *http.Request, id domain.Identity) {
+func (s *Server) getMe(r *http.Request, id domain.Identity) (int, any, error) {
 	me := domain.Me{UserID: id.UserID, StoreID: id.StoreID, Roles: id.Roles, PromobLink: domain.LinkView{Status: domain.LinkNotLinked}}
 	if me.Roles == nil {
 		me.Roles = []domain.Role{}
@@ -46,61 +46,48 @@ func (s *Server) getMe(w http.ResponseWriter, r *http.Request, id domain.Identit
 		at := l.LinkedAt
 		me.PromobLink = domain.LinkView{Status: l.Status, PromobUser: l.PromobUser, LinkedAt: &at}
 	case !domain.IsNotFound(err):
-		WriteError(w, r, err)
-		return
+		return 0, nil, err
 	}
-	WriteJSON(w, http.StatusOK, me)
+	return http.StatusOK, me, nil
 }
 
 // linkPromob checks the credentials with Promob, with the store's
 // integration token, and stores the user's token sealed; the password is
 // neither stored nor logged.
-func (s *Server) linkPromob(w http.ResponseWriter, r *http.Request, id domain.Identity) {
-	if err := id.Require(anyRole...); err != nil {
-		WriteError(w, r, err)
-		return
-	}
+func (s *Server) linkPromob(r *http.Request, id domain.Identity) (int, any, error) {
 	var in domain.LinkInput
 	if err := decodeValid(r, &in); err != nil {
-		WriteError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	if s.verifier == nil || s.box == nil {
-		WriteError(w, r, domain.Errorf(domain.CodeInternal, "Linking Promob is not configured."))
-		return
+		return 0, nil, domain.Errorf(domain.CodeInternal, "Linking Promob is not configured.")
 	}
 	ctx := r.Context()
 	integ, err := s.store.GetIntegration(ctx, id.StoreID)
 	if err != nil {
-		WriteError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	acc, err := s.store.Account(ctx, integ.PromobAccountID)
 	if err != nil {
-		WriteError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	user := strings.TrimSpace(in.PromobUser)
 	tok, err := s.verifier.VerifyUser(ctx, acc.AccountID, acc.APIToken, user, in.PromobPassword)
 	if promob.IsUnauthorized(err) {
-		WriteError(w, r, domain.Errorf(domain.CodePromobCredentialsInvalid, "Promob did not accept the user or password."))
-		return
+		return 0, nil, domain.Errorf(domain.CodePromobCredentialsInvalid, "Promob did not accept the user or password.")
 	}
 	if err != nil {
 		slog.ErrorContext(ctx, "Promob users/verify failed", "err", err, "promob_user", user)
-		WriteError(w, r, domain.Errorf(domain.CodePromobUnavailable, "Promob could not check the credentials now; try again."))
-		return
+		return 0, nil, domain.Errorf(domain.CodePromobUnavailable, "Promob could not check the credentials now; try again.")
 	}
 	sealed, err := s.box.Seal(tok.Token, domain.LinkContext(id.StoreID, id.UserID))
 	if err != nil {
-		WriteError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	l := domain.PromobLink{StoreID: id.StoreID, UserID: id.UserID, PromobUser: user, Status: domain.LinkLinked, SealedToken: sealed, LinkedAt: s.now().UTC()}
 	if err := s.store.PutPromobLink(ctx, l); err != nil {
-		WriteError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	slog.InfoContext(ctx, "Promob user linked", "promob_user", user)
-	WriteJSON(w, http.StatusOK, domain.LinkView{Status: l.Status, PromobUser: l.PromobUser, LinkedAt: &l.LinkedAt})
+	return http.StatusOK, domain.LinkView{Status: l.Status, PromobUser: l.PromobUser, LinkedAt: &l.LinkedAt}, nil
 }

@@ -22,77 +22,56 @@ func (s *Server) enqueueEnvironment(r *http.Request, id domain.Identity, env dom
 
 // syncClient queues the client's creation in Promob again; a client Promob
 // already holds is refused with already_synced.
-func (s *Server) syncClient(w http.ResponseWriter, r *http.Request, id domain.Identity) {
-	if err := id.Require(anyRole...); err != nil {
-		WriteError(w, r, err)
-		return
-	}
+func (s *Server) syncClient(r *http.Request, id domain.Identity) (int, any, error) {
 	ctx := r.Context()
 	c, err := s.store.Client(ctx, id.StoreID, r.PathValue("id"))
 	if err != nil {
-		WriteError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	c.PromobSync = domain.PromobSync{Status: domain.SyncPending}
 	if err := s.store.SetClientSync(ctx, id.StoreID, c.ID, c.PromobSync); err != nil {
-		WriteError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	if err := s.enqueueCustomer(r, id, c.ID); err != nil {
-		WriteError(w, r, err)
-		return
+		return 0, nil, err
 	}
-	WriteJSON(w, http.StatusAccepted, c)
+	return http.StatusAccepted, c, nil
 }
 
 // createEnvironment stores a new environment of the project, to be created
 // in Promob by promobsync, and answers 202 at once.
-func (s *Server) createEnvironment(w http.ResponseWriter, r *http.Request, id domain.Identity) {
-	if err := id.Require(domain.RoleSeller, domain.RoleAdmin); err != nil {
-		WriteError(w, r, err)
-		return
-	}
+func (s *Server) createEnvironment(r *http.Request, id domain.Identity) (int, any, error) {
 	var in domain.NewEnvironmentInput
 	if err := decodeValid(r, &in); err != nil {
-		WriteError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	ctx := r.Context()
 	env, err := s.newEnvironment(r, id, in.Name)
 	if err != nil {
-		WriteError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	env.Status, env.ImportStatus = domain.EnvCreating, domain.ImportNone
 	if err := s.store.CreateEnvironment(ctx, env); err != nil {
-		WriteError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	if err := s.enqueueEnvironment(r, id, env); err != nil {
-		WriteError(w, r, err)
-		return
+		return 0, nil, err
 	}
-	WriteJSON(w, http.StatusAccepted, map[string]string{"id": env.ID, "status": env.Status})
+	return http.StatusAccepted, map[string]string{"id": env.ID, "status": env.Status}, nil
 }
 
 // retryEnvironment queues the environment's creation in Promob again; one
 // that is ready is refused with already_synced.
-func (s *Server) retryEnvironment(w http.ResponseWriter, r *http.Request, id domain.Identity) {
-	if err := id.Require(domain.RoleSeller, domain.RoleAdmin); err != nil {
-		WriteError(w, r, err)
-		return
-	}
-	env, ok := s.environment(w, r, id)
-	if !ok {
-		return
+func (s *Server) retryEnvironment(r *http.Request, id domain.Identity) (int, any, error) {
+	env, err := s.routedRecord(r, id.StoreID)
+	if err != nil {
+		return 0, nil, err
 	}
 	if err := s.store.SetEnvironmentCreation(r.Context(), id.StoreID, env.ID, domain.EnvCreating, "", s.now().UTC()); err != nil {
-		WriteError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	if err := s.enqueueEnvironment(r, id, env); err != nil {
-		WriteError(w, r, err)
-		return
+		return 0, nil, err
 	}
-	WriteJSON(w, http.StatusAccepted, map[string]string{"id": env.ID, "status": domain.EnvCreating})
+	return http.StatusAccepted, map[string]string{"id": env.ID, "status": domain.EnvCreating}, nil
 }

@@ -10,32 +10,21 @@ import (
 // getCommercialRules answers the store's rules, or pricing.DefaultRules when
 // it has set none: the answer has the shape PUT takes, so it can be edited
 // and sent back.
-func (s *Server) getCommercialRules(w http.ResponseWriter, r *http.Request, id domain.Identity) {
-	if err := id.Require(anyRole...); err != nil {
-		WriteError(w, r, err)
-		return
-	}
+func (s *Server) getCommercialRules(r *http.Request, id domain.Identity) (int, any, error) {
 	rules, err := s.store.CommercialRules(r.Context(), id.StoreID)
 	if err != nil {
-		WriteError(w, r, err)
-		return
+		return 0, nil, err
 	}
-	WriteJSON(w, http.StatusOK, rules)
+	return http.StatusOK, rules, nil
 }
 
-func (s *Server) putCommercialRules(w http.ResponseWriter, r *http.Request, id domain.Identity) {
-	if err := id.Require(domain.RoleAdmin); err != nil {
-		WriteError(w, r, err)
-		return
-	}
+func (s *Server) putCommercialRules(r *http.Request, id domain.Identity) (int, any, error) {
 	var rules pricing.Rules
 	if err := decodeValid(r, &rules); err != nil {
-		WriteError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	if err := s.store.SaveCommercialRules(r.Context(), id.StoreID, rules, s.now().UTC()); err != nil {
-		WriteError(w, r, err)
-		return
+		return 0, nil, err
 	}
-	WriteJSON(w, http.StatusOK, rules)
+	return http.StatusOK, rules, nil
 }

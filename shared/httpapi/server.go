@@ -74,63 +74,66 @@ func NewServer(store Store, imports, outbox domain.Queue, now func() time.Time, 
 	return s
 }
 
+// routes registers every route with the roles that may call it; a route
+// registered without roles is open to every identified caller, even one
+// whose token carries no role (their own notifications and /v1/me).
 func (s *Server) routes() {
 	s.mux.HandleFunc("GET /health", s.health)
 	s.mux.HandleFunc("GET /openapi.json", serveOpenAPI)
-	s.mux.HandleFunc("GET /v1/integration", s.authed(s.getIntegration))
-	s.mux.HandleFunc("PUT /v1/integration", s.authed(s.putIntegration))
-	s.mux.HandleFunc("POST /v1/integration/rotate-secret", s.authed(s.rotateSecret))
-	s.mux.HandleFunc("POST /v1/projects/{pid}/environments/import", s.authed(s.legacyImport))
-	s.mux.HandleFunc("GET /v1/environments/{eid}", s.authed(s.getEnvironment))
-	s.mux.HandleFunc("POST /v1/environments/{eid}/update", s.authed(s.updateEnvironment))
-	s.mux.HandleFunc("GET /v1/environments/{eid}/versions", s.authed(s.listVersions))
-	s.mux.HandleFunc("GET /v1/environments/{eid}/versions/{n}", s.authed(s.getVersion))
-	s.mux.HandleFunc("GET /v1/environments/{eid}/items", s.authed(s.listItems))
-	s.mux.HandleFunc("GET /v1/environments/{eid}/budget", s.authed(s.getBudget))
-	s.mux.HandleFunc("GET /v1/notifications", s.authed(s.listNotifications))
-	s.mux.HandleFunc("POST /v1/notifications/{id}/read", s.authed(s.readNotification))
+	s.handle("GET /v1/integration", s.getIntegration, anyRole...)
+	s.handle("PUT /v1/integration", s.putIntegration, domain.RoleAdmin)
+	s.handle("POST /v1/integration/rotate-secret", s.rotateSecret, domain.RoleAdmin)
+	s.handle("POST /v1/projects/{pid}/environments/import", s.legacyImport, domain.RoleSeller, domain.RoleAdmin)
+	s.handle("GET /v1/environments/{eid}", s.getEnvironment, anyRole...)
+	s.handle("POST /v1/environments/{eid}/update", s.updateEnvironment, domain.RoleSeller, domain.RoleAdmin, domain.RoleReviewer)
+	s.handle("GET /v1/environments/{eid}/versions", s.listVersions, anyRole...)
+	s.handle("GET /v1/environments/{eid}/versions/{n}", s.getVersion, anyRole...)
+	s.handle("GET /v1/environments/{eid}/items", s.listItems, anyRole...)
+	s.handle("GET /v1/environments/{eid}/budget", s.getBudget, anyRole...)
+	s.handle("GET /v1/notifications", s.listNotifications)
+	s.handle("POST /v1/notifications/{id}/read", s.readNotification)
 
 	// Clients, projects, commercial rules and manual items.
-	s.mux.HandleFunc("POST /v1/clients", s.authed(s.createClient))
-	s.mux.HandleFunc("GET /v1/clients/{id}", s.authed(s.getClient))
-	s.mux.HandleFunc("POST /v1/projects", s.authed(s.createProject))
-	s.mux.HandleFunc("GET /v1/projects/{id}", s.authed(s.getProject))
-	s.mux.HandleFunc("GET /v1/integration/commercial-rules", s.authed(s.getCommercialRules))
-	s.mux.HandleFunc("PUT /v1/integration/commercial-rules", s.authed(s.putCommercialRules))
-	s.mux.HandleFunc("POST /v1/environments/{eid}/items", s.authed(s.addManualItem))
-	s.mux.HandleFunc("PATCH /v1/environments/{eid}/items/{itemId}", s.authed(s.updateManualItem))
-	s.mux.HandleFunc("DELETE /v1/environments/{eid}/items/{itemId}", s.authed(s.deleteManualItem))
+	s.handle("POST /v1/clients", s.createClient, anyRole...)
+	s.handle("GET /v1/clients/{id}", s.getClient, anyRole...)
+	s.handle("POST /v1/projects", s.createProject, domain.RoleAdmin, domain.RoleSeller)
+	s.handle("GET /v1/projects/{id}", s.getProject, anyRole...)
+	s.handle("GET /v1/integration/commercial-rules", s.getCommercialRules, anyRole...)
+	s.handle("PUT /v1/integration/commercial-rules", s.putCommercialRules, domain.RoleAdmin)
+	s.handle("POST /v1/environments/{eid}/items", s.addManualItem, manualItemWriters...)
+	s.handle("PATCH /v1/environments/{eid}/items/{itemId}", s.updateManualItem, manualItemWriters...)
+	s.handle("DELETE /v1/environments/{eid}/items/{itemId}", s.deleteManualItem, manualItemWriters...)
 
 	// The sale's workflow: approval, financial release, review, purchase
 	// orders, history, opening Promob at a version.
-	s.mux.HandleFunc("POST /v1/environments/{eid}/approve", s.authed(s.approve))
-	s.mux.HandleFunc("POST /v1/projects/{pid}/financial-release", s.authed(s.releaseFinancially))
-	s.mux.HandleFunc("POST /v1/environments/{eid}/review/start", s.authed(s.startReview))
-	s.mux.HandleFunc("GET /v1/environments/{eid}/review", s.authed(s.getReview))
-	s.mux.HandleFunc("POST /v1/environments/{eid}/review/complete", s.authed(s.completeReview))
-	s.mux.HandleFunc("GET /v1/environments/{eid}/purchase-orders", s.authed(s.listPurchaseOrders))
-	s.mux.HandleFunc("GET /v1/projects/{pid}/history", s.authed(s.listHistory))
-	s.mux.HandleFunc("GET /v1/environments/{eid}/versions/{n}/open", s.authed(s.openVersion))
+	s.handle("POST /v1/environments/{eid}/approve", s.approve, domain.RoleSeller, domain.RoleAdmin)
+	s.handle("POST /v1/projects/{pid}/financial-release", s.releaseFinancially, domain.RoleFinance, domain.RoleAdmin)
+	s.handle("POST /v1/environments/{eid}/review/start", s.startReview, domain.RoleReviewer)
+	s.handle("GET /v1/environments/{eid}/review", s.getReview, anyRole...)
+	s.handle("POST /v1/environments/{eid}/review/complete", s.completeReview, domain.RoleReviewer)
+	s.handle("GET /v1/environments/{eid}/purchase-orders", s.listPurchaseOrders, anyRole...)
+	s.handle("GET /v1/projects/{pid}/history", s.listHistory, anyRole...)
+	s.handle("GET /v1/environments/{eid}/versions/{n}/open", s.openVersion, anyRole...)
 
 	// Actions in Promob: the user's link, clients and environments created
 	// there through promobsync.
-	s.mux.HandleFunc("GET /v1/me", s.authed(s.getMe))
-	s.mux.HandleFunc("POST /v1/me/promob-link", s.authed(s.linkPromob))
-	s.mux.HandleFunc("POST /v1/clients/{id}/sync", s.authed(s.syncClient))
-	s.mux.HandleFunc("POST /v1/projects/{pid}/environments", s.authed(s.createEnvironment))
-	s.mux.HandleFunc("POST /v1/environments/{eid}/retry", s.authed(s.retryEnvironment))
+	s.handle("GET /v1/me", s.getMe)
+	s.handle("POST /v1/me/promob-link", s.linkPromob, anyRole...)
+	s.handle("POST /v1/clients/{id}/sync", s.syncClient, anyRole...)
+	s.handle("POST /v1/projects/{pid}/environments", s.createEnvironment, domain.RoleSeller, domain.RoleAdmin)
+	s.handle("POST /v1/environments/{eid}/retry", s.retryEnvironment, domain.RoleSeller, domain.RoleAdmin)
 
 	// Technical assistance: occurrences with their own Promob environment.
-	s.mux.HandleFunc("POST /v1/assistances", s.authed(s.createAssistance))
-	s.mux.HandleFunc("GET /v1/assistances/{aid}", s.authed(s.getAssistance))
-	s.mux.HandleFunc("POST /v1/assistances/{aid}/design", s.authed(s.designAssistance))
-	s.mux.HandleFunc("GET /v1/assistances/{aid}/items", s.authed(s.listItems))
-	s.mux.HandleFunc("GET /v1/assistances/{aid}/versions/{n}", s.authed(s.getVersion))
-	s.mux.HandleFunc("GET /v1/assistances/{aid}/budget", s.authed(s.getBudget))
-	s.mux.HandleFunc("POST /v1/assistances/{aid}/items", s.authed(s.addManualItem))
-	s.mux.HandleFunc("PATCH /v1/assistances/{aid}/items/{itemId}", s.authed(s.updateManualItem))
-	s.mux.HandleFunc("DELETE /v1/assistances/{aid}/items/{itemId}", s.authed(s.deleteManualItem))
-	s.mux.HandleFunc("GET /v1/projects/{pid}/assistances", s.authed(s.listAssistances))
+	s.handle("POST /v1/assistances", s.createAssistance, assistanceWriters...)
+	s.handle("GET /v1/assistances/{aid}", s.getAssistance, anyRole...)
+	s.handle("POST /v1/assistances/{aid}/design", s.designAssistance, assistanceWriters...)
+	s.handle("GET /v1/assistances/{aid}/items", s.listItems, anyRole...)
+	s.handle("GET /v1/assistances/{aid}/versions/{n}", s.getVersion, anyRole...)
+	s.handle("GET /v1/assistances/{aid}/budget", s.getBudget, anyRole...)
+	s.handle("POST /v1/assistances/{aid}/items", s.addManualItem, manualItemWriters...)
+	s.handle("PATCH /v1/assistances/{aid}/items/{itemId}", s.updateManualItem, manualItemWriters...)
+	s.handle("DELETE /v1/assistances/{aid}/items/{itemId}", s.deleteManualItem, manualItemWriters...)
+	s.handle("GET /v1/projects/{pid}/assistances", s.listAssistances, anyRole...)
 
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, r, domain.Errorf(domain.CodeNotFound, "No route for %s %s.", r.Method, r.URL.Path))
@@ -146,18 +149,39 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mux.ServeHTTP(w, r.WithContext(ctx))
 }
 
-// authed wraps a handler that needs the caller's identity: it is read from the
-// authorizer's claims, put in the context and the log attributes.
-func (s *Server) authed(h func(http.ResponseWriter, *http.Request, domain.Identity)) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
+// handler serves a route for a caller already identified and allowed: it
+// returns the answer's status and body, written as JSON (a nil body answers
+// the status alone, such as 204 No Content), or the error to answer with
+// WriteError.
+type handler func(r *http.Request, id domain.Identity) (status int, body any, err error)
+
+// handle registers h for the pattern behind the caller's identity, read
+// from the authorizer's claims (401 without a valid one). When roles are
+// given, a caller with none of them is refused with 403 before h runs;
+// without roles every identified caller gets through. The identity is put
+// in the context and the log attributes h and its answer see.
+func (s *Server) handle(pattern string, h handler, roles ...domain.Role) {
+	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		id, err := identityFromGateway(r)
+		if err == nil && len(roles) > 0 {
+			err = id.Require(roles...)
+		}
 		if err != nil {
 			WriteError(w, r, err)
 			return
 		}
 		ctx := logging.With(domain.WithIdentity(r.Context(), id), "store_id", id.StoreID, "user_id", id.UserID)
-		h(w, r.WithContext(ctx), id)
-	}
+		r = r.WithContext(ctx)
+		status, body, err := h(r, id)
+		switch {
+		case err != nil:
+			WriteError(w, r, err)
+		case body == nil:
+			w.WriteHeader(status)
+		default:
+			WriteJSON(w, status, body)
+		}
+	})
 }
 
 func (s *Server) health(w http.ResponseWriter, r *http.Request) {

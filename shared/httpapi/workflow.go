@@ -36,14 +36,10 @@ type Release struct {
 	FinanciallyReleasedBy string    `json:"financiallyReleasedBy"`
 }
 
-func (s *Server) approve(w http.ResponseWriter, r *http.Request, id domain.Identity) {
-	if err := id.Require(domain.RoleSeller, domain.RoleAdmin); err != nil {
-		WriteError(w, r, err)
-		return
-	}
-	env, ok := s.environment(w, r, id)
-	if !ok {
-		return
+func (s *Server) approve(r *http.Request, id domain.Identity) (int, any, error) {
+	env, err := s.routedRecord(r, id.StoreID)
+	if err != nil {
+		return 0, nil, err
 	}
 	if err := env.CanApprove(); err != nil {
 		// A repeated approval also repeats the Connect status message (an
@@ -54,22 +50,19 @@ func (s *Server) approve(w http.ResponseWriter, r *http.Request, id domain.Ident
 				err = serr
 			}
 		}
-		WriteError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	now := s.now()
 	entry := domain.NewHistoryEntry(domain.HistoryApproved, env.ID, env.LatestVersion, id.UserID, now,
 		fmt.Sprintf("%s: version %d (Promob revision %d) approved and converted.", env.Name, env.LatestVersion, env.ImportedRevision))
-	env, err := s.store.Approve(r.Context(), env, entry, now)
+	env, err = s.store.Approve(r.Context(), env, entry, now)
 	if err != nil {
-		WriteError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	if err := s.sendConnectStatus(r, env); err != nil {
-		WriteError(w, r, err)
-		return
+		return 0, nil, err
 	}
-	WriteJSON(w, http.StatusOK, env)
+	return http.StatusOK, env, nil
 }
 
 // sendConnectStatus asks promobsync to show the converted environment's
@@ -82,58 +75,44 @@ func (s *Server) sendConnectStatus(r *http.Request, env domain.Environment) erro
 	return s.outbox.Send(r.Context(), msg, env.PromobAccountID+":"+env.PromobProjectID, "status:"+env.ID+":"+strconv.Itoa(env.ConvertedVersion))
 }
 
-func (s *Server) releaseFinancially(w http.ResponseWriter, r *http.Request, id domain.Identity) {
-	if err := id.Require(domain.RoleFinance, domain.RoleAdmin); err != nil {
-		WriteError(w, r, err)
-		return
-	}
+func (s *Server) releaseFinancially(r *http.Request, id domain.Identity) (int, any, error) {
 	pid := r.PathValue("pid")
 	entry := domain.NewHistoryEntry(domain.HistoryFinancialRelease, "", 0, id.UserID, s.now(), "The contract was financially released.")
 	p, _, err := s.store.ReleaseFinancially(r.Context(), id.StoreID, pid, entry)
 	if err != nil {
-		WriteError(w, r, err)
-		return
+		return 0, nil, err
 	}
-	WriteJSON(w, http.StatusOK, Release{ProjectID: p.ID, FinanciallyReleasedAt: *p.FinanciallyReleasedAt, FinanciallyReleasedBy: p.FinanciallyReleasedBy})
+	return http.StatusOK, Release{ProjectID: p.ID, FinanciallyReleasedAt: *p.FinanciallyReleasedAt, FinanciallyReleasedBy: p.FinanciallyReleasedBy}, nil
 }
 
-func (s *Server) startReview(w http.ResponseWriter, r *http.Request, id domain.Identity) {
-	if err := id.Require(domain.RoleReviewer); err != nil {
-		WriteError(w, r, err)
-		return
-	}
-	env, ok := s.environment(w, r, id)
-	if !ok {
-		return
+// startReview starts the converted environment's review once, then answers
+// the review as getReview does.
+func (s *Server) startReview(r *http.Request, id domain.Identity) (int, any, error) {
+	env, err := s.routedRecord(r, id.StoreID)
+	if err != nil {
+		return 0, nil, err
 	}
 	switch {
 	case env.Locked:
-		WriteError(w, r, domain.Errorf(domain.CodeLocked, "Environment %s is locked: its review is complete.", env.ID))
-		return
+		return 0, nil, domain.Errorf(domain.CodeLocked, "Environment %s is locked: its review is complete.", env.ID)
 	case env.ConvertedVersion == 0:
-		WriteError(w, r, domain.Errorf(domain.CodeNotConverted, "Environment %s is not approved: the review starts after the approval.", env.ID))
-		return
+		return 0, nil, domain.Errorf(domain.CodeNotConverted, "Environment %s is not approved: the review starts after the approval.", env.ID)
 	}
 	if env.ReviewStartedAt == nil {
 		entry := domain.NewHistoryEntry(domain.HistoryReviewStarted, env.ID, env.LatestVersion, id.UserID, s.now(),
 			fmt.Sprintf("%s: review started at version %d; an update from Promob is required.", env.Name, env.LatestVersion))
 		if _, err := s.store.StartReview(r.Context(), env, entry); err != nil {
-			WriteError(w, r, err)
-			return
+			return 0, nil, err
 		}
 	}
-	s.writeReview(w, r, id)
+	return s.getReview(r, id)
 }
 
-func (s *Server) getReview(w http.ResponseWriter, r *http.Request, id domain.Identity) {
-	s.writeReview(w, r, id)
-}
-
-// writeReview answers the environment's review as stored now.
-func (s *Server) writeReview(w http.ResponseWriter, r *http.Request, id domain.Identity) {
-	env, ok := s.environment(w, r, id)
-	if !ok {
-		return
+// getReview answers the environment's review as stored now.
+func (s *Server) getReview(r *http.Request, id domain.Identity) (int, any, error) {
+	env, err := s.routedRecord(r, id.StoreID)
+	if err != nil {
+		return 0, nil, err
 	}
 	rv := Review{
 		EnvironmentID: env.ID, Status: env.ReviewStatus(), UpdateRequired: env.UpdateRequired(), ConvertedVersion: env.ConvertedVersion,
@@ -144,12 +123,11 @@ func (s *Server) writeReview(w http.ResponseWriter, r *http.Request, id domain.I
 	if env.ConvertedVersion > 0 {
 		diff, err := s.diff(r, env)
 		if err != nil {
-			WriteError(w, r, err)
-			return
+			return 0, nil, err
 		}
 		rv.Diff = diff
 	}
-	WriteJSON(w, http.StatusOK, rv)
+	return http.StatusOK, rv, nil
 }
 
 // diff compares the converted version with the latest.
@@ -175,28 +153,21 @@ func (s *Server) diff(r *http.Request, env domain.Environment) (domain.Diff, err
 	return domain.Compare(before.Items, after.Items, tb, ta), nil
 }
 
-func (s *Server) completeReview(w http.ResponseWriter, r *http.Request, id domain.Identity) {
-	if err := id.Require(domain.RoleReviewer); err != nil {
-		WriteError(w, r, err)
-		return
-	}
-	env, ok := s.environment(w, r, id)
-	if !ok {
-		return
+func (s *Server) completeReview(r *http.Request, id domain.Identity) (int, any, error) {
+	env, err := s.routedRecord(r, id.StoreID)
+	if err != nil {
+		return 0, nil, err
 	}
 	if err := env.CanCompleteReview(); err != nil {
-		WriteError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	detail, err := s.versionDetail(r, env, env.LatestVersion)
 	if err != nil {
-		WriteError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	var rules pricing.Rules
 	if err := json.Unmarshal(detail.Rules, &rules); err != nil {
-		WriteError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	now := s.now()
 	orders := domain.PurchaseOrders(env.ID, env.LatestVersion, detail.Items, rules.Suppliers, id.UserID)
@@ -207,58 +178,48 @@ func (s *Server) completeReview(w http.ResponseWriter, r *http.Request, id domai
 			fmt.Sprintf("%s: %d purchase order(s) written from version %d.", env.Name, len(orders), env.LatestVersion)),
 	}
 	if err := s.store.CompleteReview(r.Context(), env, orders, entries, now); err != nil {
-		WriteError(w, r, err)
-		return
+		return 0, nil, err
 	}
-	WriteJSON(w, http.StatusCreated, map[string][]domain.PurchaseOrder{"purchaseOrders": orders})
+	return http.StatusCreated, map[string][]domain.PurchaseOrder{"purchaseOrders": orders}, nil
 }
 
-func (s *Server) listPurchaseOrders(w http.ResponseWriter, r *http.Request, id domain.Identity) {
-	env, ok := s.environment(w, r, id)
-	if !ok {
-		return
+func (s *Server) listPurchaseOrders(r *http.Request, id domain.Identity) (int, any, error) {
+	env, err := s.routedRecord(r, id.StoreID)
+	if err != nil {
+		return 0, nil, err
 	}
 	orders, err := s.store.PurchaseOrders(r.Context(), env)
 	if err != nil {
-		WriteError(w, r, err)
-		return
+		return 0, nil, err
 	}
-	WriteJSON(w, http.StatusOK, map[string][]domain.PurchaseOrder{"purchaseOrders": orders})
+	return http.StatusOK, map[string][]domain.PurchaseOrder{"purchaseOrders": orders}, nil
 }
 
-func (s *Server) listHistory(w http.ResponseWriter, r *http.Request, id domain.Identity) {
-	if err := id.Require(anyRole...); err != nil {
-		WriteError(w, r, err)
-		return
-	}
+func (s *Server) listHistory(r *http.Request, id domain.Identity) (int, any, error) {
 	ctx := r.Context()
 	p, err := s.store.Project(ctx, id.StoreID, r.PathValue("pid"))
 	if err != nil {
-		WriteError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	entries, err := s.store.History(ctx, id.StoreID, p.ID)
 	if err != nil {
-		WriteError(w, r, err)
-		return
+		return 0, nil, err
 	}
-	WriteJSON(w, http.StatusOK, map[string][]domain.HistoryEntry{"history": entries})
+	return http.StatusOK, map[string][]domain.HistoryEntry{"history": entries}, nil
 }
 
-func (s *Server) openVersion(w http.ResponseWriter, r *http.Request, id domain.Identity) {
-	env, ok := s.environment(w, r, id)
-	if !ok {
-		return
+func (s *Server) openVersion(r *http.Request, id domain.Identity) (int, any, error) {
+	env, err := s.routedRecord(r, id.StoreID)
+	if err != nil {
+		return 0, nil, err
 	}
 	n, err := versionNumber(r)
 	if err != nil {
-		WriteError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	v, err := s.store.Version(r.Context(), env, n)
 	if err != nil {
-		WriteError(w, r, err)
-		return
+		return 0, nil, err
 	}
-	WriteJSON(w, http.StatusOK, map[string]string{"url": env.OpenURL(v.PromobRevision)})
+	return http.StatusOK, map[string]string{"url": env.OpenURL(v.PromobRevision)}, nil
 }
