@@ -1,7 +1,9 @@
 package httpapi
 
 import (
+	"context"
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
@@ -116,11 +118,23 @@ func (s *Server) legacyImport(r *http.Request, id domain.Identity) (int, any, er
 // (which always changes the environment: imported, failed, or no newer
 // revision) is never dropped as its repeat. The importer ignores revisions
 // it has.
+//
+// The environment's import is pending when this is called. When the message
+// cannot be sent, the import is marked failed with a reason that says to
+// update again, so that the environment does not wait for an import that
+// will never come.
 func (s *Server) enqueueUpdate(r *http.Request, env domain.Environment, userID string) error {
 	msg := domain.ImportMessage{Kind: domain.KindUpdate, StoreID: env.StoreID, AccountID: env.PromobAccountID,
 		ProjectID: env.PromobProjectID, EnvironmentID: env.ID, UserID: userID}
 	dedup := "update:" + env.ID + ":" + strconv.FormatInt(env.UpdatedAt.UnixNano(), 10)
-	return s.imports.Send(r.Context(), msg, domain.ImportGroup(env.PromobAccountID, env.PromobEnvironmentID), dedup)
+	err := s.imports.Send(r.Context(), msg, domain.ImportGroup(env.PromobAccountID, env.PromobEnvironmentID), dedup)
+	if err != nil {
+		reason := "The import could not be queued: update the environment again."
+		if serr := s.store.SetImportStatus(context.WithoutCancel(r.Context()), env.StoreID, env.ID, domain.ImportFailed, reason, s.now()); serr != nil {
+			slog.ErrorContext(r.Context(), "could not record the unqueued import", "err", serr, "environment_id", env.ID)
+		}
+	}
+	return err
 }
 
 func (s *Server) getEnvironment(r *http.Request, id domain.Identity) (int, any, error) {

@@ -3,6 +3,8 @@ package httpapi_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -113,6 +115,46 @@ func TestLegacyImport(t *testing.T) {
 	}
 	if sent := c.imports.messages(); len(sent) != 1 {
 		t.Fatalf("%d messages after the refused second import, want 1", len(sent))
+	}
+}
+
+// TestUnqueuedImportFails makes the imports queue refuse messages: a
+// legacy import and an update answer 500 and leave the environment's import
+// failed with a reason that says to update again (not pending, waiting for
+// a message that was never sent); an update once the queue works is queued.
+func TestUnqueuedImportFails(t *testing.T) {
+	c := newCatalog(t)
+	c.configure()
+	c.imports.fail = errors.New("sqs: connection refused")
+	unqueued := func(env string) {
+		t.Helper()
+		_, body := c.do(seller, "GET", "/v1/environments/"+env, "", "")
+		if body["importStatus"] != domain.ImportFailed || !strings.Contains(body["importError"].(string), "update the environment again") {
+			t.Fatalf("environment after the queue refused its import: %v", body)
+		}
+	}
+	status, body := c.do(seller, "POST", "/v1/projects/"+c.project+"/environments/import", "application/json", importBody)
+	if status != 500 || errCode(body) != domain.CodeInternal {
+		t.Fatalf("legacy import with the queue down: %d %v", status, body)
+	}
+	imported, err := c.store.EnvironmentByPromobID(context.Background(), "acc-s1", "pe-9")
+	if err != nil {
+		t.Fatal(err)
+	}
+	unqueued(imported.ID)
+	if status, body := c.do(seller, "POST", "/v1/environments/"+c.env+"/update", "", ""); status != 500 || errCode(body) != domain.CodeInternal {
+		t.Fatalf("update with the queue down: %d %v", status, body)
+	}
+	unqueued(c.env)
+
+	c.imports.fail = nil
+	for _, env := range []string{imported.ID, c.env} {
+		if status, body := c.do(seller, "POST", "/v1/environments/"+env+"/update", "", ""); status != 202 || body["importStatus"] != domain.ImportPending || body["importError"] != nil {
+			t.Fatalf("update once the queue works: %d %v", status, body)
+		}
+	}
+	if sent := c.imports.messages(); len(sent) != 2 {
+		t.Fatalf("%d messages queued, want the 2 updates", len(sent))
 	}
 }
 

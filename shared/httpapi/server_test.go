@@ -53,6 +53,7 @@ type recordingQueue struct {
 	customers    []domain.CustomerCreateMessage
 	environments []domain.EnvironmentCreateMessage
 	assistances  []domain.AssistanceMessage
+	fail         error // when set, Send returns it and records nothing
 }
 
 // sentMessage is one message with its FIFO group and de-duplication id.
@@ -64,6 +65,9 @@ type sentMessage struct {
 func (q *recordingQueue) Send(_ context.Context, msg any, group, dedup string) error {
 	q.mu.Lock()
 	defer q.mu.Unlock()
+	if q.fail != nil {
+		return q.fail
+	}
 	switch m := msg.(type) {
 	case domain.ImportMessage:
 		q.sent = append(q.sent, sentMessage{m, group, dedup})
