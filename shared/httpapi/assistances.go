@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -140,6 +141,9 @@ func (s *Server) designAssistance(r *http.Request, id domain.Identity) (int, any
 	}
 	err = s.outbox.Send(ctx, domain.AssistanceMessage{Kind: domain.KindAssistanceDesign, StoreID: id.StoreID, AssistanceID: a.ID, UserID: id.UserID}, "", "")
 	if err != nil {
+		s.failUnqueued(r, err, func(ctx context.Context) error {
+			return s.store.SetEnvironmentCreation(ctx, id.StoreID, a.ID, domain.EnvFailed, unqueued+"request the design again.", s.now().UTC())
+		})
 		return 0, nil, err
 	}
 	return http.StatusAccepted, map[string]string{"id": a.ID, "status": domain.EnvCreating}, nil

@@ -3,7 +3,6 @@ package httpapi
 import (
 	"context"
 	"encoding/json"
-	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
@@ -105,7 +104,13 @@ func (s *Server) legacyImport(r *http.Request, id domain.Identity) (int, any, er
 		return 0, nil, err
 	}
 	if err := s.enqueueUpdate(r, env, id.UserID); err != nil {
-		return 0, nil, err
+		// The environment exists: answer it as it now stands (its import
+		// failed, saying to update) rather than hide its id behind a 500.
+		stored, rerr := s.store.Environment(ctx, id.StoreID, env.ID)
+		if rerr != nil || stored.ImportStatus != domain.ImportFailed {
+			return 0, nil, err
+		}
+		env = stored
 	}
 	return http.StatusAccepted, env, nil
 }
@@ -119,20 +124,17 @@ func (s *Server) legacyImport(r *http.Request, id domain.Identity) (int, any, er
 // revision) is never dropped as its repeat. The importer ignores revisions
 // it has.
 //
-// The environment's import is pending when this is called. When the message
-// cannot be sent, the import is marked failed with a reason that says to
-// update again, so that the environment does not wait for an import that
-// will never come.
+// The environment's import is pending when this is called; when the message
+// cannot be sent, the import is failed (see failUnqueued).
 func (s *Server) enqueueUpdate(r *http.Request, env domain.Environment, userID string) error {
 	msg := domain.ImportMessage{Kind: domain.KindUpdate, StoreID: env.StoreID, AccountID: env.PromobAccountID,
 		ProjectID: env.PromobProjectID, EnvironmentID: env.ID, UserID: userID}
 	dedup := "update:" + env.ID + ":" + strconv.FormatInt(env.UpdatedAt.UnixNano(), 10)
 	err := s.imports.Send(r.Context(), msg, domain.ImportGroup(env.PromobAccountID, env.PromobEnvironmentID), dedup)
 	if err != nil {
-		reason := "The import could not be queued: update the environment again."
-		if serr := s.store.SetImportStatus(context.WithoutCancel(r.Context()), env.StoreID, env.ID, domain.ImportFailed, reason, s.now()); serr != nil {
-			slog.ErrorContext(r.Context(), "could not record the unqueued import", "err", serr, "environment_id", env.ID)
-		}
+		s.failUnqueued(r, err, func(ctx context.Context) error {
+			return s.store.SetImportStatus(ctx, env.StoreID, env.ID, domain.ImportFailed, unqueued+"update the environment again.", s.now())
+		})
 	}
 	return err
 }

@@ -118,43 +118,134 @@ func TestLegacyImport(t *testing.T) {
 	}
 }
 
-// TestUnqueuedImportFails makes the imports queue refuse messages: a
-// legacy import and an update answer 500 and leave the environment's import
-// failed with a reason that says to update again (not pending, waiting for
-// a message that was never sent); an update once the queue works is queued.
-func TestUnqueuedImportFails(t *testing.T) {
+// TestUnqueuedRequestsFail makes the queues refuse messages. A request
+// that creates a record and queues work for it (a legacy import, a client
+// or an environment to create in Promob) answers the record, failed with a
+// reason that says to ask again; one that only queues work (an update, an
+// assistance's design) answers 500 and leaves its record failed the same
+// way. No record waits for work that will never be done, and asked again
+// once the queue works, the work is queued.
+func TestUnqueuedRequestsFail(t *testing.T) {
 	c := newCatalog(t)
 	c.configure()
-	c.imports.fail = errors.New("sqs: connection refused")
-	unqueued := func(env string) {
-		t.Helper()
-		_, body := c.do(seller, "GET", "/v1/environments/"+env, "", "")
-		if body["importStatus"] != domain.ImportFailed || !strings.Contains(body["importError"].(string), "update the environment again") {
-			t.Fatalf("environment after the queue refused its import: %v", body)
-		}
+	q := c.imports
+	down := errors.New("sqs: connection refused")
+	ctx := context.Background()
+	var aid string
+	envState := func(id string) (string, string, string) {
+		env, err := c.store.Environment(ctx, "s1", id)
+		must(t, err)
+		return env.ImportStatus, env.ImportError, env.Status + ":" + env.StatusReason
 	}
-	status, body := c.do(seller, "POST", "/v1/projects/"+c.project+"/environments/import", "application/json", importBody)
-	if status != 500 || errCode(body) != domain.CodeInternal {
-		t.Fatalf("legacy import with the queue down: %d %v", status, body)
+	tests := []struct {
+		name       string
+		request    func() (int, map[string]any)
+		wantStatus int
+		// state reads the record's status and reason, given the first answer.
+		state        func(answer map[string]any) (status, reason string)
+		again        func(answer map[string]any) (int, map[string]any)
+		failed, hint string
+	}{
+		{
+			name: "legacy import",
+			request: func() (int, map[string]any) {
+				return c.do(seller, "POST", "/v1/projects/"+c.project+"/environments/import", "application/json", importBody)
+			},
+			wantStatus: 202,
+			state: func(a map[string]any) (string, string) {
+				st, reason, _ := envState(a["id"].(string))
+				return st, reason
+			},
+			again: func(a map[string]any) (int, map[string]any) {
+				return c.do(seller, "POST", "/v1/environments/"+a["id"].(string)+"/update", "", "")
+			},
+			failed: domain.ImportFailed, hint: "update the environment again",
+		},
+		{
+			name:       "update",
+			request:    func() (int, map[string]any) { return c.do(seller, "POST", "/v1/environments/"+c.env+"/update", "", "") },
+			wantStatus: 500,
+			state: func(map[string]any) (string, string) {
+				st, reason, _ := envState(c.env)
+				return st, reason
+			},
+			again: func(map[string]any) (int, map[string]any) {
+				return c.do(seller, "POST", "/v1/environments/"+c.env+"/update", "", "")
+			},
+			failed: domain.ImportFailed, hint: "update the environment again",
+		},
+		{
+			name: "client created in Promob",
+			request: func() (int, map[string]any) {
+				return c.do(seller, "POST", "/v1/clients", "application/json", `{"name":"João","document":"529.982.247-25"}`)
+			},
+			wantStatus: 201,
+			state: func(a map[string]any) (string, string) {
+				cl, err := c.store.Client(ctx, "s1", a["id"].(string))
+				must(t, err)
+				return cl.PromobSync.Status, cl.PromobSync.Reason
+			},
+			again: func(a map[string]any) (int, map[string]any) {
+				return c.do(seller, "POST", "/v1/clients/"+a["id"].(string)+"/sync", "", "")
+			},
+			failed: domain.SyncFailed, hint: "sync the client again",
+		},
+		{
+			name: "environment created in Promob",
+			request: func() (int, map[string]any) {
+				return c.do(seller, "POST", "/v1/projects/"+c.project+"/environments", "application/json", `{"name":"Quarto"}`)
+			},
+			wantStatus: 202,
+			state: func(a map[string]any) (string, string) {
+				_, _, creation := envState(a["id"].(string))
+				status, reason, _ := strings.Cut(creation, ":")
+				return status, reason
+			},
+			again: func(a map[string]any) (int, map[string]any) {
+				return c.do(seller, "POST", "/v1/environments/"+a["id"].(string)+"/retry", "", "")
+			},
+			failed: domain.EnvFailed, hint: "retry the environment",
+		},
+		{
+			name: "assistance design",
+			request: func() (int, map[string]any) {
+				q.fail = nil
+				_, a := c.do(seller, "POST", "/v1/assistances", "application/json",
+					`{"projectId":"`+c.project+`","environmentId":"`+c.env+`","number":"7","description":"Porta"}`)
+				aid, _ = a["id"].(string)
+				q.fail = down
+				return c.do(seller, "POST", "/v1/assistances/"+aid+"/design", "application/json", `{"source":"blank"}`)
+			},
+			wantStatus: 500,
+			state: func(map[string]any) (string, string) {
+				a, err := c.store.Assistance(ctx, "s1", aid)
+				must(t, err)
+				return a.Design.Status, a.Design.StatusReason
+			},
+			again: func(map[string]any) (int, map[string]any) {
+				return c.do(seller, "POST", "/v1/assistances/"+aid+"/design", "application/json", `{"source":"blank"}`)
+			},
+			failed: domain.EnvFailed, hint: "request the design again",
+		},
 	}
-	imported, err := c.store.EnvironmentByPromobID(context.Background(), "acc-s1", "pe-9")
-	if err != nil {
-		t.Fatal(err)
-	}
-	unqueued(imported.ID)
-	if status, body := c.do(seller, "POST", "/v1/environments/"+c.env+"/update", "", ""); status != 500 || errCode(body) != domain.CodeInternal {
-		t.Fatalf("update with the queue down: %d %v", status, body)
-	}
-	unqueued(c.env)
-
-	c.imports.fail = nil
-	for _, env := range []string{imported.ID, c.env} {
-		if status, body := c.do(seller, "POST", "/v1/environments/"+env+"/update", "", ""); status != 202 || body["importStatus"] != domain.ImportPending || body["importError"] != nil {
-			t.Fatalf("update once the queue works: %d %v", status, body)
-		}
-	}
-	if sent := c.imports.messages(); len(sent) != 2 {
-		t.Fatalf("%d messages queued, want the 2 updates", len(sent))
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			q.fail = down
+			status, answer := tt.request()
+			if status != tt.wantStatus || (status == 500) != (errCode(answer) == domain.CodeInternal) {
+				t.Fatalf("with the queue down: %d %v, want %d", status, answer, tt.wantStatus)
+			}
+			if st, reason := tt.state(answer); st != tt.failed || !strings.Contains(reason, tt.hint) {
+				t.Fatalf("after the queue refused: %s %q, want %s saying to %s", st, reason, tt.failed, tt.hint)
+			}
+			q.fail = nil
+			if status, body := tt.again(answer); status/100 != 2 {
+				t.Fatalf("asked again once the queue works: %d %v", status, body)
+			}
+			if st, _ := tt.state(answer); st == tt.failed {
+				t.Fatalf("still %s after it was asked again", st)
+			}
+		})
 	}
 }
 

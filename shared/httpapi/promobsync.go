@@ -1,23 +1,55 @@
 package httpapi
 
 import (
+	"context"
+	"log/slog"
 	"net/http"
 
 	"github.com/foccolojas/promob-integration/shared/domain"
 )
 
-// enqueueCustomer asks promobsync to create the client in Promob.
-func (s *Server) enqueueCustomer(r *http.Request, id domain.Identity, clientID string) error {
-	return s.outbox.Send(r.Context(), domain.CustomerCreateMessage{
-		Kind: domain.KindCustomerCreate, StoreID: id.StoreID, ClientID: clientID, UserID: id.UserID,
-	}, "", "")
+// unqueued is the reason a record's work failed when its message could not
+// be queued.
+const unqueued = "The request could not be queued: "
+
+// failUnqueued is called when the message asking for a record's work could
+// not be sent: it records the work as failed (fail stores it), so that the
+// record does not wait for work that will never be done and the user can
+// ask again. A failure to record it is logged.
+func (s *Server) failUnqueued(r *http.Request, sendErr error, fail func(ctx context.Context) error) {
+	slog.WarnContext(r.Context(), "request not queued", "err", sendErr)
+	if err := fail(context.WithoutCancel(r.Context())); err != nil {
+		slog.ErrorContext(r.Context(), "could not record a request that was not queued", "err", err)
+	}
 }
 
-// enqueueEnvironment asks promobsync to create the environment in Promob.
+// enqueueCustomer asks promobsync to create the client in Promob; when the
+// message cannot be sent, the client's sync is failed (see failUnqueued).
+func (s *Server) enqueueCustomer(r *http.Request, id domain.Identity, clientID string) error {
+	err := s.outbox.Send(r.Context(), domain.CustomerCreateMessage{
+		Kind: domain.KindCustomerCreate, StoreID: id.StoreID, ClientID: clientID, UserID: id.UserID,
+	}, "", "")
+	if err != nil {
+		s.failUnqueued(r, err, func(ctx context.Context) error {
+			return s.store.SetClientSync(ctx, id.StoreID, clientID, domain.PromobSync{Status: domain.SyncFailed, Reason: unqueued + "sync the client again."})
+		})
+	}
+	return err
+}
+
+// enqueueEnvironment asks promobsync to create the environment in Promob;
+// when the message cannot be sent, its creation is failed (see
+// failUnqueued).
 func (s *Server) enqueueEnvironment(r *http.Request, id domain.Identity, env domain.Environment) error {
-	return s.outbox.Send(r.Context(), domain.EnvironmentCreateMessage{
+	err := s.outbox.Send(r.Context(), domain.EnvironmentCreateMessage{
 		Kind: domain.KindEnvironmentCreate, StoreID: id.StoreID, ProjectID: env.ProjectID, EnvironmentID: env.ID, UserID: id.UserID,
 	}, "", "")
+	if err != nil {
+		s.failUnqueued(r, err, func(ctx context.Context) error {
+			return s.store.SetEnvironmentCreation(ctx, id.StoreID, env.ID, domain.EnvFailed, unqueued+"retry the environment.", s.now().UTC())
+		})
+	}
+	return err
 }
 
 // syncClient queues the client's creation in Promob again; a client Promob
@@ -55,9 +87,19 @@ func (s *Server) createEnvironment(r *http.Request, id domain.Identity) (int, an
 		return 0, nil, err
 	}
 	if err := s.enqueueEnvironment(r, id, env); err != nil {
-		return 0, nil, err
+		// The environment exists: answer it as it now stands (failed, saying
+		// to retry) rather than hide its id behind a 500.
+		stored, rerr := s.store.Environment(ctx, id.StoreID, env.ID)
+		if rerr != nil || stored.Status != domain.EnvFailed {
+			return 0, nil, err
+		}
+		env = stored
 	}
-	return http.StatusAccepted, map[string]string{"id": env.ID, "status": env.Status}, nil
+	return http.StatusAccepted, struct {
+		ID           string `json:"id"`
+		Status       string `json:"status"`
+		StatusReason string `json:"statusReason,omitempty"`
+	}{env.ID, env.Status, env.StatusReason}, nil
 }
 
 // retryEnvironment queues the environment's creation in Promob again; one
