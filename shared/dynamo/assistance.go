@@ -92,12 +92,12 @@ func (s *Store) CreateAssistance(ctx context.Context, a domain.Assistance) error
 // *Error (also for an id that names an environment).
 func (s *Store) Assistance(ctx context.Context, storeID, id string) (domain.Assistance, error) {
 	var it assistanceItem
-	found, err := s.getItem(ctx, envPK(storeID, id), skEnv, &it)
-	if err != nil {
-		return domain.Assistance{}, wrap("get assistance", err)
+	notFound := domain.Errorf(domain.CodeNotFound, "No assistance %q.", id)
+	if err := s.getExisting(ctx, envPK(storeID, id), skEnv, &it, "get assistance", notFound); err != nil {
+		return domain.Assistance{}, err
 	}
-	if !found || it.Kind != domain.EnvKindAssistance {
-		return domain.Assistance{}, domain.Errorf(domain.CodeNotFound, "No assistance %q.", id)
+	if it.Kind != domain.EnvKindAssistance {
+		return domain.Assistance{}, notFound
 	}
 	return it.domain(), nil
 }

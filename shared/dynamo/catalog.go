@@ -100,12 +100,8 @@ func (s *Store) CreateClient(ctx context.Context, c domain.Client) error {
 // Client returns one of the store's clients, or a not_found *Error.
 func (s *Store) Client(ctx context.Context, storeID, id string) (domain.Client, error) {
 	var it clientItem
-	found, err := s.getItem(ctx, storePK(storeID), skClient+id, &it)
-	if err != nil {
-		return domain.Client{}, wrap("get client", err)
-	}
-	if !found {
-		return domain.Client{}, domain.Errorf(domain.CodeNotFound, "No client %q.", id)
+	if err := s.getExisting(ctx, storePK(storeID), skClient+id, &it, "get client", domain.Errorf(domain.CodeNotFound, "No client %q.", id)); err != nil {
+		return domain.Client{}, err
 	}
 	return it.domain(), nil
 }
@@ -189,12 +185,8 @@ func (s *Store) Project(ctx context.Context, storeID, id string) (domain.Project
 // projectItem reads the project alone from the table, consistently.
 func (s *Store) projectItem(ctx context.Context, storeID, id string) (domain.Project, error) {
 	var it projectItem
-	found, err := s.getItem(ctx, projectPK(storeID, id), skProject, &it)
-	if err != nil {
-		return domain.Project{}, wrap("get project", err)
-	}
-	if !found {
-		return domain.Project{}, domain.Errorf(domain.CodeNotFound, "No project %q.", id)
+	if err := s.getExisting(ctx, projectPK(storeID, id), skProject, &it, "get project", domain.Errorf(domain.CodeNotFound, "No project %q.", id)); err != nil {
+		return domain.Project{}, err
 	}
 	return it.domain(), nil
 }

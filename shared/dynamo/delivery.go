@@ -116,12 +116,8 @@ func (s *Store) CreateDelivery(ctx context.Context, d domain.Delivery, body []by
 
 func (s *Store) getDelivery(ctx context.Context, accountID, webhookID string) (deliveryItem, error) {
 	var it deliveryItem
-	found, err := s.getItem(ctx, deliveryPK(accountID, webhookID), skMeta, &it)
-	if err != nil {
-		return deliveryItem{}, wrap("get delivery", err)
-	}
-	if !found {
-		return deliveryItem{}, domain.Errorf(domain.CodeNotFound, "No delivery %s for account %s.", webhookID, accountID)
+	if err := s.getExisting(ctx, deliveryPK(accountID, webhookID), skMeta, &it, "get delivery", domain.Errorf(domain.CodeNotFound, "No delivery %s for account %s.", webhookID, accountID)); err != nil {
+		return deliveryItem{}, err
 	}
 	return it, nil
 }

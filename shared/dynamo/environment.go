@@ -128,12 +128,8 @@ func (s *Store) CreateEnvironment(ctx context.Context, e domain.Environment) err
 // Environment returns one of the store's environments, or a not_found *Error.
 func (s *Store) Environment(ctx context.Context, storeID, id string) (domain.Environment, error) {
 	var it envItem
-	found, err := s.getItem(ctx, envPK(storeID, id), skEnv, &it)
-	if err != nil {
-		return domain.Environment{}, wrap("get environment", err)
-	}
-	if !found {
-		return domain.Environment{}, domain.Errorf(domain.CodeNotFound, "No environment %q.", id)
+	if err := s.getExisting(ctx, envPK(storeID, id), skEnv, &it, "get environment", domain.Errorf(domain.CodeNotFound, "No environment %q.", id)); err != nil {
+		return domain.Environment{}, err
 	}
 	return it.domain(), nil
 }
@@ -145,12 +141,8 @@ func (s *Store) EnvironmentByPromobID(ctx context.Context, accountID, promobEnvI
 		StoreID       string `dynamodbav:"storeId"`
 		EnvironmentID string `dynamodbav:"environmentId"`
 	}
-	found, err := s.getItem(ctx, promobEnvPK(accountID, promobEnvID), skPromobEnv, &route)
-	if err != nil {
-		return domain.Environment{}, wrap("get Promob environment route", err)
-	}
-	if !found {
-		return domain.Environment{}, domain.Errorf(domain.CodeNotFound, "Promob environment %q is not linked.", promobEnvID)
+	if err := s.getExisting(ctx, promobEnvPK(accountID, promobEnvID), skPromobEnv, &route, "get Promob environment route", domain.Errorf(domain.CodeNotFound, "Promob environment %q is not linked.", promobEnvID)); err != nil {
+		return domain.Environment{}, err
 	}
 	return s.Environment(ctx, route.StoreID, route.EnvironmentID)
 }

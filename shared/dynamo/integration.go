@@ -67,12 +67,8 @@ func (s *Store) GetIntegration(ctx context.Context, storeID string) (domain.Inte
 
 func (s *Store) getIntegration(ctx context.Context, storeID string) (integrationItem, error) {
 	var it integrationItem
-	found, err := s.getItem(ctx, storePK(storeID), skIntegration, &it)
-	if err != nil {
-		return integrationItem{}, wrap("get integration", err)
-	}
-	if !found {
-		return integrationItem{}, domain.Errorf(domain.CodeNotConfigured, "The store has not configured the Promob integration.")
+	if err := s.getExisting(ctx, storePK(storeID), skIntegration, &it, "get integration", domain.Errorf(domain.CodeNotConfigured, "The store has not configured the Promob integration.")); err != nil {
+		return integrationItem{}, err
 	}
 	return it, nil
 }
@@ -196,12 +192,8 @@ func (s *Store) RotateSecret(ctx context.Context, storeID, secret string, now ti
 // Account returns the routing of a Promob AccountID, or a not_found *Error.
 func (s *Store) Account(ctx context.Context, accountID string) (domain.Account, error) {
 	var it accountItem
-	found, err := s.getItem(ctx, accountPK(accountID), skAccount, &it)
-	if err != nil {
-		return domain.Account{}, wrap("get account", err)
-	}
-	if !found {
-		return domain.Account{}, domain.Errorf(domain.CodeNotFound, "Unknown Promob account %q.", accountID)
+	if err := s.getExisting(ctx, accountPK(accountID), skAccount, &it, "get account", domain.Errorf(domain.CodeNotFound, "Unknown Promob account %q.", accountID)); err != nil {
+		return domain.Account{}, err
 	}
 	return domain.Account{AccountID: it.AccountID, StoreID: it.StoreID, Secret: it.Secret, APIToken: it.APIToken, PreviousSecret: it.PreviousSecret, PreviousUntil: it.PreviousUntil}, nil
 }

@@ -44,14 +44,11 @@ func (s *Store) PutPromobLink(ctx context.Context, l domain.PromobLink) error {
 // PromobLink returns the user's link, or a not_found *Error.
 func (s *Store) PromobLink(ctx context.Context, storeID, userID string) (domain.PromobLink, error) {
 	var it linkItem
-	found, err := s.getItem(ctx, storePK(storeID), skUserLink+userID, &it)
-	if err != nil {
-		return domain.PromobLink{}, wrap("get Promob link", err)
-	}
-	if !found {
-		return domain.PromobLink{}, domain.Errorf(domain.CodeNotFound, "User %q has not linked Promob.", userID)
+	if err := s.getExisting(ctx, storePK(storeID), skUserLink+userID, &it, "get Promob link", domain.Errorf(domain.CodeNotFound, "User %q has not linked Promob.", userID)); err != nil {
+		return domain.PromobLink{}, err
 	}
 	l := domain.PromobLink{StoreID: it.StoreID, UserID: it.UserID, PromobUser: it.PromobUser, Status: it.LinkStatus, SealedToken: it.SealedToken}
+	var err error
 	if l.LinkedAt, err = time.Parse(time.RFC3339Nano, it.LinkedAt); err != nil {
 		return domain.PromobLink{}, wrap("decode Promob link", err)
 	}

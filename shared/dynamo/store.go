@@ -121,6 +121,19 @@ func (s *Store) getItem(ctx context.Context, pk, sk string, out any) (bool, erro
 	return true, attributevalue.UnmarshalMap(res.Item, out)
 }
 
+// getExisting is getItem for an item that must exist: op names the read in
+// a failure, and notFound is returned when there is no such item.
+func (s *Store) getExisting(ctx context.Context, pk, sk string, out any, op string, notFound error) error {
+	found, err := s.getItem(ctx, pk, sk, out)
+	if err != nil {
+		return wrap(op, err)
+	}
+	if !found {
+		return notFound
+	}
+	return nil
+}
+
 // queryPrefix decodes each item of partition pk whose sort key begins with
 // prefix into a T, in sort-key order (descending when newestFirst), with
 // consistent reads, and hands it to fn until fn returns false or an error.

@@ -210,12 +210,8 @@ func (s *Store) Version(ctx context.Context, env domain.Environment, number int)
 
 func (s *Store) version(ctx context.Context, env domain.Environment, number int) (versionItem, error) {
 	var it versionItem
-	found, err := s.getItem(ctx, envPK(env.StoreID, env.ID), versionSK(number), &it)
-	if err != nil {
-		return versionItem{}, wrap("get version", err)
-	}
-	if !found {
-		return versionItem{}, domain.Errorf(domain.CodeNotFound, "Environment %s has no version %d.", env.ID, number)
+	if err := s.getExisting(ctx, envPK(env.StoreID, env.ID), versionSK(number), &it, "get version", domain.Errorf(domain.CodeNotFound, "Environment %s has no version %d.", env.ID, number)); err != nil {
+		return versionItem{}, err
 	}
 	return it, nil
 }
