@@ -159,7 +159,7 @@ func expectedBudget(t *testing.T, xml []byte, manual []pricing.ManualLine, rules
 	if _, err := listing.Parse(bytes.NewReader(xml), func(it listing.Item) error {
 		n++
 		if !it.HasChildren {
-			lines = append(lines, pricing.LineFromItem(it))
+			lines = append(lines, pricing.LineOf(it.PromobItem()))
 		}
 		return nil
 	}); err != nil {

@@ -104,7 +104,7 @@ func parseAndPrice(b *testing.B, data []byte) int {
 	var lines []pricing.Line
 	h, err := listing.Parse(bytes.NewReader(data), func(it listing.Item) error {
 		if !it.HasChildren {
-			lines = append(lines, pricing.LineFromItem(it))
+			lines = append(lines, pricing.LineOf(it.PromobItem()))
 		}
 		return nil
 	})

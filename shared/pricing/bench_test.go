@@ -18,7 +18,7 @@ func BenchmarkBudget(b *testing.B) {
 	}
 	lines := make([]pricing.Line, len(items))
 	for i, it := range items {
-		lines[i] = pricing.LineFromItem(it)
+		lines[i] = pricing.LineOf(it.PromobItem())
 	}
 	rules := pricing.Rules{
 		DefaultMarkup:   dec("2.1"),

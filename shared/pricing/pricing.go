@@ -6,7 +6,7 @@
 //
 // # Cost basis
 //
-// The cost of a Promob line is its PRICE@TOTAL (LineFromItem). PRICE@TOTAL
+// The cost of a Promob line is its PRICE@TOTAL (LineOf). PRICE@TOTAL
 // is the item's price for the whole listing, quantity included: PRICE@UNIT
 // is TABLE × QUANTITY (per one unit of the parent) and TOTAL is UNIT times
 // the parents' quantity. Items with children carry TOTAL 0 and the sum of
