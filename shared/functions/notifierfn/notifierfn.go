@@ -1,4 +1,6 @@
-package functions
+// Package notifierfn assembles the notifier function (NotifierFunction) from its
+// configuration, for its main.go and for the local stack.
+package notifierfn
 
 import (
 	"context"
@@ -6,16 +8,17 @@ import (
 	"os"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/foccolojas/promob-integration/shared/functions"
 	"github.com/foccolojas/promob-integration/shared/logging"
 	"github.com/foccolojas/promob-integration/shared/notify"
 )
 
-// Notifier assembles the notifier function.
-func Notifier(ctx context.Context, env Env, cfg aws.Config) (Function, error) {
-	vars, err := require(env, "TABLE_NAME")
+// New assembles the notifier function.
+func New(ctx context.Context, env functions.Env, cfg aws.Config) (functions.Function, error) {
+	vars, err := functions.Require(env, "TABLE_NAME")
 	if err != nil {
-		return Function{}, err
+		return functions.Function{}, err
 	}
 	slog.SetDefault(logging.New(os.Stdout, env("LOG_LEVEL")))
-	return Function{SQS: notify.New(newStore(env, cfg, vars["TABLE_NAME"])).Handle}, nil
+	return functions.Function{SQS: notify.New(functions.NewStore(env, cfg, vars["TABLE_NAME"])).Handle}, nil
 }
