@@ -10,12 +10,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/foccolojas/promob-integration/infra/listinggen"
 	"github.com/foccolojas/promob-integration/infra/localstack"
 	"github.com/foccolojas/promob-integration/infra/poll"
 	"github.com/foccolojas/promob-integration/infra/stacktest"
 	"github.com/foccolojas/promob-integration/shared/domain"
 	"github.com/foccolojas/promob-integration/shared/listing"
+	"github.com/foccolojas/promob-integration/shared/listing/listinggen"
 	"github.com/foccolojas/promob-integration/shared/pricing"
 	"github.com/shopspring/decimal"
 )

@@ -11,11 +11,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/foccolojas/promob-integration/infra/listinggen"
 	"github.com/foccolojas/promob-integration/infra/localstack"
 	"github.com/foccolojas/promob-integration/infra/poll"
 	"github.com/foccolojas/promob-integration/infra/stacktest"
 	"github.com/foccolojas/promob-integration/shared/domain"
+	"github.com/foccolojas/promob-integration/shared/listing/listinggen"
 	"github.com/shopspring/decimal"
 )
 

@@ -14,11 +14,11 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/foccolojas/promob-integration/infra/listinggen"
 	"github.com/foccolojas/promob-integration/infra/localstack"
 	"github.com/foccolojas/promob-integration/infra/poll"
 	"github.com/foccolojas/promob-integration/infra/stacktest"
 	"github.com/foccolojas/promob-integration/shared/domain"
+	"github.com/foccolojas/promob-integration/shared/listing/listinggen"
 )
 
 // hostile is one hostile request through the gateway and what it must get:

@@ -9,8 +9,8 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/foccolojas/promob-integration/infra/listinggen"
 	"github.com/foccolojas/promob-integration/shared/listing"
+	"github.com/foccolojas/promob-integration/shared/listing/listinggen"
 	"github.com/foccolojas/promob-integration/shared/listing/listingtest"
 	"github.com/foccolojas/promob-integration/shared/pricing"
 	"github.com/shopspring/decimal"

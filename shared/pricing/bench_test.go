@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"testing"
 
-	"github.com/foccolojas/promob-integration/infra/listinggen"
 	"github.com/foccolojas/promob-integration/shared/listing"
+	"github.com/foccolojas/promob-integration/shared/listing/listinggen"
 	"github.com/foccolojas/promob-integration/shared/pricing"
 	"github.com/shopspring/decimal"
 )

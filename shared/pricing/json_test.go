@@ -6,9 +6,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/foccolojas/promob-integration/infra/listinggen"
 	"github.com/foccolojas/promob-integration/shared/domain"
 	"github.com/foccolojas/promob-integration/shared/listing"
+	"github.com/foccolojas/promob-integration/shared/listing/listinggen"
 	"github.com/foccolojas/promob-integration/shared/pricing"
 	"github.com/shopspring/decimal"
 )

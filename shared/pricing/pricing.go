@@ -15,7 +15,7 @@
 // (../shared/promob-samples/promob_cozinha.xml) the sum of PRICE@TOTAL over
 // its 251 items is exactly the listing's, the ambient's and the category's
 // TOTALPRICES@TABLE, 783.41, with no rounding gap; the generated listings of
-// infra/listinggen hold the same relation, and the tests check both.
+// shared/listing/listinggen hold the same relation, and the tests check both.
 // PRICE@TABLE is a price per unit of measure and PRICE@UNIT ignores the
 // parents' quantity, so neither can be summed; TOTALPRICES' MARGINS are
 // Promob's own taxes, discounts and surcharges, which the store's rules
