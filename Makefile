@@ -69,8 +69,12 @@ rie: $(RIE) ## install the AWS Lambda Runtime Interface Emulator into .local/bin
 $(RIE):
 	GOBIN=$(LOCAL_BIN) $(GO) install github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie@$(RIE_VERSION)
 
-test: deps rie ## run every test (starts DynamoDB Local, fauxqs and the emulator as needed)
-	AWS_LAMBDA_RIE=$(RIE) $(GO) test -count=1 ./...
+# One DynamoDB Local and one fauxqs serve the whole run (infra/cmd/testenv
+# passes their endpoints to the tests); the fault tests start their own,
+# which they kill and restart.
+test: deps rie ## run every test (one DynamoDB Local and fauxqs for the run; the emulator as needed)
+	$(GO) build -o $(LOCAL_BIN)/testenv ./infra/cmd/testenv
+	AWS_LAMBDA_RIE=$(RIE) $(LOCAL_BIN)/testenv -- $(GO) test -count=1 ./...
 
 bench: deps rie ## run the benchmarks and print one table (see BENCHMARKS.md; about 2 minutes)
 	AWS_LAMBDA_RIE=$(RIE) $(GO) run ./infra/cmd/bench

@@ -4,6 +4,7 @@ package dynamotest
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
 	"sync/atomic"
 	"testing"
@@ -18,13 +19,18 @@ type TableCreator interface {
 	CreateTable(ctx context.Context, in *dynamodb.CreateTableInput, opts ...func(*dynamodb.Options)) (*dynamodb.CreateTableOutput, error)
 }
 
-var seq atomic.Int64
+var (
+	seq atomic.Int64
+	// run tells this test binary's tables from those of the other packages
+	// that share the run's DynamoDB Local.
+	run = rand.Text()[:8]
+)
 
 // CreateTable creates a fresh table with the store's schema
 // (dynamo.TableSchema, the table of template.yaml), and returns its name.
 func CreateTable(tb testing.TB, c TableCreator) string {
 	tb.Helper()
-	in := dynamo.TableSchema(fmt.Sprintf("test-%d", seq.Add(1)))
+	in := dynamo.TableSchema(fmt.Sprintf("test-%s-%d", run, seq.Add(1)))
 	if _, err := c.CreateTable(context.Background(), in); err != nil {
 		tb.Fatalf("dynamotest: create table: %v", err)
 	}
