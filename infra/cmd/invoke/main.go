@@ -121,11 +121,7 @@ func run(ctx context.Context, o options) error {
 		return err
 	}
 	env["AWS_LAMBDA_FUNCTION_NAME"] = o.local.StackName + "-" + o.fn
-	log := o.log
-	if !o.verbose {
-		log = functionLines(log)
-	}
-	em, err := rie.Start(ctx, rie.Options{RIE: bin, Bootstrap: bootstrap, Env: env, Log: log})
+	em, err := rie.Start(ctx, rie.Options{RIE: bin, Bootstrap: bootstrap, Env: env, Log: o.log, FunctionOnly: !o.verbose})
 	if err != nil {
 		return err
 	}

@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -37,8 +36,7 @@ func (l *Local) DynamoDB() *dynamodb.Client {
 
 // MainForTest is for TestMain: it hands set the run's DynamoDB Local (see
 // VarEndpoint), else one started for this test binary with `go run
-// ./infra/cmd/testenv -serve` from the module root and stopped after the
-// tests; runs the tests and exits with their status. When no server can be
+// …/infra/cmd/testenv -serve` and stopped after the tests; runs the tests and exits with their status. When no server can be
 // had it prints the reason and exits with status 1 without running them.
 func MainForTest(m *testing.M, set func(*Local)) {
 	endpoint, stop := os.Getenv(VarEndpoint), func() error { return nil }
@@ -63,12 +61,9 @@ func MainForTest(m *testing.M, set func(*Local)) {
 // serve starts testenv -serve and returns the endpoint it prints and how to
 // stop it (closing its stdin).
 func serve() (string, func() error, error) {
-	root, err := moduleRoot()
-	if err != nil {
-		return "", nil, err
-	}
-	cmd := exec.Command("go", "run", "./infra/cmd/testenv", "-serve")
-	cmd.Dir, cmd.Stderr = root, os.Stderr
+	// By import path: go resolves it in this module from any directory in it.
+	cmd := exec.Command("go", "run", "github.com/foccolojas/promob-integration/infra/cmd/testenv", "-serve")
+	cmd.Stderr = os.Stderr
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		return "", nil, err
@@ -92,23 +87,4 @@ func serve() (string, func() error, error) {
 		}
 	}
 	return "", nil, errors.Join(errors.New("testenv -serve ended without naming an endpoint"), stop())
-}
-
-// moduleRoot returns the directory of go.mod at or above the working
-// directory.
-func moduleRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		up := filepath.Dir(dir)
-		if up == dir {
-			return "", errors.New("no go.mod above the test directory")
-		}
-		dir = up
-	}
 }
