@@ -21,10 +21,13 @@ ROLES ?= admin
 TOKEN_USER := $(if $(filter command line,$(origin USER)),$(USER),u1)
 
 # make invoke FN=ApiFunction EVENT=events/api-health.json runs `sam local
-# invoke` when sam is installed; `make invoke SAM=` uses the runtime emulator.
+# invoke` when sam is installed; `make invoke SAM=` uses the runtime emulator,
+# showing only the function's logs unless VERBOSE=1. A webhook event is
+# stamped and signed at invoke time with its account's local secret.
 SAM ?= $(shell command -v sam 2>/dev/null)
 FN ?=
 EVENT ?=
+VERBOSE ?=
 
 LAMBDA_BUILD = CGO_ENABLED=0 GOOS=linux GOARCH=arm64 $(GO) build -tags lambda.norpc -trimpath -ldflags="-s -w" -o $(ARTIFACTS_DIR)/bootstrap
 
@@ -69,10 +72,14 @@ rie: $(RIE) ## install the AWS Lambda Runtime Interface Emulator into .local/bin
 $(RIE):
 	GOBIN=$(LOCAL_BIN) $(GO) install github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie@$(RIE_VERSION)
 
-test: deps rie ## run every test (starts DynamoDB Local, fauxqs and the emulator as needed)
-	AWS_LAMBDA_RIE=$(RIE) $(GO) test -count=1 ./...
+# One DynamoDB Local and one fauxqs serve the whole run (infra/cmd/testenv
+# passes their endpoints to the tests); the fault tests start their own,
+# which they kill and restart.
+test: deps rie ## run every test (one DynamoDB Local and fauxqs for the run; the emulator as needed)
+	$(GO) build -o $(LOCAL_BIN)/testenv ./infra/cmd/testenv
+	AWS_LAMBDA_RIE=$(RIE) $(LOCAL_BIN)/testenv -- $(GO) test -count=1 ./...
 
-bench: deps rie ## run the benchmarks and print one table (see BENCHMARKS.md; about 2 minutes)
+bench: deps rie ## run the benchmarks and print one table (see BENCHMARKS.md; about a minute)
 	AWS_LAMBDA_RIE=$(RIE) $(GO) run ./infra/cmd/bench
 
 test-faults: deps rie ## run only the fault tests (crashes, restarts, poison messages, concurrency; also part of make test)
@@ -125,14 +132,15 @@ invoke: rie ## invoke a function with an event: make invoke FN=ApiFunction EVENT
 ifneq ($(SAM),)
 	@mkdir -p .local
 	$(GO) run ./infra/cmd/invoke -fn $(FN) -sam-env-vars > .local/sam-env-vars.json
+	$(GO) run ./infra/cmd/invoke -fn $(FN) -event $(EVENT) -print-event > .local/sam-event.json
 	$(SAM) build $(FN)
-	$(SAM) local invoke $(FN) -e $(EVENT) --env-vars .local/sam-env-vars.json --docker-network host
+	$(SAM) local invoke $(FN) -e .local/sam-event.json --env-vars .local/sam-env-vars.json --docker-network host
 else
-	@AWS_LAMBDA_RIE=$(RIE) $(GO) run ./infra/cmd/invoke -fn $(FN) -event $(EVENT)
+	@AWS_LAMBDA_RIE=$(RIE) $(GO) run ./infra/cmd/invoke -fn $(FN) -event $(EVENT) $(if $(VERBOSE),-verbose)
 endif
 
 clean: ## remove build output
-	rm -rf bin .aws-sam .local/invoke .local/sam-env-vars.json
+	rm -rf bin .aws-sam .local/invoke .local/sam-env-vars.json .local/sam-event.json
 
 distclean: clean ## also remove installed tools and packages and the local stack's data (.local, infra/node_modules)
 	rm -rf .local infra/node_modules

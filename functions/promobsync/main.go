@@ -8,7 +8,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/foccolojas/promob-integration/shared/functions"
+	"github.com/foccolojas/promob-integration/shared/functions/promobsyncfn"
 )
 
 func main() {
@@ -18,7 +18,7 @@ func main() {
 		slog.Error("load AWS config", "err", err)
 		os.Exit(1)
 	}
-	fn, err := functions.PromobSync(ctx, os.Getenv, cfg)
+	fn, err := promobsyncfn.New(ctx, os.Getenv, cfg)
 	if err != nil {
 		slog.Error("assemble PromobSyncFunction", "err", err)
 		os.Exit(1)

@@ -60,7 +60,7 @@ func TestPublicAndGuardedRoutes(t *testing.T) {
 		{name: "a legacy import without a token", method: "POST", path: "/v1/projects/p1/environments/import", body: `{}`, status: 401, check: refusedByGateway},
 		{name: "a client without a token", method: "GET", path: "/v1/clients/c1", status: 401, check: refusedByGateway},
 		{name: "the items tab with an expired token", method: "GET", path: "/v1/environments/e1/items", token: foreignToken(t, localstack.DefaultJWTSecret, -time.Minute), status: 401, check: refusedByGateway},
-		{name: "the store's seller sees the configuration without the secret", method: "GET", path: "/v1/integration", token: s.token("u2", store, "seller"), status: 200,
+		{name: "the store's seller sees the configuration without the secret", method: "GET", path: "/v1/integration", token: s.Token("u2", store, "seller"), status: 200,
 			check: func(t *testing.T, b map[string]any) {
 				if _, ok := b["webhookSecret"]; ok {
 					t.Error("GET /v1/integration shows the webhook secret")
@@ -76,7 +76,7 @@ func TestPublicAndGuardedRoutes(t *testing.T) {
 					}
 				}
 			}},
-		{name: "another store sees no integration", method: "GET", path: "/v1/integration", token: s.token("u9", localstack.UniqueName("store"), "admin"), status: 404,
+		{name: "another store sees no integration", method: "GET", path: "/v1/integration", token: s.Token("u9", localstack.UniqueName("store"), "admin"), status: 404,
 			check: func(t *testing.T, b map[string]any) {
 				if code := errorCodeOf(b); code != domain.CodeNotConfigured {
 					t.Errorf("error code = %q, want %s", code, domain.CodeNotConfigured)
@@ -89,11 +89,11 @@ func TestPublicAndGuardedRoutes(t *testing.T) {
 			if tt.body != "" {
 				body = []byte(tt.body)
 			}
-			a := s.gateway(tt.method, tt.path, tt.token, body, nil)
-			if a.status != tt.status {
-				t.Fatalf("%s %s: %d %s, want %d", tt.method, tt.path, a.status, a.body, tt.status)
+			a := s.Gateway(tt.method, tt.path, tt.token, body, nil)
+			if a.Status != tt.status {
+				t.Fatalf("%s %s: %d %s, want %d", tt.method, tt.path, a.Status, a.Body, tt.status)
 			}
-			tt.check(t, a.object(t))
+			tt.check(t, a.Object(t))
 		})
 	}
 

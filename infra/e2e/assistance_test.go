@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"github.com/foccolojas/promob-integration/infra/localstack"
 	"net/http"
 	"testing"
 	"time"
 
+	"github.com/foccolojas/promob-integration/infra/localstack"
+	"github.com/foccolojas/promob-integration/infra/poll"
+	"github.com/foccolojas/promob-integration/infra/stacktest"
 	"github.com/foccolojas/promob-integration/shared/domain"
 	"github.com/foccolojas/promob-integration/shared/listing"
 )
@@ -20,23 +22,18 @@ const asWait = 30 * time.Second
 // current one), without the ids Promob gives each environment: reference,
 // description, real quantity and total price of every item in order.
 func asListing(s *stack, account, token, promobProject, promobEnv string, revision int) []string {
-	s.t.Helper()
-	path := fmt.Sprintf("%s/v1/accounts/%s/projects/%s/environments/%s/listing", s.st.SimURL(), account, promobProject, promobEnv)
+	s.T.Helper()
+	path := fmt.Sprintf("%s/v1/accounts/%s/projects/%s/environments/%s/listing", s.SimURL(), account, promobProject, promobEnv)
 	if revision > 0 {
 		path += fmt.Sprintf("?revision=%d", revision)
 	}
-	req, err := http.NewRequestWithContext(s.t.Context(), http.MethodGet, path, nil)
-	if err != nil {
-		s.t.Fatal(err)
+	a := stacktest.Send(s.T, http.MethodGet, path, nil, map[string]string{"Authorization": "Bearer " + token})
+	if a.Status != http.StatusOK {
+		s.T.Fatalf("listing of %s: %d %s", promobEnv, a.Status, a.Body)
 	}
-	req.Header.Set("Authorization", "Bearer "+token)
-	a := do(s.t, req)
-	if a.status != http.StatusOK {
-		s.t.Fatalf("listing of %s: %d %s", promobEnv, a.status, a.body)
-	}
-	_, items, err := listing.ParseAll(bytes.NewReader(a.body))
+	_, items, err := listing.ParseAll(bytes.NewReader(a.Body))
 	if err != nil {
-		s.t.Fatal(err)
+		s.T.Fatal(err)
 	}
 	out := make([]string, len(items))
 	for i, it := range items {
@@ -68,47 +65,47 @@ func TestAssistance(t *testing.T) {
 	promobProject, promobEnv := localstack.UniqueName("pp"), localstack.UniqueName("pe")
 	simAccount := "/_sim/accounts/" + account
 	simEnv := simAccount + "/projects/" + promobProject + "/environments/" + promobEnv
-	admin := s.token("u-admin", store, "admin")
-	seller := s.token("u-seller", store, "seller")
+	admin := s.Token("u-admin", store, "admin")
+	seller := s.Token("u-seller", store, "seller")
 
 	var created struct{ IntegrationToken string }
-	if err := json.Unmarshal(s.control(http.MethodPut, simAccount, map[string]string{}, http.StatusCreated).body, &created); err != nil || created.IntegrationToken == "" {
+	if err := json.Unmarshal(s.Control(http.MethodPut, simAccount, map[string]string{}, http.StatusCreated).Body, &created); err != nil || created.IntegrationToken == "" {
 		t.Fatalf("simulator account: %v, token %q", err, created.IntegrationToken)
 	}
 	var cfg integrationConfig
-	s.call(http.MethodPut, "/v1/integration", admin, map[string]any{
+	s.Call(http.MethodPut, "/v1/integration", admin, map[string]any{
 		"cnpj": "11.222.333/0001-81", "promobAccountId": account, "serialNumbers": []string{"SN-1"},
 		"responsibleUserId": "u-admin", "promobApiToken": created.IntegrationToken,
 	}, http.StatusCreated, &cfg)
-	s.control(http.MethodPut, simAccount, map[string]any{"webhookUrl": s.st.URL() + cfg.WebhookPath, "webhookSecret": cfg.WebhookSecret}, http.StatusOK)
+	s.Control(http.MethodPut, simAccount, map[string]any{"webhookUrl": s.URL() + cfg.WebhookPath, "webhookSecret": cfg.WebhookSecret}, http.StatusOK)
 	var client, project, env struct{ ID string }
-	s.call(http.MethodPost, "/v1/clients", seller, map[string]string{"name": "Maria Souza", "document": "529.982.247-25"}, http.StatusCreated, &client)
-	s.call(http.MethodPost, "/v1/projects", seller, map[string]string{"clientId": client.ID, "name": "Casa"}, http.StatusCreated, &project)
+	s.Call(http.MethodPost, "/v1/clients", seller, map[string]string{"name": "Maria Souza", "document": "529.982.247-25"}, http.StatusCreated, &client)
+	s.Call(http.MethodPost, "/v1/projects", seller, map[string]string{"clientId": client.ID, "name": "Casa"}, http.StatusCreated, &project)
 
 	// "Cozinha" at revision 1, imported and converted; then Promob saves a
 	// revision 2 nobody imports.
-	s.control(http.MethodPut, simEnv+"?parts=12&seed=1", nil, http.StatusOK)
-	s.call(http.MethodPost, "/v1/projects/"+project.ID+"/environments/import", seller, map[string]string{
+	s.Control(http.MethodPut, simEnv+"?parts=12&seed=1", nil, http.StatusOK)
+	s.Call(http.MethodPost, "/v1/projects/"+project.ID+"/environments/import", seller, map[string]string{
 		"promobProjectId": promobProject, "promobEnvironmentId": promobEnv, "name": "Cozinha",
 	}, http.StatusAccepted, &env)
-	eventually(t, asWait, "version 1 imported", func() bool {
+	poll.Until(t, asWait, "version 1 imported", func() bool {
 		var e struct {
 			LatestVersion int
 			ImportStatus  string
 		}
-		s.call(http.MethodGet, "/v1/environments/"+env.ID, seller, nil, http.StatusOK, &e)
+		s.Call(http.MethodGet, "/v1/environments/"+env.ID, seller, nil, http.StatusOK, &e)
 		return e.LatestVersion == 1 && e.ImportStatus == domain.ImportImported
 	})
-	s.call(http.MethodPost, "/v1/environments/"+env.ID+"/approve", seller, nil, http.StatusOK, nil)
-	s.control(http.MethodPut, simEnv+"?parts=20&seed=2", nil, http.StatusOK)
+	s.Call(http.MethodPost, "/v1/environments/"+env.ID+"/approve", seller, nil, http.StatusOK, nil)
+	s.Control(http.MethodPut, simEnv+"?parts=20&seed=2", nil, http.StatusOK)
 
 	var a asAssistance
-	s.call(http.MethodPost, "/v1/assistances", seller, map[string]string{
+	s.Call(http.MethodPost, "/v1/assistances", seller, map[string]string{
 		"projectId": project.ID, "environmentId": env.ID, "number": "42", "description": "Porta empenada",
 	}, http.StatusCreated, &a)
-	s.call(http.MethodPost, "/v1/assistances/"+a.ID+"/design", seller, map[string]string{"source": "revision"}, http.StatusAccepted, nil)
-	eventually(t, asWait, "the assistance designed in Promob", func() bool {
-		s.call(http.MethodGet, "/v1/assistances/"+a.ID, seller, nil, http.StatusOK, &a)
+	s.Call(http.MethodPost, "/v1/assistances/"+a.ID+"/design", seller, map[string]string{"source": "revision"}, http.StatusAccepted, nil)
+	poll.Until(t, asWait, "the assistance designed in Promob", func() bool {
+		s.Call(http.MethodGet, "/v1/assistances/"+a.ID, seller, nil, http.StatusOK, &a)
 		if a.Design.Status == domain.EnvFailed {
 			t.Fatalf("design failed: %+v", a)
 		}
@@ -123,7 +120,7 @@ func TestAssistance(t *testing.T) {
 			Environments []struct{ EnvironmentID, Name string }
 		}
 	}
-	if err := json.Unmarshal(s.control(http.MethodGet, simAccount, nil, http.StatusOK).body, &sim); err != nil {
+	if err := json.Unmarshal(s.Control(http.MethodGet, simAccount, nil, http.StatusOK).Body, &sim); err != nil {
 		t.Fatal(err)
 	}
 	var names []string
@@ -145,15 +142,15 @@ func TestAssistance(t *testing.T) {
 		t.Fatal("the design copies revision 2, not the converted revision 1")
 	}
 
-	d := s.sent(s.control(http.MethodPost, simAccount+"/projects/"+promobProject+"/environments/"+a.Design.PromobEnvironmentID+"/events",
+	d := s.sent(s.Control(http.MethodPost, simAccount+"/projects/"+promobProject+"/environments/"+a.Design.PromobEnvironmentID+"/events",
 		map[string]string{"type": domain.EventPrepared}, http.StatusOK), account)
 	if d.Status != http.StatusAccepted {
 		t.Fatalf("environment.prepared of the design answered %d %s, want 202", d.Status, d.Body)
 	}
-	eventually(t, asWait, "the assistance's version 1 and its notification", func() bool {
-		s.call(http.MethodGet, "/v1/assistances/"+a.ID, seller, nil, http.StatusOK, &a)
+	poll.Until(t, asWait, "the assistance's version 1 and its notification", func() bool {
+		s.Call(http.MethodGet, "/v1/assistances/"+a.ID, seller, nil, http.StatusOK, &a)
 		var notes struct{ Notifications []struct{ Kind string } }
-		s.call(http.MethodGet, "/v1/notifications", seller, nil, http.StatusOK, &notes)
+		s.Call(http.MethodGet, "/v1/notifications", seller, nil, http.StatusOK, &notes)
 		n := 0
 		for _, x := range notes.Notifications {
 			if x.Kind == "assistance.imported" {
@@ -166,7 +163,7 @@ func TestAssistance(t *testing.T) {
 		t.Fatalf("assistance version = %+v, want version 1 of revision 1 with %d items", v, len(copied))
 	}
 	var envVersions struct{ Versions []any }
-	s.call(http.MethodGet, "/v1/environments/"+env.ID+"/versions", seller, nil, http.StatusOK, &envVersions)
+	s.Call(http.MethodGet, "/v1/environments/"+env.ID+"/versions", seller, nil, http.StatusOK, &envVersions)
 	if len(envVersions.Versions) != 1 {
 		t.Fatalf("the environment has %d versions, want only its own", len(envVersions.Versions))
 	}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"github.com/foccolojas/promob-integration/infra/localstack"
 	"io"
 	"net/http"
 	"slices"
@@ -14,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/foccolojas/promob-integration/infra/localstack"
 	"github.com/foccolojas/promob-integration/shared/domain"
 	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
 )
@@ -32,7 +32,7 @@ func BenchmarkWebhookAck(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	target := s.st.URL() + cfg.WebhookPath
+	target := s.URL() + cfg.WebhookPath
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: concurrency}, Timeout: 30 * time.Second}
 	var lat []time.Duration
 	var elapsed time.Duration

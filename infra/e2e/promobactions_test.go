@@ -3,26 +3,28 @@ package e2e_test
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/foccolojas/promob-integration/infra/localstack"
 	"net/http"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/foccolojas/promob-integration/infra/localstack"
+	"github.com/foccolojas/promob-integration/infra/poll"
 )
 
 // paConfigure sets up the Promob account in the simulator (integration
 // token, user "ana" with password "first") and the store's integration
 // with that token.
 func (s *stack) paConfigure(store, account string) {
-	s.t.Helper()
-	s.control(http.MethodPut, "/_sim/accounts/"+account, map[string]any{
+	s.T.Helper()
+	s.Control(http.MethodPut, "/_sim/accounts/"+account, map[string]any{
 		"integrationToken": "pmi-" + account, "users": []map[string]string{{"user": "ana", "password": "first"}},
 	}, http.StatusCreated)
 	body, _ := json.Marshal(map[string]any{
 		"cnpj": "11.222.333/0001-81", "promobAccountId": account, "serialNumbers": []string{"SN-1"}, "promobApiToken": "pmi-" + account,
 	})
-	if a := s.gateway(http.MethodPut, "/v1/integration", s.token("u1", store, "admin"), body, nil); a.status != http.StatusCreated {
-		s.t.Fatalf("PUT /v1/integration: %d %s", a.status, a.body)
+	if a := s.Gateway(http.MethodPut, "/v1/integration", s.Token("u1", store, "admin"), body, nil); a.Status != http.StatusCreated {
+		s.T.Fatalf("PUT /v1/integration: %d %s", a.Status, a.Body)
 	}
 }
 
@@ -37,32 +39,32 @@ type paSim struct {
 }
 
 func (s *stack) paSimAccount(account string) paSim {
-	s.t.Helper()
+	s.T.Helper()
 	var out paSim
-	if err := json.Unmarshal(s.control(http.MethodGet, "/_sim/accounts/"+account, nil, http.StatusOK).body, &out); err != nil {
-		s.t.Fatal(err)
+	if err := json.Unmarshal(s.Control(http.MethodGet, "/_sim/accounts/"+account, nil, http.StatusOK).Body, &out); err != nil {
+		s.T.Fatal(err)
 	}
 	return out
 }
 
 // paPost sends a JSON body and returns the status and decoded object.
 func (s *stack) paPost(path, token, body string) (int, map[string]any) {
-	s.t.Helper()
+	s.T.Helper()
 	var b []byte
 	if body != "" {
 		b = []byte(body)
 	}
-	a := s.gateway(http.MethodPost, path, token, b, nil)
-	return a.status, a.object(s.t)
+	a := s.Gateway(http.MethodPost, path, token, b, nil)
+	return a.Status, a.Object(s.T)
 }
 
 func (s *stack) paGet(path, token string) map[string]any {
-	s.t.Helper()
-	a := s.gateway(http.MethodGet, path, token, nil, nil)
-	if a.status != http.StatusOK {
-		s.t.Fatalf("GET %s: %d %s", path, a.status, a.body)
+	s.T.Helper()
+	a := s.Gateway(http.MethodGet, path, token, nil, nil)
+	if a.Status != http.StatusOK {
+		s.T.Fatalf("GET %s: %d %s", path, a.Status, a.Body)
 	}
-	return a.object(s.t)
+	return a.Object(s.T)
 }
 
 // TestPromobActions walks issue 5's "Done when": linking (wrong and right
@@ -73,7 +75,7 @@ func TestPromobActions(t *testing.T) {
 	s := startStack(t)
 	store, account := localstack.UniqueName("store"), localstack.UniqueName("acc")
 	s.paConfigure(store, account)
-	seller := s.token("u2", store, "seller")
+	seller := s.Token("u2", store, "seller")
 
 	if status, body := s.paPost("/v1/me/promob-link", seller, `{"promobUser":"ana","promobPassword":"wrong"}`); status != 422 || body["error"].(map[string]any)["code"] != "promob_credentials_invalid" {
 		t.Fatalf("wrong password: %d %v", status, body)
@@ -91,13 +93,13 @@ func TestPromobActions(t *testing.T) {
 	// Promob's password changes: the next call made with the token (the
 	// client's creation) expires the link and notifies the user once; the
 	// client is still created, with the store's integration token.
-	s.control(http.MethodPost, "/_sim/accounts/"+account+"/users/ana/password", map[string]string{"password": "second"}, http.StatusNoContent)
+	s.Control(http.MethodPost, "/_sim/accounts/"+account+"/users/ana/password", map[string]string{"password": "second"}, http.StatusNoContent)
 	status, client := s.paPost("/v1/clients", seller, `{"name":"Maria","document":"529.982.247-25"}`)
 	if status != 201 || client["promobSync"].(map[string]any)["status"] != "pending" {
 		t.Fatalf("create client: %d %v", status, client)
 	}
 	cid := client["id"].(string)
-	eventually(t, 30*time.Second, "client synced", func() bool {
+	poll.Until(t, 30*time.Second, "client synced", func() bool {
 		return s.paGet("/v1/clients/"+cid, seller)["promobSync"].(map[string]any)["status"] == "synced"
 	})
 	if sim := s.paSimAccount(account); len(sim.Customers) != 1 || sim.Customers[0].ExternalID != cid {
@@ -127,19 +129,19 @@ func TestPromobActions(t *testing.T) {
 		t.Fatalf("create project: %d %v", status, project)
 	}
 	pid := project["id"].(string)
-	s.control(http.MethodPost, "/_sim/faults", map[string]any{"failRate": 0.3, "status": 503}, http.StatusOK)
+	s.Control(http.MethodPost, "/_sim/faults", map[string]any{"failRate": 0.3, "status": 503}, http.StatusOK)
 	ids := make([]string, 20)
 	var wg sync.WaitGroup
 	for i := range ids {
 		wg.Go(func() {
-			a := s.gateway(http.MethodPost, "/v1/projects/"+pid+"/environments", seller, fmt.Appendf(nil, `{"name":"Ambiente %02d"}`, i), nil)
-			if a.status != http.StatusAccepted {
-				t.Errorf("environment %d: %d %s", i, a.status, a.body)
+			a := s.Gateway(http.MethodPost, "/v1/projects/"+pid+"/environments", seller, fmt.Appendf(nil, `{"name":"Ambiente %02d"}`, i), nil)
+			if a.Status != http.StatusAccepted {
+				t.Errorf("environment %d: %d %s", i, a.Status, a.Body)
 				return
 			}
 			var out struct{ ID, Status string }
-			if err := json.Unmarshal(a.body, &out); err != nil || out.Status != "creating" {
-				t.Errorf("environment %d: %s", i, a.body)
+			if err := json.Unmarshal(a.Body, &out); err != nil || out.Status != "creating" {
+				t.Errorf("environment %d: %s", i, a.Body)
 			}
 			ids[i] = out.ID
 		})
@@ -148,7 +150,7 @@ func TestPromobActions(t *testing.T) {
 	if t.Failed() {
 		t.FailNow()
 	}
-	eventually(t, 90*time.Second, "twenty environments ready", func() bool {
+	poll.Until(t, 90*time.Second, "twenty environments ready", func() bool {
 		for _, id := range ids {
 			env := s.paGet("/v1/environments/"+id, seller)
 			if env["status"] == "failed" {
@@ -160,7 +162,7 @@ func TestPromobActions(t *testing.T) {
 		}
 		return true
 	})
-	s.control(http.MethodDelete, "/_sim/faults", nil, http.StatusNoContent)
+	s.Control(http.MethodDelete, "/_sim/faults", nil, http.StatusNoContent)
 	sim := s.paSimAccount(account)
 	if len(sim.Projects) != 1 || sim.Projects[0].ExternalID != pid || len(sim.Projects[0].Environments) != 20 {
 		t.Fatalf("the simulator holds %d projects: %+v", len(sim.Projects), sim.Projects)

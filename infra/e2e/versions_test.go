@@ -4,19 +4,18 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"github.com/foccolojas/promob-integration/infra/localstack"
 	"net/http"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/sqs"
-	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
-	"github.com/foccolojas/promob-integration/infra/listinggen"
+	"github.com/foccolojas/promob-integration/infra/localstack"
+	"github.com/foccolojas/promob-integration/infra/poll"
+	"github.com/foccolojas/promob-integration/infra/stacktest"
 	"github.com/foccolojas/promob-integration/shared/domain"
 	"github.com/foccolojas/promob-integration/shared/listing"
+	"github.com/foccolojas/promob-integration/shared/listing/listinggen"
 	"github.com/foccolojas/promob-integration/shared/pricing"
 	"github.com/shopspring/decimal"
 )
@@ -92,21 +91,16 @@ func newPromobEnv(s *stack, account, integrationToken string) *promobEnv {
 // generated one of that many parts when listing is nil. It returns the
 // revision number.
 func (p *promobEnv) save(listingXML []byte, parts int) int {
-	t := p.s.t
+	t := p.s.T
 	t.Helper()
 	path := p.controlPath
 	if listingXML == nil {
 		path += fmt.Sprintf("?parts=%d", parts)
 	}
-	req, err := http.NewRequestWithContext(t.Context(), http.MethodPut, p.s.st.SimURL()+path, bytes.NewReader(listingXML))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Promob-Name", "Cozinha")
-	a := do(t, req)
+	a := stacktest.Send(t, http.MethodPut, p.s.SimURL()+path, listingXML, map[string]string{"Promob-Name": "Cozinha"})
 	var out struct{ Revision int }
-	if a.status != http.StatusOK || json.Unmarshal(a.body, &out) != nil || out.Revision < 1 {
-		t.Fatalf("simulator PUT %s: %d %s", path, a.status, a.body)
+	if a.Status != http.StatusOK || json.Unmarshal(a.Body, &out) != nil || out.Revision < 1 {
+		t.Fatalf("simulator PUT %s: %d %s", path, a.Status, a.Body)
 	}
 	return out.Revision
 }
@@ -114,67 +108,33 @@ func (p *promobEnv) save(listingXML []byte, parts int) int {
 // send has the simulator send the webhook of that type for the revision
 // and returns its report, our answer checked against the OpenAPI document.
 func (p *promobEnv) send(typ string, revision int) simDelivery {
-	p.s.t.Helper()
-	a := p.s.control(http.MethodPost, p.controlPath+"/events", map[string]any{"type": typ, "revision": revision}, http.StatusOK)
+	p.s.T.Helper()
+	a := p.s.Control(http.MethodPost, p.controlPath+"/events", map[string]any{"type": typ, "revision": revision}, http.StatusOK)
 	d := p.s.sent(a, p.account)
 	if d.Status != http.StatusAccepted {
-		p.s.t.Fatalf("%s of revision %d answered %d %s, want 202", typ, revision, d.Status, d.Body)
+		p.s.T.Fatalf("%s of revision %d answered %d %s, want 202", typ, revision, d.Status, d.Body)
 	}
 	return d
 }
 
 // replay has the simulator send a recorded delivery again, byte for byte.
 func (p *promobEnv) replay(webhookID string) simDelivery {
-	p.s.t.Helper()
-	a := p.s.control(http.MethodPost, "/_sim/accounts/"+p.account+"/deliveries/"+webhookID+"/replay", map[string]any{}, http.StatusOK)
+	p.s.T.Helper()
+	a := p.s.Control(http.MethodPost, "/_sim/accounts/"+p.account+"/deliveries/"+webhookID+"/replay", map[string]any{}, http.StatusOK)
 	return p.s.sent(a, p.account)
 }
 
 // listing reads a revision's listing through the simulator's Promob API,
 // as the importer does.
 func (p *promobEnv) listing(revision int) []byte {
-	t := p.s.t
+	t := p.s.T
 	t.Helper()
-	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, fmt.Sprintf("%s%s/listing?revision=%d", p.s.st.SimURL(), p.promobPath, revision), nil)
-	if err != nil {
-		t.Fatal(err)
+	a := stacktest.Send(t, http.MethodGet, fmt.Sprintf("%s%s/listing?revision=%d", p.s.SimURL(), p.promobPath, revision), nil,
+		map[string]string{"Authorization": "Bearer " + p.integrationToken})
+	if a.Status != http.StatusOK {
+		t.Fatalf("listing of revision %d: %d %s", revision, a.Status, a.Body)
 	}
-	req.Header.Set("Authorization", "Bearer "+p.integrationToken)
-	a := do(t, req)
-	if a.status != http.StatusOK {
-		t.Fatalf("listing of revision %d: %d %s", revision, a.status, a.body)
-	}
-	return a.body
-}
-
-// queueIdle reports whether the queue holds no message, visible, in flight
-// or delayed: everything sent to it has been handled.
-func (s *stack) queueIdle(logicalID string) bool {
-	s.t.Helper()
-	q, ok := s.st.Resources().Queues[logicalID]
-	if !ok {
-		s.t.Fatalf("the stack has no queue %s", logicalID)
-	}
-	out, err := local.SQS().GetQueueAttributes(s.t.Context(), &sqs.GetQueueAttributesInput{
-		QueueUrl: aws.String(q.URL),
-		AttributeNames: []sqstypes.QueueAttributeName{
-			sqstypes.QueueAttributeNameApproximateNumberOfMessages,
-			sqstypes.QueueAttributeNameApproximateNumberOfMessagesNotVisible,
-			sqstypes.QueueAttributeNameApproximateNumberOfMessagesDelayed,
-		},
-	})
-	if err != nil {
-		s.t.Fatalf("attributes of %s: %v", logicalID, err)
-	}
-	if len(out.Attributes) != 3 {
-		s.t.Fatalf("attributes of %s: %v", logicalID, out.Attributes)
-	}
-	for _, v := range out.Attributes {
-		if v != "0" {
-			return false
-		}
-	}
-	return true
+	return a.Body
 }
 
 // versionNumbers returns the environment's version numbers as listed, and
@@ -199,7 +159,7 @@ func expectedBudget(t *testing.T, xml []byte, manual []pricing.ManualLine, rules
 	if _, err := listing.Parse(bytes.NewReader(xml), func(it listing.Item) error {
 		n++
 		if !it.HasChildren {
-			lines = append(lines, pricing.LineFromItem(it))
+			lines = append(lines, pricing.LineOf(it.PromobItem()))
 		}
 		return nil
 	}); err != nil {
@@ -253,15 +213,15 @@ func TestPromobRevisionsBecomeVersions(t *testing.T) {
 	s := startRealStack(t)
 	store, account := localstack.UniqueName("store"), localstack.UniqueName("acc")
 	apiToken := "pmi_" + localstack.UniqueName("e2e")
-	admin := s.token("admin-1", store, "admin")
-	seller := s.token("seller-1", store, "seller")
+	admin := s.Token("admin-1", store, "admin")
+	seller := s.Token("seller-1", store, "seller")
 
 	cfg := s.configureWithToken(store, account, apiToken)
 	rules := pricing.Rules{DefaultMarkup: decimal.NewFromInt(2), FreightPercent: decimal.NewFromInt(3), AssemblyPercent: decimal.NewFromInt(5)}
-	s.call(http.MethodPut, "/v1/integration/commercial-rules", admin,
+	s.Call(http.MethodPut, "/v1/integration/commercial-rules", admin,
 		map[string]string{"defaultMarkup": "2", "freightPercent": "3", "assemblyPercent": "5"}, http.StatusOK, nil)
-	s.control(http.MethodPut, "/_sim/accounts/"+account, map[string]string{
-		"webhookUrl": s.st.URL() + cfg.WebhookPath, "webhookSecret": cfg.WebhookSecret, "integrationToken": apiToken,
+	s.Control(http.MethodPut, "/_sim/accounts/"+account, map[string]string{
+		"webhookUrl": s.URL() + cfg.WebhookPath, "webhookSecret": cfg.WebhookSecret, "integrationToken": apiToken,
 	}, http.StatusCreated)
 	pe := newPromobEnv(s, account, apiToken)
 	if rev := pe.save(nil, 60); rev != 1 {
@@ -269,13 +229,13 @@ func TestPromobRevisionsBecomeVersions(t *testing.T) {
 	}
 
 	var client, project struct{ ID, CreatedBy string }
-	s.call(http.MethodPost, "/v1/clients", seller, map[string]string{
+	s.Call(http.MethodPost, "/v1/clients", seller, map[string]string{
 		"name": "Ana Silva", "document": "529.982.247-25", "email": "ana@example.com", "phone": "+55 47 99999-0000",
 	}, http.StatusCreated, &client)
-	s.call(http.MethodPost, "/v1/projects", seller, map[string]string{"clientId": client.ID, "name": "Casa Silva"}, http.StatusCreated, &project)
+	s.Call(http.MethodPost, "/v1/projects", seller, map[string]string{"clientId": client.ID, "name": "Casa Silva"}, http.StatusCreated, &project)
 
 	var env envView
-	s.call(http.MethodPost, "/v1/projects/"+project.ID+"/environments/import", admin, map[string]string{
+	s.Call(http.MethodPost, "/v1/projects/"+project.ID+"/environments/import", admin, map[string]string{
 		"promobProjectId": pe.project, "promobEnvironmentId": pe.env, "name": "Cozinha",
 	}, http.StatusAccepted, &env)
 	if env.ImportStatus != domain.ImportPending || env.LatestVersion != 0 || env.ProjectID != project.ID || env.PromobEnvironmentID != pe.env {
@@ -286,13 +246,13 @@ func TestPromobRevisionsBecomeVersions(t *testing.T) {
 	versions := func() []versionView {
 		t.Helper()
 		var out struct{ Versions []versionView }
-		s.call(http.MethodGet, envPath+"/versions", seller, nil, http.StatusOK, &out)
+		s.Call(http.MethodGet, envPath+"/versions", seller, nil, http.StatusOK, &out)
 		return out.Versions
 	}
 	waitVersions := func(want ...int) []versionView {
 		t.Helper()
 		var vs []versionView
-		eventually(t, importWait, fmt.Sprintf("versions %v", want), func() bool {
+		poll.Until(t, importWait, fmt.Sprintf("versions %v", want), func() bool {
 			vs = versions()
 			got, _ := versionNumbers(vs)
 			return slices.Equal(got, want)
@@ -305,13 +265,13 @@ func TestPromobRevisionsBecomeVersions(t *testing.T) {
 	getEnv := func() envView {
 		t.Helper()
 		var e envView
-		s.call(http.MethodGet, envPath, seller, nil, http.StatusOK, &e)
+		s.Call(http.MethodGet, envPath, seller, nil, http.StatusOK, &e)
 		return e
 	}
 	budget := func() budgetView {
 		t.Helper()
 		var b budgetView
-		s.call(http.MethodGet, envPath+"/budget", seller, nil, http.StatusOK, &b)
+		s.Call(http.MethodGet, envPath+"/budget", seller, nil, http.StatusOK, &b)
 		return b
 	}
 
@@ -325,7 +285,7 @@ func TestPromobRevisionsBecomeVersions(t *testing.T) {
 	}
 
 	var manual itemView
-	s.call(http.MethodPost, envPath+"/items", seller, map[string]string{
+	s.Call(http.MethodPost, envPath+"/items", seller, map[string]string{
 		"description": "Tampo de granito", "reference": "GR-1", "quantity": "2", "unitPrice": "350.25",
 	}, http.StatusCreated, &manual)
 	manualLines := []pricing.ManualLine{{Description: "Tampo de granito", Reference: "GR-1", Quantity: decimal.NewFromInt(2), UnitPrice: decimal.RequireFromString("350.25")}}
@@ -342,7 +302,7 @@ func TestPromobRevisionsBecomeVersions(t *testing.T) {
 		}
 		pe.send(domain.EventSaved, 2)
 		var e envView
-		eventually(t, importWait, "the environment is outdated", func() bool {
+		poll.Until(t, importWait, "the environment is outdated", func() bool {
 			e = getEnv()
 			return e.Outdated
 		})
@@ -350,8 +310,8 @@ func TestPromobRevisionsBecomeVersions(t *testing.T) {
 			t.Errorf("outdated environment = %+v", e)
 		}
 		var list struct{ Notifications []domain.Notification }
-		eventually(t, importWait, "the project's creator is notified", func() bool {
-			s.call(http.MethodGet, "/v1/notifications?unread=true", seller, nil, http.StatusOK, &list)
+		poll.Until(t, importWait, "the project's creator is notified", func() bool {
+			s.Call(http.MethodGet, "/v1/notifications?unread=true", seller, nil, http.StatusOK, &list)
 			return len(list.Notifications) > 0
 		})
 		if len(list.Notifications) != 1 {
@@ -362,8 +322,8 @@ func TestPromobRevisionsBecomeVersions(t *testing.T) {
 			t.Fatalf("notification = %+v (action %+v)", n, n.Action)
 		}
 		var read domain.Notification
-		s.call(http.MethodPost, "/v1/notifications/"+n.ID+"/read", seller, nil, http.StatusOK, &read)
-		s.call(http.MethodGet, "/v1/notifications?unread=true", seller, nil, http.StatusOK, &list)
+		s.Call(http.MethodPost, "/v1/notifications/"+n.ID+"/read", seller, nil, http.StatusOK, &read)
+		s.Call(http.MethodGet, "/v1/notifications?unread=true", seller, nil, http.StatusOK, &list)
 		if !read.Read || len(list.Notifications) != 0 {
 			t.Errorf("after reading: %+v, %d unread", read, len(list.Notifications))
 		}
@@ -371,7 +331,7 @@ func TestPromobRevisionsBecomeVersions(t *testing.T) {
 
 	t.Run("update: version 2 is latest, the manual item kept, the budget recomputed", func(t *testing.T) {
 		var e envView
-		s.call(http.MethodPost, envPath+"/update", seller, nil, http.StatusAccepted, &e)
+		s.Call(http.MethodPost, envPath+"/update", seller, nil, http.StatusAccepted, &e)
 		if e.ImportStatus != domain.ImportPending {
 			t.Errorf("update answered importStatus %q", e.ImportStatus)
 		}
@@ -384,7 +344,7 @@ func TestPromobRevisionsBecomeVersions(t *testing.T) {
 		}
 
 		var items struct{ Items []itemView }
-		s.call(http.MethodGet, envPath+"/items", seller, nil, http.StatusOK, &items)
+		s.Call(http.MethodGet, envPath+"/items", seller, nil, http.StatusOK, &items)
 		sources := map[string]int{}
 		var kept *itemView
 		for i, it := range items.Items {
@@ -434,7 +394,7 @@ func TestPromobRevisionsBecomeVersions(t *testing.T) {
 			t.Errorf("negotiated answered %s, want the redirect /projects/%s/environments/%s", negotiated.Body, project.ID, env.ID)
 		}
 
-		eventually(t, importWait, "the imports queue is idle", func() bool { return s.queueIdle("ImportsQueue") })
+		poll.Until(t, importWait, "the imports queue is idle", func() bool { return s.QueueIdle("ImportsQueue") })
 		vs := versions()
 		if got, latest := versionNumbers(vs); !slices.Equal(got, []int{3, 2, 1}) || !latest {
 			t.Fatalf("versions %+v after every delivery was handled, want [3 2 1] with 3 latest", vs)
@@ -454,7 +414,7 @@ func TestPromobRevisionsBecomeVersions(t *testing.T) {
 				Items  []domain.PromobItem
 				Budget budgetView
 			}
-			s.call(http.MethodGet, fmt.Sprintf("%s/versions/%d", envPath, tt.number), seller, nil, http.StatusOK, &v)
+			s.Call(http.MethodGet, fmt.Sprintf("%s/versions/%d", envPath, tt.number), seller, nil, http.StatusOK, &v)
 			if v.Number != tt.number || v.PromobRevision != tt.revision || v.Latest != (tt.number == 3) || len(v.Items) != tt.parts || v.ItemCount != tt.parts {
 				t.Errorf("version %d: number %d, revision %d, latest %v, %d items (itemCount %d)", tt.number, v.Number, v.PromobRevision, v.Latest, len(v.Items), v.ItemCount)
 			}
@@ -470,8 +430,8 @@ func TestPromobRevisionsBecomeVersions(t *testing.T) {
 			checkBudget(t, v.Budget, want, rules.DefaultMarkup)
 		}
 		for _, n := range []string{"4", "0", "x"} {
-			a := s.call(http.MethodGet, envPath+"/versions/"+n, seller, nil, http.StatusNotFound, nil)
-			if code := errorCodeOf(a.object(t)); code != domain.CodeNotFound {
+			a := s.Call(http.MethodGet, envPath+"/versions/"+n, seller, nil, http.StatusNotFound, nil)
+			if code := errorCodeOf(a.Object(t)); code != domain.CodeNotFound {
 				t.Errorf("version %s: code %q", n, code)
 			}
 		}
@@ -485,52 +445,52 @@ func TestRefusedListingOnTheStack(t *testing.T) {
 	s := startRealStack(t)
 	store, account := localstack.UniqueName("store"), localstack.UniqueName("acc")
 	apiToken := "pmi_" + localstack.UniqueName("e2e")
-	admin := s.token("admin-1", store, "admin")
+	admin := s.Token("admin-1", store, "admin")
 	cfg := s.configureWithToken(store, account, apiToken)
-	s.control(http.MethodPut, "/_sim/accounts/"+account, map[string]string{
-		"webhookUrl": s.st.URL() + cfg.WebhookPath, "webhookSecret": cfg.WebhookSecret, "integrationToken": apiToken,
+	s.Control(http.MethodPut, "/_sim/accounts/"+account, map[string]string{
+		"webhookUrl": s.URL() + cfg.WebhookPath, "webhookSecret": cfg.WebhookSecret, "integrationToken": apiToken,
 	}, http.StatusCreated)
 	pe := newPromobEnv(s, account, apiToken)
 	pe.save(listinggen.Bytes(listinggen.Spec{ProjectGUID: pe.project, EnvironmentGUID: pe.env, Parts: 30, Ambients: 2, Seed: 3}), 0)
 
 	var client, project struct{ ID string }
-	s.call(http.MethodPost, "/v1/clients", admin, map[string]string{"name": "Bruno Lima", "document": "11.222.333/0001-81"}, http.StatusCreated, &client)
-	s.call(http.MethodPost, "/v1/projects", admin, map[string]string{"clientId": client.ID, "name": "Loja"}, http.StatusCreated, &project)
+	s.Call(http.MethodPost, "/v1/clients", admin, map[string]string{"name": "Bruno Lima", "document": "11.222.333/0001-81"}, http.StatusCreated, &client)
+	s.Call(http.MethodPost, "/v1/projects", admin, map[string]string{"clientId": client.ID, "name": "Loja"}, http.StatusCreated, &project)
 	var env envView
-	s.call(http.MethodPost, "/v1/projects/"+project.ID+"/environments/import", admin, map[string]string{
+	s.Call(http.MethodPost, "/v1/projects/"+project.ID+"/environments/import", admin, map[string]string{
 		"promobProjectId": pe.project, "promobEnvironmentId": pe.env, "name": "Cozinha",
 	}, http.StatusAccepted, &env)
 
 	envPath := "/v1/environments/" + env.ID
-	eventually(t, importWait, "the import fails", func() bool {
+	poll.Until(t, importWait, "the import fails", func() bool {
 		env = envView{}
-		s.call(http.MethodGet, envPath, admin, nil, http.StatusOK, &env)
+		s.Call(http.MethodGet, envPath, admin, nil, http.StatusOK, &env)
 		return env.ImportStatus != domain.ImportPending
 	})
 	if env.ImportStatus != domain.ImportFailed || !strings.Contains(env.ImportError, "2 environments") || env.LatestVersion != 0 {
 		t.Fatalf("after the import: status %q, error %q, latest version %d; want failed naming 2 environments", env.ImportStatus, env.ImportError, env.LatestVersion)
 	}
-	eventually(t, importWait, "the imports queue is idle", func() bool { return s.queueIdle("ImportsQueue") })
+	poll.Until(t, importWait, "the imports queue is idle", func() bool { return s.QueueIdle("ImportsQueue") })
 	var list struct{ Versions []versionView }
-	s.call(http.MethodGet, envPath+"/versions", admin, nil, http.StatusOK, &list)
+	s.Call(http.MethodGet, envPath+"/versions", admin, nil, http.StatusOK, &list)
 	if len(list.Versions) != 0 {
 		t.Errorf("a refused listing wrote versions %+v", list.Versions)
 	}
-	s.call(http.MethodGet, envPath+"/budget", admin, nil, http.StatusNotFound, nil)
-	s.call(http.MethodGet, envPath+"/versions/1", admin, nil, http.StatusNotFound, nil)
+	s.Call(http.MethodGet, envPath+"/budget", admin, nil, http.StatusNotFound, nil)
+	s.Call(http.MethodGet, envPath+"/versions/1", admin, nil, http.StatusNotFound, nil)
 
 	t.Run("the designer fixes the listing and the user updates", func(t *testing.T) {
 		if rev := pe.save(nil, 25); rev != 2 {
 			t.Fatalf("the fixed listing is revision %d", rev)
 		}
 		var pending envView
-		s.call(http.MethodPost, envPath+"/update", admin, nil, http.StatusAccepted, &pending)
+		s.Call(http.MethodPost, envPath+"/update", admin, nil, http.StatusAccepted, &pending)
 		if pending.ImportStatus != domain.ImportPending || pending.ImportError != "" {
 			t.Errorf("update answered %+v", pending)
 		}
-		eventually(t, importWait, "the update is imported", func() bool {
+		poll.Until(t, importWait, "the update is imported", func() bool {
 			env = envView{}
-			s.call(http.MethodGet, envPath, admin, nil, http.StatusOK, &env)
+			s.Call(http.MethodGet, envPath, admin, nil, http.StatusOK, &env)
 			return env.ImportStatus != domain.ImportPending
 		})
 		if env.ImportStatus != domain.ImportImported || env.ImportError != "" || env.LatestVersion != 1 || env.ImportedRevision != 2 {

@@ -4,15 +4,15 @@ import (
 	"bytes"
 	"cmp"
 	"encoding/json"
-	"github.com/foccolojas/promob-integration/infra/localstack"
 	"net/http"
-	"strconv"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/foccolojas/promob-integration/infra/localstack"
+	"github.com/foccolojas/promob-integration/infra/poll"
+	"github.com/foccolojas/promob-integration/infra/stacktest"
 	"github.com/foccolojas/promob-integration/shared/domain"
-	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
 )
 
 // integrationConfig is the answer of PUT /v1/integration, as far as the
@@ -26,14 +26,14 @@ type integrationConfig struct {
 // configure has the store's admin configure the integration for the Promob
 // account and returns the answer, which carries the webhook secret.
 func (s *stack) configure(store, account string) integrationConfig {
-	s.t.Helper()
+	s.T.Helper()
 	return s.configureWithToken(store, account, "")
 }
 
 // configureWithToken is configure that also gives the store's Promob
 // integration token (none when "").
 func (s *stack) configureWithToken(store, account, apiToken string) integrationConfig {
-	s.t.Helper()
+	s.T.Helper()
 	in := map[string]any{
 		"cnpj": "11.222.333/0001-81", "promobAccountId": account, "serialNumbers": []string{"SN-1"}, "responsibleUserId": "u1",
 	}
@@ -41,16 +41,16 @@ func (s *stack) configureWithToken(store, account, apiToken string) integrationC
 		in["promobApiToken"] = apiToken
 	}
 	body, _ := json.Marshal(in)
-	a := s.gateway(http.MethodPut, "/v1/integration", s.token("u1", store, "admin"), body, nil)
-	if a.status != http.StatusCreated {
-		s.t.Fatalf("PUT /v1/integration: %d %s, want 201", a.status, a.body)
+	a := s.Gateway(http.MethodPut, "/v1/integration", s.Token("u1", store, "admin"), body, nil)
+	if a.Status != http.StatusCreated {
+		s.T.Fatalf("PUT /v1/integration: %d %s, want 201", a.Status, a.Body)
 	}
 	var cfg integrationConfig
-	if err := json.Unmarshal(a.body, &cfg); err != nil {
-		s.t.Fatal(err)
+	if err := json.Unmarshal(a.Body, &cfg); err != nil {
+		s.T.Fatal(err)
 	}
 	if cfg.WebhookPath != "/webhooks/promob/"+account || cfg.WebhookSecret == "" {
-		s.t.Fatalf("PUT /v1/integration answered path %q and secret %q", cfg.WebhookPath, cfg.WebhookSecret)
+		s.T.Fatalf("PUT /v1/integration answered path %q and secret %q", cfg.WebhookPath, cfg.WebhookSecret)
 	}
 	return cfg
 }
@@ -65,16 +65,13 @@ type simDelivery struct {
 // sent decodes the simulator's report and checks our answer in it against
 // the OpenAPI document (the simulator relays the body only; our webhook
 // answers JSON).
-func (s *stack) sent(a answer, account string) simDelivery {
-	s.t.Helper()
+func (s *stack) sent(a stacktest.Answer, account string) simDelivery {
+	s.T.Helper()
 	var d simDelivery
-	if err := json.Unmarshal(a.body, &d); err != nil {
-		s.t.Fatalf("simulator report %s: %v", a.body, err)
+	if err := json.Unmarshal(a.Body, &d); err != nil {
+		s.T.Fatalf("simulator report %s: %v", a.Body, err)
 	}
-	header := http.Header{"Content-Type": {"application/json"}}
-	if err := s.check.CheckResponse(http.MethodPost, "/webhooks/promob/"+account, d.Status, header, d.Body); err != nil {
-		s.t.Error(err)
-	}
+	s.Check(http.MethodPost, "/webhooks/promob/"+account, stacktest.Answer{Status: d.Status, Header: http.Header{"Content-Type": {"application/json"}}, Body: d.Body})
 	return d
 }
 
@@ -84,11 +81,11 @@ func TestWebhookStoredOnceQueuedOnce(t *testing.T) {
 	cfg := s.configure(store, account)
 
 	simAccount := "/_sim/accounts/" + account
-	s.control(http.MethodPut, simAccount, map[string]string{
-		"webhookUrl": s.st.URL() + cfg.WebhookPath, "webhookSecret": cfg.WebhookSecret,
+	s.Control(http.MethodPut, simAccount, map[string]string{
+		"webhookUrl": s.URL() + cfg.WebhookPath, "webhookSecret": cfg.WebhookSecret,
 	}, http.StatusCreated)
-	s.control(http.MethodPut, simAccount+"/projects/p1/environments/e1?parts=3", nil, http.StatusOK)
-	first := s.sent(s.control(http.MethodPost, simAccount+"/projects/p1/environments/e1/events",
+	s.Control(http.MethodPut, simAccount+"/projects/p1/environments/e1?parts=3", nil, http.StatusOK)
+	first := s.sent(s.Control(http.MethodPost, simAccount+"/projects/p1/environments/e1/events",
 		map[string]string{"type": domain.EventSaved}, http.StatusOK), account)
 
 	var accepted struct{ DeliveryID, Status string }
@@ -119,7 +116,7 @@ func TestWebhookStoredOnceQueuedOnce(t *testing.T) {
 	})
 
 	t.Run("queued once", func(t *testing.T) {
-		eventually(t, 10*time.Second, "the importer receives the delivery", func() bool { return len(s.imports.all()) > 0 })
+		poll.Until(t, 10*time.Second, "the importer receives the delivery", func() bool { return len(s.imports.all()) > 0 })
 		recs := s.imports.all()
 		var msg domain.ImportMessage
 		if err := json.Unmarshal([]byte(recs[0].Body), &msg); err != nil {
@@ -147,7 +144,7 @@ func TestWebhookStoredOnceQueuedOnce(t *testing.T) {
 	}
 	for _, tt := range replays {
 		t.Run(tt.name+" is harmless", func(t *testing.T) {
-			again := s.sent(s.control(http.MethodPost, simAccount+"/deliveries/"+first.WebhookID+"/replay", tt.body, http.StatusOK), account)
+			again := s.sent(s.Control(http.MethodPost, simAccount+"/deliveries/"+first.WebhookID+"/replay", tt.body, http.StatusOK), account)
 			if again.Status != first.Status || !bytes.Equal(again.Body, first.Body) {
 				t.Errorf("replay answered %d %s, want %d %s", again.Status, again.Body, first.Status, first.Body)
 			}
@@ -162,30 +159,11 @@ func TestWebhookStoredOnceQueuedOnce(t *testing.T) {
 
 	t.Run("the importer got one message", func(t *testing.T) {
 		// Long enough for a second message, or a failed one, to come back.
-		time.Sleep(2*visibilityTimeout*time.Second + time.Second)
+		time.Sleep(2*stacktest.VisibilityTimeout*time.Second + time.Second)
 		if recs := s.imports.all(); len(recs) != 1 {
 			t.Errorf("the importer received %d messages, want 1", len(recs))
 		}
 	})
-}
-
-// signedDelivery returns the headers of a delivery signed with secret at
-// time at.
-func signedDelivery(t *testing.T, secret, webhookID string, at time.Time, body []byte) map[string]string {
-	t.Helper()
-	wh, err := standardwebhooks.NewWebhook(secret)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sig, err := wh.Sign(webhookID, at, body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return map[string]string{
-		standardwebhooks.HeaderWebhookID:        webhookID,
-		standardwebhooks.HeaderWebhookTimestamp: strconv.FormatInt(at.Unix(), 10),
-		standardwebhooks.HeaderWebhookSignature: sig,
-	}
 }
 
 func TestWebhookRefusals(t *testing.T) {
@@ -206,18 +184,18 @@ func TestWebhookRefusals(t *testing.T) {
 		code   string
 	}{
 		{"unsigned", "", nil, body, http.StatusUnauthorized, domain.CodeBadSignature},
-		{"signed with another secret", "", signedDelivery(t, other, "msg_other", now, body), body, http.StatusUnauthorized, domain.CodeBadSignature},
-		{"body changed after signing", "", signedDelivery(t, cfg.WebhookSecret, "msg_changed", now, body), changed, http.StatusUnauthorized, domain.CodeBadSignature},
-		{"stale timestamp", "", signedDelivery(t, cfg.WebhookSecret, "msg_stale", now.Add(-10*time.Minute), body), body, http.StatusUnauthorized, domain.CodeBadSignature},
-		{"timestamp in the future", "", signedDelivery(t, cfg.WebhookSecret, "msg_future", now.Add(10*time.Minute), body), body, http.StatusUnauthorized, domain.CodeBadSignature},
-		{"unknown account", "/webhooks/promob/" + localstack.UniqueName("nobody"), signedDelivery(t, cfg.WebhookSecret, "msg_unknown", now, body), body, http.StatusNotFound, domain.CodeNotFound},
+		{"signed with another secret", "", stacktest.SignedDelivery(t, other, "msg_other", now, body), body, http.StatusUnauthorized, domain.CodeBadSignature},
+		{"body changed after signing", "", stacktest.SignedDelivery(t, cfg.WebhookSecret, "msg_changed", now, body), changed, http.StatusUnauthorized, domain.CodeBadSignature},
+		{"stale timestamp", "", stacktest.SignedDelivery(t, cfg.WebhookSecret, "msg_stale", now.Add(-10*time.Minute), body), body, http.StatusUnauthorized, domain.CodeBadSignature},
+		{"timestamp in the future", "", stacktest.SignedDelivery(t, cfg.WebhookSecret, "msg_future", now.Add(10*time.Minute), body), body, http.StatusUnauthorized, domain.CodeBadSignature},
+		{"unknown account", "/webhooks/promob/" + localstack.UniqueName("nobody"), stacktest.SignedDelivery(t, cfg.WebhookSecret, "msg_unknown", now, body), body, http.StatusNotFound, domain.CodeNotFound},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			path := cmp.Or(tt.path, cfg.WebhookPath)
-			a := s.gateway(http.MethodPost, path, "", tt.body, tt.header)
-			if a.status != tt.status || errorCodeOf(a.object(t)) != tt.code {
-				t.Fatalf("answer %d %s, want %d %s", a.status, a.body, tt.status, tt.code)
+			a := s.Gateway(http.MethodPost, path, "", tt.body, tt.header)
+			if a.Status != tt.status || errorCodeOf(a.Object(t)) != tt.code {
+				t.Fatalf("answer %d %s, want %d %s", a.Status, a.Body, tt.status, tt.code)
 			}
 		})
 	}
@@ -232,13 +210,13 @@ func TestWebhookRefusals(t *testing.T) {
 	})
 
 	t.Run("a delivery signed now is accepted", func(t *testing.T) {
-		a := s.gateway(http.MethodPost, cfg.WebhookPath, "", body, signedDelivery(t, cfg.WebhookSecret, "msg_good", time.Now(), body))
-		if a.status != http.StatusAccepted {
-			t.Fatalf("answer %d %s, want 202", a.status, a.body)
+		a := s.Gateway(http.MethodPost, cfg.WebhookPath, "", body, stacktest.SignedDelivery(t, cfg.WebhookSecret, "msg_good", time.Now(), body))
+		if a.Status != http.StatusAccepted {
+			t.Fatalf("answer %d %s, want 202", a.Status, a.Body)
 		}
 		if n := len(s.deliveries(account)); n != 1 {
 			t.Errorf("%d deliveries stored, want 1", n)
 		}
-		eventually(t, 10*time.Second, "the importer receives the delivery", func() bool { return len(s.imports.all()) == 1 })
+		poll.Until(t, 10*time.Second, "the importer receives the delivery", func() bool { return len(s.imports.all()) == 1 })
 	})
 }

@@ -11,11 +11,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/foccolojas/promob-integration/infra/listinggen"
 	"github.com/foccolojas/promob-integration/infra/localstack"
+	"github.com/foccolojas/promob-integration/infra/poll"
+	"github.com/foccolojas/promob-integration/infra/stacktest"
 	"github.com/foccolojas/promob-integration/shared/domain"
-	"github.com/foccolojas/promob-integration/shared/dynamo"
-	"github.com/foccolojas/promob-integration/shared/httpapi/apicheck"
+	"github.com/foccolojas/promob-integration/shared/listing/listinggen"
 	"github.com/shopspring/decimal"
 )
 
@@ -27,34 +27,15 @@ const wfWait = 20 * time.Second
 // the other families are their own supplier.
 var wfSuppliers = map[string]string{"Ferragens": "Hettich", "COM": "Duratex"}
 
-// wfStartStack starts the stack of template.yaml with every function as
-// template.yaml builds it (no replacement) and the simulator as the Promob
-// API, and stops it when the test ends.
-func wfStartStack(t *testing.T) *stack {
-	t.Helper()
-	check, err := apicheck.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	st := localstack.StartForTest(t, localstack.Config{
-		StackName:                 localstack.UniqueName("wf"),
-		DynamoEndpoint:            local.DynamoEndpoint,
-		SQSEndpoint:               local.SQSEndpoint,
-		AWS:                       local.AWSConfig(),
-		Addr:                      "127.0.0.1:0",
-		VisibilityTimeoutOverride: visibilityTimeout,
-		Log:                       t.Output(),
-	})
-	return &stack{t: t, st: st, store: dynamo.New(local.DynamoDB(), st.Resources().TableName), check: check}
-}
-
 // wfStep runs one step of the walk as a subtest, with the stack's helpers
 // reporting to it, and stops the walk when the step fails.
 func wfStep(t *testing.T, s *stack, name string, fn func(t *testing.T, s *stack)) {
 	t.Helper()
 	ok := t.Run(name, func(t *testing.T) {
+		inner := *s.Stack
+		inner.T = t
 		sub := *s
-		sub.t = t
+		sub.Stack = &inner
 		fn(t, &sub)
 	})
 	if !ok {
@@ -65,13 +46,13 @@ func wfStep(t *testing.T, s *stack, name string, fn func(t *testing.T, s *stack)
 // wfRefused sends a request the API must refuse with the status and error
 // code, and returns the error's message.
 func wfRefused(s *stack, method, path, token string, status int, code string) string {
-	s.t.Helper()
-	a := s.gateway(method, path, token, nil, nil)
+	s.T.Helper()
+	a := s.Gateway(method, path, token, nil, nil)
 	var e struct {
 		Error struct{ Code, Message string }
 	}
-	if err := json.Unmarshal(a.body, &e); err != nil || a.status != status || e.Error.Code != code {
-		s.t.Fatalf("%s %s: %d %s, want %d %s", method, path, a.status, a.body, status, code)
+	if err := json.Unmarshal(a.Body, &e); err != nil || a.Status != status || e.Error.Code != code {
+		s.T.Fatalf("%s %s: %d %s, want %d %s", method, path, a.Status, a.Body, status, code)
 	}
 	return e.Error.Message
 }
@@ -223,96 +204,92 @@ func wfSameChanges(t *testing.T, what string, got, want map[wfPartKey][2]decimal
 // reviewed with the mandatory update, ordered from its suppliers, and then
 // locked against Promob.
 func TestSaleWorkflow(t *testing.T) {
-	s := wfStartStack(t)
+	s := startRealStack(t)
 	store, account := localstack.UniqueName("store"), localstack.UniqueName("acc")
 	promobProject, promobEnv := localstack.UniqueName("pp"), localstack.UniqueName("pe")
 	simAccount := "/_sim/accounts/" + account
 	simEnv := simAccount + "/projects/" + promobProject + "/environments/" + promobEnv
-	admin := s.token("u-admin", store, "admin")
-	seller := s.token("u-seller", store, "seller")
-	finance := s.token("u-finance", store, "finance")
-	reviewer := s.token("u-reviewer", store, "reviewer")
+	admin := s.Token("u-admin", store, "admin")
+	seller := s.Token("u-seller", store, "seller")
+	finance := s.Token("u-finance", store, "finance")
+	reviewer := s.Token("u-reviewer", store, "reviewer")
 
 	var envID, projectID, envPath string
 	var env wfEnvironment
 	getEnv := func(s *stack) wfEnvironment {
-		s.t.Helper()
+		s.T.Helper()
 		var e wfEnvironment
-		s.call(http.MethodGet, envPath, seller, nil, http.StatusOK, &e)
+		s.Call(http.MethodGet, envPath, seller, nil, http.StatusOK, &e)
 		return e
 	}
 	versions := func(s *stack) []wfVersion {
-		s.t.Helper()
+		s.T.Helper()
 		var out struct{ Versions []wfVersion }
-		s.call(http.MethodGet, envPath+"/versions", seller, nil, http.StatusOK, &out)
+		s.Call(http.MethodGet, envPath+"/versions", seller, nil, http.StatusOK, &out)
 		return out.Versions
 	}
 	items := func(s *stack, n int) []wfItem {
-		s.t.Helper()
+		s.T.Helper()
 		var out struct{ Items []wfItem }
-		s.call(http.MethodGet, fmt.Sprintf("%s/versions/%d", envPath, n), seller, nil, http.StatusOK, &out)
+		s.Call(http.MethodGet, fmt.Sprintf("%s/versions/%d", envPath, n), seller, nil, http.StatusOK, &out)
 		return out.Items
 	}
 	// imported waits until version n is the latest and the import is done.
 	imported := func(s *stack, n, revision int) {
-		s.t.Helper()
-		eventually(s.t, wfWait, fmt.Sprintf("version %d imported", n), func() bool {
+		s.T.Helper()
+		poll.Until(s.T, wfWait, fmt.Sprintf("version %d imported", n), func() bool {
 			env = getEnv(s)
 			return env.LatestVersion == n && env.ImportStatus == domain.ImportImported
 		})
 		if env.ImportedRevision != revision || env.Outdated {
-			s.t.Fatalf("after version %d: %+v, want Promob revision %d imported and up to date", n, env, revision)
+			s.T.Fatalf("after version %d: %+v, want Promob revision %d imported and up to date", n, env, revision)
 		}
 	}
 	// savedInPromob stores the next revision in the simulator (generated
 	// when listing is nil) and sends environment.saved for it.
 	savedInPromob := func(s *stack, revision int, query string, listing []byte) simDelivery {
-		s.t.Helper()
-		req, err := http.NewRequestWithContext(s.t.Context(), http.MethodPut, s.st.SimURL()+simEnv+query, bytes.NewReader(listing))
-		if err != nil {
-			s.t.Fatal(err)
-		}
-		a := do(s.t, req)
+		s.T.Helper()
+		a := stacktest.Send(s.T, http.MethodPut, s.SimURL()+simEnv+query, listing, nil)
 		var saved struct{ Revision int }
-		if err := json.Unmarshal(a.body, &saved); err != nil || a.status != http.StatusOK || saved.Revision != revision {
-			s.t.Fatalf("simulator save: %d %s, want revision %d", a.status, a.body, revision)
+		if err := json.Unmarshal(a.Body, &saved); err != nil || a.Status != http.StatusOK || saved.Revision != revision {
+			s.T.Fatalf("simulator save: %d %s, want revision %d", a.Status, a.Body, revision)
 		}
-		return s.sent(s.control(http.MethodPost, simEnv+"/events", map[string]string{"type": domain.EventSaved}, http.StatusOK), account)
+		return s.sent(s.Control(http.MethodPost, simEnv+"/events", map[string]string{"type": domain.EventSaved}, http.StatusOK), account)
 	}
 
 	wfStep(t, s, "configure the store, the simulator, a client and a project", func(t *testing.T, s *stack) {
 		var created struct{ IntegrationToken string }
-		if err := json.Unmarshal(s.control(http.MethodPut, simAccount, map[string]string{}, http.StatusCreated).body, &created); err != nil || created.IntegrationToken == "" {
+		if err := json.Unmarshal(s.Control(http.MethodPut, simAccount, map[string]string{}, http.StatusCreated).Body, &created); err != nil || created.IntegrationToken == "" {
 			t.Fatalf("simulator account: %v, token %q", err, created.IntegrationToken)
 		}
 		var cfg integrationConfig
-		s.call(http.MethodPut, "/v1/integration", admin, map[string]any{
+		s.Call(http.MethodPut, "/v1/integration", admin, map[string]any{
 			"cnpj": "11.222.333/0001-81", "promobAccountId": account, "serialNumbers": []string{"SN-1"},
 			"responsibleUserId": "u-admin", "promobApiToken": created.IntegrationToken,
 		}, http.StatusCreated, &cfg)
-		s.control(http.MethodPut, simAccount, map[string]any{
-			"webhookUrl": s.st.URL() + cfg.WebhookPath, "webhookSecret": cfg.WebhookSecret,
+		s.Control(http.MethodPut, simAccount, map[string]any{
+			"webhookUrl": s.URL() + cfg.WebhookPath, "webhookSecret": cfg.WebhookSecret,
 			"users": []map[string]string{{"user": "designer@store", "password": "secret"}},
 		}, http.StatusOK)
-		s.call(http.MethodPut, "/v1/integration/commercial-rules", admin, map[string]any{
+		s.Call(http.MethodPut, "/v1/integration/commercial-rules", admin, map[string]any{
 			"defaultMarkup": "2", "freightPercent": "5", "suppliers": wfSuppliers,
 		}, http.StatusOK, nil)
 
 		var client, project struct{ ID string }
-		s.call(http.MethodPost, "/v1/clients", seller, map[string]string{"name": "Maria Souza", "document": "529.982.247-25"}, http.StatusCreated, &client)
-		s.call(http.MethodPost, "/v1/projects", seller, map[string]string{"clientId": client.ID, "name": "Casa"}, http.StatusCreated, &project)
+		s.Call(http.MethodPost, "/v1/clients", seller, map[string]string{"name": "Maria Souza", "document": "529.982.247-25"}, http.StatusCreated, &client)
+		s.Call(http.MethodPost, "/v1/projects", seller, map[string]string{"clientId": client.ID, "name": "Casa"}, http.StatusCreated, &project)
 		projectID = project.ID
 	})
 
 	wfStep(t, s, "revision 1 linked and prepared becomes version 1", func(t *testing.T, s *stack) {
-		s.control(http.MethodPut, simEnv+"?parts=40&seed=1", nil, http.StatusOK)
+		s.Control(http.MethodPut, simEnv+"?parts=40&seed=1", nil, http.StatusOK)
 		var linked wfEnvironment
-		s.call(http.MethodPost, "/v1/projects/"+projectID+"/environments/import", seller, map[string]string{
+		s.Call(http.MethodPost, "/v1/projects/"+projectID+"/environments/import", seller, map[string]string{
 			"promobProjectId": promobProject, "promobEnvironmentId": promobEnv, "name": "Cozinha",
 		}, http.StatusAccepted, &linked)
 		envID, envPath = linked.ID, "/v1/environments/"+linked.ID
 		imported(s, 1, 1)
-		prepared := s.sent(s.control(http.MethodPost, simEnv+"/events", map[string]string{"type": domain.EventPrepared}, http.StatusOK), account)
+		prepared := s.sent(s.Control(http.MethodPost, simEnv+"/events", map[string]string{"type": domain.EventPrepared}, http.StatusOK), account)
 		if prepared.Status != http.StatusAccepted {
 			t.Fatalf("environment.prepared answered %d %s, want 202", prepared.Status, prepared.Body)
 		}
@@ -324,7 +301,7 @@ func TestSaleWorkflow(t *testing.T) {
 		}
 		// The saved event is in the prepared one's FIFO group: once it is
 		// seen, the prepared revision 1 was handled and made no version.
-		eventually(t, wfWait, "the environment outdated by revision 2", func() bool {
+		poll.Until(t, wfWait, "the environment outdated by revision 2", func() bool {
 			env = getEnv(s)
 			return env.Outdated
 		})
@@ -344,11 +321,11 @@ func TestSaleWorkflow(t *testing.T) {
 	})
 
 	wfStep(t, s, "update, then approve", func(t *testing.T, s *stack) {
-		s.call(http.MethodPost, envPath+"/update", seller, nil, http.StatusAccepted, nil)
+		s.Call(http.MethodPost, envPath+"/update", seller, nil, http.StatusAccepted, nil)
 		imported(s, 2, 2)
 		wfRefused(s, http.MethodPost, envPath+"/approve", reviewer, http.StatusForbidden, domain.CodeForbidden)
 		var approved wfEnvironment
-		s.call(http.MethodPost, envPath+"/approve", seller, nil, http.StatusOK, &approved)
+		s.Call(http.MethodPost, envPath+"/approve", seller, nil, http.StatusOK, &approved)
 		if approved.ConvertedVersion != 2 {
 			t.Fatalf("approved environment %+v, want version 2 converted", approved)
 		}
@@ -360,9 +337,9 @@ func TestSaleWorkflow(t *testing.T) {
 	})
 
 	wfStep(t, s, "the simulator shows the situation and stage", func(t *testing.T, s *stack) {
-		eventually(t, wfWait, "Connect status set in Promob", func() bool {
+		poll.Until(t, wfWait, "Connect status set in Promob", func() bool {
 			var acc wfSimAccount
-			if err := json.Unmarshal(s.control(http.MethodGet, simAccount, nil, http.StatusOK).body, &acc); err != nil {
+			if err := json.Unmarshal(s.Control(http.MethodGet, simAccount, nil, http.StatusOK).Body, &acc); err != nil {
 				t.Fatal(err)
 			}
 			for _, p := range acc.Projects {
@@ -380,7 +357,7 @@ func TestSaleWorkflow(t *testing.T) {
 	})
 
 	wfStep(t, s, "negotiating the converted environment opens its review", func(t *testing.T, s *stack) {
-		d := s.sent(s.control(http.MethodPost, simEnv+"/events", map[string]string{"type": domain.EventNegotiated}, http.StatusOK), account)
+		d := s.sent(s.Control(http.MethodPost, simEnv+"/events", map[string]string{"type": domain.EventNegotiated}, http.StatusOK), account)
 		var ans struct{ Redirect string }
 		if err := json.Unmarshal(d.Body, &ans); err != nil || d.Status != http.StatusAccepted || ans.Redirect != "/environments/"+envID+"/review" {
 			t.Fatalf("environment.negotiated answered %d %s, want 202 redirecting to the review of %s", d.Status, d.Body, envID)
@@ -392,12 +369,12 @@ func TestSaleWorkflow(t *testing.T) {
 		release := "/v1/projects/" + projectID + "/financial-release"
 		wfRefused(s, http.MethodPost, release, seller, http.StatusForbidden, domain.CodeForbidden)
 		var rel struct{ FinanciallyReleasedBy string }
-		s.call(http.MethodPost, release, finance, nil, http.StatusOK, &rel)
+		s.Call(http.MethodPost, release, finance, nil, http.StatusOK, &rel)
 		if rel.FinanciallyReleasedBy != "u-finance" {
 			t.Errorf("released by %q, want u-finance", rel.FinanciallyReleasedBy)
 		}
 		var rv wfReview
-		s.call(http.MethodPost, envPath+"/review/start", reviewer, nil, http.StatusOK, &rv)
+		s.Call(http.MethodPost, envPath+"/review/start", reviewer, nil, http.StatusOK, &rv)
 		if !rv.UpdateRequired || rv.Status != domain.ReviewInProgress || rv.StartVersion != 2 || rv.ConvertedVersion != 2 {
 			t.Fatalf("review start %+v, want in progress from version 2 with updateRequired", rv)
 		}
@@ -409,14 +386,14 @@ func TestSaleWorkflow(t *testing.T) {
 		if d := savedInPromob(s, 3, "", rev3); d.Status != http.StatusAccepted {
 			t.Fatalf("environment.saved answered %d %s, want 202", d.Status, d.Body)
 		}
-		eventually(t, wfWait, "the reviewer's notification to review", func() bool {
+		poll.Until(t, wfWait, "the reviewer's notification to review", func() bool {
 			var out struct {
 				Notifications []struct {
 					Read   bool
 					Action *struct{ Type, ProjectID, EnvironmentID string }
 				}
 			}
-			s.call(http.MethodGet, "/v1/notifications?unread=true", reviewer, nil, http.StatusOK, &out)
+			s.Call(http.MethodGet, "/v1/notifications?unread=true", reviewer, nil, http.StatusOK, &out)
 			for _, n := range out.Notifications {
 				if !n.Read && n.Action != nil && n.Action.Type == "review_environment" && n.Action.EnvironmentID == envID && n.Action.ProjectID == projectID {
 					return true
@@ -427,10 +404,10 @@ func TestSaleWorkflow(t *testing.T) {
 	})
 
 	wfStep(t, s, "the reviewer updates and the review shows the difference", func(t *testing.T, s *stack) {
-		s.call(http.MethodPost, envPath+"/update", reviewer, nil, http.StatusAccepted, nil)
+		s.Call(http.MethodPost, envPath+"/update", reviewer, nil, http.StatusAccepted, nil)
 		imported(s, 3, 3)
 		var rv wfReview
-		s.call(http.MethodGet, envPath+"/review", reviewer, nil, http.StatusOK, &rv)
+		s.Call(http.MethodGet, envPath+"/review", reviewer, nil, http.StatusOK, &rv)
 		if rv.UpdateRequired || rv.ConvertedVersion != 2 || rv.LatestVersion != 3 {
 			t.Fatalf("review %+v, want converted 2, latest 3, no update required", rv)
 		}
@@ -465,8 +442,8 @@ func TestSaleWorkflow(t *testing.T) {
 
 	wfStep(t, s, "complete: one purchase order per supplier", func(t *testing.T, s *stack) {
 		var done, listed wfOrders
-		s.call(http.MethodPost, envPath+"/review/complete", reviewer, nil, http.StatusCreated, &done)
-		s.call(http.MethodGet, envPath+"/purchase-orders", seller, nil, http.StatusOK, &listed)
+		s.Call(http.MethodPost, envPath+"/review/complete", reviewer, nil, http.StatusCreated, &done)
+		s.Call(http.MethodGet, envPath+"/purchase-orders", seller, nil, http.StatusOK, &listed)
 		summary := func(o wfOrders) (out []string) {
 			for _, po := range o.PurchaseOrders {
 				out = append(out, fmt.Sprintf("%s %s v%d %d lines %s", po.ID, po.Supplier, po.Version, len(po.Lines), po.Total))
@@ -523,8 +500,8 @@ func TestSaleWorkflow(t *testing.T) {
 	})
 
 	wfStep(t, s, "a later Promob save is refused and recorded", func(t *testing.T, s *stack) {
-		envBefore := s.call(http.MethodGet, envPath, seller, nil, http.StatusOK, nil).body
-		versionsBefore := s.call(http.MethodGet, envPath+"/versions", seller, nil, http.StatusOK, nil).body
+		envBefore := s.Call(http.MethodGet, envPath, seller, nil, http.StatusOK, nil).Body
+		versionsBefore := s.Call(http.MethodGet, envPath+"/versions", seller, nil, http.StatusOK, nil).Body
 
 		d := savedInPromob(s, 4, "?parts=20&seed=4", nil)
 		var refusal struct{ Error struct{ Code string } }
@@ -532,10 +509,10 @@ func TestSaleWorkflow(t *testing.T) {
 			t.Fatalf("environment.saved of a locked environment answered %d %s, want 409 %s", d.Status, d.Body, domain.CodeLocked)
 		}
 		wfRefused(s, http.MethodPost, envPath+"/update", seller, http.StatusConflict, domain.CodeLocked)
-		if after := s.call(http.MethodGet, envPath, seller, nil, http.StatusOK, nil).body; !bytes.Equal(after, envBefore) {
+		if after := s.Call(http.MethodGet, envPath, seller, nil, http.StatusOK, nil).Body; !bytes.Equal(after, envBefore) {
 			t.Errorf("the environment changed:\n%s\n%s", envBefore, after)
 		}
-		if after := s.call(http.MethodGet, envPath+"/versions", seller, nil, http.StatusOK, nil).body; !bytes.Equal(after, versionsBefore) {
+		if after := s.Call(http.MethodGet, envPath+"/versions", seller, nil, http.StatusOK, nil).Body; !bytes.Equal(after, versionsBefore) {
 			t.Errorf("the versions changed:\n%s\n%s", versionsBefore, after)
 		}
 		vs := versions(s)
@@ -546,13 +523,13 @@ func TestSaleWorkflow(t *testing.T) {
 			t.Errorf("the refused delivery was stored (err=%v)", err)
 		}
 		// Promob retries the refused delivery: refused again, recorded once.
-		again := s.sent(s.control(http.MethodPost, simAccount+"/deliveries/"+d.WebhookID+"/replay", map[string]bool{"resign": true}, http.StatusOK), account)
+		again := s.sent(s.Control(http.MethodPost, simAccount+"/deliveries/"+d.WebhookID+"/replay", map[string]bool{"resign": true}, http.StatusOK), account)
 		if again.Status != http.StatusConflict {
 			t.Errorf("the retry answered %d %s, want 409", again.Status, again.Body)
 		}
 
 		var h struct{ History []wfHistoryEntry }
-		s.call(http.MethodGet, "/v1/projects/"+projectID+"/history", seller, nil, http.StatusOK, &h)
+		s.Call(http.MethodGet, "/v1/projects/"+projectID+"/history", seller, nil, http.StatusOK, &h)
 		var kinds []string
 		approvedAt, refusedAt := -1, -1
 		for i, e := range h.History {
@@ -583,14 +560,14 @@ func TestSaleWorkflow(t *testing.T) {
 	wfStep(t, s, "open Promob at a version", func(t *testing.T, s *stack) {
 		for n, rev := range map[int]int{1: 1, 3: 3} {
 			var out struct{ URL string }
-			s.call(http.MethodGet, fmt.Sprintf("%s/versions/%d/open", envPath, n), reviewer, nil, http.StatusOK, &out)
+			s.Call(http.MethodGet, fmt.Sprintf("%s/versions/%d/open", envPath, n), reviewer, nil, http.StatusOK, &out)
 			want := fmt.Sprintf("promob://open?account=%s&project=%s&environment=%s&revision=%d", account, promobProject, promobEnv, rev)
 			if out.URL != want {
 				t.Errorf("version %d opens %q, want %q", n, out.URL, want)
 			}
 		}
 		wfRefused(s, http.MethodGet, envPath+"/versions/4/open", reviewer, http.StatusNotFound, domain.CodeNotFound)
-		wfRefused(s, http.MethodGet, envPath+"/versions/1/open", s.token("u-other", localstack.UniqueName("store"), "admin"), http.StatusNotFound, domain.CodeNotFound)
-		wfRefused(s, http.MethodGet, envPath+"/review", s.token("u-other", localstack.UniqueName("store"), "reviewer"), http.StatusNotFound, domain.CodeNotFound)
+		wfRefused(s, http.MethodGet, envPath+"/versions/1/open", s.Token("u-other", localstack.UniqueName("store"), "admin"), http.StatusNotFound, domain.CodeNotFound)
+		wfRefused(s, http.MethodGet, envPath+"/review", s.Token("u-other", localstack.UniqueName("store"), "reviewer"), http.StatusNotFound, domain.CodeNotFound)
 	})
 }

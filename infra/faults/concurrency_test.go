@@ -6,6 +6,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/foccolojas/promob-integration/infra/poll"
+	"github.com/foccolojas/promob-integration/infra/stacktest"
 	"github.com/foccolojas/promob-integration/shared/domain"
 	"github.com/foccolojas/promob-integration/shared/pricing"
 	"github.com/shopspring/decimal"
@@ -54,7 +56,7 @@ func TestConcurrentImportsAndManualItems(t *testing.T) {
 	for err := range errs {
 		t.Error(err)
 	}
-	waitFor(t, wait, "the imports queue is idle", func() bool { return s.idle("ImportsQueue") })
+	poll.Until(t, wait, "the imports queue is idle", func() bool { return s.QueueIdle("ImportsQueue") })
 
 	for i, e := range all {
 		t.Run(fmt.Sprintf("environment %d", i), func(t *testing.T) {
@@ -70,9 +72,9 @@ func TestConcurrentImportsAndManualItems(t *testing.T) {
 
 // tryUpdate asks for an update; unlike api it reports a bad answer.
 func (e *faultEnv) tryUpdate() error {
-	r := send(e.fs.s.t, http.MethodPost, e.fs.s.st.URL()+e.envPath+"/update", nil, map[string]string{"Authorization": "Bearer " + e.fs.admin})
-	if r.status != http.StatusAccepted {
-		return fmt.Errorf("update of %s: %d %s", e.id, r.status, r.body)
+	r := stacktest.Send(e.fs.s.T, http.MethodPost, e.fs.s.URL()+e.envPath+"/update", nil, map[string]string{"Authorization": "Bearer " + e.fs.admin})
+	if r.Status != http.StatusAccepted {
+		return fmt.Errorf("update of %s: %d %s", e.id, r.Status, r.Body)
 	}
 	return nil
 }
@@ -80,20 +82,20 @@ func (e *faultEnv) tryUpdate() error {
 // tryEvent has the simulator send an event; it reports a refusal.
 func (e *faultEnv) tryEvent(typ string, revision int) error {
 	s := e.fs.s
-	r := send(s.t, http.MethodPost, s.st.SimURL()+e.controlPath+"/events", []byte(fmt.Sprintf(`{"type":%q,"revision":%d}`, typ, revision)), nil)
-	if r.status != http.StatusOK {
-		return fmt.Errorf("%s of revision %d: %d %s", typ, revision, r.status, r.body)
+	r := stacktest.Send(s.T, http.MethodPost, s.SimURL()+e.controlPath+"/events", []byte(fmt.Sprintf(`{"type":%q,"revision":%d}`, typ, revision)), nil)
+	if r.Status != http.StatusOK {
+		return fmt.Errorf("%s of revision %d: %d %s", typ, revision, r.Status, r.Body)
 	}
 	return nil
 }
 
 // tryManual adds a manual item; it reports a refusal.
 func (e *faultEnv) tryManual(description string) error {
-	r := send(e.fs.s.t, http.MethodPost, e.fs.s.st.URL()+e.envPath+"/items",
+	r := stacktest.Send(e.fs.s.T, http.MethodPost, e.fs.s.URL()+e.envPath+"/items",
 		[]byte(fmt.Sprintf(`{"description":%q,"quantity":"2","unitPrice":"10.50"}`, description)),
 		map[string]string{"Authorization": "Bearer " + e.fs.admin})
-	if r.status != http.StatusCreated {
-		return fmt.Errorf("manual item of %s: %d %s", e.id, r.status, r.body)
+	if r.Status != http.StatusCreated {
+		return fmt.Errorf("manual item of %s: %d %s", e.id, r.Status, r.Body)
 	}
 	return nil
 }
@@ -101,17 +103,17 @@ func (e *faultEnv) tryManual(description string) error {
 // checkBudget checks that the budget is of the latest version, prices
 // exactly that version's leaf items, and holds the manual items.
 func (e *faultEnv) checkBudget(latest, manual int) {
-	t := e.fs.s.t
+	t := e.fs.s.T
 	t.Helper()
 	var b struct {
 		Version int
 		pricing.Result
 	}
-	e.fs.s.api(http.MethodGet, e.envPath+"/budget", e.fs.admin, nil, http.StatusOK, &b)
+	e.fs.s.Call(http.MethodGet, e.envPath+"/budget", e.fs.admin, nil, http.StatusOK, &b)
 	var v struct {
 		Items []domain.PromobItem
 	}
-	e.fs.s.api(http.MethodGet, fmt.Sprintf("%s/versions/%d", e.envPath, latest), e.fs.admin, nil, http.StatusOK, &v)
+	e.fs.s.Call(http.MethodGet, fmt.Sprintf("%s/versions/%d", e.envPath, latest), e.fs.admin, nil, http.StatusOK, &v)
 	if b.Version != latest {
 		t.Fatalf("budget of version %d, latest is %d", b.Version, latest)
 	}

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/foccolojas/promob-integration/infra/poll"
 )
 
 // TestDynamoKilledDuringImport kills DynamoDB Local in the middle of an
@@ -22,10 +24,10 @@ func TestDynamoKilledDuringImport(t *testing.T) {
 	s := startFaultStack(t, nil)
 	e := newFaultStore(s).newFaultEnv(10)
 	rev := e.save(parts)
-	s.sim(http.MethodPost, "/_sim/faults", map[string]int{"failNext": 1, "delayMs": 1500}, http.StatusOK)
-	s.api(http.MethodPost, e.envPath+"/update", e.fs.admin, nil, http.StatusAccepted, nil)
-	waitFor(t, wait, "the importer asks Promob for the listing", func() bool {
-		_, inFlight, _, _ := s.queueCounts("ImportsQueue")
+	s.Control(http.MethodPost, "/_sim/faults", map[string]int{"failNext": 1, "delayMs": 1500}, http.StatusOK)
+	s.Call(http.MethodPost, e.envPath+"/update", e.fs.admin, nil, http.StatusAccepted, nil)
+	poll.Until(t, wait, "the importer asks Promob for the listing", func() bool {
+		_, inFlight, _, _ := s.QueueCounts("ImportsQueue")
 		return inFlight > 0
 	})
 	time.Sleep(200 * time.Millisecond) // the listing call is delayed 1.5 s
@@ -45,11 +47,11 @@ func TestDynamoKilledDuringImport(t *testing.T) {
 	restarted = true
 
 	var vs []version
-	waitFor(t, wait, "version 2 with all its items", func() bool {
+	poll.Until(t, wait, "version 2 with all its items", func() bool {
 		vs = e.versions()
 		for _, v := range vs {
 			var full struct{ Items []any }
-			s.api(http.MethodGet, fmt.Sprintf("%s/versions/%d", e.envPath, v.Number), e.fs.admin, nil, http.StatusOK, &full)
+			s.Call(http.MethodGet, fmt.Sprintf("%s/versions/%d", e.envPath, v.Number), e.fs.admin, nil, http.StatusOK, &full)
 			if len(full.Items) != v.ItemCount {
 				t.Fatalf("version %d is visible with %d of its %d items", v.Number, len(full.Items), v.ItemCount)
 			}
@@ -57,7 +59,7 @@ func TestDynamoKilledDuringImport(t *testing.T) {
 		nums, _ := numbers(vs)
 		return slices.Equal(nums, []int{2, 1})
 	})
-	waitFor(t, wait, "the imports queue is idle", func() bool { return s.idle("ImportsQueue") })
+	poll.Until(t, wait, "the imports queue is idle", func() bool { return s.QueueIdle("ImportsQueue") })
 	vs = e.versions()
 	if nums, revs := numbers(vs); !slices.Equal(nums, []int{2, 1}) || !slices.Equal(revs, []int{rev, 1}) || vs[0].ItemCount != parts {
 		t.Fatalf("versions %+v, want 2 (revision %d, %d items) and 1", vs, rev, parts)
@@ -66,7 +68,7 @@ func TestDynamoKilledDuringImport(t *testing.T) {
 	if n := e.listingCalls(); n < 2 {
 		t.Errorf("Promob's listing was fetched %d times, want a first attempt and a retry", n)
 	}
-	if dlq, _, _, _ := s.queueCounts("ImportsDLQ"); dlq != 0 {
+	if dlq, _, _, _ := s.QueueCounts("ImportsDLQ"); dlq != 0 {
 		t.Errorf("%d messages in the imports DLQ", dlq)
 	}
 }
@@ -74,12 +76,12 @@ func TestDynamoKilledDuringImport(t *testing.T) {
 // listingCalls counts the Promob API calls for the environment's listing
 // that the simulator recorded.
 func (e *faultEnv) listingCalls() int {
-	r := e.fs.s.sim(http.MethodGet, "/_sim/accounts/"+e.fs.account, nil, http.StatusOK)
+	r := e.fs.s.Control(http.MethodGet, "/_sim/accounts/"+e.fs.account, nil, http.StatusOK)
 	var acc struct {
 		Calls []struct{ Method, Path string }
 	}
-	if err := json.Unmarshal(r.body, &acc); err != nil {
-		e.fs.s.t.Fatal(err)
+	if err := json.Unmarshal(r.Body, &acc); err != nil {
+		e.fs.s.T.Fatal(err)
 	}
 	n := 0
 	for _, c := range acc.Calls {
@@ -103,12 +105,12 @@ func TestSQSRestartedWithMessagesInFlight(t *testing.T) {
 		all[i] = fs.newFaultEnv(10)
 		all[i].save(20)
 	}
-	s.sim(http.MethodPost, "/_sim/faults", map[string]int{"failNext": envs, "delayMs": 1500}, http.StatusOK)
+	s.Control(http.MethodPost, "/_sim/faults", map[string]int{"failNext": envs, "delayMs": 1500}, http.StatusOK)
 	for _, e := range all {
-		s.api(http.MethodPost, e.envPath+"/update", fs.admin, nil, http.StatusAccepted, nil)
+		s.Call(http.MethodPost, e.envPath+"/update", fs.admin, nil, http.StatusAccepted, nil)
 	}
-	waitFor(t, wait, "the updates are in flight", func() bool {
-		_, inFlight, _, _ := s.queueCounts("ImportsQueue")
+	poll.Until(t, wait, "the updates are in flight", func() bool {
+		_, inFlight, _, _ := s.QueueCounts("ImportsQueue")
 		return inFlight > 0
 	})
 	if err := local.KillSQS(); err != nil {
@@ -132,8 +134,8 @@ func TestSQSRestartedWithMessagesInFlight(t *testing.T) {
 			t.Errorf("environment %d: revisions %v", i, revs)
 		}
 	}
-	waitFor(t, wait, "the imports queue is idle", func() bool { return s.idle("ImportsQueue") })
-	if dlq, _, _, _ := s.queueCounts("ImportsDLQ"); dlq != 0 {
+	poll.Until(t, wait, "the imports queue is idle", func() bool { return s.QueueIdle("ImportsQueue") })
+	if dlq, _, _, _ := s.QueueCounts("ImportsDLQ"); dlq != 0 {
 		t.Errorf("%d messages in the imports DLQ", dlq)
 	}
 }
@@ -148,10 +150,10 @@ func TestPromobUnavailableForAWhile(t *testing.T) {
 	e := newFaultStore(s).newFaultEnv(10)
 	rev := e.save(15)
 	before := e.listingCalls()
-	s.sim(http.MethodPost, "/_sim/faults", map[string]int{"failNext": 5, "status": http.StatusServiceUnavailable}, http.StatusOK)
-	s.api(http.MethodPost, e.envPath+"/update", e.fs.admin, nil, http.StatusAccepted, nil)
+	s.Control(http.MethodPost, "/_sim/faults", map[string]int{"failNext": 5, "status": http.StatusServiceUnavailable}, http.StatusOK)
+	s.Call(http.MethodPost, e.envPath+"/update", e.fs.admin, nil, http.StatusAccepted, nil)
 	vs := e.waitVersions(2, 1)
-	waitFor(t, wait, "the imports queue is idle", func() bool { return s.idle("ImportsQueue") })
+	poll.Until(t, wait, "the imports queue is idle", func() bool { return s.QueueIdle("ImportsQueue") })
 	if _, revs := numbers(vs); !slices.Equal(revs, []int{rev, 1}) {
 		t.Errorf("revisions %v, want [%d 1]", revs, rev)
 	}
@@ -159,11 +161,11 @@ func TestPromobUnavailableForAWhile(t *testing.T) {
 	if n := e.listingCalls() - before; n != 6 {
 		t.Errorf("the listing was fetched %d times, want 6 (5 refused, then served)", n)
 	}
-	r := s.sim(http.MethodGet, "/_sim/accounts/"+e.fs.account, nil, http.StatusOK)
+	r := s.Control(http.MethodGet, "/_sim/accounts/"+e.fs.account, nil, http.StatusOK)
 	var acc struct {
 		Calls []struct{ Method, Path string }
 	}
-	if err := json.Unmarshal(r.body, &acc); err != nil {
+	if err := json.Unmarshal(r.Body, &acc); err != nil {
 		t.Fatal(err)
 	}
 	writes := 0

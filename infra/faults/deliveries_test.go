@@ -6,6 +6,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/foccolojas/promob-integration/infra/poll"
 	"github.com/foccolojas/promob-integration/shared/domain"
 )
 
@@ -27,7 +28,7 @@ func TestSameDeliveryTenTimesAtOnce(t *testing.T) {
 			t.Errorf("replay %d answered %d, want 202 (the first answer again)", i, st)
 		}
 	}
-	waitFor(t, wait, "the imports queue is idle", func() bool { return s.idle("ImportsQueue") })
+	poll.Until(t, wait, "the imports queue is idle", func() bool { return s.QueueIdle("ImportsQueue") })
 	vs := e.waitVersions(2, 1)
 	if _, revs := numbers(vs); !slices.Equal(revs, []int{rev, 1}) {
 		t.Errorf("revisions %v, want [%d 1]", revs, rev)
@@ -48,7 +49,7 @@ func TestOlderRevisionNeverLatest(t *testing.T) {
 	e.waitVersions(2, 1)
 	e.event(domain.EventPrepared, 3)
 	e.event(domain.EventPrepared, 4)
-	waitFor(t, wait, "the imports queue is idle", func() bool { return s.idle("ImportsQueue") })
+	poll.Until(t, wait, "the imports queue is idle", func() bool { return s.QueueIdle("ImportsQueue") })
 	vs := e.versions()
 	if nums, revs := numbers(vs); !slices.Equal(nums, []int{2, 1}) || !slices.Equal(revs, []int{5, 1}) || !vs[0].Latest {
 		t.Fatalf("versions %+v, want 2 (revision 5, latest) and 1 (revision 1)", vs)

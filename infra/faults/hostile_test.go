@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"github.com/foccolojas/promob-integration/infra/localstack"
 	"net/http"
 	"slices"
 	"strconv"
@@ -15,9 +14,11 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/foccolojas/promob-integration/infra/listinggen"
+	"github.com/foccolojas/promob-integration/infra/localstack"
+	"github.com/foccolojas/promob-integration/infra/poll"
+	"github.com/foccolojas/promob-integration/infra/stacktest"
 	"github.com/foccolojas/promob-integration/shared/domain"
-	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
+	"github.com/foccolojas/promob-integration/shared/listing/listinggen"
 )
 
 // hostile is one hostile request through the gateway and what it must get:
@@ -45,7 +46,7 @@ func TestHostileRequestsWriteNothing(t *testing.T) {
 	e := fs.newFaultEnv(5)
 	// Another account's webhook secret: the integration of a second store.
 	var other struct{ WebhookSecret string }
-	s.api(http.MethodPut, "/v1/integration", s.token("admin-2", localstack.UniqueName("store"), "admin"), map[string]any{
+	s.Call(http.MethodPut, "/v1/integration", s.Token("admin-2", localstack.UniqueName("store"), "admin"), map[string]any{
 		"cnpj": "45.723.174/0001-10", "promobAccountId": localstack.UniqueName("acc"), "serialNumbers": []string{"SN-2"},
 	}, http.StatusCreated, &other)
 	s.quiet()
@@ -59,13 +60,13 @@ func TestHostileRequestsWriteNothing(t *testing.T) {
 	event := []byte(`{"type":"environment.saved","timestamp":"2026-11-28T14:03:00Z","data":{"projectId":"` + e.promobProject +
 		`","environmentId":"` + e.promob + `","revision":9,"userId":"u"}}`)
 	signed := func(secret string, at time.Time, body []byte) map[string]string {
-		return signedDelivery(t, secret, localstack.UniqueName("msg"), at, body)
+		return stacktest.SignedDelivery(t, secret, localstack.UniqueName("msg"), at, body)
 	}
 	now := time.Now()
 	big := bytes.Repeat([]byte("a"), 50<<20)
 	valid := fs.admin
-	noStore := s.tokenClaims(map[string]any{"sub": "admin-1", "roles": []string{"admin"}}, 30*time.Minute)
-	expired := s.tokenClaims(map[string]any{"sub": "admin-1", "store_id": fs.store, "roles": []string{"admin"}}, -time.Minute)
+	noStore := s.TokenClaims(map[string]any{"sub": "admin-1", "roles": []string{"admin"}}, 30*time.Minute)
+	expired := s.TokenClaims(map[string]any{"sub": "admin-1", "store_id": fs.store, "roles": []string{"admin"}}, -time.Minute)
 	bearer := func(tok string) map[string]string { return map[string]string{"Authorization": "Bearer " + tok} }
 
 	tests := []hostile{
@@ -100,18 +101,18 @@ func TestHostileRequestsWriteNothing(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := send(t, tt.method, s.st.URL()+tt.path, tt.body, tt.header)
+			r := stacktest.Send(t, tt.method, s.URL()+tt.path, tt.body, tt.header)
 			var out struct {
 				Message string `json:"message"`
 				Error   struct {
 					Code string `json:"code"`
 				} `json:"error"`
 			}
-			_ = json.Unmarshal(r.body, &out)
-			if r.status != tt.status || out.Error.Code != tt.code || out.Message != tt.gateway {
-				t.Errorf("answer %d %.300s, want %d code %q message %q", r.status, r.body, tt.status, tt.code, tt.gateway)
+			_ = json.Unmarshal(r.Body, &out)
+			if r.Status != tt.status || out.Error.Code != tt.code || out.Message != tt.gateway {
+				t.Errorf("answer %d %.300s, want %d code %q message %q", r.Status, r.Body, tt.status, tt.code, tt.gateway)
 			}
-			if !s.idle("ImportsQueue") || !s.idle("PromobOutboxQueue") {
+			if !s.QueueIdle("ImportsQueue") || !s.QueueIdle("PromobOutboxQueue") {
 				t.Errorf("a refused request queued a message")
 			}
 			if after := s.scan(); !slices.Equal(after, before) {
@@ -159,7 +160,7 @@ func TestHostileListingsFailWithoutVersion(t *testing.T) {
 			}
 			rev := e.saveListing(tt.listing)
 			if tt.update {
-				s.api(http.MethodPost, e.envPath+"/update", e.fs.admin, nil, http.StatusAccepted, nil)
+				s.Call(http.MethodPost, e.envPath+"/update", e.fs.admin, nil, http.StatusAccepted, nil)
 			} else {
 				e.event(domain.EventPrepared, rev)
 			}
@@ -168,14 +169,14 @@ func TestHostileListingsFailWithoutVersion(t *testing.T) {
 				ImportError   string `json:"importError"`
 				LatestVersion int    `json:"latestVersion"`
 			}
-			waitFor(t, wait, "the import of revision "+strconv.Itoa(rev)+" fails", func() bool {
-				s.api(http.MethodGet, e.envPath, e.fs.admin, nil, http.StatusOK, &env)
+			poll.Until(t, wait, "the import of revision "+strconv.Itoa(rev)+" fails", func() bool {
+				s.Call(http.MethodGet, e.envPath, e.fs.admin, nil, http.StatusOK, &env)
 				return env.ImportStatus == domain.ImportFailed && strings.Contains(env.ImportError, "revision "+strconv.Itoa(rev))
 			})
 			if !strings.Contains(env.ImportError, tt.reason) || env.LatestVersion != 1 {
 				t.Errorf("import error %q, latest version %d; want a reason with %q and version 1", env.ImportError, env.LatestVersion, tt.reason)
 			}
-			waitFor(t, wait, "the imports queue is idle", func() bool { return s.idle("ImportsQueue") })
+			poll.Until(t, wait, "the imports queue is idle", func() bool { return s.QueueIdle("ImportsQueue") })
 			if nums, _ := numbers(e.versions()); !slices.Equal(nums, []int{1}) {
 				t.Errorf("versions %v after a refused listing, want [1]", nums)
 			}
@@ -187,75 +188,44 @@ func TestHostileListingsFailWithoutVersion(t *testing.T) {
 // simulator and returns its number.
 func (e *faultEnv) saveListing(listing string) int {
 	s := e.fs.s
-	s.t.Helper()
-	r := send(s.t, http.MethodPut, s.st.SimURL()+e.controlPath, []byte(listing), map[string]string{"Content-Type": "application/xml"})
+	s.T.Helper()
+	r := stacktest.Send(s.T, http.MethodPut, s.SimURL()+e.controlPath, []byte(listing), map[string]string{"Content-Type": "application/xml"})
 	var out struct{ Revision int }
-	if err := json.Unmarshal(r.body, &out); err != nil || r.status != http.StatusOK {
-		s.t.Fatalf("save a listing: %d %s", r.status, r.body)
+	if err := json.Unmarshal(r.Body, &out); err != nil || r.Status != http.StatusOK {
+		s.T.Fatalf("save a listing: %d %s", r.Status, r.Body)
 	}
 	return out.Revision
-}
-
-// tokenClaims returns a gateway token with exactly the claims and an expiry
-// ttl from now (negative: already expired).
-func (s *faultStack) tokenClaims(claims map[string]any, ttl time.Duration) string {
-	s.t.Helper()
-	tok, err := s.st.Token(claims, ttl)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	return tok
 }
 
 // quiet waits until the stack's queues hold no message, so that a table
 // scan is not changed by work in flight.
 func (s *faultStack) quiet() {
-	s.t.Helper()
+	s.T.Helper()
 	for _, q := range []string{"ImportsQueue", "PromobOutboxQueue", "NotificationsQueue"} {
-		waitFor(s.t, wait, q+" is idle", func() bool { return s.idle(q) })
+		poll.Until(s.T, wait, q+" is idle", func() bool { return s.QueueIdle(q) })
 	}
 }
 
 // scan returns every row of the stack's table as JSON, sorted.
 func (s *faultStack) scan() []string {
-	s.t.Helper()
+	s.T.Helper()
 	var rows []string
-	p := dynamodb.NewScanPaginator(local.DynamoDB(), &dynamodb.ScanInput{TableName: aws.String(s.st.Resources().TableName), ConsistentRead: aws.Bool(true)})
+	p := dynamodb.NewScanPaginator(local.DynamoDB(), &dynamodb.ScanInput{TableName: aws.String(s.Resources().TableName), ConsistentRead: aws.Bool(true)})
 	for p.HasMorePages() {
 		page, err := p.NextPage(context.Background())
 		if err != nil {
-			s.t.Fatal(err)
+			s.T.Fatal(err)
 		}
 		for _, item := range page.Items {
 			b, err := json.Marshal(item)
 			if err != nil {
-				s.t.Fatal(err)
+				s.T.Fatal(err)
 			}
 			rows = append(rows, string(b))
 		}
 	}
 	slices.Sort(rows)
 	return rows
-}
-
-// signedDelivery returns the Standard Webhooks headers of the body signed
-// with the secret at the time, with its content type.
-func signedDelivery(t *testing.T, secret, webhookID string, at time.Time, body []byte) map[string]string {
-	t.Helper()
-	wh, err := standardwebhooks.NewWebhook(secret)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sig, err := wh.Sign(webhookID, at, body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return map[string]string{
-		"Content-Type":                          "application/json",
-		standardwebhooks.HeaderWebhookID:        webhookID,
-		standardwebhooks.HeaderWebhookTimestamp: strconv.FormatInt(at.Unix(), 10),
-		standardwebhooks.HeaderWebhookSignature: sig,
-	}
 }
 
 func withHeader(h map[string]string, k, v string) map[string]string {

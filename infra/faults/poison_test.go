@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
+	"github.com/foccolojas/promob-integration/infra/poll"
 	"github.com/foccolojas/promob-integration/shared/functions"
 	"github.com/foccolojas/promob-integration/shared/queue"
 )
@@ -62,7 +63,7 @@ func TestPoisonMessageGoesToDLQ(t *testing.T) {
 	for i := range 5 {
 		good = append(good, fmt.Sprintf(`{"kind":"test","n":%d}`, i))
 	}
-	url := s.queueURL("ImportsQueue")
+	url := s.QueueURL("ImportsQueue")
 	var entries []string
 	entries = append(entries, good[:2]...)
 	entries = append(entries, poison)
@@ -78,11 +79,11 @@ func TestPoisonMessageGoesToDLQ(t *testing.T) {
 	if out, err := local.SQS().SendMessageBatch(t.Context(), &sqs.SendMessageBatchInput{QueueUrl: aws.String(url), Entries: batch}); err != nil || len(out.Failed) > 0 {
 		t.Fatalf("send the batch: %v %+v", err, out)
 	}
-	waitFor(t, 3*wait, "the poison message reaches the DLQ", func() bool {
-		n, _, _, _ := s.queueCounts("ImportsDLQ")
+	poll.Until(t, 3*wait, "the poison message reaches the DLQ", func() bool {
+		n, _, _, _ := s.QueueCounts("ImportsDLQ")
 		return n == 1
 	})
-	waitFor(t, wait, "the imports queue is idle", func() bool { return s.idle("ImportsQueue") })
+	poll.Until(t, wait, "the imports queue is idle", func() bool { return s.QueueIdle("ImportsQueue") })
 
 	log.mu.Lock()
 	defer log.mu.Unlock()
@@ -98,7 +99,7 @@ func TestPoisonMessageGoesToDLQ(t *testing.T) {
 	if !shared {
 		t.Errorf("batches %v: the poison message never shared a batch", log.batches)
 	}
-	out, err := local.SQS().ReceiveMessage(t.Context(), &sqs.ReceiveMessageInput{QueueUrl: aws.String(s.queueURL("ImportsDLQ")), MaxNumberOfMessages: 10})
+	out, err := local.SQS().ReceiveMessage(t.Context(), &sqs.ReceiveMessageInput{QueueUrl: aws.String(s.QueueURL("ImportsDLQ")), MaxNumberOfMessages: 10})
 	if err != nil {
 		t.Fatal(err)
 	}

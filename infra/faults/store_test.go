@@ -3,10 +3,12 @@ package faults_test
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/foccolojas/promob-integration/infra/localstack"
 	"net/http"
 	"slices"
 
+	"github.com/foccolojas/promob-integration/infra/localstack"
+	"github.com/foccolojas/promob-integration/infra/poll"
+	"github.com/foccolojas/promob-integration/infra/stacktest"
 	"github.com/foccolojas/promob-integration/shared/domain"
 )
 
@@ -24,31 +26,31 @@ type faultStore struct {
 // account of the simulator, with a markup of 2, and creates a client and a
 // project.
 func newFaultStore(s *faultStack) *faultStore {
-	s.t.Helper()
+	s.T.Helper()
 	fs := &faultStore{s: s, store: localstack.UniqueName("store"), account: localstack.UniqueName("acc"), apiKey: "pmi_" + localstack.UniqueName("k")}
-	fs.admin = s.token("admin-1", fs.store, "admin")
+	fs.admin = s.Token("admin-1", fs.store, "admin")
 	var cfg struct{ WebhookPath, WebhookSecret string }
-	s.api(http.MethodPut, "/v1/integration", fs.admin, map[string]any{
+	s.Call(http.MethodPut, "/v1/integration", fs.admin, map[string]any{
 		"cnpj": "11.222.333/0001-81", "promobAccountId": fs.account, "serialNumbers": []string{"SN-1"},
 		"responsibleUserId": "admin-1", "promobApiToken": fs.apiKey,
 	}, http.StatusCreated, &cfg)
 	fs.webhookPath, fs.webhookSecret = cfg.WebhookPath, cfg.WebhookSecret
-	s.api(http.MethodPut, "/v1/integration/commercial-rules", fs.admin,
+	s.Call(http.MethodPut, "/v1/integration/commercial-rules", fs.admin,
 		map[string]string{"defaultMarkup": "2", "freightPercent": "3", "assemblyPercent": "5"}, http.StatusOK, nil)
-	s.sim(http.MethodPut, "/_sim/accounts/"+fs.account, map[string]string{
-		"webhookUrl": s.st.URL() + cfg.WebhookPath, "webhookSecret": cfg.WebhookSecret, "integrationToken": fs.apiKey,
+	s.Control(http.MethodPut, "/_sim/accounts/"+fs.account, map[string]string{
+		"webhookUrl": s.URL() + cfg.WebhookPath, "webhookSecret": cfg.WebhookSecret, "integrationToken": fs.apiKey,
 	}, http.StatusCreated)
 	var client, project struct{ ID string }
-	s.api(http.MethodPost, "/v1/clients", fs.admin, map[string]string{"name": "Ana Silva", "document": "529.982.247-25"}, http.StatusCreated, &client)
-	s.api(http.MethodPost, "/v1/projects", fs.admin, map[string]string{"clientId": client.ID, "name": "Casa Silva"}, http.StatusCreated, &project)
+	s.Call(http.MethodPost, "/v1/clients", fs.admin, map[string]string{"name": "Ana Silva", "document": "529.982.247-25"}, http.StatusCreated, &client)
+	s.Call(http.MethodPost, "/v1/projects", fs.admin, map[string]string{"clientId": client.ID, "name": "Casa Silva"}, http.StatusCreated, &project)
 	fs.clientID, fs.projectID = client.ID, project.ID
 	// The client is created in Promob in the background: let that finish so
 	// that the faults a test injects hit only the calls it is about.
-	waitFor(s.t, wait, "the client is synced to Promob", func() bool {
+	poll.Until(s.T, wait, "the client is synced to Promob", func() bool {
 		var c struct {
 			PromobSync struct{ Status string } `json:"promobSync"`
 		}
-		s.api(http.MethodGet, "/v1/clients/"+client.ID, fs.admin, nil, http.StatusOK, &c)
+		s.Call(http.MethodGet, "/v1/clients/"+client.ID, fs.admin, nil, http.StatusOK, &c)
 		return c.PromobSync.Status == "synced"
 	})
 	return fs
@@ -66,14 +68,14 @@ type faultEnv struct {
 // items, legacy-imports it, and waits for version 1.
 func (fs *faultStore) newFaultEnv(parts int) *faultEnv {
 	s := fs.s
-	s.t.Helper()
+	s.T.Helper()
 	e := &faultEnv{fs: fs, promobProject: domain.NewID(), promob: domain.NewID()}
 	e.controlPath = "/_sim/accounts/" + fs.account + "/projects/" + e.promobProject + "/environments/" + e.promob
 	if rev := e.save(parts); rev != 1 {
-		s.t.Fatalf("first revision is %d", rev)
+		s.T.Fatalf("first revision is %d", rev)
 	}
 	var env struct{ ID string }
-	s.api(http.MethodPost, "/v1/projects/"+fs.projectID+"/environments/import", fs.admin, map[string]string{
+	s.Call(http.MethodPost, "/v1/projects/"+fs.projectID+"/environments/import", fs.admin, map[string]string{
 		"promobProjectId": e.promobProject, "promobEnvironmentId": e.promob, "name": "Cozinha",
 	}, http.StatusAccepted, &env)
 	e.id, e.envPath = env.ID, "/v1/environments/"+env.ID
@@ -85,11 +87,11 @@ func (fs *faultStore) newFaultEnv(parts int) *faultEnv {
 // generated listing of parts items, and returns its number.
 func (e *faultEnv) save(parts int) int {
 	s := e.fs.s
-	s.t.Helper()
-	r := s.sim(http.MethodPut, fmt.Sprintf("%s?parts=%d", e.controlPath, parts), nil, http.StatusOK)
+	s.T.Helper()
+	r := s.Control(http.MethodPut, fmt.Sprintf("%s?parts=%d", e.controlPath, parts), nil, http.StatusOK)
 	var out struct{ Revision int }
-	if err := json.Unmarshal(r.body, &out); err != nil {
-		s.t.Fatal(err)
+	if err := json.Unmarshal(r.Body, &out); err != nil {
+		s.T.Fatal(err)
 	}
 	return out.Revision
 }
@@ -98,14 +100,14 @@ func (e *faultEnv) save(parts int) int {
 // returns its webhook id; it fails the test unless our webhook answers 202.
 func (e *faultEnv) event(typ string, revision int) string {
 	s := e.fs.s
-	s.t.Helper()
-	r := s.sim(http.MethodPost, e.controlPath+"/events", map[string]any{"type": typ, "revision": revision}, http.StatusOK)
+	s.T.Helper()
+	r := s.Control(http.MethodPost, e.controlPath+"/events", map[string]any{"type": typ, "revision": revision}, http.StatusOK)
 	var d struct {
 		Status    int
 		WebhookID string
 	}
-	if err := json.Unmarshal(r.body, &d); err != nil || d.Status != http.StatusAccepted {
-		s.t.Fatalf("%s of revision %d: %s", typ, revision, r.body)
+	if err := json.Unmarshal(r.Body, &d); err != nil || d.Status != http.StatusAccepted {
+		s.T.Fatalf("%s of revision %d: %s", typ, revision, r.Body)
 	}
 	return d.WebhookID
 }
@@ -114,9 +116,9 @@ func (e *faultEnv) event(typ string, revision int) string {
 // and returns our webhook's status.
 func (e *faultEnv) replay(webhookID string) int {
 	s := e.fs.s
-	r := send(s.t, http.MethodPost, s.st.SimURL()+"/_sim/accounts/"+e.fs.account+"/deliveries/"+webhookID+"/replay", []byte("{}"), nil)
+	r := stacktest.Send(s.T, http.MethodPost, s.SimURL()+"/_sim/accounts/"+e.fs.account+"/deliveries/"+webhookID+"/replay", []byte("{}"), nil)
 	var d struct{ Status int }
-	_ = json.Unmarshal(r.body, &d)
+	_ = json.Unmarshal(r.Body, &d)
 	return d.Status
 }
 
@@ -131,7 +133,7 @@ type version struct {
 // versions lists the environment's versions, newest first.
 func (e *faultEnv) versions() []version {
 	var out struct{ Versions []version }
-	e.fs.s.api(http.MethodGet, e.envPath+"/versions", e.fs.admin, nil, http.StatusOK, &out)
+	e.fs.s.Call(http.MethodGet, e.envPath+"/versions", e.fs.admin, nil, http.StatusOK, &out)
 	return out.Versions
 }
 
@@ -146,9 +148,9 @@ func numbers(vs []version) (nums, revs []int) {
 
 // waitVersions waits until the environment's version numbers are want.
 func (e *faultEnv) waitVersions(want ...int) []version {
-	e.fs.s.t.Helper()
+	e.fs.s.T.Helper()
 	var vs []version
-	waitFor(e.fs.s.t, wait, fmt.Sprintf("versions %v", want), func() bool {
+	poll.Until(e.fs.s.T, wait, fmt.Sprintf("versions %v", want), func() bool {
 		vs = e.versions()
 		got, _ := numbers(vs)
 		return slices.Equal(got, want)
@@ -160,7 +162,7 @@ func (e *faultEnv) waitVersions(want ...int) []version {
 // without gaps, only the first is latest, revisions grow with the
 // numbers, and each has itemCount items.
 func (e *faultEnv) checkVersions(vs []version) {
-	t := e.fs.s.t
+	t := e.fs.s.T
 	t.Helper()
 	for i, v := range vs {
 		if v.Number != len(vs)-i || v.Latest != (i == 0) {
@@ -173,7 +175,7 @@ func (e *faultEnv) checkVersions(vs []version) {
 		var full struct {
 			Items []json.RawMessage
 		}
-		e.fs.s.api(http.MethodGet, fmt.Sprintf("%s/versions/%d", e.envPath, v.Number), e.fs.admin, nil, http.StatusOK, &full)
+		e.fs.s.Call(http.MethodGet, fmt.Sprintf("%s/versions/%d", e.envPath, v.Number), e.fs.admin, nil, http.StatusOK, &full)
 		if len(full.Items) != v.ItemCount {
 			t.Errorf("version %d lists %d items, itemCount %d", v.Number, len(full.Items), v.ItemCount)
 		}

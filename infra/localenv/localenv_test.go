@@ -293,6 +293,9 @@ func TestJavaMajor(t *testing.T) {
 }
 
 func TestForTestStopsAtCleanup(t *testing.T) {
+	// Not the run's shared pair (make test names one): a pair of its own.
+	t.Setenv(VarDynamoEndpoint, "")
+	t.Setenv(VarSQSEndpoint, "")
 	var e *Env
 	ok := t.Run("inner", func(t *testing.T) {
 		e = ForTest(t)
@@ -343,5 +346,20 @@ func TestChildrenDieWithTheTestBinary(t *testing.T) {
 			_ = syscall.Kill(pid, syscall.SIGKILL)
 			t.Errorf("process %d outlived the test binary that started it", pid)
 		}
+	}
+}
+
+// TestForTestUsesTheRunsPair checks that with the run's pair named in the
+// environment ForTest hands it out and leaves it running at cleanup.
+func TestForTestUsesTheRunsPair(t *testing.T) {
+	t.Setenv(VarDynamoEndpoint, "http://127.0.0.1:1")
+	t.Setenv(VarSQSEndpoint, "http://127.0.0.1:2")
+	var e *Env
+	t.Run("inner", func(t *testing.T) { e = ForTest(t) })
+	if e.DynamoEndpoint != "http://127.0.0.1:1" || e.SQSEndpoint != "http://127.0.0.1:2" {
+		t.Errorf("ForTest = %s, %s, want the run's pair", e.DynamoEndpoint, e.SQSEndpoint)
+	}
+	if err := e.Stop(); err != nil {
+		t.Errorf("Stop of the run's pair: %v, want nothing done", err)
 	}
 }

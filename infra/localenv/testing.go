@@ -7,11 +7,41 @@ import (
 	"testing"
 )
 
-// ForTest starts a local stack for tb and stops it when tb ends. It fails tb
-// with the reason (and what to install) when the stack cannot start.
+// Variables through which one DynamoDB Local and fauxqs serve a whole test
+// run (`make test` sets them, see infra/cmd/testenv): each test package
+// then uses them, with tables and queues of its own, instead of starting
+// its own pair.
+const (
+	VarDynamoEndpoint = "TEST_DYNAMODB_ENDPOINT"
+	VarSQSEndpoint    = "TEST_SQS_ENDPOINT"
+)
+
+// Shared returns the pair the test run's environment names (see
+// VarDynamoEndpoint), or false when it names none. Stopping it does
+// nothing: the run's owner stops it.
+func Shared() (*Env, bool) {
+	d, q := os.Getenv(VarDynamoEndpoint), os.Getenv(VarSQSEndpoint)
+	if d == "" || q == "" {
+		return nil, false
+	}
+	return &Env{DynamoEndpoint: d, SQSEndpoint: q}, true
+}
+
+// startForTest returns the run's shared pair, else a pair started for the
+// caller.
+func startForTest() (*Env, error) {
+	if e, ok := Shared(); ok {
+		return e, nil
+	}
+	return Start(context.Background(), Options{})
+}
+
+// ForTest returns the test run's shared pair, else starts a pair for tb and
+// stops it when tb ends. It fails tb with the reason (and what to install)
+// when the pair cannot start.
 func ForTest(tb testing.TB) *Env {
 	tb.Helper()
-	e, err := Start(context.Background(), Options{})
+	e, err := startForTest()
 	if err != nil {
 		tb.Fatalf("local stack: %v", err)
 	}
@@ -23,12 +53,12 @@ func ForTest(tb testing.TB) *Env {
 	return e
 }
 
-// MainForTest is for TestMain: it starts one local stack for the whole test
-// binary, hands it to set, runs the tests, stops the stack and exits with the
+// MainForTest is for TestMain: it takes the test run's shared pair, else
+// starts one pair for the whole test binary, hands it to set, runs the tests, stops the stack and exits with the
 // tests' status. When the stack cannot start it prints the reason and exits
 // with status 1 without running the tests.
 func MainForTest(m *testing.M, set func(*Env)) {
-	e, err := Start(context.Background(), Options{})
+	e, err := startForTest()
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "local stack: %v\n", err)
 		os.Exit(1)

@@ -5,7 +5,7 @@ import (
 	"encoding/hex"
 	"testing"
 
-	"github.com/foccolojas/promob-integration/infra/promobsim"
+	"github.com/foccolojas/promob-integration/shared/promob/promobsim"
 )
 
 // UniqueName returns prefix and random hex: a stack name no other test run

@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
+	"github.com/foccolojas/promob-integration/infra/poll"
 )
 
 // recorder is an SQS function that records every record it receives and
@@ -111,18 +112,6 @@ func send(t *testing.T, sq *sqs.Client, q Queue, body string, group string) {
 	}
 }
 
-// eventually polls cond until it holds or the timeout passes.
-func eventually(t *testing.T, timeout time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
-
 func queueDepth(t *testing.T, sq *sqs.Client, url string) int {
 	t.Helper()
 	attrs := queueAttributes(t, sq, url)
@@ -138,7 +127,7 @@ func TestPollerDeliversStandardQueueEvents(t *testing.T) {
 	for i := range 3 {
 		send(t, sq, q, fmt.Sprintf(`{"n":%d}`, i), "")
 	}
-	eventually(t, 10*time.Second, "3 records", func() bool { return len(rec.records()) >= 3 })
+	poll.Until(t, 10*time.Second, "3 records", func() bool { return len(rec.records()) >= 3 })
 	for _, m := range rec.records() {
 		sum := md5.Sum([]byte(m.Body))
 		checks := []struct {
@@ -167,7 +156,7 @@ func TestPollerDeliversStandardQueueEvents(t *testing.T) {
 			t.Errorf("record %+v lacks ids", m)
 		}
 	}
-	eventually(t, 5*time.Second, "the queue to empty", func() bool { return queueDepth(t, sq, q.URL) == 0 })
+	poll.Until(t, 5*time.Second, "the queue to empty", func() bool { return queueDepth(t, sq, q.URL) == 0 })
 	time.Sleep(1500 * time.Millisecond) // past the visibility timeout: nothing comes back
 	if got := rec.receives(); len(got) != 3 || got[`{"n":0}`] != 1 || got[`{"n":1}`] != 1 || got[`{"n":2}`] != 1 {
 		t.Errorf("deliveries %v, want each message once", got)
@@ -184,7 +173,7 @@ func TestPollerKeepsFIFOOrder(t *testing.T) {
 		want = append(want, body)
 		send(t, sq, q, body, "env-1")
 	}
-	eventually(t, 10*time.Second, "5 records", func() bool { return len(rec.records()) >= 5 })
+	poll.Until(t, 10*time.Second, "5 records", func() bool { return len(rec.records()) >= 5 })
 	recs := rec.records()
 	for i, m := range recs {
 		if m.Body != want[i] {
@@ -207,7 +196,7 @@ func TestPollerPartialFailureAndDeadLetterQueue(t *testing.T) {
 		send(t, sq, q, body, "")
 	}
 	var moved []sqstypes.Message
-	eventually(t, 30*time.Second, "the poison message in the dead-letter queue", func() bool {
+	poll.Until(t, 30*time.Second, "the poison message in the dead-letter queue", func() bool {
 		out, err := sq.ReceiveMessage(context.Background(), &sqs.ReceiveMessageInput{
 			QueueUrl: aws.String(dlq.URL), MaxNumberOfMessages: 10, WaitTimeSeconds: 1,
 		})
@@ -251,12 +240,12 @@ func TestPollerRetriesAFailedBatch(t *testing.T) {
 	sq, res := startPoller(t, "NotifierFunction", handler)
 	q := res.Queues["NotificationsQueue"]
 	send(t, sq, q, "once", "")
-	eventually(t, 10*time.Second, "the retry", func() bool {
+	poll.Until(t, 10*time.Second, "the retry", func() bool {
 		mu.Lock()
 		defer mu.Unlock()
 		return len(counts) >= 2
 	})
-	eventually(t, 5*time.Second, "the queue to empty", func() bool { return queueDepth(t, sq, q.URL) == 0 })
+	poll.Until(t, 5*time.Second, "the queue to empty", func() bool { return queueDepth(t, sq, q.URL) == 0 })
 	mu.Lock()
 	defer mu.Unlock()
 	if len(counts) != 2 || counts[0] != "1" || counts[1] != "2" {

@@ -1,15 +1,22 @@
 package localstack
 
-import "github.com/foccolojas/promob-integration/shared/functions"
+import (
+	"github.com/foccolojas/promob-integration/shared/functions"
+	"github.com/foccolojas/promob-integration/shared/functions/apifn"
+	"github.com/foccolojas/promob-integration/shared/functions/importerfn"
+	"github.com/foccolojas/promob-integration/shared/functions/notifierfn"
+	"github.com/foccolojas/promob-integration/shared/functions/promobsyncfn"
+	"github.com/foccolojas/promob-integration/shared/functions/webhookfn"
+)
 
 // Registry maps each function's logical id in template.yaml to the
 // constructor its main.go calls, so the stack assembles the same handlers.
-// It lives here, not in package functions, so that each Lambda binary links
-// only its own function.
+// It lives here, not beside the functions, so that each Lambda binary links
+// only its own function's package.
 var Registry = map[string]functions.Constructor{
-	"WebhookFunction":    functions.Webhook,
-	"ApiFunction":        functions.API,
-	"ImporterFunction":   functions.Importer,
-	"PromobSyncFunction": functions.PromobSync,
-	"NotifierFunction":   functions.Notifier,
+	"WebhookFunction":    webhookfn.New,
+	"ApiFunction":        apifn.New,
+	"ImporterFunction":   importerfn.New,
+	"PromobSyncFunction": promobsyncfn.New,
+	"NotifierFunction":   notifierfn.New,
 }

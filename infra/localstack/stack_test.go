@@ -13,6 +13,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/foccolojas/promob-integration/infra/poll"
 	"github.com/foccolojas/promob-integration/infra/samtemplate"
 	"github.com/foccolojas/promob-integration/shared/functions"
 )
@@ -172,7 +173,7 @@ func TestStack(t *testing.T) {
 	t.Run("queue messages reach the function", func(t *testing.T) {
 		_, sq := testClients(t)
 		send(t, sq, st.Resources().Queues["NotificationsQueue"], `{"hello":1}`, "")
-		eventually(t, 10*time.Second, "the notification", func() bool {
+		poll.Until(t, 10*time.Second, "the notification", func() bool {
 			notifier.mu.Lock()
 			defer notifier.mu.Unlock()
 			return len(notifier.records) == 1

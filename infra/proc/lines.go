@@ -17,14 +17,15 @@ type lineWriter struct {
 	name   string
 	log    io.Writer
 	onLine func(string)
+	quiet  func(string) bool
 
 	mu      sync.Mutex
 	partial []byte
 	last    []string
 }
 
-func newLineWriter(name string, log io.Writer, onLine func(string)) *lineWriter {
-	return &lineWriter{name: name, log: log, onLine: onLine}
+func newLineWriter(name string, log io.Writer, onLine func(string), quiet func(string) bool) *lineWriter {
+	return &lineWriter{name: name, log: log, onLine: onLine, quiet: quiet}
 }
 
 func (w *lineWriter) Write(b []byte) (int, error) {
@@ -53,7 +54,7 @@ func (w *lineWriter) flush() {
 }
 
 func (w *lineWriter) line(s string) {
-	if w.log != nil {
+	if w.log != nil && (w.quiet == nil || !w.quiet(s)) {
 		fmt.Fprintf(w.log, "[%s] %s\n", w.name, s)
 	}
 	if w.onLine != nil {

@@ -24,6 +24,9 @@ type Options struct {
 	Log io.Writer
 	// OnLine, when set, is called with every line the child writes.
 	OnLine func(line string)
+	// Quiet, when set, keeps the lines it reports true for out of Log
+	// (OnLine and error messages still see them).
+	Quiet func(line string) bool
 }
 
 // Process is a running child process.
@@ -40,7 +43,7 @@ type Process struct {
 // Start starts cmd in a new process group that the kernel kills when this
 // process dies. It fails when the command cannot be started.
 func Start(cmd *exec.Cmd, opts Options) (*Process, error) {
-	out := newLineWriter(opts.Name, opts.Log, opts.OnLine)
+	out := newLineWriter(opts.Name, opts.Log, opts.OnLine, opts.Quiet)
 	cmd.Stdout = out
 	cmd.Stderr = out
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}

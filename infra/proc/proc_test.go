@@ -110,7 +110,7 @@ func TestWaitReadyTimesOut(t *testing.T) {
 
 func TestLogPrefixesLines(t *testing.T) {
 	var log strings.Builder
-	w := newLineWriter("ddb", &log, nil)
+	w := newLineWriter("ddb", &log, nil, nil)
 	for _, chunk := range []string{"one\ntw", "o\r\nthree"} {
 		if _, err := w.Write([]byte(chunk)); err != nil {
 			t.Fatal(err)

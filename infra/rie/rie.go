@@ -16,6 +16,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/foccolojas/promob-integration/infra/proc"
@@ -36,6 +37,9 @@ type Options struct {
 	// Log receives the emulator's and the function's output, each line
 	// prefixed with [rie]; nil discards it.
 	Log io.Writer
+	// FunctionOnly keeps the emulator's own lines out of Log, leaving the
+	// function's.
+	FunctionOnly bool
 }
 
 // Emulator is a running runtime interface emulator with one function.
@@ -75,7 +79,11 @@ func Start(ctx context.Context, opts Options) (*Emulator, error) {
 	for k, v := range opts.Env {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}
-	p, err := proc.Start(cmd, proc.Options{Name: "rie", Log: opts.Log})
+	popts := proc.Options{Name: "rie", Log: opts.Log}
+	if opts.FunctionOnly {
+		popts.Quiet = emulatorLine
+	}
+	p, err := proc.Start(cmd, popts)
 	if err != nil {
 		return nil, err
 	}
@@ -126,3 +134,18 @@ func (e *Emulator) Invoke(ctx context.Context, event []byte) ([]byte, error) {
 // Stop ends the emulator, which ends the function, and waits for it. It
 // returns an error when the emulator had crashed before.
 func (e *Emulator) Stop() error { return e.proc.Stop(3 * time.Second) }
+
+// emulatorLine reports whether a line of the emulator's output is its own
+// (its "(rapid)" lines and its START, END and REPORT lines) rather than the
+// function's.
+func emulatorLine(line string) bool {
+	if strings.Contains(line, "(rapid)") {
+		return true
+	}
+	for _, p := range []string{"START RequestId:", "END RequestId:", "REPORT RequestId:"} {
+		if strings.HasPrefix(line, p) {
+			return true
+		}
+	}
+	return false
+}

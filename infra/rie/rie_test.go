@@ -188,3 +188,23 @@ func TestBinaryNamesTheFix(t *testing.T) {
 		t.Fatalf("Binary = %v, want an error saying to run `make test`", err)
 	}
 }
+
+func TestEmulatorLine(t *testing.T) {
+	tests := []struct {
+		line string
+		want bool
+	}{
+		{"07 Dec 2026 03:24:11,663 [DEBUG] (rapid) Runtime API Server listening on 127.0.0.1:41329", true},
+		{"07 Dec 2026 03:24:11,805 [WARNING] (rapid) Reset initiated: SandboxTerminated", true},
+		{"START RequestId: 14108ad1-b76c-47bf-8c35-43bcb0a6a109 Version: $LATEST", true},
+		{"END RequestId: 14108ad1-b76c-47bf-8c35-43bcb0a6a109", true},
+		{"REPORT RequestId: 14108ad1\tInit Duration: 0.06 ms", true},
+		{`{"time":"2026-12-07T03:28:07Z","level":"INFO","msg":"webhook accepted"}`, false},
+		{"panic: something the function wrote", false},
+	}
+	for _, tt := range tests {
+		if got := emulatorLine(tt.line); got != tt.want {
+			t.Errorf("emulatorLine(%q) = %v, want %v", tt.line, got, tt.want)
+		}
+	}
+}

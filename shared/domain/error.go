@@ -8,7 +8,8 @@ import (
 	"fmt"
 )
 
-// Error codes. Each maps to one HTTP status in the HTTP adapters.
+// Error codes. Each maps to one HTTP status in shared/httperror, whose test
+// fails for a code without one.
 const (
 	CodeInvalid          = "invalid_request"     // the request is malformed or fails validation
 	CodeUnauthorized     = "unauthorized"        // no or bad credentials / signature

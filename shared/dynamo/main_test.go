@@ -3,16 +3,15 @@ package dynamo_test
 import (
 	"testing"
 
-	"github.com/foccolojas/promob-integration/infra/localenv"
 	"github.com/foccolojas/promob-integration/shared/dynamo"
 	"github.com/foccolojas/promob-integration/shared/dynamo/dynamotest"
 )
 
-// local is DynamoDB Local, started once for the package.
-var local *localenv.Env
+// local is DynamoDB Local: the test run's, else started for the package.
+var local *dynamotest.Local
 
 func TestMain(m *testing.M) {
-	localenv.MainForTest(m, func(e *localenv.Env) { local = e })
+	dynamotest.MainForTest(m, func(l *dynamotest.Local) { local = l })
 }
 
 // backends returns the DynamoDB implementations every store test runs on.

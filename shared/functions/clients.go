@@ -13,7 +13,9 @@ const (
 	envSQSEndpoint    = "AWS_ENDPOINT_URL_SQS"
 )
 
-func newStore(env Env, cfg aws.Config, table string) *dynamo.Store {
+// NewStore returns the store over the table, at AWS_ENDPOINT_URL_DYNAMODB
+// when it is set.
+func NewStore(env Env, cfg aws.Config, table string) *dynamo.Store {
 	return dynamo.New(dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) {
 		if ep := env(envDynamoEndpoint); ep != "" {
 			o.BaseEndpoint = aws.String(ep)
@@ -21,7 +23,8 @@ func newStore(env Env, cfg aws.Config, table string) *dynamo.Store {
 	}), table)
 }
 
-func newSQS(env Env, cfg aws.Config) *sqs.Client {
+// NewSQS returns an SQS client, at AWS_ENDPOINT_URL_SQS when it is set.
+func NewSQS(env Env, cfg aws.Config) *sqs.Client {
 	return sqs.NewFromConfig(cfg, func(o *sqs.Options) {
 		if ep := env(envSQSEndpoint); ep != "" {
 			o.BaseEndpoint = aws.String(ep)

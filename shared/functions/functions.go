@@ -1,6 +1,9 @@
-// Package functions assembles each Lambda function of template.yaml from its
-// configuration. The functions' main.go files and the local stack both build
-// handlers here, so what runs locally is what runs in the cloud.
+// Package functions holds what the wiring of every Lambda function shares:
+// the handler types, configuration lookup and the AWS clients. Each function
+// is assembled in a package of its own below (apifn, webhookfn, importerfn,
+// promobsyncfn, notifierfn), so that its binary links only what it runs; the
+// functions' main.go files and the local stack both assemble them there, so
+// what runs locally is what runs in the cloud.
 package functions
 
 import (
@@ -38,9 +41,9 @@ func (f Function) Handler() any {
 // Constructor builds a function from its environment and the AWS configuration.
 type Constructor func(ctx context.Context, env Env, cfg aws.Config) (Function, error)
 
-// require returns the values of the named variables, or an error naming the
+// Require returns the values of the named variables, or an error naming the
 // first one that is missing.
-func require(env Env, names ...string) (map[string]string, error) {
+func Require(env Env, names ...string) (map[string]string, error) {
 	out := make(map[string]string, len(names))
 	for _, n := range names {
 		v := env(n)

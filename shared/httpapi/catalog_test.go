@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/aws/aws-lambda-go/events"
-	"github.com/foccolojas/promob-integration/infra/modroot"
 	"github.com/foccolojas/promob-integration/shared/domain"
 )
 
@@ -104,11 +103,7 @@ func TestCatalogRefusals(t *testing.T) {
 // TestCreateClientSampleEvent runs events/api-create-client.json, the event
 // `make invoke` sends, through the API.
 func TestCreateClientSampleEvent(t *testing.T) {
-	root, err := modroot.Dir()
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := os.ReadFile(filepath.Join(root, "events", "api-create-client.json"))
+	b, err := os.ReadFile(filepath.Join("..", "..", "events", "api-create-client.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/foccolojas/promob-integration/shared/domain"
-	"github.com/foccolojas/promob-integration/shared/importer"
 	"github.com/foccolojas/promob-integration/shared/pricing"
 )
 
@@ -219,8 +218,7 @@ func (s *Server) versionDetail(r *http.Request, env domain.Environment, n int) (
 		}
 		items = append(items, it)
 		if !it.HasChildren {
-			lines = append(lines, pricing.Line{Ref: it.Reference, Description: it.Description, Family: it.Family,
-				Category: it.Category, Quantity: it.RealQuantity, Cost: it.PriceTotal})
+			lines = append(lines, pricing.LineOf(it))
 		}
 		return nil
 	})
@@ -235,7 +233,7 @@ func (s *Server) versionDetail(r *http.Request, env domain.Environment, n int) (
 	if err := json.Unmarshal(v.Rules, &rules); err != nil {
 		return VersionDetail{}, err
 	}
-	return VersionDetail{Version: v, Items: items, Budget: pricing.Budget(lines, importer.ManualLines(manual), rules)}, nil
+	return VersionDetail{Version: v, Items: items, Budget: pricing.Budget(lines, pricing.ManualLines(manual), rules)}, nil
 }
 
 // latest returns the detail of the record's latest version, or a not_found

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"sync"
 
+	"github.com/foccolojas/promob-integration/shared/httperror"
 	"gopkg.in/yaml.v3"
 )
 
@@ -26,7 +27,7 @@ var openAPIJSON = sync.OnceValues(func() ([]byte, error) {
 func serveOpenAPI(w http.ResponseWriter, r *http.Request) {
 	b, err := openAPIJSON()
 	if err != nil {
-		WriteError(w, r, err)
+		httperror.WriteError(w, r, err)
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")

@@ -10,6 +10,7 @@ import (
 
 	"github.com/awslabs/aws-lambda-go-api-proxy/core"
 	"github.com/foccolojas/promob-integration/shared/domain"
+	"github.com/foccolojas/promob-integration/shared/httperror"
 	"github.com/foccolojas/promob-integration/shared/logging"
 	"github.com/foccolojas/promob-integration/shared/pricing"
 )
@@ -136,7 +137,7 @@ func (s *Server) routes() {
 	s.handle("GET /v1/projects/{pid}/assistances", s.listAssistances, anyRole...)
 
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		WriteError(w, r, domain.Errorf(domain.CodeNotFound, "No route for %s %s.", r.Method, r.URL.Path))
+		httperror.WriteError(w, r, domain.Errorf(domain.CodeNotFound, "No route for %s %s.", r.Method, r.URL.Path))
 	})
 }
 
@@ -167,7 +168,7 @@ func (s *Server) handle(pattern string, h handler, roles ...domain.Role) {
 			err = id.Require(roles...)
 		}
 		if err != nil {
-			WriteError(w, r, err)
+			httperror.WriteError(w, r, err)
 			return
 		}
 		ctx := logging.With(domain.WithIdentity(r.Context(), id), "store_id", id.StoreID, "user_id", id.UserID)
@@ -175,15 +176,15 @@ func (s *Server) handle(pattern string, h handler, roles ...domain.Role) {
 		status, body, err := h(r, id)
 		switch {
 		case err != nil:
-			WriteError(w, r, err)
+			httperror.WriteError(w, r, err)
 		case body == nil:
 			w.WriteHeader(status)
 		default:
-			WriteJSON(w, status, body)
+			httperror.WriteJSON(w, status, body)
 		}
 	})
 }
 
 func (s *Server) health(w http.ResponseWriter, r *http.Request) {
-	WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	httperror.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }

@@ -292,10 +292,11 @@ func (im *Importer) importListing(ctx context.Context, env domain.Environment, x
 		var perr error
 		header, perr = listing.Parse(xml, func(it listing.Item) error {
 			count++
-			if !it.HasChildren {
-				totals.Add(pricing.LineFromItem(it))
+			p := it.PromobItem()
+			if !p.HasChildren {
+				totals.Add(pricing.LineOf(p))
 			}
-			return emit(promobItem(it))
+			return emit(p)
 		})
 		return perr
 	})
@@ -317,7 +318,7 @@ func (im *Importer) importListing(ctx context.Context, env domain.Environment, x
 	if err != nil {
 		return im.fail(ctx, env, err)
 	}
-	budget := totals.Result(ManualLines(manual))
+	budget := totals.Result(pricing.ManualLines(manual))
 	rulesJSON, err := json.Marshal(rules)
 	if err != nil {
 		return err
@@ -380,29 +381,4 @@ func (im *Importer) fail(ctx context.Context, env domain.Environment, err error)
 		}
 	}
 	return err
-}
-
-// ManualLines are the budget lines of manual items.
-func ManualLines(items []domain.ManualItem) []pricing.ManualLine {
-	out := make([]pricing.ManualLine, len(items))
-	for i, m := range items {
-		out[i] = pricing.ManualLine{Description: m.Description, Reference: m.Reference, Quantity: m.Quantity, UnitPrice: m.UnitPrice}
-	}
-	return out
-}
-
-func promobItem(it listing.Item) domain.PromobItem {
-	p := domain.PromobItem{
-		ID: domain.PromobItemID(it.Index), Level: it.Level, Category: it.Category, HasChildren: it.HasChildren,
-		CatalogID: it.ID, UniqueID: it.UniqueID, UniqueParentID: it.UniqueParentID, GUID: it.GUID,
-		Reference: it.Reference, Description: it.Description, Unit: it.Unit,
-		Width: it.Width, Height: it.Height, Depth: it.Depth, Family: it.Family, Group: it.Group,
-		Component: it.Component, Structure: it.Structure, StructureKey: it.StructureKey,
-		Quantity: it.Quantity, RealQuantity: it.RealQuantity,
-		PriceTable: it.Price.Table, PriceUnit: it.Price.Unit, PriceTotal: it.Price.Total, PriceTotalComponents: it.Price.TotalComponents,
-	}
-	if it.Parent >= 0 {
-		p.Parent = domain.PromobItemID(it.Parent)
-	}
-	return p
 }

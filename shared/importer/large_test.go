@@ -92,7 +92,7 @@ func TestGeneratedListingOf20000Parts(t *testing.T) {
 	// with children carry 0) by the rules, plus the manual item.
 	var lines []pricing.Line
 	header, err := listing.Parse(bytes.NewReader(xml), func(it listing.Item) error {
-		lines = append(lines, pricing.LineFromItem(it))
+		lines = append(lines, pricing.LineOf(it.PromobItem()))
 		return nil
 	})
 	if err != nil {

@@ -12,11 +12,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/foccolojas/promob-integration/infra/promobsim"
 	"github.com/foccolojas/promob-integration/shared/domain"
 	"github.com/foccolojas/promob-integration/shared/dynamo"
 	"github.com/foccolojas/promob-integration/shared/importer"
 	"github.com/foccolojas/promob-integration/shared/promob"
+	"github.com/foccolojas/promob-integration/shared/promob/promobsim"
 	"github.com/foccolojas/promob-integration/shared/tokenbox"
 )
 

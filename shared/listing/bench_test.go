@@ -9,8 +9,8 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/foccolojas/promob-integration/infra/listinggen"
 	"github.com/foccolojas/promob-integration/shared/listing"
+	"github.com/foccolojas/promob-integration/shared/listing/listinggen"
 	"github.com/foccolojas/promob-integration/shared/listing/listingtest"
 	"github.com/foccolojas/promob-integration/shared/pricing"
 	"github.com/shopspring/decimal"
@@ -104,7 +104,7 @@ func parseAndPrice(b *testing.B, data []byte) int {
 	var lines []pricing.Line
 	h, err := listing.Parse(bytes.NewReader(data), func(it listing.Item) error {
 		if !it.HasChildren {
-			lines = append(lines, pricing.LineFromItem(it))
+			lines = append(lines, pricing.LineOf(it.PromobItem()))
 		}
 		return nil
 	})

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/foccolojas/promob-integration/infra/listinggen"
 	"github.com/foccolojas/promob-integration/shared/listing"
+	"github.com/foccolojas/promob-integration/shared/listing/listinggen"
 )
 
 func TestGenerated(t *testing.T) {

@@ -1,6 +1,6 @@
 // Package listing reads Promob budget listings (the XML that Promob exports
 // for an environment, root LISTING ID="BUDGET_STRUCTURED_W_OP"; see
-// ../shared/promob-samples/ beside the module and infra/listinggen) as a
+// ../shared/promob-samples/ beside the module and shared/listing/listinggen) as a
 // stream: one token at a time, one item at a time, so that memory stays
 // bounded by the nesting depth whatever the number of parts.
 //

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
-	"github.com/foccolojas/promob-integration/infra/modroot"
 	"github.com/foccolojas/promob-integration/shared/domain"
 	"github.com/foccolojas/promob-integration/shared/dynamo/dynamotest"
 	"github.com/foccolojas/promob-integration/shared/notify"
@@ -120,11 +119,7 @@ func TestRepeatedNotificationIsStoredOnce(t *testing.T) {
 }
 
 func TestSampleEventIsStored(t *testing.T) {
-	root, err := modroot.Dir()
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, err := os.ReadFile(filepath.Join(root, "events", "notifier-notification.json"))
+	raw, err := os.ReadFile(filepath.Join("..", "..", "events", "notifier-notification.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

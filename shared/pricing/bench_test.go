@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"testing"
 
-	"github.com/foccolojas/promob-integration/infra/listinggen"
 	"github.com/foccolojas/promob-integration/shared/listing"
+	"github.com/foccolojas/promob-integration/shared/listing/listinggen"
 	"github.com/foccolojas/promob-integration/shared/pricing"
 	"github.com/shopspring/decimal"
 )
@@ -18,7 +18,7 @@ func BenchmarkBudget(b *testing.B) {
 	}
 	lines := make([]pricing.Line, len(items))
 	for i, it := range items {
-		lines[i] = pricing.LineFromItem(it)
+		lines[i] = pricing.LineOf(it.PromobItem())
 	}
 	rules := pricing.Rules{
 		DefaultMarkup:   dec("2.1"),

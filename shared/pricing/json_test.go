@@ -6,9 +6,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/foccolojas/promob-integration/infra/listinggen"
 	"github.com/foccolojas/promob-integration/shared/domain"
 	"github.com/foccolojas/promob-integration/shared/listing"
+	"github.com/foccolojas/promob-integration/shared/listing/listinggen"
 	"github.com/foccolojas/promob-integration/shared/pricing"
 	"github.com/shopspring/decimal"
 )
@@ -70,7 +70,7 @@ func TestRecompute(t *testing.T) {
 		Manual: []pricing.ManualLine{manual("3", "19.999"), manual("0.5", "1234.567")},
 	}
 	for _, it := range items {
-		in.Lines = append(in.Lines, pricing.LineFromItem(it))
+		in.Lines = append(in.Lines, pricing.LineOf(it.PromobItem()))
 	}
 	first := pricing.Budget(in.Lines, in.Manual, in.Rules)
 

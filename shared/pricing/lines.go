@@ -1,16 +1,25 @@
 package pricing
 
-import "github.com/foccolojas/promob-integration/shared/listing"
+import "github.com/foccolojas/promob-integration/shared/domain"
 
-// LineFromItem returns the line of a parsed Promob item: its PRICE@TOTAL as
-// the cost (see the package comment) and its real quantity.
-func LineFromItem(it listing.Item) Line {
+// LineOf returns the budget line of a Promob item: its PRICE@TOTAL as the
+// cost (see the package comment) and its real quantity.
+func LineOf(it domain.PromobItem) Line {
 	return Line{
 		Ref:         it.Reference,
 		Description: it.Description,
 		Family:      it.Family,
 		Category:    it.Category,
 		Quantity:    it.RealQuantity,
-		Cost:        it.Price.Total,
+		Cost:        it.PriceTotal,
 	}
+}
+
+// ManualLines returns the budget lines of manual items.
+func ManualLines(items []domain.ManualItem) []ManualLine {
+	out := make([]ManualLine, len(items))
+	for i, m := range items {
+		out[i] = ManualLine{Description: m.Description, Reference: m.Reference, Quantity: m.Quantity, UnitPrice: m.UnitPrice}
+	}
+	return out
 }

@@ -5,8 +5,8 @@ import (
 	"encoding/json"
 	"testing"
 
-	"github.com/foccolojas/promob-integration/infra/listinggen"
 	"github.com/foccolojas/promob-integration/shared/listing"
+	"github.com/foccolojas/promob-integration/shared/listing/listinggen"
 	"github.com/foccolojas/promob-integration/shared/listing/listingtest"
 	"github.com/foccolojas/promob-integration/shared/pricing"
 	"github.com/shopspring/decimal"
@@ -61,7 +61,7 @@ func TestSampleCostBasis(t *testing.T) {
 
 	lines := make([]pricing.Line, len(items))
 	for i, it := range items {
-		lines[i] = pricing.LineFromItem(it)
+		lines[i] = pricing.LineOf(it.PromobItem())
 	}
 	r := pricing.Budget(lines, nil, pricing.DefaultRules())
 	if r.CostTotal.String() != "783.41" || r.Total.String() != "783.41" {
@@ -75,7 +75,7 @@ func TestGeneratedBudget(t *testing.T) {
 	data := listinggen.Bytes(listinggen.Spec{Parts: 20_000, Seed: 20})
 	var lines []pricing.Line
 	h, err := listing.Parse(bytes.NewReader(data), func(it listing.Item) error {
-		lines = append(lines, pricing.LineFromItem(it))
+		lines = append(lines, pricing.LineOf(it.PromobItem()))
 		return nil
 	})
 	if err != nil {
@@ -145,7 +145,7 @@ func TestTotalsMatchBudget(t *testing.T) {
 			if tt.parts > 0 {
 				data := listinggen.Bytes(listinggen.Spec{Parts: tt.parts, Seed: 7})
 				_, err := listing.Parse(bytes.NewReader(data), func(it listing.Item) error {
-					l := pricing.LineFromItem(it)
+					l := pricing.LineOf(it.PromobItem())
 					lines = append(lines, l)
 					if got, want := totals.Add(l), pricing.Budget([]pricing.Line{l}, nil, rules).Lines[0]; !got.Price.Equal(want.Price.Decimal) || !got.Markup.Equal(want.Markup) {
 						t.Fatalf("Add(%+v) = %+v, Budget prices it %+v", l, got, want)

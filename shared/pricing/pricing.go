@@ -6,7 +6,7 @@
 //
 // # Cost basis
 //
-// The cost of a Promob line is its PRICE@TOTAL (LineFromItem). PRICE@TOTAL
+// The cost of a Promob line is its PRICE@TOTAL (LineOf). PRICE@TOTAL
 // is the item's price for the whole listing, quantity included: PRICE@UNIT
 // is TABLE × QUANTITY (per one unit of the parent) and TOTAL is UNIT times
 // the parents' quantity. Items with children carry TOTAL 0 and the sum of
@@ -15,7 +15,7 @@
 // (../shared/promob-samples/promob_cozinha.xml) the sum of PRICE@TOTAL over
 // its 251 items is exactly the listing's, the ambient's and the category's
 // TOTALPRICES@TABLE, 783.41, with no rounding gap; the generated listings of
-// infra/listinggen hold the same relation, and the tests check both.
+// shared/listing/listinggen hold the same relation, and the tests check both.
 // PRICE@TABLE is a price per unit of measure and PRICE@UNIT ignores the
 // parents' quantity, so neither can be summed; TOTALPRICES' MARGINS are
 // Promob's own taxes, discounts and surcharges, which the store's rules

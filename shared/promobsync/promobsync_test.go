@@ -13,11 +13,11 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
-	"github.com/foccolojas/promob-integration/infra/promobsim"
 	"github.com/foccolojas/promob-integration/shared/domain"
 	"github.com/foccolojas/promob-integration/shared/dynamo"
 	"github.com/foccolojas/promob-integration/shared/dynamo/dynamotest"
 	"github.com/foccolojas/promob-integration/shared/promob"
+	"github.com/foccolojas/promob-integration/shared/promob/promobsim"
 	"github.com/foccolojas/promob-integration/shared/promobsync"
 	"github.com/foccolojas/promob-integration/shared/tokenbox"
 )

@@ -27,7 +27,7 @@ import (
 
 	"github.com/awslabs/aws-lambda-go-api-proxy/core"
 	"github.com/foccolojas/promob-integration/shared/domain"
-	"github.com/foccolojas/promob-integration/shared/httpapi"
+	"github.com/foccolojas/promob-integration/shared/httperror"
 	"github.com/foccolojas/promob-integration/shared/logging"
 	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
 )
@@ -56,7 +56,7 @@ func New(store Store, imports domain.Queue, now func() time.Time) *Handler {
 	h := &Handler{store: store, imports: imports, now: now, mux: http.NewServeMux()}
 	h.mux.HandleFunc("POST /webhooks/promob/{accountId}", h.receive)
 	h.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		httpapi.WriteError(w, r, domain.Errorf(domain.CodeNotFound, "No route for %s %s.", r.Method, r.URL.Path))
+		httperror.WriteError(w, r, domain.Errorf(domain.CodeNotFound, "No route for %s %s.", r.Method, r.URL.Path))
 	})
 	return h
 }
@@ -87,36 +87,36 @@ func (h *Handler) receive(w http.ResponseWriter, r *http.Request) {
 
 	body, err := readBody(r)
 	if err != nil {
-		httpapi.WriteError(w, r, err)
+		httperror.WriteError(w, r, err)
 		return
 	}
 	acc, err := h.store.Account(ctx, accountID)
 	if err != nil {
-		httpapi.WriteError(w, r.WithContext(ctx), err)
+		httperror.WriteError(w, r.WithContext(ctx), err)
 		return
 	}
 	ctx = logging.With(ctx, "store_id", acc.StoreID)
 	r = r.WithContext(ctx)
 	if err := verify(acc, body, r.Header, h.now()); err != nil {
 		slog.WarnContext(ctx, "webhook refused", "err", err)
-		httpapi.WriteError(w, r, err)
+		httperror.WriteError(w, r, err)
 		return
 	}
 	ev, err := decodeEvent(body)
 	if err != nil {
-		httpapi.WriteError(w, r, err)
+		httperror.WriteError(w, r, err)
 		return
 	}
 
 	webhookID := r.Header.Get(standardwebhooks.HeaderWebhookID)
 	if err := h.refuseLocked(ctx, acc, ev, webhookID); err != nil {
-		httpapi.WriteError(w, r, err)
+		httperror.WriteError(w, r, err)
 		return
 	}
 	ans := Answer{DeliveryID: webhookID, Status: "accepted"}
 	if ev.Type == domain.EventNegotiated {
 		if ans.Redirect, err = h.redirect(ctx, acc, ev); err != nil {
-			httpapi.WriteError(w, r, err)
+			httperror.WriteError(w, r, err)
 			return
 		}
 	}
@@ -127,12 +127,12 @@ func (h *Handler) receive(w http.ResponseWriter, r *http.Request) {
 		ReceivedAt: h.now().UTC(), Status: http.StatusAccepted, Body: answer,
 	}, body)
 	if err != nil {
-		httpapi.WriteError(w, r, err)
+		httperror.WriteError(w, r, err)
 		return
 	}
 	if !d.Queued {
 		if err := h.enqueue(ctx, d); err != nil {
-			httpapi.WriteError(w, r, err)
+			httperror.WriteError(w, r, err)
 			return
 		}
 	}

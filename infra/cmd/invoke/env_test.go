@@ -54,7 +54,7 @@ func TestLocalEnvironment(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			env, err := localEnvironment(tt.fn, names, "WARN")
+			env, err := localEnvironment(tt.fn, names, "WARN", makeRun)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -93,7 +93,7 @@ func TestEnvironmentNamesErrors(t *testing.T) {
 }
 
 func TestUnknownVariableIsAnError(t *testing.T) {
-	_, err := localEnvironment("ApiFunction", []string{"TABLE_NAME", "NEW_THING"}, "INFO")
+	_, err := localEnvironment("ApiFunction", []string{"TABLE_NAME", "NEW_THING"}, "INFO", makeRun)
 	if err == nil || !strings.Contains(err.Error(), "NEW_THING") {
 		t.Fatalf("localEnvironment = %v, want an error naming NEW_THING", err)
 	}

@@ -20,8 +20,8 @@ import (
 	"github.com/foccolojas/promob-integration/infra/localenv"
 	"github.com/foccolojas/promob-integration/infra/localstack"
 	"github.com/foccolojas/promob-integration/infra/modroot"
-	"github.com/foccolojas/promob-integration/infra/promobsim"
 	"github.com/foccolojas/promob-integration/shared/logging"
+	"github.com/foccolojas/promob-integration/shared/promob/promobsim"
 )
 
 func main() {

@@ -1,4 +1,4 @@
-// Command promobsim runs the Promob simulator (package infra/promobsim) on
+// Command promobsim runs the Promob simulator (package shared/promob/promobsim) on
 // its own: the Promob API under /v1/… and the control API under /_sim/….
 //
 //	go run ./infra/cmd/promobsim -addr 127.0.0.1:3001 -data .local/promobsim.json
@@ -17,8 +17,8 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/foccolojas/promob-integration/infra/promobsim"
 	"github.com/foccolojas/promob-integration/shared/logging"
+	"github.com/foccolojas/promob-integration/shared/promob/promobsim"
 )
 
 func main() {

@@ -1,19 +1,15 @@
-// Package dynamotest gives tests a table with the key schema of
-// template.yaml, in minidyn (in process) or in any DynamoDB-protocol server.
+// Package dynamotest gives tests a table with the store's schema, in minidyn
+// (in process) or in any DynamoDB-protocol server.
 package dynamotest
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
-	"path/filepath"
-	"sync"
 	"sync/atomic"
 	"testing"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/foccolojas/promob-integration/infra/modroot"
-	"github.com/foccolojas/promob-integration/infra/samtemplate"
 	"github.com/foccolojas/promob-integration/shared/dynamo"
 	miniclient "github.com/truora/minidyn/aws-v2/client"
 )
@@ -24,48 +20,21 @@ type TableCreator interface {
 }
 
 var (
-	tableInput = sync.OnceValues(loadTableInput)
-	seq        atomic.Int64
+	seq atomic.Int64
+	// run tells this test binary's tables from those of the other packages
+	// that share the run's DynamoDB Local.
+	run = rand.Text()[:8]
 )
 
-func loadTableInput() (*dynamodb.CreateTableInput, error) {
-	root, err := modroot.Dir()
-	if err != nil {
-		return nil, err
-	}
-	tpl, err := samtemplate.Load(filepath.Join(root, "template.yaml"))
-	if err != nil {
-		return nil, err
-	}
-	res, err := tpl.Resolver(samtemplate.Context{
-		StackName: "test", Region: "us-east-1", AccountID: "000000000000",
-		Parameters: map[string]string{"JwtIssuer": "test", "JwtAudience": "test"},
-	})
-	if err != nil {
-		return nil, err
-	}
-	table, err := res.Table()
-	if err != nil {
-		return nil, err
-	}
-	return table.Input, nil
-}
-
-// CreateTable creates a fresh table with template.yaml's key schema and
-// indexes, and returns its name.
+// CreateTable creates a fresh table with the store's schema
+// (dynamo.TableSchema, the table of template.yaml), and returns its name.
 func CreateTable(tb testing.TB, c TableCreator) string {
 	tb.Helper()
-	in, err := tableInput()
-	if err != nil {
-		tb.Fatalf("dynamotest: read template.yaml: %v", err)
-	}
-	cp := *in
-	cp.TableName = aws.String(fmt.Sprintf("test-%d", seq.Add(1)))
-	cp.SSESpecification = nil // neither minidyn nor DynamoDB Local need it
-	if _, err := c.CreateTable(context.Background(), &cp); err != nil {
+	in := dynamo.TableSchema(fmt.Sprintf("test-%s-%d", run, seq.Add(1)))
+	if _, err := c.CreateTable(context.Background(), in); err != nil {
 		tb.Fatalf("dynamotest: create table: %v", err)
 	}
-	return *cp.TableName
+	return *in.TableName
 }
 
 // Minidyn returns a store over a fresh in-process table.

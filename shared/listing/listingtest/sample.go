@@ -11,11 +11,22 @@ import (
 // SampleName is the real export in ../shared/promob-samples/.
 const SampleName = "promob_cozinha.xml"
 
-// Sample returns the bytes of the real Promob export, read from
+// Sample returns the bytes of the real Promob export (see SamplePath). It
+// skips tb with the reason when the sample is not there.
+func Sample(tb testing.TB) []byte {
+	tb.Helper()
+	data, err := os.ReadFile(SamplePath(tb))
+	if err != nil {
+		tb.Skipf("real Promob sample not available (%v): place %s under ../shared/promob-samples/ beside the module root", err, SampleName)
+	}
+	return data
+}
+
+// SamplePath returns the path of the real Promob export,
 // ../shared/promob-samples/ relative to the module root (the directory of
 // go.mod above the working directory). It skips tb with the reason when the
 // sample is not there, and fails tb when no go.mod is found.
-func Sample(tb testing.TB) []byte {
+func SamplePath(tb testing.TB) string {
 	tb.Helper()
 	dir, err := os.Getwd()
 	if err != nil {
@@ -32,9 +43,8 @@ func Sample(tb testing.TB) []byte {
 		dir = up
 	}
 	p := filepath.Join(dir, "..", "shared", "promob-samples", SampleName)
-	data, err := os.ReadFile(p)
-	if err != nil {
+	if _, err := os.Stat(p); err != nil {
 		tb.Skipf("real Promob sample not available (%v): place %s under ../shared/promob-samples/ beside the module root", err, SampleName)
 	}
-	return data
+	return p
 }

@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -250,29 +248,4 @@ func checkListing(t *testing.T, data []byte, unitTol int64) stats {
 		t.Fatalf("%d zero-priced leaves missing from ITEMSWITHOUTPRICE", len(zeroLeaves))
 	}
 	return st
-}
-
-// samplePath returns the real Promob export, kept beside the project as
-// ../shared/promob-samples/ relative to the module root, or skips t.
-func samplePath(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		up := filepath.Dir(dir)
-		if up == dir {
-			t.Fatal("go.mod not found above the test directory")
-		}
-		dir = up
-	}
-	p := filepath.Join(dir, "..", "shared", "promob-samples", "promob_cozinha.xml")
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("real Promob sample not available (%v): place promob_cozinha.xml under ../shared/promob-samples/ beside the module root", err)
-	}
-	return p
 }

@@ -1,4 +1,7 @@
-package httpapi
+// Package httperror is how both HTTP entry points (the REST API and the
+// webhook) answer an error: one table from application error codes to HTTP
+// statuses, and the JSON error body.
+package httperror
 
 import (
 	"encoding/json"

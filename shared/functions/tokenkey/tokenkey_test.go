@@ -1,4 +1,4 @@
-package functions
+package tokenkey
 
 import (
 	"encoding/json"
@@ -77,7 +77,7 @@ func TestTokenBox(t *testing.T) {
 			srv.asked = nil
 			srv.mu.Unlock()
 			tt.vars[envSecretsEndpoint] = srv.URL
-			box, err := tokenBox(t.Context(), func(k string) string { return tt.vars[k] }, cfg)
+			box, err := Box(t.Context(), func(k string) string { return tt.vars[k] }, cfg)
 			srv.mu.Lock()
 			asked := strings.Join(srv.asked, ",")
 			srv.mu.Unlock()
@@ -86,7 +86,7 @@ func TestTokenBox(t *testing.T) {
 			}
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("tokenBox = %v, want an error about %q", err, tt.wantErr)
+					t.Fatalf("Box = %v, want an error about %q", err, tt.wantErr)
 				}
 				return
 			}

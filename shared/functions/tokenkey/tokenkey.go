@@ -1,4 +1,6 @@
-package functions
+// Package tokenkey reads the key of users' Promob tokens for the functions
+// that seal or open them (api, importer, promobsync).
+package tokenkey
 
 import (
 	"context"
@@ -6,6 +8,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	"github.com/foccolojas/promob-integration/shared/functions"
 	"github.com/foccolojas/promob-integration/shared/tokenbox"
 )
 
@@ -21,11 +24,11 @@ const (
 	envSecretsEndpoint = "AWS_ENDPOINT_URL_SECRETS_MANAGER"
 )
 
-// tokenBox returns the box of users' Promob tokens under the key that
+// Box returns the box of users' Promob tokens under the key that
 // PROMOB_TOKEN_KEY gives, else under the SecretString of the secret that
 // PROMOB_TOKEN_KEY_SECRET names. It fails when neither is set, when the
 // secret cannot be read, or when the key is not the base64 of 32 bytes.
-func tokenBox(ctx context.Context, env Env, cfg aws.Config) (*tokenbox.Box, error) {
+func Box(ctx context.Context, env functions.Env, cfg aws.Config) (*tokenbox.Box, error) {
 	if key := env(envTokenKey); key != "" {
 		return tokenbox.New(key)
 	}

@@ -5,7 +5,7 @@ import (
 	"encoding/xml"
 	"hash/fnv"
 
-	"github.com/foccolojas/promob-integration/infra/listinggen"
+	"github.com/foccolojas/promob-integration/shared/listing/listinggen"
 )
 
 // generated returns a listing for environment envID of project p, named

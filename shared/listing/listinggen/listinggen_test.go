@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/foccolojas/promob-integration/shared/listing/listingtest"
 )
 
 func TestFixed(t *testing.T) {
@@ -43,7 +45,7 @@ func TestFixed(t *testing.T) {
 // TestSampleRelations checks the documented price relations against the real
 // export, so that the generator and the parsers rest on facts.
 func TestSampleRelations(t *testing.T) {
-	data, err := os.ReadFile(samplePath(t))
+	data, err := os.ReadFile(listingtest.SamplePath(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -274,7 +276,7 @@ func keys(m map[string]bool) []string {
 // attributes in the sample's order, REFERENCES tags, margin and customer-data
 // ids, and structure keys taken from the sample.
 func TestVocabularyMatchesSample(t *testing.T) {
-	sampleData, err := os.ReadFile(samplePath(t))
+	sampleData, err := os.ReadFile(listingtest.SamplePath(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,44 @@
+// Package apifn assembles the REST API function (ApiFunction) from its
+// configuration, for its main.go and for the local stack.
+package apifn
+
+import (
+	"context"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
+	"github.com/foccolojas/promob-integration/shared/functions"
+	"github.com/foccolojas/promob-integration/shared/functions/tokenkey"
+	"github.com/foccolojas/promob-integration/shared/httpapi"
+	"github.com/foccolojas/promob-integration/shared/logging"
+	"github.com/foccolojas/promob-integration/shared/promob"
+	"github.com/foccolojas/promob-integration/shared/queue"
+)
+
+// New assembles the REST API function. It fails when a variable is missing
+// or the Promob token key cannot be had (see tokenkey.Box).
+func New(ctx context.Context, env functions.Env, cfg aws.Config) (functions.Function, error) {
+	vars, err := functions.Require(env, "TABLE_NAME", "IMPORTS_QUEUE_URL", "PROMOB_OUTBOX_QUEUE_URL", "PROMOB_API_URL")
+	if err != nil {
+		return functions.Function{}, err
+	}
+	slog.SetDefault(logging.New(os.Stdout, env("LOG_LEVEL")))
+	box, err := tokenkey.Box(ctx, env, cfg)
+	if err != nil {
+		return functions.Function{}, err
+	}
+	// The credential check answers a waiting user: one quick retry at most.
+	client, err := promob.New(vars["PROMOB_API_URL"], nil)
+	if err != nil {
+		return functions.Function{}, err
+	}
+	client.Attempts = 2
+	store := functions.NewStore(env, cfg, vars["TABLE_NAME"])
+	sqsClient := functions.NewSQS(env, cfg)
+	srv := httpapi.NewServer(store, queue.New(sqsClient, vars["IMPORTS_QUEUE_URL"]), queue.New(sqsClient, vars["PROMOB_OUTBOX_QUEUE_URL"]), time.Now,
+		httpapi.WithPromobLink(client, box))
+	return functions.Function{HTTP: httpadapter.NewV2(srv).ProxyWithContext}, nil
+}

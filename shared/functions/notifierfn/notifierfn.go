@@ -1,0 +1,24 @@
+// Package notifierfn assembles the notifier function (NotifierFunction) from its
+// configuration, for its main.go and for the local stack.
+package notifierfn
+
+import (
+	"context"
+	"log/slog"
+	"os"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/foccolojas/promob-integration/shared/functions"
+	"github.com/foccolojas/promob-integration/shared/logging"
+	"github.com/foccolojas/promob-integration/shared/notify"
+)
+
+// New assembles the notifier function.
+func New(ctx context.Context, env functions.Env, cfg aws.Config) (functions.Function, error) {
+	vars, err := functions.Require(env, "TABLE_NAME")
+	if err != nil {
+		return functions.Function{}, err
+	}
+	slog.SetDefault(logging.New(os.Stdout, env("LOG_LEVEL")))
+	return functions.Function{SQS: notify.New(functions.NewStore(env, cfg, vars["TABLE_NAME"])).Handle}, nil
+}

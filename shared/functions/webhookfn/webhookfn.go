@@ -1,0 +1,28 @@
+// Package webhookfn assembles the Promob webhook function (WebhookFunction) from its
+// configuration, for its main.go and for the local stack.
+package webhookfn
+
+import (
+	"context"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
+	"github.com/foccolojas/promob-integration/shared/functions"
+	"github.com/foccolojas/promob-integration/shared/logging"
+	"github.com/foccolojas/promob-integration/shared/queue"
+	"github.com/foccolojas/promob-integration/shared/webhook"
+)
+
+// New assembles the Promob webhook function.
+func New(ctx context.Context, env functions.Env, cfg aws.Config) (functions.Function, error) {
+	vars, err := functions.Require(env, "TABLE_NAME", "IMPORTS_QUEUE_URL")
+	if err != nil {
+		return functions.Function{}, err
+	}
+	slog.SetDefault(logging.New(os.Stdout, env("LOG_LEVEL")))
+	h := webhook.New(functions.NewStore(env, cfg, vars["TABLE_NAME"]), queue.New(functions.NewSQS(env, cfg), vars["IMPORTS_QUEUE_URL"]), time.Now)
+	return functions.Function{HTTP: httpadapter.NewV2(h).ProxyWithContext}, nil
+}
