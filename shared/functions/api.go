@@ -35,6 +35,6 @@ func API(ctx context.Context, env Env, cfg aws.Config) (Function, error) {
 	store := newStore(env, cfg, vars["TABLE_NAME"])
 	sqsClient := newSQS(env, cfg)
 	srv := httpapi.NewServer(store, queue.New(sqsClient, vars["IMPORTS_QUEUE_URL"]), queue.New(sqsClient, vars["PROMOB_OUTBOX_QUEUE_URL"]), time.Now,
-		httpapi.WithPromobLink(client, box))
+		httpapi.WithPromobLink(client, box), httpapi.WithPromobProjects(client))
 	return Function{HTTP: httpadapter.NewV2(srv).ProxyWithContext}, nil
 }

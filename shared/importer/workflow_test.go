@@ -58,7 +58,7 @@ func TestSavesAfterConversionNotifyTheReviewerAndLockStopsImports(t *testing.T) 
 		}
 		keys[m.DedupeKey] = true
 	}
-	if len(keys) != 1 || !keys["review#e1#2"] {
+	if len(keys) != 1 || !keys["saved#e1#2"] {
 		t.Fatalf("reviewer notifications' keys = %v", keys)
 	}
 	if want := []string{"imported", "approved", "financial_release", "review_started", "outdated"}; !slices.Equal(f.kinds(), want) {
