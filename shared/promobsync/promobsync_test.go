@@ -294,6 +294,10 @@ func TestEnvironmentsOfOneProjectAtOnce(t *testing.T) {
 		if env.Status != domain.EnvReady || env.PromobProjectID != got.PromobProjectID || env.PromobEnvironmentID == "" {
 			t.Fatalf("environment %+v, project's Promob id %q", env, got.PromobProjectID)
 		}
+		// Promob's first revision of a new environment is no one's save.
+		if env.PromobRevision != 1 || env.CreatedRevision != 1 || env.Outdated() {
+			t.Fatalf("a new environment: promobRevision %d, createdRevision %d, outdated %v", env.PromobRevision, env.CreatedRevision, env.Outdated())
+		}
 		if routed, err := h.store.EnvironmentByPromobID(ctx, "acc-1", env.PromobEnvironmentID); err != nil || routed.ID != e.ID {
 			t.Fatalf("routing: %+v %v", routed, err)
 		}
