@@ -58,15 +58,19 @@ func SavedNotifications(env Environment, savers []string, now time.Time) []Notif
 }
 
 func outdatedNotification(env Environment, now time.Time) Notification {
+	latest := "nothing is imported yet"
+	if env.LatestVersion > 0 {
+		latest = fmt.Sprintf("version %d has revision %d", env.LatestVersion, env.ImportedRevision)
+	}
 	n := Notification{
 		ID: NewID(), Kind: "environment.outdated", CreatedAt: now.UTC(),
 		Title:   fmt.Sprintf("%s was changed in Promob", env.Name),
-		Message: fmt.Sprintf("Revision %d is waiting to be imported (version %d has revision %d). Update the environment.", env.PromobRevision, env.LatestVersion, env.ImportedRevision),
+		Message: fmt.Sprintf("Revision %d is waiting to be imported (%s). Update the environment.", env.PromobRevision, latest),
 		Action:  &Action{Type: "update_environment", ProjectID: env.ProjectID, EnvironmentID: env.ID},
 	}
 	if env.Kind == EnvKindAssistance {
 		n.Kind = "assistance.outdated"
-		n.Message = fmt.Sprintf("Revision %d of the assistance's design is waiting to be imported (version %d has revision %d). Update the assistance.", env.PromobRevision, env.LatestVersion, env.ImportedRevision)
+		n.Message = fmt.Sprintf("Revision %d of the assistance's design is waiting to be imported (%s). Update the assistance.", env.PromobRevision, latest)
 		n.Action = &Action{Type: "update_assistance", ProjectID: env.ProjectID, AssistanceID: env.ID}
 	}
 	return n
