@@ -69,11 +69,7 @@ func (s *Server) linkPromob(r *http.Request, id domain.Identity) (int, any, erro
 		return 0, nil, domain.Errorf(domain.CodeInternal, "Linking Promob is not configured.")
 	}
 	ctx := r.Context()
-	integ, err := s.store.GetIntegration(ctx, id.StoreID)
-	if err != nil {
-		return 0, nil, err
-	}
-	acc, err := s.store.Account(ctx, integ.PromobAccountID)
+	acc, err := s.storeAccount(ctx, id.StoreID)
 	if err != nil {
 		return 0, nil, err
 	}

@@ -21,6 +21,16 @@ func WithPromobProjects(l ProjectLister) Option {
 	return func(s *Server) { s.projects = l }
 }
 
+// storeAccount returns the Promob account of the store's integration (with
+// its integration token), or integration_missing.
+func (s *Server) storeAccount(ctx context.Context, storeID string) (domain.Account, error) {
+	integ, err := s.store.GetIntegration(ctx, storeID)
+	if err != nil {
+		return domain.Account{}, err
+	}
+	return s.store.Account(ctx, integ.PromobAccountID)
+}
+
 // listPromobProjects answers the store's Promob projects whose name or
 // customer's name contains the query's q (all of them without q), with
 // their environments, so that a user links an environment that already
@@ -32,11 +42,7 @@ func (s *Server) listPromobProjects(r *http.Request, id domain.Identity) (int, a
 		return 0, nil, domain.Errorf(domain.CodeInternal, "Listing Promob projects is not configured.")
 	}
 	ctx := r.Context()
-	integ, err := s.store.GetIntegration(ctx, id.StoreID)
-	if err != nil {
-		return 0, nil, err
-	}
-	acc, err := s.store.Account(ctx, integ.PromobAccountID)
+	acc, err := s.storeAccount(ctx, id.StoreID)
 	if err != nil {
 		return 0, nil, err
 	}

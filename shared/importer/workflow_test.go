@@ -23,23 +23,30 @@ func (f *fixture) kinds() []string {
 	return out
 }
 
+// startReview converts the environment's version 1, releases its project
+// and has reviewer rev-1 start the review.
+func (f *fixture) startReview() {
+	f.t.Helper()
+	ctx, now := context.Background(), time.Now()
+	env, err := f.store.Approve(ctx, f.environment(), domain.NewHistoryEntry(domain.HistoryApproved, "e1", 1, "seller-1", now, "approved"), now)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	if _, _, err := f.store.ReleaseFinancially(ctx, "s1", "p1", domain.NewHistoryEntry(domain.HistoryFinancialRelease, "", 0, "fin-1", now, "released")); err != nil {
+		f.t.Fatal(err)
+	}
+	if _, err := f.store.StartReview(ctx, env, domain.NewHistoryEntry(domain.HistoryReviewStarted, "e1", 1, "rev-1", now, "started")); err != nil {
+		f.t.Fatal(err)
+	}
+}
+
 func TestSavesAfterConversionNotifyTheReviewerAndLockStopsImports(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	if failed := f.deliver(domain.EventPrepared, 1, listingXML(20, 1), 1); failed != nil {
 		t.Fatalf("prepared failed: %v", failed)
 	}
-	now := time.Now()
-	env, err := f.store.Approve(ctx, f.environment(), domain.NewHistoryEntry(domain.HistoryApproved, "e1", 1, "seller-1", now, "approved"), now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, _, err := f.store.ReleaseFinancially(ctx, "s1", "p1", domain.NewHistoryEntry(domain.HistoryFinancialRelease, "", 0, "fin-1", now, "released")); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := f.store.StartReview(ctx, env, domain.NewHistoryEntry(domain.HistoryReviewStarted, "e1", 1, "rev-1", now, "started")); err != nil {
-		t.Fatal(err)
-	}
+	f.startReview()
 
 	// Promob saves revision 2, delivered twice: one outdated entry, and the
 	// reviewer is notified with a once-only key.
@@ -68,7 +75,7 @@ func TestSavesAfterConversionNotifyTheReviewerAndLockStopsImports(t *testing.T) 
 	if failed := f.deliver(domain.EventPrepared, 2, listingXML(20, 2), 1); failed != nil {
 		t.Fatalf("prepared 2 failed: %v", failed)
 	}
-	env = f.environment()
+	env := f.environment()
 	if err := f.store.CompleteReview(ctx, env, nil, nil, time.Now()); err != nil {
 		t.Fatal(err)
 	}
@@ -99,18 +106,8 @@ func TestUpdateWithNothingNewerDoesTheReviewsUpdate(t *testing.T) {
 	if failed := f.update(1); failed != nil {
 		t.Fatalf("import failed: %v", failed)
 	}
-	now := time.Now()
-	env, err := f.store.Approve(ctx, f.environment(), domain.NewHistoryEntry(domain.HistoryApproved, "e1", 1, "seller-1", now, "approved"), now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, _, err := f.store.ReleaseFinancially(ctx, "s1", "p1", domain.NewHistoryEntry(domain.HistoryFinancialRelease, "", 0, "fin-1", now, "released")); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := f.store.StartReview(ctx, env, domain.NewHistoryEntry(domain.HistoryReviewStarted, "e1", 1, "rev-1", now, "started")); err != nil {
-		t.Fatal(err)
-	}
-	env = f.environment()
+	f.startReview()
+	env := f.environment()
 	if !env.UpdateRequired() || env.UpdateSatisfiesReview(env.ReviewStartedAt.Add(-time.Second)) {
 		t.Fatalf("after the start: updateRequired %v", env.UpdateRequired())
 	}
