@@ -31,6 +31,7 @@ func (s *Server) getIntegration(r *http.Request, id domain.Identity) (int, any, 
 		return 0, nil, err
 	}
 	pre := domain.NewPrerequisites(in, users, links)
+	in.ConnectSituation, in.ConnectStage = in.ConnectStatus() // a configuration saved before they existed shows the defaults
 	return http.StatusOK, IntegrationView{Integration: in, WebhookPath: webhookPath(in.PromobAccountID), Prerequisites: &pre}, nil
 }
 
