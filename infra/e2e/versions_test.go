@@ -310,20 +310,20 @@ func TestPromobRevisionsBecomeVersions(t *testing.T) {
 			t.Errorf("outdated environment = %+v", e)
 		}
 		var list struct{ Notifications []domain.Notification }
-		poll.Until(t, importWait, "the project's creator is notified", func() bool {
-			s.Call(http.MethodGet, "/v1/notifications?unread=true", seller, nil, http.StatusOK, &list)
+		poll.Until(t, importWait, "the environment's creator (who linked it) is notified", func() bool {
+			s.Call(http.MethodGet, "/v1/notifications?unread=true", admin, nil, http.StatusOK, &list)
 			return len(list.Notifications) > 0
 		})
 		if len(list.Notifications) != 1 {
-			t.Fatalf("the project's creator has %d unread notifications, want 1", len(list.Notifications))
+			t.Fatalf("the environment's creator (who linked it) has %d unread notifications, want 1", len(list.Notifications))
 		}
 		n := list.Notifications[0]
 		if n.Read || n.Action == nil || n.Action.Type != "update_environment" || n.Action.EnvironmentID != env.ID || n.Action.ProjectID != project.ID {
 			t.Fatalf("notification = %+v (action %+v)", n, n.Action)
 		}
 		var read domain.Notification
-		s.Call(http.MethodPost, "/v1/notifications/"+n.ID+"/read", seller, nil, http.StatusOK, &read)
-		s.Call(http.MethodGet, "/v1/notifications?unread=true", seller, nil, http.StatusOK, &list)
+		s.Call(http.MethodPost, "/v1/notifications/"+n.ID+"/read", admin, nil, http.StatusOK, &read)
+		s.Call(http.MethodGet, "/v1/notifications?unread=true", admin, nil, http.StatusOK, &list)
 		if !read.Read || len(list.Notifications) != 0 {
 			t.Errorf("after reading: %+v, %d unread", read, len(list.Notifications))
 		}

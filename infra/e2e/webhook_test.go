@@ -123,7 +123,7 @@ func TestWebhookStoredOnceQueuedOnce(t *testing.T) {
 			t.Fatalf("message %s: %v", recs[0].Body, err)
 		}
 		want := domain.ImportMessage{Kind: domain.KindWebhook, StoreID: store, AccountID: account, DeliveryID: first.WebhookID,
-			Type: domain.EventSaved, ProjectID: "p1", EnvironmentID: "e1", Revision: 1}
+			Type: domain.EventSaved, ProjectID: "p1", EnvironmentID: "e1", Revision: 1, PromobUser: "designer@" + account}
 		if msg != want {
 			t.Errorf("message = %+v, want %+v", msg, want)
 		}

@@ -25,7 +25,7 @@ const DesignNone = "none"
 // Sources of an assistance's design.
 const (
 	DesignBlank    = "blank"    // an empty Promob environment
-	DesignRevision = "revision" // a copy of its environment's reviewed (else converted) version
+	DesignRevision = "revision" // a copy of one of its environment's versions (by default the converted one)
 )
 
 // Assistance is a technical-assistance occurrence of an environment.
@@ -105,31 +105,39 @@ func (in AssistanceInput) Validate() (AssistanceInput, error) {
 }
 
 // DesignInput is what a user sends to have an assistance designed in
-// Promob.
+// Promob: blank, or a copy of a version of its environment (Version; 0 for
+// the converted one).
 type DesignInput struct {
-	Source string `json:"source"`
+	Source  string `json:"source"`
+	Version int    `json:"version,omitempty"`
 }
 
 // Validate returns an invalid_request *Error unless source is "blank" or
-// "revision".
+// "revision", and version is absent or, for a revision, positive.
 func (in DesignInput) Validate() error {
-	if in.Source != DesignBlank && in.Source != DesignRevision {
+	switch {
+	case in.Source != DesignBlank && in.Source != DesignRevision:
 		return Errorf(CodeInvalid, "source must be %q or %q.", DesignBlank, DesignRevision)
+	case in.Version < 0 || (in.Version > 0 && in.Source != DesignRevision):
+		return Errorf(CodeInvalid, "version is a positive version number of the environment, and only with source %q.", DesignRevision)
 	}
 	return nil
 }
 
 // DesignVersion returns the version of env an assistance's design copies:
-// the reviewed version (the latest once the review is complete), else the
-// converted one; a conflict *Error when there is neither.
-func DesignVersion(env Environment) (int, error) {
+// the one the user chose (requested > 0), else the converted one. It
+// returns a not_found *Error for a version env does not have, and a
+// conflict *Error when none was chosen and env is not converted.
+func DesignVersion(env Environment, requested int) (int, error) {
 	switch {
-	case env.ReviewCompletedAt != nil && env.LatestVersion > 0:
-		return env.LatestVersion, nil
+	case requested > env.LatestVersion:
+		return 0, Errorf(CodeNotFound, "Environment %s has no version %d.", env.ID, requested)
+	case requested > 0:
+		return requested, nil
 	case env.ConvertedVersion > 0:
 		return env.ConvertedVersion, nil
 	}
-	return 0, Errorf(CodeConflict, "Environment %s has no reviewed or converted version to copy.", env.ID)
+	return 0, Errorf(CodeConflict, "Environment %s has no converted version to copy: choose one of its versions.", env.ID)
 }
 
 // AssistanceMessage asks promobsync to create an assistance's Promob
@@ -154,7 +162,7 @@ func AssistanceImportedNotification(env Environment, userID string, version, rev
 			ID: NewID(), Kind: "assistance.imported", CreatedAt: now.UTC(),
 			Title:   fmt.Sprintf("%s: version %d imported", env.Name, version),
 			Message: fmt.Sprintf("Promob revision %d of the assistance's design is version %d.", revision, version),
-			Action:  &Action{Type: "open_assistance", ProjectID: env.ProjectID, EnvironmentID: env.ID},
+			Action:  &Action{Type: "open_assistance", ProjectID: env.ProjectID, AssistanceID: env.ID},
 		},
 	}
 }

@@ -87,6 +87,10 @@ type Project struct {
 	FinanciallyReleasedAt *time.Time    `json:"financiallyReleasedAt,omitempty"`
 	FinanciallyReleasedBy string        `json:"financiallyReleasedBy,omitempty"`
 	Environments          []Environment `json:"environments"`
+
+	// Connect is the situation and stage last sent to Promob's Connect for
+	// the project, and whether Connect received them.
+	Connect *ConnectDelivery `json:"connect,omitempty"`
 }
 
 // ProjectInput is what a user sends to create a project.

@@ -53,6 +53,8 @@ func (e WebhookEvent) Validate() error {
 		return Errorf(CodeInvalid, "data.environmentId is required.")
 	case e.Data.Revision < 1:
 		return Errorf(CodeInvalid, "data.revision must be a positive integer.")
+	case len(e.Data.UserID) > 200:
+		return Errorf(CodeInvalid, "data.userId is at most 200 bytes.")
 	case needsListing && e.Data.Listing == "":
 		return Errorf(CodeInvalid, "data.listing is required for %s.", e.Type)
 	}
@@ -68,6 +70,7 @@ type Delivery struct {
 	ProjectID     string
 	EnvironmentID string
 	Revision      int
+	PromobUser    string // the Promob user who saved (data.userId)
 	ReceivedAt    time.Time
 	// Queued is true once the delivery is on the imports queue.
 	Queued bool

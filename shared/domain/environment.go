@@ -56,11 +56,23 @@ type Environment struct {
 	CreatedBy           string     `json:"createdBy"`
 	CreatedAt           time.Time  `json:"createdAt"`
 	UpdatedAt           time.Time  `json:"updatedAt"`
+
+	// CreatedRevision is the revision Promob gave the environment when
+	// FoccoLojas created it there (blank, or a copy): no one saved it, so it
+	// leaves the environment up to date.
+	CreatedRevision int `json:"createdRevision,omitempty"`
+	// ReviewUpdatedAt is when an update asked of Promob after the review
+	// started found no newer revision: the review's mandatory update is
+	// done (see UpdateRequired).
+	ReviewUpdatedAt *time.Time `json:"reviewUpdatedAt,omitempty"`
 }
 
 // Outdated reports whether Promob holds a revision newer than the latest
-// imported version.
-func (e Environment) Outdated() bool { return e.PromobRevision > e.ImportedRevision }
+// imported version. The revision an environment had when FoccoLojas created
+// it in Promob is nobody's change: until a first save, nothing is waiting.
+func (e Environment) Outdated() bool {
+	return e.PromobRevision > max(e.ImportedRevision, e.CreatedRevision)
+}
 
 // MarshalJSON adds the derived outdated flag.
 func (e Environment) MarshalJSON() ([]byte, error) {
@@ -166,8 +178,12 @@ type PromobItem struct {
 func PromobItemID(index int) string { return fmt.Sprintf("p-%05d", index) }
 
 // NegotiateRedirect is the FoccoLojas screen a negotiated environment opens:
-// the review screen once converted, else the environment's screen.
+// an assistance's design opens its assistance; an environment opens the
+// review screen once converted, else the environment's screen.
 func NegotiateRedirect(e Environment) string {
+	if e.Kind == EnvKindAssistance {
+		return "/assistances/" + e.ID
+	}
 	if e.ConvertedVersion > 0 {
 		return "/environments/" + e.ID + "/review"
 	}

@@ -1,11 +1,13 @@
 package domain
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Integration is a store's Promob integration configuration.
@@ -18,6 +20,11 @@ type Integration struct {
 	PromobAPIToken    string    `json:"-"`
 	CreatedAt         time.Time `json:"createdAt"`
 	UpdatedAt         time.Time `json:"updatedAt"`
+
+	// ConnectSituation and ConnectStage are what Promob's Connect shows for
+	// a project once an environment's budget is approved.
+	ConnectSituation string `json:"connectSituation"`
+	ConnectStage     string `json:"connectStage"`
 }
 
 // IntegrationInput is what an admin sends to configure the integration.
@@ -29,6 +36,11 @@ type IntegrationInput struct {
 	// PromobAPIToken is the store's Promob integration token, used for the
 	// calls to Promob that no linked user makes. Write-only: never answered.
 	PromobAPIToken string `json:"promobApiToken,omitempty"`
+
+	// ConnectSituation and ConnectStage, when given, replace the values
+	// sent to Connect at approval (see Integration.Completed).
+	ConnectSituation string `json:"connectSituation,omitempty"`
+	ConnectStage     string `json:"connectStage,omitempty"`
 }
 
 // Limits on the integration configuration.
@@ -36,6 +48,7 @@ const (
 	maxAccountIDLen = 64
 	maxSerials      = 50
 	maxSerialLen    = 64
+	maxConnectValue = 100
 )
 
 // Validate returns the configuration for the store with the CNPJ reduced to
@@ -71,7 +84,15 @@ func (in IntegrationInput) Validate(storeID string) (Integration, error) {
 			serials = append(serials, s)
 		}
 	}
+	connect := map[string]string{"connectSituation": in.ConnectSituation, "connectStage": in.ConnectStage}
+	for field, v := range connect {
+		if utf8.RuneCountInString(strings.TrimSpace(v)) > maxConnectValue {
+			return Integration{}, Errorf(CodeInvalid, "%s is at most %d characters.", field, maxConnectValue)
+		}
+	}
 	return Integration{
+		ConnectSituation:  strings.TrimSpace(in.ConnectSituation),
+		ConnectStage:      strings.TrimSpace(in.ConnectStage),
 		StoreID:           storeID,
 		CNPJ:              cnpj,
 		PromobAccountID:   acc,
@@ -79,6 +100,31 @@ func (in IntegrationInput) Validate(storeID string) (Integration, error) {
 		ResponsibleUserID: strings.TrimSpace(in.ResponsibleUserID),
 		PromobAPIToken:    strings.TrimSpace(in.PromobAPIToken),
 	}, nil
+}
+
+// Completed returns the configuration an admin saves, with what they left
+// out kept: the responsible user and the Connect situation and stage are
+// prev's when the input names none (prev is nil for a first
+// configuration); a first configuration's responsible user is its author
+// (caller), and its Connect values are SituationApproved and StageContract.
+func (in Integration) Completed(prev *Integration, caller string) Integration {
+	keep := Integration{ResponsibleUserID: caller, ConnectSituation: SituationApproved, ConnectStage: StageContract}
+	if prev != nil {
+		keep.ResponsibleUserID = cmp.Or(prev.ResponsibleUserID, caller)
+		keep.ConnectSituation = cmp.Or(prev.ConnectSituation, SituationApproved)
+		keep.ConnectStage = cmp.Or(prev.ConnectStage, StageContract)
+	}
+	in.ResponsibleUserID = cmp.Or(in.ResponsibleUserID, keep.ResponsibleUserID)
+	in.ConnectSituation = cmp.Or(in.ConnectSituation, keep.ConnectSituation)
+	in.ConnectStage = cmp.Or(in.ConnectStage, keep.ConnectStage)
+	return in
+}
+
+// ConnectStatus returns the situation and stage Connect shows once an
+// environment of the store is approved: the store's settings, else
+// SituationApproved and StageContract.
+func (in Integration) ConnectStatus() (situation, stage string) {
+	return cmp.Or(in.ConnectSituation, SituationApproved), cmp.Or(in.ConnectStage, StageContract)
 }
 
 // Account routes webhooks: the store that holds a Promob AccountID and the
@@ -114,12 +160,45 @@ func NewWebhookSecret() string {
 	return "whsec_" + base64.StdEncoding.EncodeToString(b)
 }
 
-// Prerequisites tells what the integration still needs to work.
+// Prerequisites tells what the integration still needs to work: the
+// account and serial numbers set, and every user but the responsible one
+// linked to Promob (UnlinkedUsers lists who has not, or whose link
+// expired).
 type Prerequisites struct {
-	AccountSet  bool `json:"accountSet"`
-	SerialsSet  bool `json:"serialsSet"`
-	LinkedUsers int  `json:"linkedUsers"`
-	Ready       bool `json:"ready"`
+	AccountSet    bool           `json:"accountSet"`
+	SerialsSet    bool           `json:"serialsSet"`
+	LinkedUsers   int            `json:"linkedUsers"`
+	UnlinkedUsers []UnlinkedUser `json:"unlinkedUsers"`
+	Ready         bool           `json:"ready"`
+}
+
+// UnlinkedUser is a user who must link Promob: LinkNotLinked or
+// LinkExpired.
+type UnlinkedUser struct {
+	UserID string `json:"userId"`
+	Status string `json:"status"`
+}
+
+// NewPrerequisites returns the prerequisites of the configuration, given
+// the store's known users and their Promob links. The responsible user
+// need not link (the article's store set-up is theirs); every other user
+// must, and a link Promob refused since counts as not linked.
+func NewPrerequisites(in Integration, users []string, links []PromobLink) Prerequisites {
+	status := map[string]string{}
+	p := Prerequisites{AccountSet: in.PromobAccountID != "", SerialsSet: len(in.SerialNumbers) > 0, UnlinkedUsers: []UnlinkedUser{}}
+	for _, l := range links {
+		status[l.UserID] = l.Status
+		if l.Status == LinkLinked {
+			p.LinkedUsers++
+		}
+	}
+	for _, u := range users {
+		if st := cmp.Or(status[u], LinkNotLinked); u != in.ResponsibleUserID && st != LinkLinked {
+			p.UnlinkedUsers = append(p.UnlinkedUsers, UnlinkedUser{UserID: u, Status: st})
+		}
+	}
+	p.Ready = p.AccountSet && p.SerialsSet && len(p.UnlinkedUsers) == 0
+	return p
 }
 
 // IntegrationStore keeps the stores' integration configurations.
@@ -138,7 +217,11 @@ type IntegrationStore interface {
 	// Account returns the account routing of a Promob AccountID, or a
 	// not_found *Error.
 	Account(ctx context.Context, accountID string) (Account, error)
-	// CountLinkedUsers returns how many of the store's users linked their
-	// Promob account.
-	CountLinkedUsers(ctx context.Context, storeID string) (int, error)
+	// RecordUser records that userID is one of the store's users.
+	RecordUser(ctx context.Context, storeID, userID string, now time.Time) error
+	// Users returns the store's recorded users, sorted.
+	Users(ctx context.Context, storeID string) ([]string, error)
+	// PromobLinks returns the Promob links of the store's users, whatever
+	// their state.
+	PromobLinks(ctx context.Context, storeID string) ([]PromobLink, error)
 }

@@ -26,9 +26,10 @@ type Notification struct {
 
 // Action is what clicking a notification does.
 type Action struct {
-	Type          string `json:"type"` // e.g. "update_environment", "review_environment", "link_promob"
+	Type          string `json:"type"` // e.g. "update_environment", "review_environment", "update_assistance", "link_promob"
 	ProjectID     string `json:"projectId,omitempty"`
 	EnvironmentID string `json:"environmentId,omitempty"`
+	AssistanceID  string `json:"assistanceId,omitempty"`
 }
 
 // Validate returns an invalid_request *Error when a field a notification

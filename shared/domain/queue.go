@@ -27,6 +27,9 @@ type ImportMessage struct {
 	ProjectID     string `json:"projectId"`
 	EnvironmentID string `json:"environmentId"`
 	Revision      int    `json:"revision,omitempty"`
+	// PromobUser is the Promob user whose action sent the webhook
+	// (data.userId), told of what it changed.
+	PromobUser string `json:"promobUser,omitempty"`
 	// UserID is the user who asked for an update: the listing is fetched
 	// with their linked Promob token when they have one.
 	UserID string `json:"userId,omitempty"`

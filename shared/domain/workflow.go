@@ -3,6 +3,7 @@ package domain
 import (
 	"fmt"
 	"net/url"
+	"time"
 )
 
 // Review states of an environment.
@@ -13,7 +14,8 @@ const (
 )
 
 // Connect situation and stage set in Promob when an environment is
-// approved: the budget became a contract.
+// approved (the budget became a contract), unless the store's integration
+// names others.
 const (
 	SituationApproved = "Aprovado"
 	StageContract     = "Contrato"
@@ -38,6 +40,19 @@ func (e Environment) CanApprove() error {
 	return nil
 }
 
+// CanUpdate returns nil when the environment (or an assistance's design)
+// can import Promob's current listing, else environment_locked once its
+// review is complete, or conflict while it is not in Promob yet.
+func (e Environment) CanUpdate() error {
+	switch {
+	case e.Locked:
+		return Errorf(CodeLocked, "Environment %s is locked: its review is complete and purchase orders exist.", e.ID)
+	case e.Status != EnvReady || e.PromobEnvironmentID == "":
+		return Errorf(CodeConflict, "%s is not in Promob yet: nothing to update from.", e.Name)
+	}
+	return nil
+}
+
 // ReviewStatus is the state of the environment's review.
 func (e Environment) ReviewStatus() string {
 	switch {
@@ -49,10 +64,19 @@ func (e Environment) ReviewStatus() string {
 	return ReviewNotStarted
 }
 
-// UpdateRequired reports whether the review waits for an update: it was
-// started and no version was imported since.
+// UpdateRequired reports whether the review waits for its mandatory update:
+// it was started, no version was imported since, and no update asked of
+// Promob since found that there was nothing newer to import.
 func (e Environment) UpdateRequired() bool {
-	return e.ReviewStartedAt != nil && e.ReviewCompletedAt == nil && e.LatestVersion <= e.ReviewStartVersion
+	return e.ReviewStartedAt != nil && e.ReviewCompletedAt == nil && e.LatestVersion <= e.ReviewStartVersion && e.ReviewUpdatedAt == nil
+}
+
+// UpdateSatisfiesReview reports whether an update that asked Promob for the
+// current revision at checkedAt, and found none newer than the latest
+// version, is the review's mandatory update: the review waits for one and
+// had started when Promob was asked.
+func (e Environment) UpdateSatisfiesReview(checkedAt time.Time) bool {
+	return e.UpdateRequired() && !checkedAt.Before(*e.ReviewStartedAt)
 }
 
 // CanCompleteReview returns nil when the review can be completed, else
@@ -113,4 +137,8 @@ type ConnectStatusMessage struct {
 	Version       int    `json:"version"`
 	Situation     string `json:"situation"`
 	Stage         string `json:"stage"`
+	// ProjectRef and EnvironmentRef are the FoccoLojas project and
+	// environment, where the delivery is recorded.
+	ProjectRef     string `json:"projectRef,omitempty"`
+	EnvironmentRef string `json:"environmentRef,omitempty"`
 }

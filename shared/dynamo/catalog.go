@@ -71,12 +71,14 @@ type projectItem struct {
 	PromobProjectID string     `dynamodbav:"promobProjectId,omitempty"`
 	ReleasedAt      *time.Time `dynamodbav:"financiallyReleasedAt,omitempty"`
 	ReleasedBy      string     `dynamodbav:"financiallyReleasedBy,omitempty"`
+
+	Connect *domain.ConnectDelivery `dynamodbav:"connect,omitempty"`
 }
 
 func (it projectItem) domain() domain.Project {
 	return domain.Project{ID: it.ID, StoreID: it.StoreID, ClientID: it.ClientID, Name: it.Name, CreatedBy: it.CreatedBy,
 		CreatedAt: it.CreatedAt, PromobProjectID: it.PromobProjectID, FinanciallyReleasedAt: it.ReleasedAt,
-		FinanciallyReleasedBy: it.ReleasedBy, Environments: []domain.Environment{}}
+		FinanciallyReleasedBy: it.ReleasedBy, Environments: []domain.Environment{}, Connect: it.Connect}
 }
 
 // CreateClient stores a new client; it fails with conflict when the id is

@@ -41,6 +41,7 @@ type deliveryItem struct {
 	ProjectID     string    `dynamodbav:"projectId"`
 	EnvironmentID string    `dynamodbav:"environmentId"`
 	Revision      int       `dynamodbav:"revision"`
+	PromobUser    string    `dynamodbav:"promobUser,omitempty"`
 	ReceivedAt    time.Time `dynamodbav:"receivedAt"`
 	Queued        bool      `dynamodbav:"queued"`
 	Status        int       `dynamodbav:"status"`
@@ -55,7 +56,7 @@ type deliveryItem struct {
 func (it deliveryItem) domain() domain.Delivery {
 	return domain.Delivery{
 		AccountID: it.AccountID, WebhookID: it.WebhookID, StoreID: it.StoreID, Type: it.Type,
-		ProjectID: it.ProjectID, EnvironmentID: it.EnvironmentID, Revision: it.Revision,
+		ProjectID: it.ProjectID, EnvironmentID: it.EnvironmentID, Revision: it.Revision, PromobUser: it.PromobUser,
 		ReceivedAt: it.ReceivedAt, Queued: it.Queued, Status: it.Status, Body: it.Answer,
 	}
 }
@@ -76,7 +77,7 @@ func (s *Store) CreateDelivery(ctx context.Context, d domain.Delivery, body []by
 	pk := deliveryPK(d.AccountID, d.WebhookID)
 	it := deliveryItem{
 		PK: pk, SK: skMeta, AccountID: d.AccountID, WebhookID: d.WebhookID, StoreID: d.StoreID, Type: d.Type,
-		ProjectID: d.ProjectID, EnvironmentID: d.EnvironmentID, Revision: d.Revision, ReceivedAt: d.ReceivedAt,
+		ProjectID: d.ProjectID, EnvironmentID: d.EnvironmentID, Revision: d.Revision, PromobUser: d.PromobUser, ReceivedAt: d.ReceivedAt,
 		Queued: d.Queued, Status: d.Status, Answer: d.Body, BodySHA256: sha, BodySize: len(body),
 		ExpiresAt: d.ReceivedAt.Add(domain.DeliveryTTL).Unix(),
 	}

@@ -63,6 +63,9 @@ type envItem struct {
 	CreatedBy           string     `dynamodbav:"createdBy"`
 	CreatedAt           time.Time  `dynamodbav:"createdAt"`
 	UpdatedAt           time.Time  `dynamodbav:"updatedAt"`
+
+	CreatedRevision int        `dynamodbav:"createdRevision,omitempty"`
+	ReviewUpdatedAt *time.Time `dynamodbav:"reviewUpdatedAt,omitempty"`
 }
 
 func (it envItem) domain() domain.Environment {
@@ -78,6 +81,7 @@ func (it envItem) domain() domain.Environment {
 		ImportStatus: it.ImportStatus, ImportError: it.ImportError, CreatedBy: it.CreatedBy, CreatedAt: it.CreatedAt, UpdatedAt: it.UpdatedAt,
 		ReviewStartedAt: it.ReviewStartedAt, ReviewStartedBy: it.ReviewStartedBy, ReviewStartVersion: it.ReviewStartVersion,
 		ReviewStartRevision: it.ReviewStartRevision, ReviewCompletedAt: it.ReviewCompletedAt, Locked: it.Locked,
+		CreatedRevision: it.CreatedRevision, ReviewUpdatedAt: it.ReviewUpdatedAt,
 	}
 }
 
@@ -87,10 +91,12 @@ func envGSI1SK(e domain.Environment) string {
 }
 
 // CreateEnvironment stores a new environment of a project together with its
-// Promob routing item. It fails with conflict when the Promob environment is
-// already linked to an environment. An environment without a Promob
-// environment yet (being created there) is stored alone; EnvironmentCreated
-// adds its routing item.
+// Promob routing item, and gives the project the environment's Promob
+// project when it has none yet (so that environments created later go into
+// that Promob project). It fails with conflict when the Promob environment
+// is already linked to an environment, and with not_found when the project
+// does not exist. An environment without a Promob environment yet (being
+// created there) is stored alone; EnvironmentCreated adds its routing item.
 func (s *Store) CreateEnvironment(ctx context.Context, e domain.Environment) error {
 	av, err := attributevalue.MarshalMap(envItem{
 		PK: envPK(e.StoreID, e.ID), SK: skEnv, GSI1PK: projectPK(e.StoreID, e.ProjectID), GSI1SK: envGSI1SK(e),
@@ -118,8 +124,17 @@ func (s *Store) CreateEnvironment(ctx context.Context, e domain.Environment) err
 	_, err = s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
 		{Put: &types.Put{TableName: &s.table, Item: av, ConditionExpression: aws.String("attribute_not_exists(PK)")}},
 		{Put: &types.Put{TableName: &s.table, Item: route, ConditionExpression: aws.String("attribute_not_exists(PK)")}},
+		{Update: &types.Update{
+			TableName: &s.table, Key: key(projectPK(e.StoreID, e.ProjectID), skProject),
+			UpdateExpression:          aws.String("SET promobProjectId = if_not_exists(promobProjectId, :pp)"),
+			ConditionExpression:       aws.String("attribute_exists(PK)"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":pp": str(e.PromobProjectID)},
+		}},
 	}})
-	if cancellationReasons(err) != nil {
+	if reasons := cancellationReasons(err); reasons != nil {
+		if reasons[2] == "ConditionalCheckFailed" {
+			return domain.Errorf(domain.CodeNotFound, "No project %q.", e.ProjectID)
+		}
 		return domain.Errorf(domain.CodeConflict, "Promob environment %s is already linked to an environment.", e.PromobEnvironmentID)
 	}
 	return wrap("create environment", err)

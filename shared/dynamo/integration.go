@@ -15,7 +15,8 @@ import (
 //
 //	STORE#<storeId>   / INTEGRATION    the store's configuration
 //	ACCOUNT#<account> / ACCOUNT        webhook routing: store and secrets of a Promob AccountID
-//	STORE#<storeId>   / USERLINK#<uid> a user's Promob link (counted as a prerequisite)
+//	STORE#<storeId>   / USERLINK#<uid> a user's Promob link (see promoblink.go)
+//	STORE#<storeId>   / USER#<uid>     a user of the store, recorded when they first show themselves (see users.go)
 func storePK(storeID string) string     { return "STORE#" + storeID }
 func accountPK(accountID string) string { return "ACCOUNT#" + accountID }
 
@@ -35,6 +36,9 @@ type integrationItem struct {
 	ResponsibleUserID string    `dynamodbav:"responsibleUserId,omitempty"`
 	CreatedAt         time.Time `dynamodbav:"createdAt"`
 	UpdatedAt         time.Time `dynamodbav:"updatedAt"`
+
+	ConnectSituation string `dynamodbav:"connectSituation,omitempty"`
+	ConnectStage     string `dynamodbav:"connectStage,omitempty"`
 }
 
 type accountItem struct {
@@ -52,6 +56,7 @@ func (it integrationItem) domain() domain.Integration {
 	return domain.Integration{
 		StoreID: it.StoreID, CNPJ: it.CNPJ, PromobAccountID: it.AccountID, SerialNumbers: it.SerialNumbers,
 		ResponsibleUserID: it.ResponsibleUserID, CreatedAt: it.CreatedAt, UpdatedAt: it.UpdatedAt,
+		ConnectSituation: it.ConnectSituation, ConnectStage: it.ConnectStage,
 	}
 }
 
@@ -85,6 +90,7 @@ func (s *Store) SaveIntegration(ctx context.Context, in domain.Integration, newS
 	item := integrationItem{
 		PK: storePK(in.StoreID), SK: skIntegration, StoreID: in.StoreID, CNPJ: in.CNPJ, AccountID: in.PromobAccountID,
 		SerialNumbers: in.SerialNumbers, ResponsibleUserID: in.ResponsibleUserID, CreatedAt: now, UpdatedAt: now,
+		ConnectSituation: in.ConnectSituation, ConnectStage: in.ConnectStage,
 	}
 	if !created {
 		item.CreatedAt = prev.CreatedAt
@@ -196,23 +202,4 @@ func (s *Store) Account(ctx context.Context, accountID string) (domain.Account, 
 		return domain.Account{}, err
 	}
 	return domain.Account{AccountID: it.AccountID, StoreID: it.StoreID, Secret: it.Secret, APIToken: it.APIToken, PreviousSecret: it.PreviousSecret, PreviousUntil: it.PreviousUntil}, nil
-}
-
-// CountLinkedUsers returns how many of the store's users linked Promob.
-func (s *Store) CountLinkedUsers(ctx context.Context, storeID string) (int, error) {
-	n := 0
-	err := s.queryPages(ctx, &dynamodb.QueryInput{
-		TableName:              &s.table,
-		KeyConditionExpression: aws.String("PK = :pk AND begins_with(SK, :sk)"),
-		FilterExpression:       aws.String("linkStatus = :linked"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":pk": &types.AttributeValueMemberS{Value: storePK(storeID)}, ":sk": &types.AttributeValueMemberS{Value: skUserLink},
-			":linked": &types.AttributeValueMemberS{Value: "linked"},
-		},
-		Select: types.SelectCount,
-	}, func(page *dynamodb.QueryOutput) (bool, error) {
-		n += int(page.Count)
-		return true, nil
-	})
-	return n, wrap("count linked users", err)
 }

@@ -14,8 +14,8 @@ import (
 var _ domain.PromobLinkStore = (*Store)(nil)
 
 // A user's Promob link lives at STORE#<sid> / USERLINK#<uid> (see
-// integration.go): linkStatus is what CountLinkedUsers counts, sealedToken
-// the Promob token encrypted by a domain.TokenBox.
+// integration.go): linkStatus is its domain.Link* state, sealedToken the
+// Promob token encrypted by a domain.TokenBox.
 type linkItem struct {
 	PK          string `dynamodbav:"PK"`
 	SK          string `dynamodbav:"SK"`
@@ -47,6 +47,10 @@ func (s *Store) PromobLink(ctx context.Context, storeID, userID string) (domain.
 	if err := s.getExisting(ctx, storePK(storeID), skUserLink+userID, &it, "get Promob link", domain.Errorf(domain.CodeNotFound, "User %q has not linked Promob.", userID)); err != nil {
 		return domain.PromobLink{}, err
 	}
+	return it.domain()
+}
+
+func (it linkItem) domain() (domain.PromobLink, error) {
 	l := domain.PromobLink{StoreID: it.StoreID, UserID: it.UserID, PromobUser: it.PromobUser, Status: it.LinkStatus, SealedToken: it.SealedToken}
 	var err error
 	if l.LinkedAt, err = time.Parse(time.RFC3339Nano, it.LinkedAt); err != nil {
@@ -58,6 +62,18 @@ func (s *Store) PromobLink(ctx context.Context, storeID, userID string) (domain.
 		}
 	}
 	return l, nil
+}
+
+// PromobLinks returns the Promob links of the store's users, whatever
+// their state, in user id order.
+func (s *Store) PromobLinks(ctx context.Context, storeID string) ([]domain.PromobLink, error) {
+	var out []domain.PromobLink
+	err := queryPrefix(ctx, s, storePK(storeID), skUserLink, false, func(it linkItem) (bool, error) {
+		l, err := it.domain()
+		out = append(out, l)
+		return err == nil, err
+	})
+	return out, wrap("query Promob links", err)
 }
 
 // ExpirePromobLink marks the link made at linkedAt expired, on the condition

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/foccolojas/promob-integration/shared/domain"
@@ -90,7 +91,8 @@ func (s *Store) SetEnvironmentCreation(ctx context.Context, storeID, envID, stat
 }
 
 // EnvironmentCreated makes the environment ready with its Promob ids and
-// revision, in one transaction with its Promob routing item (webhooks for
+// revision (its created revision too: see domain.Environment.Outdated), in
+// one transaction with its Promob routing item (webhooks for
 // the new Promob environment find it). Recording the same Promob
 // environment again succeeds and changes nothing; it fails with conflict
 // when the environment is ready with another one, and with not_found for
@@ -104,7 +106,7 @@ func (s *Store) EnvironmentCreated(ctx context.Context, env domain.Environment, 
 		{Update: &types.Update{
 			TableName: &s.table, Key: key(envPK(env.StoreID, env.ID), skEnv),
 			UpdateExpression: aws.String("SET creationStatus = :ready, creationReason = :empty, promobAccountId = :acc, " +
-				"promobProjectId = :pp, promobEnvironmentId = :pe, promobRevision = :rev, updatedAt = :now"),
+				"promobProjectId = :pp, promobEnvironmentId = :pe, promobRevision = :rev, createdRevision = :rev, updatedAt = :now"),
 			ConditionExpression: aws.String("attribute_exists(PK) AND creationStatus <> :ready"),
 			ExpressionAttributeValues: map[string]types.AttributeValue{
 				":ready": str(domain.EnvReady), ":empty": str(""), ":acc": str(accountID), ":pp": str(promobProjectID),
@@ -124,4 +126,27 @@ func (s *Store) EnvironmentCreated(ctx context.Context, env domain.Environment, 
 		return domain.Errorf(domain.CodeConflict, "Environment %s or Promob environment %s is linked to another one.", env.ID, promobEnvID)
 	}
 	return wrap("environment created", err)
+}
+
+// SetConnectDelivery records the Connect situation and stage last sent for
+// the project and where their delivery stands. A delivery of an older
+// version of the same environment never replaces a newer one's. It fails
+// with not_found for a project the store does not have.
+func (s *Store) SetConnectDelivery(ctx context.Context, storeID, projectID string, d domain.ConnectDelivery) error {
+	av, err := attributevalue.Marshal(d)
+	if err != nil {
+		return wrap("encode Connect delivery", err)
+	}
+	_, err = s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: &s.table, Key: key(projectPK(storeID, projectID), skProject),
+		UpdateExpression:          aws.String("SET #c = :d"),
+		ConditionExpression:       aws.String("attribute_exists(PK) AND (attribute_not_exists(#c) OR #c.#e <> :env OR #c.#v <= :v)"),
+		ExpressionAttributeNames:  map[string]string{"#c": "connect", "#e": "EnvironmentID", "#v": "Version"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":d": av, ":env": str(d.EnvironmentID), ":v": num(d.Version)},
+	})
+	if isConditionFailed(err) {
+		_, err := s.projectItem(ctx, storeID, projectID)
+		return err
+	}
+	return wrap("set Connect delivery", err)
 }

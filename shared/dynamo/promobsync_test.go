@@ -2,6 +2,7 @@ package dynamo_test
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -157,8 +158,14 @@ func TestPromobLink(t *testing.T) {
 			}
 			mustOK(t, store.PutPromobLink(ctx, domain.PromobLink{StoreID: "s1", UserID: "u1", PromobUser: "ana", Status: domain.LinkLinked, SealedToken: "v1:x", LinkedAt: first}))
 			mustOK(t, store.PutPromobLink(ctx, domain.PromobLink{StoreID: "s1", UserID: "u2", PromobUser: "bia", Status: domain.LinkLinked, SealedToken: "v1:y", LinkedAt: first}))
-			if n, err := store.CountLinkedUsers(ctx, "s1"); err != nil || n != 2 {
-				t.Fatalf("linked users = %d, %v", n, err)
+			mustOK(t, store.RecordUser(ctx, "s1", "u3", first))
+			mustOK(t, store.RecordUser(ctx, "s1", "u1", first))
+			mustOK(t, store.RecordUser(ctx, "s1", "u1", second))
+			if users, err := store.Users(ctx, "s1"); err != nil || fmt.Sprint(users) != "[u1 u3]" {
+				t.Fatalf("users = %v, %v (the links are not users)", users, err)
+			}
+			if links, err := store.PromobLinks(ctx, "s1"); err != nil || len(links) != 2 || links[0].PromobUser != "ana" || links[1].UserID != "u2" {
+				t.Fatalf("links = %+v, %v", links, err)
 			}
 			steps := []struct {
 				name     string
@@ -180,8 +187,8 @@ func TestPromobLink(t *testing.T) {
 			if l.Status != domain.LinkExpired || l.ExpiredAt == nil || !l.LinkedAt.Equal(first) || l.SealedToken != "v1:x" {
 				t.Fatalf("link = %+v", l)
 			}
-			if n, _ := store.CountLinkedUsers(ctx, "s1"); n != 1 {
-				t.Fatalf("linked users after expiry = %d", n)
+			if links, _ := store.PromobLinks(ctx, "s1"); len(links) != 2 || links[0].Status != domain.LinkExpired || links[1].Status != domain.LinkLinked {
+				t.Fatalf("links after expiry = %+v", links)
 			}
 			mustOK(t, store.PutPromobLink(ctx, domain.PromobLink{StoreID: "s1", UserID: "u1", PromobUser: "ana", Status: domain.LinkLinked, SealedToken: "v1:z", LinkedAt: second}))
 			if changed, _ := store.ExpirePromobLink(ctx, "s1", "u1", first, second); changed {
@@ -189,6 +196,9 @@ func TestPromobLink(t *testing.T) {
 			}
 			if _, err := store.PromobLink(ctx, "s2", "u1"); !domain.IsNotFound(err) {
 				t.Fatalf("another store reads the link: %v", err)
+			}
+			if links, err := store.PromobLinks(ctx, "s2"); err != nil || len(links) != 0 {
+				t.Fatalf("another store lists links %+v, %v", links, err)
 			}
 		})
 	}

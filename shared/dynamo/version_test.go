@@ -20,6 +20,8 @@ func TestVersionsLatestIsTheNewest(t *testing.T) {
 	for name, open := range backends(t) {
 		t.Run(name, func(t *testing.T) {
 			s := open(t)
+			mustOK(t, s.CreateClient(ctx, domain.Client{ID: "c1", StoreID: "s1", Name: "Ana", Document: "52998224725", DocumentType: "cpf", CreatedAt: t0}))
+			mustOK(t, s.CreateProject(ctx, domain.Project{ID: "p1", StoreID: "s1", ClientID: "c1", Name: "Casa", CreatedAt: t0}))
 			env := domain.Environment{ID: "e1", StoreID: "s1", ProjectID: "p1", Name: "Cozinha", PromobAccountID: "acc",
 				PromobProjectID: "pp", PromobEnvironmentID: "pe", ImportStatus: domain.ImportPending, CreatedAt: t0, UpdatedAt: t0}
 			if err := s.CreateEnvironment(ctx, env); err != nil {

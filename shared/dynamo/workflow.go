@@ -151,6 +151,24 @@ func (s *Store) StartReview(ctx context.Context, env domain.Environment, entry d
 	return false, errChanged(env.ID)
 }
 
+// MarkReviewUpdated records at `at` that the review's mandatory update is
+// done though Promob held nothing newer (see
+// domain.Environment.UpdateSatisfiesReview), on the condition that it is
+// still the review started at startedAt and not completed. It reports
+// whether it recorded it.
+func (s *Store) MarkReviewUpdated(ctx context.Context, storeID, envID string, startedAt, at time.Time) (bool, error) {
+	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: &s.table, Key: key(envPK(storeID, envID), skEnv),
+		UpdateExpression:          aws.String("SET reviewUpdatedAt = :at, updatedAt = :at"),
+		ConditionExpression:       aws.String("reviewStartedAt = :started AND attribute_not_exists(reviewCompletedAt)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":at": stamp(at), ":started": stamp(startedAt)},
+	})
+	if isConditionFailed(err) {
+		return false, nil
+	}
+	return err == nil, wrap("mark review updated", err)
+}
+
 type purchaseOrderItem struct {
 	PK            string    `dynamodbav:"PK"`
 	SK            string    `dynamodbav:"SK"`
@@ -166,8 +184,10 @@ type purchaseOrderItem struct {
 
 // CompleteReview writes the purchase orders of the reviewed (latest) version
 // and locks the environment, in one transaction with the history entries,
-// under the condition that the review is started, not completed, and that
-// a version was imported since it started and none since env was read. When
+// under the condition that the review is started, not completed, that its
+// mandatory update is done (a version imported since it started, or an
+// update that found nothing newer: see MarkReviewUpdated) and that no
+// version was imported since env was read. When
 // the condition fails it returns the refusal the environment's current
 // state calls for (see domain.Environment.CanCompleteReview). At most
 // MaxPurchaseOrders orders.
@@ -179,7 +199,7 @@ func (s *Store) CompleteReview(ctx context.Context, env domain.Environment, orde
 		TableName: &s.table, Key: key(envPK(env.StoreID, env.ID), skEnv),
 		UpdateExpression: aws.String("SET reviewCompletedAt = :now, locked = :true, updatedAt = :now"),
 		ConditionExpression: aws.String("attribute_exists(reviewStartedAt) AND attribute_not_exists(reviewCompletedAt) AND " +
-			"latestVersion = :v AND latestVersion > reviewStartVersion"),
+			"latestVersion = :v AND (latestVersion > reviewStartVersion OR attribute_exists(reviewUpdatedAt))"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":now": stamp(now), ":true": &types.AttributeValueMemberBOOL{Value: true}, ":v": num(env.LatestVersion),
 		},

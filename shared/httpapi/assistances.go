@@ -12,21 +12,45 @@ import (
 var assistanceWriters = []domain.Role{domain.RoleSeller, domain.RoleReviewer, domain.RoleAdmin}
 
 // versionSummary is one version of an assistance as GET
-// /v1/assistances/{aid} lists it.
+// /v1/assistances/{aid} lists it: an environment's version without its
+// rules.
 type versionSummary struct {
-	Number         int       `json:"number"`
-	PromobRevision int       `json:"promobRevision"`
-	OptionDate     time.Time `json:"optionDate"`
-	Total          string    `json:"total"`
-	ItemCount      int       `json:"itemCount"`
-	Latest         bool      `json:"latest"`
+	Number           int       `json:"number"`
+	OptionName       string    `json:"optionName"`
+	OptionDate       time.Time `json:"optionDate"`
+	PromobIdentifier string    `json:"promobIdentifier"`
+	PromobRevision   int       `json:"promobRevision"`
+	Total            string    `json:"total"`
+	ItemCount        int       `json:"itemCount"`
+	Latest           bool      `json:"latest"`
+	Converted        bool      `json:"converted"`
 }
 
-// assistanceView is an assistance with its versions, newest first.
+// assistanceView is an assistance with its design's state, as an
+// environment shows it, and its versions, newest first.
 type assistanceView struct {
 	domain.Assistance
-	Name     string           `json:"name"`
-	Versions []versionSummary `json:"versions"`
+	Name             string           `json:"name"`
+	Outdated         bool             `json:"outdated"`
+	PromobRevision   int              `json:"promobRevision"`
+	ImportedRevision int              `json:"importedRevision"`
+	LatestVersion    int              `json:"latestVersion"`
+	ImportStatus     string           `json:"importStatus"`
+	ImportError      string           `json:"importError,omitempty"`
+	Versions         []versionSummary `json:"versions"`
+}
+
+// newAssistanceView returns the view of a with its versions.
+func newAssistanceView(a domain.Assistance, vs []domain.Version) assistanceView {
+	e := a.Env
+	view := assistanceView{Assistance: a, Name: e.Name, Outdated: e.Outdated(), PromobRevision: e.PromobRevision,
+		ImportedRevision: e.ImportedRevision, LatestVersion: e.LatestVersion, ImportStatus: e.ImportStatus, ImportError: e.ImportError,
+		Versions: make([]versionSummary, len(vs))}
+	for i, v := range vs {
+		view.Versions[i] = versionSummary{Number: v.Number, OptionName: v.OptionName, OptionDate: v.OptionDate, PromobIdentifier: v.PromobIdentifier,
+			PromobRevision: v.PromobRevision, Total: v.Total, ItemCount: v.ItemCount, Latest: v.Latest, Converted: v.Converted}
+	}
+	return view
 }
 
 func (s *Server) createAssistance(r *http.Request, id domain.Identity) (int, any, error) {
@@ -70,7 +94,7 @@ func (s *Server) createAssistance(r *http.Request, id domain.Identity) (int, any
 	if err != nil {
 		return 0, nil, err
 	}
-	return http.StatusCreated, assistanceView{Assistance: a, Name: a.Env.Name, Versions: []versionSummary{}}, nil
+	return http.StatusCreated, newAssistanceView(a, nil), nil
 }
 
 func (s *Server) getAssistance(r *http.Request, id domain.Identity) (int, any, error) {
@@ -82,12 +106,7 @@ func (s *Server) getAssistance(r *http.Request, id domain.Identity) (int, any, e
 	if err != nil {
 		return 0, nil, err
 	}
-	view := assistanceView{Assistance: a, Name: a.Env.Name, Versions: make([]versionSummary, len(vs))}
-	for i, v := range vs {
-		view.Versions[i] = versionSummary{Number: v.Number, PromobRevision: v.PromobRevision, OptionDate: v.OptionDate,
-			Total: v.Total, ItemCount: v.ItemCount, Latest: v.Latest}
-	}
-	return http.StatusOK, view, nil
+	return http.StatusOK, newAssistanceView(a, vs), nil
 }
 
 func (s *Server) listAssistances(r *http.Request, id domain.Identity) (int, any, error) {
@@ -104,9 +123,11 @@ func (s *Server) listAssistances(r *http.Request, id domain.Identity) (int, any,
 
 // designAssistance queues the creation of the assistance's Promob
 // environment in its environment's Promob project: blank, or a copy of the
-// environment's reviewed (else converted) version's revision. It refuses
-// with conflict an environment not in Promob yet, a revision source without
-// such a version, and a design already being created or ready.
+// revision of the environment's version the user chose (by default the
+// converted one). It refuses with conflict an environment not in Promob
+// yet, a revision source without a chosen or converted version, and a
+// design already being created or ready; with not_found a version the
+// environment does not have.
 func (s *Server) designAssistance(r *http.Request, id domain.Identity) (int, any, error) {
 	var in domain.DesignInput
 	if err := decodeValid(r, &in); err != nil {
@@ -126,7 +147,7 @@ func (s *Server) designAssistance(r *http.Request, id domain.Identity) (int, any
 	}
 	d := domain.AssistanceDesign{Source: in.Source, PromobProjectID: env.PromobProjectID}
 	if in.Source == domain.DesignRevision {
-		n, err := domain.DesignVersion(env)
+		n, err := domain.DesignVersion(env, in.Version)
 		if err != nil {
 			return 0, nil, err
 		}

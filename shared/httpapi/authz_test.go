@@ -93,6 +93,7 @@ var authMatrix = []authRow{
 	{route: "POST /v1/environments/{eid}/review/start", path: "/v1/environments/{env}/review/start", allowed: []string{"reviewer"}, store: true},
 	{route: "GET /v1/environments/{eid}/review", path: "/v1/environments/{env}/review", allowed: anyRoleNames, store: true},
 	{route: "POST /v1/environments/{eid}/review/complete", path: "/v1/environments/{env}/review/complete", allowed: []string{"reviewer"}, store: true},
+	{route: "GET /v1/promob/projects", path: "/v1/promob/projects?q=silva", allowed: []string{"seller", "admin"}},
 	{route: "GET /v1/environments/{eid}/purchase-orders", path: "/v1/environments/{env}/purchase-orders", allowed: anyRoleNames, store: true},
 
 	// Notifications are the caller's own: no role check.
@@ -108,6 +109,8 @@ var authMatrix = []authRow{
 	{route: "GET /v1/assistances/{aid}/items", path: "/v1/assistances/{aid}/items", allowed: anyRoleNames, store: true},
 	{route: "GET /v1/assistances/{aid}/budget", path: "/v1/assistances/{aid}/budget", allowed: anyRoleNames, store: true},
 	{route: "GET /v1/assistances/{aid}/versions/{n}", path: "/v1/assistances/{aid}/versions/1", allowed: anyRoleNames, store: true},
+	{route: "POST /v1/assistances/{aid}/update", path: "/v1/assistances/{aid}/update", allowed: []string{"seller", "reviewer", "admin"}, store: true},
+	{route: "GET /v1/assistances/{aid}/versions/{n}/open", path: "/v1/assistances/{aid}/versions/1/open", allowed: anyRoleNames, store: true},
 	{route: "POST /v1/assistances/{aid}/design", path: "/v1/assistances/{aid}/design", body: `{"source":"blank"}`, allowed: []string{"seller", "reviewer", "admin"}, store: true},
 	{route: "POST /v1/assistances/{aid}/items", path: "/v1/assistances/{aid}/items", body: `{"description":"Frete","quantity":"1","unitPrice":"10"}`, allowed: []string{"admin", "seller"}, store: true},
 	{route: "PATCH /v1/assistances/{aid}/items/{itemId}", path: "/v1/assistances/{aid}/items/{aitem}", body: `{"quantity":"3"}`, allowed: []string{"admin", "seller"}, store: true},

@@ -151,8 +151,8 @@ func (s *Server) updateEnvironment(r *http.Request, id domain.Identity) (int, an
 	if err != nil {
 		return 0, nil, err
 	}
-	if env.Locked {
-		return 0, nil, domain.Errorf(domain.CodeLocked, "Environment %s is locked: its review is complete and purchase orders exist.", env.ID)
+	if err := env.CanUpdate(); err != nil {
+		return 0, nil, err
 	}
 	if err := s.store.SetImportStatus(r.Context(), env.StoreID, env.ID, domain.ImportPending, "", s.now()); err != nil {
 		return 0, nil, err
@@ -160,6 +160,10 @@ func (s *Server) updateEnvironment(r *http.Request, id domain.Identity) (int, an
 	env.ImportStatus, env.ImportError = domain.ImportPending, ""
 	if err := s.enqueueUpdate(r, env, id.UserID); err != nil {
 		return 0, nil, err
+	}
+	if env.Kind == domain.EnvKindAssistance {
+		_, view, err := s.getAssistance(r, id)
+		return http.StatusAccepted, view, err
 	}
 	return http.StatusAccepted, env, nil
 }

@@ -22,14 +22,16 @@ func (s *Server) getIntegration(r *http.Request, id domain.Identity) (int, any, 
 	if err != nil {
 		return 0, nil, err
 	}
-	linked, err := s.store.CountLinkedUsers(r.Context(), id.StoreID)
+	users, err := s.store.Users(r.Context(), id.StoreID)
 	if err != nil {
 		return 0, nil, err
 	}
-	pre := domain.Prerequisites{
-		AccountSet: in.PromobAccountID != "", SerialsSet: len(in.SerialNumbers) > 0, LinkedUsers: linked,
+	links, err := s.store.PromobLinks(r.Context(), id.StoreID)
+	if err != nil {
+		return 0, nil, err
 	}
-	pre.Ready = pre.AccountSet && pre.SerialsSet && pre.LinkedUsers > 0
+	pre := domain.NewPrerequisites(in, users, links)
+	in.ConnectSituation, in.ConnectStage = in.ConnectStatus() // a configuration saved before they existed shows the defaults
 	return http.StatusOK, IntegrationView{Integration: in, WebhookPath: webhookPath(in.PromobAccountID), Prerequisites: &pre}, nil
 }
 
@@ -42,9 +44,14 @@ func (s *Server) putIntegration(r *http.Request, id domain.Identity) (int, any, 
 	if err != nil {
 		return 0, nil, err
 	}
-	if in.ResponsibleUserID == "" {
-		in.ResponsibleUserID = id.UserID
+	var prev *domain.Integration
+	switch cur, err := s.store.GetIntegration(r.Context(), id.StoreID); {
+	case err == nil:
+		prev = &cur
+	case !domain.IsNotConfiguredErr(err):
+		return 0, nil, err
 	}
+	in = in.Completed(prev, id.UserID)
 	secret := domain.NewWebhookSecret()
 	saved, created, err := s.store.SaveIntegration(r.Context(), in, secret, s.now())
 	if err != nil {

@@ -35,7 +35,13 @@ func WithPromobLink(v Verifier, box domain.TokenBox) Option {
 	return func(s *Server) { s.verifier, s.box = v, box }
 }
 
+// getMe answers the caller and records them as one of the store's users
+// (the front end asks at sign-in), so that the integration's prerequisites
+// can list who has not linked Promob.
 func (s *Server) getMe(r *http.Request, id domain.Identity) (int, any, error) {
+	if err := s.store.RecordUser(r.Context(), id.StoreID, id.UserID, s.now()); err != nil {
+		return 0, nil, err
+	}
 	me := domain.Me{UserID: id.UserID, StoreID: id.StoreID, Roles: id.Roles, PromobLink: domain.LinkView{Status: domain.LinkNotLinked}}
 	if me.Roles == nil {
 		me.Roles = []domain.Role{}
@@ -63,11 +69,7 @@ func (s *Server) linkPromob(r *http.Request, id domain.Identity) (int, any, erro
 		return 0, nil, domain.Errorf(domain.CodeInternal, "Linking Promob is not configured.")
 	}
 	ctx := r.Context()
-	integ, err := s.store.GetIntegration(ctx, id.StoreID)
-	if err != nil {
-		return 0, nil, err
-	}
-	acc, err := s.store.Account(ctx, integ.PromobAccountID)
+	acc, err := s.storeAccount(ctx, id.StoreID)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -86,6 +88,9 @@ func (s *Server) linkPromob(r *http.Request, id domain.Identity) (int, any, erro
 	}
 	l := domain.PromobLink{StoreID: id.StoreID, UserID: id.UserID, PromobUser: user, Status: domain.LinkLinked, SealedToken: sealed, LinkedAt: s.now().UTC()}
 	if err := s.store.PutPromobLink(ctx, l); err != nil {
+		return 0, nil, err
+	}
+	if err := s.store.RecordUser(ctx, id.StoreID, id.UserID, l.LinkedAt); err != nil {
 		return 0, nil, err
 	}
 	slog.InfoContext(ctx, "Promob user linked", "promob_user", user)

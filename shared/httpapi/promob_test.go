@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"context"
 	"encoding/base64"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -18,6 +19,18 @@ import (
 // fakePromob accepts user "ana" with password "right-pass"; user "down"
 // finds Promob unavailable.
 type fakePromob struct{ calls int }
+
+// Projects lists one project of customer "Ana Silva" with one environment
+// for the account's integration token and ana's token.
+func (f *fakePromob) Projects(_ context.Context, account, token string) ([]promob.ConnectProject, error) {
+	if account != "acc-s1" || (token != "pmi-s1" && token != "pmt_secret_token") {
+		return nil, &promob.Error{Status: http.StatusUnauthorized}
+	}
+	return []promob.ConnectProject{
+		{ProjectID: "pp-1", Name: "Casa Silva", CustomerName: "Ana Silva", Environments: []promob.ConnectEnvironment{{EnvironmentID: "pe-1", Name: "Cozinha", Revision: 3}}},
+		{ProjectID: "pp-2", Name: "Loja Centro", CustomerName: "Bruno Costa", Environments: []promob.ConnectEnvironment{}},
+	}, nil
+}
 
 func (f *fakePromob) VerifyUser(_ context.Context, account, token, user, password string) (promob.UserToken, error) {
 	f.calls++
@@ -47,8 +60,38 @@ func newPromobCatalog(t *testing.T) (*catalog, *recordingQueue) {
 	must(t, err)
 	q := &recordingQueue{}
 	c.imports = q
-	c.proxy = httpadapter.NewV2(httpapi.NewServer(c.store, q, q, time.Now, httpapi.WithPromobLink(&fakePromob{}, box)))
+	c.proxy = httpadapter.NewV2(httpapi.NewServer(c.store, q, q, time.Now, httpapi.WithPromobLink(&fakePromob{}, box), httpapi.WithPromobProjects(&fakePromob{})))
 	return c, q
+}
+
+// TestPromobProjects lists the store's Promob projects filtered by the
+// project's or the customer's name, as a legacy link picks them.
+func TestPromobProjects(t *testing.T) {
+	c, _ := newPromobCatalog(t)
+	tests := []struct{ query, want string }{
+		{"", "[pp-1 pp-2]"},
+		{"?q=silva", "[pp-1]"},       // the project's name
+		{"?q=BRUNO", "[pp-2]"},       // the customer's name, ignoring case
+		{"?q=%20costa%20", "[pp-2]"}, // blanks around
+		{"?q=nobody", "[]"},
+	}
+	for _, tt := range tests {
+		status, body := c.do(seller, "GET", "/v1/promob/projects"+tt.query, "", "")
+		var ids []string
+		for _, p := range body["projects"].([]any) {
+			ids = append(ids, p.(map[string]any)["projectId"].(string))
+		}
+		if status != 200 || fmt.Sprint(ids) != tt.want {
+			t.Errorf("%q: %d %v, want %s", tt.query, status, ids, tt.want)
+		}
+	}
+	if status, body := c.do(seller, "GET", "/v1/promob/projects?q=silva", "", ""); fmt.Sprint(body["projects"]) !=
+		"[map[customerName:Ana Silva environments:[map[environmentId:pe-1 name:Cozinha revision:3]] name:Casa Silva projectId:pp-1]]" {
+		t.Errorf("project: %d %v", status, body)
+	}
+	if status, body := c.do(otherStore, "GET", "/v1/promob/projects", "", ""); status != 404 || errCode(body) != domain.CodeNotConfigured {
+		t.Errorf("a store without integration: %d %v", status, body)
+	}
 }
 
 func TestPromobLink(t *testing.T) {
@@ -74,8 +117,9 @@ func TestPromobLink(t *testing.T) {
 	if !strings.Contains(table, `"sealedToken"`) {
 		t.Fatalf("no sealed token stored:\n%s", table)
 	}
-	if status, body = c.do(admin, "GET", "/v1/integration", "", ""); body["prerequisites"].(map[string]any)["linkedUsers"] != float64(1) {
-		t.Fatalf("prerequisites: %d %v", status, body)
+	status, body = c.do(admin, "GET", "/v1/integration", "", "")
+	if pre := body["prerequisites"].(map[string]any); pre["linkedUsers"] != float64(1) || fmt.Sprint(pre["unlinkedUsers"]) != "[map[status:not_linked userId:u1]]" {
+		t.Fatalf("prerequisites (u1 is not the responsible user): %d %v", status, body)
 	}
 }
 

@@ -38,6 +38,7 @@ type WorkflowStore interface {
 	StartReview(ctx context.Context, env domain.Environment, entry domain.HistoryEntry) (bool, error)
 	CompleteReview(ctx context.Context, env domain.Environment, orders []domain.PurchaseOrder, entries []domain.HistoryEntry, now time.Time) error
 	PurchaseOrders(ctx context.Context, env domain.Environment) ([]domain.PurchaseOrder, error)
+	SetConnectDelivery(ctx context.Context, storeID, projectID string, d domain.ConnectDelivery) error
 }
 
 // EnvironmentStore keeps environments and their versions.
@@ -62,6 +63,8 @@ type Server struct {
 	// verifier and box link users to Promob (WithPromobLink).
 	verifier Verifier
 	box      domain.TokenBox
+	// projects lists the store's Promob projects (WithPromobProjects).
+	projects ProjectLister
 }
 
 // NewServer returns the REST API handler over the store; imports is the
@@ -115,6 +118,7 @@ func (s *Server) routes() {
 	s.handle("GET /v1/environments/{eid}/purchase-orders", s.listPurchaseOrders, anyRole...)
 	s.handle("GET /v1/projects/{pid}/history", s.listHistory, anyRole...)
 	s.handle("GET /v1/environments/{eid}/versions/{n}/open", s.openVersion, anyRole...)
+	s.handle("GET /v1/promob/projects", s.listPromobProjects, domain.RoleSeller, domain.RoleAdmin)
 
 	// Actions in Promob: the user's link, clients and environments created
 	// there through promobsync.
@@ -128,6 +132,8 @@ func (s *Server) routes() {
 	s.handle("POST /v1/assistances", s.createAssistance, assistanceWriters...)
 	s.handle("GET /v1/assistances/{aid}", s.getAssistance, anyRole...)
 	s.handle("POST /v1/assistances/{aid}/design", s.designAssistance, assistanceWriters...)
+	s.handle("POST /v1/assistances/{aid}/update", s.updateEnvironment, assistanceWriters...)
+	s.handle("GET /v1/assistances/{aid}/versions/{n}/open", s.openVersion, anyRole...)
 	s.handle("GET /v1/assistances/{aid}/items", s.listItems, anyRole...)
 	s.handle("GET /v1/assistances/{aid}/versions/{n}", s.getVersion, anyRole...)
 	s.handle("GET /v1/assistances/{aid}/budget", s.getBudget, anyRole...)

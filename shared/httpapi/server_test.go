@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"sync"
@@ -165,8 +166,20 @@ func TestIntegrationConfig(t *testing.T) {
 		t.Fatalf("GET: %d %v", status, body)
 	}
 	pre := body["prerequisites"].(map[string]any)
-	if pre["accountSet"] != true || pre["serialsSet"] != true || pre["linkedUsers"] != 0.0 || pre["ready"] != false {
-		t.Fatalf("prerequisites = %v", pre)
+	if pre["accountSet"] != true || pre["serialsSet"] != true || pre["linkedUsers"] != 0.0 || pre["ready"] != true || len(pre["unlinkedUsers"].([]any)) != 0 {
+		t.Fatalf("prerequisites with only the responsible user = %v", pre)
+	}
+	// Users show themselves through GET /v1/me: every one but the
+	// responsible one (u1, the admin) must link Promob.
+	for _, who := range []*caller{admin, seller} {
+		if status, _ := a.do(who, "GET", "/v1/me", "", ""); status != 200 {
+			t.Fatalf("GET /v1/me: %d", status)
+		}
+	}
+	_, body = a.do(seller, "GET", "/v1/integration", "", "")
+	pre = body["prerequisites"].(map[string]any)
+	if fmt.Sprint(pre["unlinkedUsers"]) != "[map[status:not_linked userId:u2]]" || pre["ready"] != false {
+		t.Fatalf("prerequisites with an unlinked seller = %v", pre)
 	}
 	status, body = a.do(admin, "PUT", "/v1/integration", "application/json", strings.Replace(validConfig, `"SN-1"`, `"SN-1","SN-2"`, 1))
 	if status != 200 || body["webhookSecret"] != nil || len(body["serialNumbers"].([]any)) != 2 {

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -66,13 +67,34 @@ func (s *Server) approve(r *http.Request, id domain.Identity) (int, any, error) 
 }
 
 // sendConnectStatus asks promobsync to show the converted environment's
-// situation and stage in Promob's Connect list.
+// situation and stage (the store's settings, see
+// domain.Integration.ConnectStatus) in Promob's Connect list, and records
+// on the project that they are on their way.
 func (s *Server) sendConnectStatus(r *http.Request, env domain.Environment) error {
+	ctx := r.Context()
+	integ, err := s.store.GetIntegration(ctx, env.StoreID)
+	if err != nil && !domain.IsNotConfiguredErr(err) {
+		return err
+	}
+	situation, stage := integ.ConnectStatus()
+	d := domain.ConnectDelivery{Situation: situation, Stage: stage, EnvironmentID: env.ID, Version: env.ConvertedVersion,
+		Status: domain.ConnectPending, At: s.now().UTC()}
+	if err := s.store.SetConnectDelivery(ctx, env.StoreID, env.ProjectID, d); err != nil {
+		return err
+	}
 	msg := domain.ConnectStatusMessage{
 		Kind: domain.KindConnectStatus, StoreID: env.StoreID, AccountID: env.PromobAccountID, ProjectID: env.PromobProjectID,
-		EnvironmentID: env.PromobEnvironmentID, Version: env.ConvertedVersion, Situation: domain.SituationApproved, Stage: domain.StageContract,
+		EnvironmentID: env.PromobEnvironmentID, Version: env.ConvertedVersion, Situation: situation, Stage: stage,
+		ProjectRef: env.ProjectID, EnvironmentRef: env.ID,
 	}
-	return s.outbox.Send(r.Context(), msg, env.PromobAccountID+":"+env.PromobProjectID, "status:"+env.ID+":"+strconv.Itoa(env.ConvertedVersion))
+	err = s.outbox.Send(ctx, msg, env.PromobAccountID+":"+env.PromobProjectID, "status:"+env.ID+":"+strconv.Itoa(env.ConvertedVersion))
+	if err != nil {
+		s.failUnqueued(r, err, func(ctx context.Context) error {
+			d.Status, d.Reason, d.At = domain.ConnectFailed, unqueued+"approve the environment again to send them.", s.now().UTC()
+			return s.store.SetConnectDelivery(ctx, env.StoreID, env.ProjectID, d)
+		})
+	}
+	return err
 }
 
 func (s *Server) releaseFinancially(r *http.Request, id domain.Identity) (int, any, error) {

@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -85,7 +86,8 @@ func TestSaleWorkflow(t *testing.T) {
 		t.Fatalf("approve: %d %v", status, body)
 	}
 	if len(c.imports.outbox) != 1 || c.imports.outbox[0] != (domain.ConnectStatusMessage{Kind: "connect.status", StoreID: "s1", AccountID: "acc-s1",
-		ProjectID: "pp-" + c.project, EnvironmentID: "pe-" + eid, Version: 2, Situation: "Aprovado", Stage: "Contrato"}) {
+		ProjectID: "pp-" + c.project, EnvironmentID: "pe-" + eid, Version: 2, Situation: "Aprovado", Stage: "Contrato",
+		ProjectRef: c.project, EnvironmentRef: eid}) {
 		t.Fatalf("outbox = %+v", c.imports.outbox)
 	}
 	_, body = c.do(seller, "GET", env+"/versions", "", "")
@@ -221,4 +223,48 @@ func TestWorkflowRefusals(t *testing.T) {
 		{"open: not a version number", seller, "GET", "/v1/environments/{env}/versions/x/open", "", "", 404, domain.CodeNotFound},
 		{"open: another store's environment", seller, "GET", "/v1/environments/{env9}/versions/1/open", "", "", 404, domain.CodeNotFound},
 	})
+}
+
+// TestConnectStatusOnTheProject: an approval records on the project the
+// Connect situation and stage it sends (the store's settings); when the
+// queue refuses the message, the delivery is failed, saying to approve
+// again, and approving again sends it.
+func TestConnectStatusOnTheProject(t *testing.T) {
+	c := newCatalog(t)
+	c.configure()
+	ctx := context.Background()
+	status, _ := c.do(admin, "PUT", "/v1/integration", "application/json",
+		`{"cnpj":"11.222.333/0001-81","promobAccountId":"acc-s1","serialNumbers":["SN-1"],"connectSituation":"Fechado","connectStage":"Produção"}`)
+	if status != 200 {
+		t.Fatalf("PUT integration: %d", status)
+	}
+	eid := c.freshEnvironment()
+	c.commit(eid, 1, "100.00", pricing.DefaultRules(), part(0, "A", "Portas", "1", "50"))
+	connect := func() domain.ConnectDelivery {
+		t.Helper()
+		p, err := c.store.Project(ctx, "s1", c.project)
+		must(t, err)
+		if p.Connect == nil {
+			t.Fatal("the project has no Connect status")
+		}
+		return *p.Connect
+	}
+
+	c.imports.fail = errors.New("sqs: connection refused")
+	if status, body := c.do(seller, "POST", "/v1/environments/"+eid+"/approve", "", ""); status != 500 {
+		t.Fatalf("approve with the queue down: %d %v", status, body)
+	}
+	if d := connect(); d.Status != domain.ConnectFailed || !strings.Contains(d.Reason, "approve the environment again") || d.Situation != "Fechado" || d.Stage != "Produção" {
+		t.Fatalf("after the queue refused: %+v", d)
+	}
+	c.imports.fail = nil
+	if status, body := c.do(seller, "POST", "/v1/environments/"+eid+"/approve", "", ""); status != 409 || errCode(body) != domain.CodeAlreadyConverted {
+		t.Fatalf("approve again: %d %v", status, body)
+	}
+	if d := connect(); d.Status != domain.ConnectPending || d.EnvironmentID != eid || d.Version != 1 || d.Reason != "" {
+		t.Fatalf("after approving again: %+v", d)
+	}
+	if len(c.imports.outbox) != 1 || c.imports.outbox[0].Situation != "Fechado" || c.imports.outbox[0].ProjectRef != c.project {
+		t.Fatalf("outbox = %+v", c.imports.outbox)
+	}
 }

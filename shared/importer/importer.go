@@ -20,11 +20,17 @@
 //     the lock);
 //   - history entries of imports are written in the version's transaction;
 //     "outdated" entries carry a once-only key per revision;
-//   - every save after conversion notifies the reviewer who started the
-//     review (once per revision);
+//   - a save that leaves the environment outdated notifies the users linked
+//     to the Promob user who saved, the environment's creator and, after
+//     conversion, the reviewer who started the review: each once per
+//     revision (domain.SavedNotifications);
+//   - an update that finds no revision newer than the latest version does
+//     the review's mandatory update when the review waited for one
+//     (domain.Environment.UpdateSatisfiesReview);
 //   - an assistance (an environment of kind "assistance", see
-//     domain.EnvKindAssistance) imports like an environment, and each of
-//     its versions notifies its creator (once per revision);
+//     domain.EnvKindAssistance) imports like an environment: a save marks
+//     it outdated and notifies with an action that updates the assistance,
+//     and each of its versions notifies its creator (once per revision);
 //   - a listing Promob itself got wrong (malformed XML, two AMBIENTs…) fails
 //     the import at once with a stored reason, and the item chunks written
 //     before the parser refused it are removed; other failures are retried
@@ -66,6 +72,8 @@ type Store interface {
 	AddHistory(ctx context.Context, storeID, projectID string, e domain.HistoryEntry, onceKey string) error
 	RecordPromobRevision(ctx context.Context, storeID, envID string, revision int, now time.Time) (bool, error)
 	SetImportStatus(ctx context.Context, storeID, envID, status, reason string, now time.Time) error
+	MarkReviewUpdated(ctx context.Context, storeID, envID string, startedAt, at time.Time) (bool, error)
+	PromobLinks(ctx context.Context, storeID string) ([]domain.PromobLink, error)
 	promobtoken.Store
 }
 
@@ -129,7 +137,7 @@ func (im *Importer) webhook(ctx context.Context, body []byte) error {
 	}
 	switch msg.Type {
 	case domain.EventSaved:
-		return im.saved(ctx, env, msg.Revision)
+		return im.saved(ctx, env, msg.Revision, msg.PromobUser)
 	case domain.EventPrepared, domain.EventNegotiated:
 		raw, err := im.store.DeliveryBody(ctx, msg.AccountID, msg.DeliveryID)
 		if err != nil {
@@ -172,8 +180,9 @@ func (im *Importer) update(ctx context.Context, body []byte) error {
 		return im.fail(ctx, env, err)
 	}
 	var (
-		xml io.ReadCloser
-		rev int
+		xml     io.ReadCloser
+		rev     int
+		checked = im.now()
 	)
 	err = im.tokens.Call(ctx, acc, msg.UserID, func(token string) error {
 		body, r, err := im.listings.Listing(ctx, acc.AccountID, token, env.PromobProjectID, env.PromobEnvironmentID, 0)
@@ -190,15 +199,23 @@ func (im *Importer) update(ctx context.Context, body []byte) error {
 	}
 	if rev <= env.ImportedRevision {
 		slog.InfoContext(ctx, "Promob has no newer revision", "revision", rev)
+		if env.UpdateSatisfiesReview(checked) {
+			done, err := im.store.MarkReviewUpdated(ctx, env.StoreID, env.ID, *env.ReviewStartedAt, im.now())
+			if err != nil {
+				return err
+			}
+			slog.InfoContext(ctx, "the review's mandatory update is done: Promob has nothing newer", "recorded", done)
+		}
 		return im.store.SetImportStatus(ctx, env.StoreID, env.ID, domain.ImportImported, "", im.now())
 	}
 	return im.importListing(logging.With(ctx, "revision", rev), env, xml, rev)
 }
 
-// saved records a newer Promob revision and tells the environment's users
-// that it is outdated. The notification is once-only per revision, so a
-// retry after a failure to notify sends it, and a repeat does not.
-func (im *Importer) saved(ctx context.Context, env domain.Environment, revision int) error {
+// saved records a newer Promob revision and tells the environment's people
+// that it is outdated (see domain.SavedNotifications): promobUser is the
+// Promob user who saved. The notifications are once-only per revision, so
+// a retry after a failure to notify sends them, and a repeat does not.
+func (im *Importer) saved(ctx context.Context, env domain.Environment, revision int, promobUser string) error {
 	if revision <= env.PromobRevision && revision <= env.ImportedRevision {
 		return nil
 	}
@@ -217,58 +234,20 @@ func (im *Importer) saved(ctx context.Context, env domain.Environment, revision 
 	if err := im.store.AddHistory(ctx, env.StoreID, env.ProjectID, entry, fmt.Sprintf("outdated#%s#%d", env.ID, revision)); err != nil {
 		return err
 	}
-	if err := im.notifyOutdated(ctx, env); err != nil {
-		return err
-	}
-	return im.notifyReviewer(ctx, env)
-}
-
-// notifyReviewer tells the reviewer of a converted environment that Promob
-// saved a change: once per revision.
-func (im *Importer) notifyReviewer(ctx context.Context, env domain.Environment) error {
-	if env.ConvertedVersion == 0 || env.ReviewStartedBy == "" {
-		return nil
-	}
-	msg := domain.NotificationMessage{
-		Kind: domain.KindNotification, StoreID: env.StoreID, UserID: env.ReviewStartedBy,
-		DedupeKey: fmt.Sprintf("review#%s#%d", env.ID, env.PromobRevision),
-		Notification: domain.Notification{
-			ID: domain.NewID(), Kind: "environment.review_changed", CreatedAt: im.now().UTC(),
-			Title:   fmt.Sprintf("%s changed in Promob during its review", env.Name),
-			Message: fmt.Sprintf("Revision %d was saved after version %d was converted. Update the environment and review the changes.", env.PromobRevision, env.ConvertedVersion),
-			Action:  &domain.Action{Type: "review_environment", ProjectID: env.ProjectID, EnvironmentID: env.ID},
-		},
-	}
-	return im.notifications.Send(ctx, msg, "", "")
-}
-
-func (im *Importer) notifyOutdated(ctx context.Context, env domain.Environment) error {
-	users := []string{env.CreatedBy}
-	if p, err := im.store.Project(ctx, env.StoreID, env.ProjectID); err == nil && p.CreatedBy != env.CreatedBy {
-		users = append(users, p.CreatedBy)
-	} else if err != nil && !domain.IsNotFound(err) {
-		return err
-	}
-	now := im.now().UTC()
-	for _, u := range users {
-		if u == "" {
-			continue
+	var savers []string
+	if promobUser != "" {
+		links, err := im.store.PromobLinks(ctx, env.StoreID)
+		if err != nil {
+			return err
 		}
-		msg := domain.NotificationMessage{
-			Kind: domain.KindNotification, StoreID: env.StoreID, UserID: u,
-			DedupeKey: fmt.Sprintf("outdated#%s#%d", env.ID, env.PromobRevision),
-			Notification: domain.Notification{
-				ID: domain.NewID(), Kind: "environment.outdated", CreatedAt: now,
-				Title:   fmt.Sprintf("%s was changed in Promob", env.Name),
-				Message: fmt.Sprintf("Revision %d is waiting to be imported (version %d has revision %d). Update the environment.", env.PromobRevision, env.LatestVersion, env.ImportedRevision),
-				Action:  &domain.Action{Type: "update_environment", ProjectID: env.ProjectID, EnvironmentID: env.ID},
-			},
-		}
+		savers = domain.LinkedUsers(links, promobUser)
+	}
+	for _, msg := range domain.SavedNotifications(env, savers, im.now()) {
 		if err := im.notifications.Send(ctx, msg, "", ""); err != nil {
 			return err
 		}
 	}
-	slog.InfoContext(ctx, "environment outdated", "promob_revision", env.PromobRevision, "imported_revision", env.ImportedRevision)
+	slog.InfoContext(ctx, "environment outdated", "promob_revision", env.PromobRevision, "imported_revision", env.ImportedRevision, "promob_user", promobUser)
 	return nil
 }
 

@@ -111,6 +111,8 @@ type fixture struct {
 	im     *importer.Importer
 	env    domain.Environment
 	seq    atomic.Int64
+	// saver is the Promob user the deliveries name (data.userId).
+	saver string
 }
 
 func newFixture(t *testing.T) *fixture {
@@ -154,12 +156,14 @@ func listingXML(parts int, seed int64) []byte {
 func (f *fixture) deliver(typ string, revision int, xml []byte, receiveCount int) []string {
 	f.t.Helper()
 	id := fmt.Sprintf("msg_%d", f.seq.Add(1))
-	body, _ := json.Marshal(domain.WebhookEvent{Type: typ, Data: domain.WebhookEventData{ProjectID: "79a9ee88", EnvironmentID: promobEnv, Revision: revision, Listing: string(xml)}})
-	d := domain.Delivery{AccountID: "acc-1", WebhookID: id, StoreID: "s1", Type: typ, ProjectID: "79a9ee88", EnvironmentID: promobEnv, Revision: revision, ReceivedAt: time.Now(), Status: 202, Body: []byte("{}")}
+	body, _ := json.Marshal(domain.WebhookEvent{Type: typ, Data: domain.WebhookEventData{ProjectID: "79a9ee88", EnvironmentID: promobEnv, Revision: revision, UserID: f.saver, Listing: string(xml)}})
+	d := domain.Delivery{AccountID: "acc-1", WebhookID: id, StoreID: "s1", Type: typ, ProjectID: "79a9ee88", EnvironmentID: promobEnv, Revision: revision,
+		PromobUser: f.saver, ReceivedAt: time.Now(), Status: 202, Body: []byte("{}")}
 	if _, _, err := f.store.CreateDelivery(context.Background(), d, body); err != nil {
 		f.t.Fatal(err)
 	}
-	return f.run(domain.ImportMessage{Kind: domain.KindWebhook, StoreID: "s1", AccountID: "acc-1", DeliveryID: id, Type: typ, ProjectID: "79a9ee88", EnvironmentID: promobEnv, Revision: revision}, receiveCount)
+	return f.run(domain.ImportMessage{Kind: domain.KindWebhook, StoreID: "s1", AccountID: "acc-1", DeliveryID: id, Type: typ, ProjectID: "79a9ee88",
+		EnvironmentID: promobEnv, Revision: revision, PromobUser: f.saver}, receiveCount)
 }
 
 func (f *fixture) update(receiveCount int) []string {
@@ -223,7 +227,14 @@ func TestRevisionsBecomeVersions(t *testing.T) {
 		t.Fatalf("after import: %+v", env)
 	}
 
-	// Promob saves revision 2: outdated, both users notified once.
+	// Promob user "designer@store" (linked to FoccoLojas user u-saver)
+	// saves revision 2: outdated; the saver and the environment's creator
+	// are notified, each with a once-only key.
+	f.saver = "designer@store"
+	if err := f.store.PutPromobLink(context.Background(), domain.PromobLink{StoreID: "s1", UserID: "u-saver", PromobUser: "Designer@Store",
+		Status: domain.LinkLinked, SealedToken: "x", LinkedAt: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
 	for range 2 {
 		if failed := f.deliver(domain.EventSaved, 2, nil, 1); failed != nil {
 			t.Fatalf("saved failed: %v", failed)
@@ -233,15 +244,16 @@ func TestRevisionsBecomeVersions(t *testing.T) {
 	if !env.Outdated() || env.PromobRevision != 2 || env.ImportedRevision != 1 {
 		t.Fatalf("after saved: outdated=%v %+v", env.Outdated(), env)
 	}
-	users := map[string]int{}
+	users, keys := map[string]int{}, map[string]bool{}
 	for _, m := range f.notes.sent {
 		users[m.UserID]++
+		keys[m.UserID+" "+m.DedupeKey] = true
 		if m.Notification.Action == nil || m.Notification.Action.Type != "update_environment" || m.Notification.Action.EnvironmentID != "e1" {
 			t.Fatalf("notification action = %+v", m.Notification.Action)
 		}
 	}
-	if users["designer-1"] < 1 || users["seller-1"] < 1 {
-		t.Fatalf("notified users = %v", users)
+	if len(users) != 2 || users["designer-1"] != 2 || users["u-saver"] != 2 || len(keys) != 2 {
+		t.Fatalf("notified users = %v with keys %v, want the creator and the saver, each with one key", users, keys)
 	}
 	// A notification sent twice is stored once (the notifier's dedupe key).
 	for _, m := range f.notes.sent {
@@ -251,8 +263,8 @@ func TestRevisionsBecomeVersions(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if list, _ := f.store.Notifications(context.Background(), "s1", "seller-1", true, 10); len(list) != 1 {
-		t.Fatalf("seller has %d notifications, want 1", len(list))
+	if list, _ := f.store.Notifications(context.Background(), "s1", "u-saver", true, 10); len(list) != 1 {
+		t.Fatalf("the saver has %d notifications, want 1", len(list))
 	}
 	// An older or equal saved revision changes nothing.
 	before := len(f.notes.sent)

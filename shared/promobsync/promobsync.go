@@ -5,8 +5,11 @@
 //
 // Message kinds:
 //   - "connect.status" (domain.ConnectStatusMessage): PUT …/status sets the
-//     Promob project's situation and stage in Connect. Setting the same
-//     status twice is harmless, so a repeated message is too.
+//     Promob project's situation and stage in Connect, and the project
+//     records whether Connect received them. Setting the same status twice
+//     is harmless, so a repeated message is too. A status Promob refuses
+//     for good, or that fails on the last delivery, is recorded failed and
+//     the store's responsible user is told.
 //   - "customer.create" (domain.CustomerCreateMessage): creates a client in
 //     Promob (Idempotency-Key = the client's id) and records it synced.
 //   - "environment.create" (domain.EnvironmentCreateMessage): creates the
@@ -33,6 +36,7 @@ package promobsync
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -57,6 +61,7 @@ type Store interface {
 	Environment(ctx context.Context, storeID, id string) (domain.Environment, error)
 	EnvironmentCreated(ctx context.Context, env domain.Environment, accountID, promobProjectID, promobEnvID string, revision int, now time.Time) error
 	SetEnvironmentCreation(ctx context.Context, storeID, envID, status, reason string, now time.Time) error
+	SetConnectDelivery(ctx context.Context, storeID, projectID string, d domain.ConnectDelivery) error
 	Assistance(ctx context.Context, storeID, id string) (domain.Assistance, error)
 	promobtoken.Store
 }
@@ -100,8 +105,9 @@ func (s *Syncer) Handle(ctx context.Context, ev events.SQSEvent) (events.SQSEven
 	return queue.Batch(ctx, ev, s.dispatch), nil
 }
 
-// connectStatus sets a Promob project's situation and stage; a failure is
-// returned so that the queue retries the message.
+// connectStatus sets a Promob project's situation and stage and records
+// the delivery on the project; a retryable failure is returned so that the
+// queue retries the message, until the last delivery (see MaxAttempts).
 func (s *Syncer) connectStatus(ctx context.Context, body []byte) error {
 	var msg domain.ConnectStatusMessage
 	if err := json.Unmarshal(body, &msg); err != nil {
@@ -116,12 +122,35 @@ func (s *Syncer) connectStatus(ctx context.Context, body []byte) error {
 		slog.WarnContext(ctx, "status for an account of another store; dropped")
 		return nil
 	}
-	err = s.promob.SetStatus(ctx, acc.AccountID, acc.APIToken, msg.ProjectID, promob.Status{
-		Situation: msg.Situation, Stage: msg.Stage, EnvironmentID: msg.EnvironmentID, Version: msg.Version,
+	err = s.tokens.Integration(ctx, acc, func(token string) error {
+		return s.promob.SetStatus(ctx, acc.AccountID, token, msg.ProjectID, promob.Status{
+			Situation: msg.Situation, Stage: msg.Stage, EnvironmentID: msg.EnvironmentID, Version: msg.Version,
+		})
 	})
-	if err != nil {
+	d := domain.ConnectDelivery{Situation: msg.Situation, Stage: msg.Stage, EnvironmentID: msg.EnvironmentRef, Version: msg.Version,
+		Status: domain.ConnectDelivered, At: s.now().UTC()}
+	var permanent interface{ Retryable() bool }
+	switch {
+	case err == nil:
+		slog.InfoContext(ctx, "Connect status set", "situation", msg.Situation, "stage", msg.Stage)
+	case (errors.As(err, &permanent) && !permanent.Retryable()) || lastAttempt(ctx):
+		slog.WarnContext(ctx, "Connect status not delivered", "err", err)
+		d.Status, d.Reason = domain.ConnectFailed, reason(err)
+	default:
 		return err
 	}
-	slog.InfoContext(ctx, "Connect status set", "situation", msg.Situation, "stage", msg.Stage)
-	return nil
+	if msg.ProjectRef == "" {
+		return nil // sent before projects recorded their Connect status
+	}
+	if err := s.store.SetConnectDelivery(ctx, msg.StoreID, msg.ProjectRef, d); err != nil {
+		return err
+	}
+	if d.Status != domain.ConnectFailed {
+		return nil
+	}
+	integ, err := s.store.GetIntegration(ctx, msg.StoreID)
+	if err != nil || integ.ResponsibleUserID == "" {
+		return err
+	}
+	return s.store.PutNotification(ctx, domain.ConnectNotDeliveredNotification(integ, msg.ProjectRef, d, s.now()))
 }

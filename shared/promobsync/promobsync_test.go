@@ -125,41 +125,84 @@ func (h *harness) seedClient() domain.Client {
 	return c
 }
 
+// TestConnectStatusReachesPromob sets a project's Connect status and
+// records on the project whether Connect received it; a status Promob
+// refuses for good, or that still fails on the last delivery, is recorded
+// failed and the store's responsible user is told.
 func TestConnectStatusReachesPromob(t *testing.T) {
 	tests := []struct {
-		name       string
-		token      string
-		faults     int
-		wantFailed bool
+		name         string
+		token        string
+		faults       int
+		receiveCount int
+		wantFailed   bool   // the message is left for the queue
+		wantStatus   string // the project's connect status
+		wantNotices  int    // notices to the responsible user
 	}{
-		{"set with the integration token", "pmi-store", 0, false},
-		{"retried after a 503", "pmi-store", 1, false},
-		{"a refused token fails the message", "pmi-wrong", 0, true},
+		{"set with the integration token", "pmi-store", 0, 1, false, domain.ConnectDelivered, 0},
+		{"retried after a 503", "pmi-store", 1, 1, false, domain.ConnectDelivered, 0},
+		{"an outage leaves it for the queue", "pmi-store", 100, 1, true, domain.ConnectPending, 0},
+		{"an outage on the last delivery fails it", "pmi-store", 100, promobsync.MaxAttempts, false, domain.ConnectFailed, 1},
+		{"a refused integration token fails it at once", "pmi-wrong", 0, 1, false, domain.ConnectFailed, 2}, // and tells the token was refused
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			h := newHarness(t, tt.token)
+			ctx := context.Background()
+			integ, err := h.store.GetIntegration(ctx, "s1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			integ.ResponsibleUserID = "u-admin"
+			if _, _, err := h.store.SaveIntegration(ctx, integ, "", time.Now()); err != nil {
+				t.Fatal(err)
+			}
+			c := h.seedClient()
+			if err := h.store.CreateProject(ctx, domain.Project{ID: "p1", StoreID: "s1", ClientID: c.ID, Name: "Casa", CreatedAt: time.Now()}); err != nil {
+				t.Fatal(err)
+			}
+			pending := domain.ConnectDelivery{Situation: "Fechado", Stage: "Produção", EnvironmentID: "e1", Version: 2, Status: domain.ConnectPending, At: time.Now()}
+			if err := h.store.SetConnectDelivery(ctx, "s1", "p1", pending); err != nil {
+				t.Fatal(err)
+			}
 			h.call("PUT", "/_sim/accounts/acc-1/projects/pp-1/environments/pe-1", "", nil)
 			if tt.faults > 0 {
 				h.call("POST", "/_sim/faults", "", map[string]any{"failNext": tt.faults, "status": 503})
 			}
 			failed := h.handle(domain.ConnectStatusMessage{Kind: domain.KindConnectStatus, StoreID: "s1", AccountID: "acc-1",
-				ProjectID: "pp-1", EnvironmentID: "pe-1", Version: 2, Situation: domain.SituationApproved, Stage: domain.StageContract}, 1)
+				ProjectID: "pp-1", EnvironmentID: "pe-1", Version: 2, Situation: "Fechado", Stage: "Produção",
+				ProjectRef: "p1", EnvironmentRef: "e1"}, tt.receiveCount)
 			if failed != tt.wantFailed {
 				t.Fatalf("failed = %v, want %v", failed, tt.wantFailed)
 			}
+			h.call("POST", "/_sim/faults", "", map[string]any{"failNext": 0})
 			var list struct {
 				Projects []struct{ ProjectID, Situation, Stage string }
 			}
 			if err := json.NewDecoder(h.call("GET", "/v1/accounts/acc-1/projects", "pmi-store", nil).Body).Decode(&list); err != nil {
 				t.Fatal(err)
 			}
-			want := "Aprovado/Contrato"
-			if tt.wantFailed {
+			want := "Fechado/Produção"
+			if tt.wantStatus != domain.ConnectDelivered {
 				want = "/"
 			}
 			if len(list.Projects) != 1 || list.Projects[0].Situation+"/"+list.Projects[0].Stage != want {
 				t.Fatalf("projects = %+v, want %s", list.Projects, want)
+			}
+			p, err := h.store.Project(ctx, "s1", "p1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.Connect == nil || p.Connect.Status != tt.wantStatus || p.Connect.Situation != "Fechado" || p.Connect.Version != 2 ||
+				(tt.wantStatus == domain.ConnectFailed) != (p.Connect.Reason != "") {
+				t.Fatalf("project's connect = %+v, want %s", p.Connect, tt.wantStatus)
+			}
+			notes, err := h.store.Notifications(ctx, "s1", "u-admin", false, 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(notes) != tt.wantNotices {
+				t.Fatalf("the responsible user has %d notices, want %d: %+v", len(notes), tt.wantNotices, notes)
 			}
 		})
 	}
@@ -250,6 +293,10 @@ func TestEnvironmentsOfOneProjectAtOnce(t *testing.T) {
 		}
 		if env.Status != domain.EnvReady || env.PromobProjectID != got.PromobProjectID || env.PromobEnvironmentID == "" {
 			t.Fatalf("environment %+v, project's Promob id %q", env, got.PromobProjectID)
+		}
+		// Promob's first revision of a new environment is no one's save.
+		if env.PromobRevision != 1 || env.CreatedRevision != 1 || env.Outdated() {
+			t.Fatalf("a new environment: promobRevision %d, createdRevision %d, outdated %v", env.PromobRevision, env.CreatedRevision, env.Outdated())
 		}
 		if routed, err := h.store.EnvironmentByPromobID(ctx, "acc-1", env.PromobEnvironmentID); err != nil || routed.ID != e.ID {
 			t.Fatalf("routing: %+v %v", routed, err)

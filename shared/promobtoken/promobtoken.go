@@ -3,7 +3,8 @@
 // integration token (PROMOB-API.md, section 2). When Promob refuses a
 // user's token (the user changed their Promob password), the user's link
 // becomes expired, the user is notified to link again, and the call is made
-// with the integration token.
+// with the integration token. When Promob refuses the integration token,
+// the store's responsible user is told (once per saved configuration).
 package promobtoken
 
 import (
@@ -21,6 +22,7 @@ type Store interface {
 	PromobLink(ctx context.Context, storeID, userID string) (domain.PromobLink, error)
 	ExpirePromobLink(ctx context.Context, storeID, userID string, linkedAt, now time.Time) (bool, error)
 	PutNotification(ctx context.Context, n domain.Notification) error
+	GetIntegration(ctx context.Context, storeID string) (domain.Integration, error)
 }
 
 // Chooser runs calls to Promob with the right token.
@@ -45,11 +47,11 @@ func New(store Store, box domain.TokenBox, now func() time.Time) *Chooser {
 // link or recording its expiry fails.
 func (c *Chooser) Call(ctx context.Context, acc domain.Account, userID string, call func(token string) error) error {
 	if userID == "" || c.box == nil {
-		return call(acc.APIToken)
+		return c.Integration(ctx, acc, call)
 	}
 	l, err := c.store.PromobLink(ctx, acc.StoreID, userID)
 	if domain.IsNotFound(err) || (err == nil && l.Status != domain.LinkLinked) {
-		return call(acc.APIToken)
+		return c.Integration(ctx, acc, call)
 	}
 	if err != nil {
 		return err
@@ -57,7 +59,7 @@ func (c *Chooser) Call(ctx context.Context, acc domain.Account, userID string, c
 	token, err := c.box.Open(l.SealedToken, domain.LinkContext(acc.StoreID, userID))
 	if err != nil {
 		slog.WarnContext(ctx, "stored Promob token does not open; using the integration token", "err", err)
-		return call(acc.APIToken)
+		return c.Integration(ctx, acc, call)
 	}
 	err = call(token)
 	if !promob.IsUnauthorized(err) {
@@ -66,7 +68,32 @@ func (c *Chooser) Call(ctx context.Context, acc domain.Account, userID string, c
 	if err := c.expire(ctx, l); err != nil {
 		return err
 	}
-	return call(acc.APIToken)
+	return c.Integration(ctx, acc, call)
+}
+
+// Integration runs call with acc's integration token. When Promob refuses
+// it (401), the store's responsible user is notified (once per saved
+// configuration); call's error is returned all the same, or the store's
+// when the notice cannot be written.
+func (c *Chooser) Integration(ctx context.Context, acc domain.Account, call func(token string) error) error {
+	err := call(acc.APIToken)
+	if !promob.IsUnauthorized(err) {
+		return err
+	}
+	slog.WarnContext(ctx, "Promob refused the store's integration token", "account_id", acc.AccountID)
+	integ, ierr := c.store.GetIntegration(ctx, acc.StoreID)
+	switch {
+	case domain.IsNotConfiguredErr(ierr):
+		return err // no one to tell
+	case ierr != nil:
+		return ierr
+	case integ.ResponsibleUserID == "":
+		return err
+	}
+	if nerr := c.store.PutNotification(ctx, domain.IntegrationTokenRefusedNotification(integ, c.now())); nerr != nil {
+		return nerr
+	}
+	return err
 }
 
 // expire marks the link expired and notifies its user; the notification's

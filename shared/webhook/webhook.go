@@ -123,7 +123,7 @@ func (h *Handler) receive(w http.ResponseWriter, r *http.Request) {
 	answer, _ := json.Marshal(ans)
 	d, created, err := h.store.CreateDelivery(ctx, domain.Delivery{
 		AccountID: acc.AccountID, WebhookID: webhookID, StoreID: acc.StoreID, Type: ev.Type,
-		ProjectID: ev.Data.ProjectID, EnvironmentID: ev.Data.EnvironmentID, Revision: ev.Data.Revision,
+		ProjectID: ev.Data.ProjectID, EnvironmentID: ev.Data.EnvironmentID, Revision: ev.Data.Revision, PromobUser: ev.Data.UserID,
 		ReceivedAt: h.now().UTC(), Status: http.StatusAccepted, Body: answer,
 	}, body)
 	if err != nil {
@@ -189,7 +189,7 @@ func (h *Handler) redirect(ctx context.Context, acc domain.Account, ev domain.We
 func (h *Handler) enqueue(ctx context.Context, d domain.Delivery) error {
 	msg := domain.ImportMessage{
 		Kind: domain.KindWebhook, StoreID: d.StoreID, AccountID: d.AccountID, DeliveryID: d.WebhookID,
-		Type: d.Type, ProjectID: d.ProjectID, EnvironmentID: d.EnvironmentID, Revision: d.Revision,
+		Type: d.Type, ProjectID: d.ProjectID, EnvironmentID: d.EnvironmentID, Revision: d.Revision, PromobUser: d.PromobUser,
 	}
 	if err := h.imports.Send(ctx, msg, domain.ImportGroup(d.AccountID, d.EnvironmentID), d.AccountID+":"+d.WebhookID); err != nil {
 		return err

@@ -39,6 +39,6 @@ func New(ctx context.Context, env functions.Env, cfg aws.Config) (functions.Func
 	store := functions.NewStore(env, cfg, vars["TABLE_NAME"])
 	sqsClient := functions.NewSQS(env, cfg)
 	srv := httpapi.NewServer(store, queue.New(sqsClient, vars["IMPORTS_QUEUE_URL"]), queue.New(sqsClient, vars["PROMOB_OUTBOX_QUEUE_URL"]), time.Now,
-		httpapi.WithPromobLink(client, box))
+		httpapi.WithPromobLink(client, box), httpapi.WithPromobProjects(client))
 	return functions.Function{HTTP: httpadapter.NewV2(srv).ProxyWithContext}, nil
 }

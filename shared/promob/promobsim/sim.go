@@ -36,7 +36,7 @@
 //   - PUT …/status takes {"situation","stage","environmentId","version"}
 //     (version a number; situation or stage required).
 //   - GET …/projects answers {"projects":[{"projectId","externalId",
-//     "customerId","name","situation","stage","updatedAt","environments":
+//     "customerId","customerName","name","situation","stage","updatedAt","environments":
 //     [{"environmentId","externalId","name","revision","updatedAt"}]}]},
 //     where revision is the current one and 1..revision all exist.
 //

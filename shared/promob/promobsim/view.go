@@ -32,6 +32,7 @@ type projectView struct {
 	ProjectID     string            `json:"projectId"`
 	ExternalID    string            `json:"externalId"`
 	CustomerID    string            `json:"customerId"`
+	CustomerName  string            `json:"customerName"`
 	Name          string            `json:"name"`
 	Situation     string            `json:"situation"`
 	Stage         string            `json:"stage"`
@@ -107,6 +108,9 @@ func projectViews(a *account, detail bool) []projectView {
 	for _, p := range ps {
 		pv := projectView{ProjectID: p.ID, ExternalID: p.ExternalID, CustomerID: p.CustomerID, Name: p.Name,
 			Situation: p.Situation, Stage: p.Stage, UpdatedAt: p.UpdatedAt, Environments: []environmentView{}}
+		if c := a.Customers[p.CustomerID]; c != nil {
+			pv.CustomerName = c.Name
+		}
 		if detail {
 			pv.StatusUpdates = p.StatusUpdates
 		}
