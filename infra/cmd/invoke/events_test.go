@@ -14,10 +14,20 @@ import (
 	"github.com/foccolojas/promob-integration/infra/localstack"
 	"github.com/foccolojas/promob-integration/infra/modroot"
 	"github.com/foccolojas/promob-integration/infra/samtemplate"
+	"github.com/foccolojas/promob-integration/infra/stacktest"
 	"github.com/foccolojas/promob-integration/shared/domain"
 	"github.com/foccolojas/promob-integration/shared/dynamo"
 	"github.com/foccolojas/promob-integration/shared/promob/promobsim"
 )
+
+// simPut calls the simulator's control API and fails the test unless it
+// answers 2xx.
+func simPut(t *testing.T, url string, body []byte) {
+	t.Helper()
+	if a := stacktest.Send(t, http.MethodPut, url, body, nil); a.Status >= 300 {
+		t.Fatalf("simulator PUT %s: %d %s", url, a.Status, a.Body)
+	}
+}
 
 // TestEveryEventGivesItsDocumentedAnswer runs each file of events/ as `make
 // invoke` does (without sam), in the order of events/README.md, on a stack in
@@ -110,23 +120,5 @@ func TestEveryEventGivesItsDocumentedAnswer(t *testing.T) {
 				t.Errorf("answer %s, want status %d and %d batch item failures", strings.TrimSpace(out.String()), tt.status, tt.failed)
 			}
 		})
-	}
-}
-
-// simPut calls the simulator's control API and fails the test unless it
-// answers 2xx.
-func simPut(t *testing.T, url string, body []byte) {
-	t.Helper()
-	req, err := http.NewRequestWithContext(t.Context(), http.MethodPut, url, bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode >= 300 {
-		t.Fatalf("simulator PUT %s: %d", url, resp.StatusCode)
 	}
 }
