@@ -72,7 +72,7 @@ func TestAssistance(t *testing.T) {
 	seller := s.token("u-seller", store, "seller")
 
 	var created struct{ IntegrationToken string }
-	if err := json.Unmarshal(s.control(http.MethodPut, simAccount, map[string]string{}, http.StatusCreated).body, &created); err != nil || created.IntegrationToken == "" {
+	if err := json.Unmarshal(s.control(http.MethodPut, simAccount, promobIdentity("pmi-"+account), http.StatusCreated).body, &created); err != nil || created.IntegrationToken == "" {
 		t.Fatalf("simulator account: %v, token %q", err, created.IntegrationToken)
 	}
 	var cfg integrationConfig

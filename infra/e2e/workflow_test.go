@@ -282,7 +282,7 @@ func TestSaleWorkflow(t *testing.T) {
 
 	wfStep(t, s, "configure the store, the simulator, a client and a project", func(t *testing.T, s *stack) {
 		var created struct{ IntegrationToken string }
-		if err := json.Unmarshal(s.control(http.MethodPut, simAccount, map[string]string{}, http.StatusCreated).body, &created); err != nil || created.IntegrationToken == "" {
+		if err := json.Unmarshal(s.control(http.MethodPut, simAccount, promobIdentity("pmi-"+account), http.StatusCreated).body, &created); err != nil || created.IntegrationToken == "" {
 			t.Fatalf("simulator account: %v, token %q", err, created.IntegrationToken)
 		}
 		var cfg integrationConfig

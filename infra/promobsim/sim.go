@@ -143,6 +143,7 @@ func New(opts Options) (*Sim, error) {
 
 func (s *Sim) routes() {
 	const acc = "/v1/accounts/{acc}"
+	s.mux.Handle("GET "+acc, s.promob(false, s.getAccountInfo))
 	s.mux.Handle("POST "+acc+"/users/verify", s.promob(false, s.verifyUser))
 	s.mux.Handle("POST "+acc+"/customers", s.promob(true, s.createCustomer))
 	s.mux.Handle("POST "+acc+"/projects", s.promob(true, s.createProject))

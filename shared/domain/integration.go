@@ -36,6 +36,7 @@ const (
 	maxAccountIDLen = 64
 	maxSerials      = 50
 	maxSerialLen    = 64
+	maxAPITokenLen  = 512
 )
 
 // Validate returns the configuration for the store with the CNPJ reduced to
@@ -71,6 +72,9 @@ func (in IntegrationInput) Validate(storeID string) (Integration, error) {
 			serials = append(serials, s)
 		}
 	}
+	if len(in.PromobAPIToken) > maxAPITokenLen {
+		return Integration{}, Errorf(CodeInvalid, "promobApiToken is at most %d characters.", maxAPITokenLen)
+	}
 	return Integration{
 		StoreID:           storeID,
 		CNPJ:              cnpj,
@@ -79,6 +83,27 @@ func (in IntegrationInput) Validate(storeID string) (Integration, error) {
 		ResponsibleUserID: strings.TrimSpace(in.ResponsibleUserID),
 		PromobAPIToken:    strings.TrimSpace(in.PromobAPIToken),
 	}, nil
+}
+
+// MatchPromobAccount returns nil when Promob's record of the account (its
+// CNPJ and the serial numbers of its licences) vouches for the
+// configuration: the same CNPJ, and every configured serial number among
+// the account's. Otherwise it returns a promob_account_mismatch *Error
+// naming what differs.
+func MatchPromobAccount(in Integration, promobCNPJ string, promobSerials []string) error {
+	if cnpj, ok := NormalizeCNPJ(promobCNPJ); !ok || cnpj != in.CNPJ {
+		return Errorf(CodePromobAccountMismatch, "Promob account %s is not registered to CNPJ %s.", in.PromobAccountID, in.CNPJ)
+	}
+	held := make(map[string]bool, len(promobSerials))
+	for _, s := range promobSerials {
+		held[strings.TrimSpace(s)] = true
+	}
+	for _, s := range in.SerialNumbers {
+		if !held[s] {
+			return Errorf(CodePromobAccountMismatch, "Serial number %s is not linked to Promob account %s.", s, in.PromobAccountID)
+		}
+	}
+	return nil
 }
 
 // Account routes webhooks: the store that holds a Promob AccountID and the

@@ -26,7 +26,8 @@ func API(ctx context.Context, env Env, cfg aws.Config) (Function, error) {
 	if err != nil {
 		return Function{}, err
 	}
-	// The credential check answers a waiting user: one quick retry at most.
+	// The credential and account checks answer a waiting user: one quick
+	// retry at most.
 	client, err := promob.New(vars["PROMOB_API_URL"], nil)
 	if err != nil {
 		return Function{}, err
@@ -35,6 +36,6 @@ func API(ctx context.Context, env Env, cfg aws.Config) (Function, error) {
 	store := newStore(env, cfg, vars["TABLE_NAME"])
 	sqsClient := newSQS(env, cfg)
 	srv := httpapi.NewServer(store, queue.New(sqsClient, vars["IMPORTS_QUEUE_URL"]), queue.New(sqsClient, vars["PROMOB_OUTBOX_QUEUE_URL"]), time.Now,
-		httpapi.WithPromobLink(client, box))
+		httpapi.WithPromobLink(client, box), httpapi.WithPromobAccounts(client))
 	return Function{HTTP: httpadapter.NewV2(srv).ProxyWithContext}, nil
 }

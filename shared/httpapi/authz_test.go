@@ -62,7 +62,7 @@ var authMatrix = []authRow{
 	{route: "POST /webhooks/promob/{accountId}", notAPI: "the webhook function, authenticated by the delivery's signature (shared/webhook TestRefusedDeliveriesWriteNothing)"},
 
 	{route: "GET /v1/integration", path: "/v1/integration", allowed: anyRoleNames},
-	{route: "PUT /v1/integration", path: "/v1/integration", body: `{"cnpj":"11.222.333/0001-81","promobAccountId":"acc-s1","serialNumbers":["SN-1","SN-2"]}`, allowed: []string{"admin"}},
+	{route: "PUT /v1/integration", path: "/v1/integration", body: `{"cnpj":"11.222.333/0001-81","promobAccountId":"acc-s1","serialNumbers":["SN-1","SN-2"],"promobApiToken":"pmi-s1"}`, allowed: []string{"admin"}},
 	{route: "POST /v1/integration/rotate-secret", path: "/v1/integration/rotate-secret", allowed: []string{"admin"}},
 	{route: "GET /v1/integration/commercial-rules", path: "/v1/integration/commercial-rules", allowed: anyRoleNames},
 	{route: "PUT /v1/integration/commercial-rules", path: "/v1/integration/commercial-rules", body: `{"defaultMarkup":"2"}`, allowed: []string{"admin"}},

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/foccolojas/promob-integration/shared/domain"
 )
@@ -40,6 +42,10 @@ var statusOf = map[string]int{
 	domain.CodePromobCredentialsInvalid: http.StatusUnprocessableEntity,
 	domain.CodePromobUnavailable:        http.StatusBadGateway,
 	domain.CodeAlreadySynced:            http.StatusConflict,
+
+	// Security: claims Promob does not vouch for, credential guessing.
+	domain.CodePromobAccountMismatch: http.StatusUnprocessableEntity,
+	domain.CodeTooManyAttempts:       http.StatusTooManyRequests,
 }
 
 // Status returns the HTTP status for an application error code (500 when the
@@ -66,6 +72,9 @@ func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 	code := domain.ErrorCode(err)
 	if code == domain.CodeInternal {
 		slog.ErrorContext(r.Context(), "request failed", "err", err, "method", r.Method, "path", r.URL.Path)
+	}
+	if wait := domain.RetryAfter(err); wait > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int((wait+time.Second-1)/time.Second)))
 	}
 	var body ErrorBody
 	body.Error.Code = code

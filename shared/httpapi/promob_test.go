@@ -16,8 +16,35 @@ import (
 )
 
 // fakePromob accepts user "ana" with password "right-pass"; user "down"
-// finds Promob unavailable.
+// finds Promob unavailable. Its accounts are promobAccounts.
 type fakePromob struct{ calls int }
+
+// promobAccounts are the accounts the tests' Promob knows, each with its
+// integration token: CNPJ 11.222.333/0001-81, serials SN-1 and SN-2
+// (acc-2: CNPJ 45.723.174/0001-10, serial SN-9).
+var promobAccounts = map[string]struct {
+	token string
+	acc   promob.Account
+}{
+	"acc-1":  {"pmi-1", promob.Account{AccountID: "acc-1", CNPJ: "11222333000181", SerialNumbers: []string{"SN-1", "SN-2"}}},
+	"acc-s1": {"pmi-s1", promob.Account{AccountID: "acc-s1", CNPJ: "11222333000181", SerialNumbers: []string{"SN-1", "SN-2"}}},
+	"acc-2":  {"pmi-2", promob.Account{AccountID: "acc-2", CNPJ: "45723174000110", SerialNumbers: []string{"SN-9"}}},
+}
+
+// Account answers as Promob does: 404 for an account it does not know,
+// 401 for a token that is not the account's; account "down" is unavailable.
+func (f *fakePromob) Account(_ context.Context, account, token string) (promob.Account, error) {
+	a, ok := promobAccounts[account]
+	switch {
+	case account == "down":
+		return promob.Account{}, &promob.Error{Status: http.StatusServiceUnavailable}
+	case !ok:
+		return promob.Account{}, &promob.Error{Status: http.StatusNotFound}
+	case token != a.token:
+		return promob.Account{}, &promob.Error{Status: http.StatusUnauthorized}
+	}
+	return a.acc, nil
+}
 
 func (f *fakePromob) VerifyUser(_ context.Context, account, token, user, password string) (promob.UserToken, error) {
 	f.calls++
@@ -43,11 +70,11 @@ func newPromobCatalog(t *testing.T) (*catalog, *recordingQueue) {
 		t.Fatal(err)
 	}
 	_, _, err = c.store.SaveIntegration(context.Background(), domain.Integration{StoreID: "s1", CNPJ: "11222333000181",
-		PromobAccountID: "acc-s1", SerialNumbers: []string{"SN1"}, PromobAPIToken: "pmi-s1"}, domain.NewWebhookSecret(), time.Now())
+		PromobAccountID: "acc-s1", SerialNumbers: []string{"SN-1"}, PromobAPIToken: "pmi-s1"}, domain.NewWebhookSecret(), time.Now())
 	must(t, err)
 	q := &recordingQueue{}
 	c.imports = q
-	c.proxy = httpadapter.NewV2(httpapi.NewServer(c.store, q, q, time.Now, httpapi.WithPromobLink(&fakePromob{}, box)))
+	c.proxy = httpadapter.NewV2(httpapi.NewServer(c.store, q, q, time.Now, httpapi.WithPromobLink(&fakePromob{}, box), httpapi.WithPromobAccounts(&fakePromob{})))
 	return c, q
 }
 

@@ -61,6 +61,8 @@ type Server struct {
 	// verifier and box link users to Promob (WithPromobLink).
 	verifier Verifier
 	box      domain.TokenBox
+	// accounts checks integrations with Promob (WithPromobAccounts).
+	accounts AccountReader
 }
 
 // NewServer returns the REST API handler over the store; imports is the

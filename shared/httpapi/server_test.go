@@ -40,7 +40,7 @@ func newAPI(t *testing.T) *api {
 	}
 	store := dynamotest.Minidyn(t)
 	q := &recordingQueue{}
-	return &api{t: t, store: store, imports: q, proxy: httpadapter.NewV2(httpapi.NewServer(store, q, q, time.Now)), check: check}
+	return &api{t: t, store: store, imports: q, proxy: httpadapter.NewV2(httpapi.NewServer(store, q, q, time.Now, httpapi.WithPromobAccounts(&fakePromob{}))), check: check}
 }
 
 // recordingQueue records what the API enqueues: messages for the importer
@@ -141,7 +141,7 @@ func errCode(body map[string]any) string {
 	return c
 }
 
-const validConfig = `{"cnpj":"11.222.333/0001-81","promobAccountId":"acc-1","serialNumbers":["SN-1"],"responsibleUserId":"u1"}`
+const validConfig = `{"cnpj":"11.222.333/0001-81","promobAccountId":"acc-1","serialNumbers":["SN-1"],"responsibleUserId":"u1","promobApiToken":"pmi-1"}`
 
 func TestHealthAndOpenAPI(t *testing.T) {
 	a := newAPI(t)
@@ -168,7 +168,8 @@ func TestIntegrationConfig(t *testing.T) {
 	if pre["accountSet"] != true || pre["serialsSet"] != true || pre["linkedUsers"] != 0.0 || pre["ready"] != false {
 		t.Fatalf("prerequisites = %v", pre)
 	}
-	status, body = a.do(admin, "PUT", "/v1/integration", "application/json", strings.Replace(validConfig, `"SN-1"`, `"SN-1","SN-2"`, 1))
+	// Without a new token the stored one confirms the account again.
+	status, body = a.do(admin, "PUT", "/v1/integration", "application/json", strings.Replace(strings.Replace(validConfig, `"SN-1"`, `"SN-1","SN-2"`, 1), `,"promobApiToken":"pmi-1"`, "", 1))
 	if status != 200 || body["webhookSecret"] != nil || len(body["serialNumbers"].([]any)) != 2 {
 		t.Fatalf("second PUT: %d %v", status, body)
 	}
@@ -180,7 +181,11 @@ func TestIntegrationConfig(t *testing.T) {
 	if status, body := a.do(admin2, "GET", "/v1/integration", "", ""); status != 404 || errCode(body) != domain.CodeNotConfigured {
 		t.Fatalf("other store GET: %d %v", status, body)
 	}
-	if status, body := a.do(admin2, "PUT", "/v1/integration", "application/json", strings.Replace(validConfig, "11.222.333/0001-81", "45723174000110", 1)); status != 409 || errCode(body) != domain.CodeAccountInUse {
+	if status, body := a.do(admin2, "PUT", "/v1/integration", "application/json", strings.Replace(validConfig, "11.222.333/0001-81", "45723174000110", 1)); status != 422 || errCode(body) != domain.CodePromobAccountMismatch {
+		t.Fatalf("other store taking acc-1 with its own CNPJ: %d %v", status, body)
+	}
+	// Even with everything Promob holds, an account belongs to one store.
+	if status, body := a.do(admin2, "PUT", "/v1/integration", "application/json", validConfig); status != 409 || errCode(body) != domain.CodeAccountInUse {
 		t.Fatalf("other store taking acc-1: %d %v", status, body)
 	}
 	if _, err := a.store.GetIntegration(context.Background(), "s2"); !domain.IsNotConfiguredErr(err) {
@@ -209,6 +214,12 @@ func TestIntegrationRefusals(t *testing.T) {
 		{"wrong type", "PUT", "/v1/integration", "application/json", `{"cnpj":11222333000181}`, admin, 400, domain.CodeMalformedJSON},
 		{"trailing data", "PUT", "/v1/integration", "application/json", validConfig + `{}`, admin, 400, domain.CodeMalformedJSON},
 		{"wrong content type", "PUT", "/v1/integration", "text/plain", validConfig, admin, 415, domain.CodeUnsupportedMedia},
+		{"no integration token", "PUT", "/v1/integration", "application/json", strings.Replace(validConfig, `,"promobApiToken":"pmi-1"`, "", 1), admin, 400, domain.CodeInvalid},
+		{"another account's token", "PUT", "/v1/integration", "application/json", strings.Replace(validConfig, "pmi-1", "pmi-2", 1), admin, 422, domain.CodePromobAccountMismatch},
+		{"account Promob does not know", "PUT", "/v1/integration", "application/json", strings.Replace(validConfig, "acc-1", "acc-9", 1), admin, 422, domain.CodePromobAccountMismatch},
+		{"CNPJ not the account's", "PUT", "/v1/integration", "application/json", strings.Replace(validConfig, "11.222.333/0001-81", "45723174000110", 1), admin, 422, domain.CodePromobAccountMismatch},
+		{"serial not the account's", "PUT", "/v1/integration", "application/json", strings.Replace(validConfig, `"SN-1"`, `"SN-1","SN-9"`, 1), admin, 422, domain.CodePromobAccountMismatch},
+		{"Promob unavailable", "PUT", "/v1/integration", "application/json", strings.Replace(validConfig, "acc-1", "down", 1), admin, 502, domain.CodePromobUnavailable},
 		{"body over 1 MB", "PUT", "/v1/integration", "application/json", `{"cnpj":"` + strings.Repeat("1", 1<<20) + `"}`, admin, 413, domain.CodeTooLarge},
 	}
 	for _, tt := range tests {
