@@ -51,8 +51,8 @@ func (in IntegrationInput) Validate(storeID string) (Integration, error) {
 	if acc == "" {
 		return Integration{}, Errorf(CodeInvalid, "promobAccountId is required.")
 	}
-	if len(acc) > maxAccountIDLen || strings.ContainsAny(acc, "#/ ") {
-		return Integration{}, Errorf(CodeInvalid, "promobAccountId must be at most %d characters, without '#', '/' or spaces.", maxAccountIDLen)
+	if len(acc) > maxAccountIDLen || !ValidID(acc) {
+		return Integration{}, Errorf(CodeInvalid, "promobAccountId must be at most %d letters, digits or _.:@|+- (starting with a letter or digit).", maxAccountIDLen)
 	}
 	if len(in.SerialNumbers) == 0 {
 		return Integration{}, Errorf(CodeInvalid, "serialNumbers must hold at least one Promob serial number.")
@@ -74,6 +74,9 @@ func (in IntegrationInput) Validate(storeID string) (Integration, error) {
 	}
 	if len(in.PromobAPIToken) > maxAPITokenLen {
 		return Integration{}, Errorf(CodeInvalid, "promobApiToken is at most %d characters.", maxAPITokenLen)
+	}
+	if u := strings.TrimSpace(in.ResponsibleUserID); u != "" && !ValidID(u) {
+		return Integration{}, RequireID("responsibleUserId", u)
 	}
 	return Integration{
 		StoreID:           storeID,

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"regexp"
 	"time"
 
 	"github.com/awslabs/aws-lambda-go-api-proxy/core"
@@ -142,8 +143,10 @@ func (s *Server) routes() {
 	})
 }
 
-// ServeHTTP adds the request id to the log context and routes the request.
+// ServeHTTP adds the request id to the log context, sets SecureHeaders and
+// routes the request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	SecureHeaders(w.Header())
 	ctx := r.Context()
 	if gw, ok := core.GetAPIGatewayV2ContextFromContext(ctx); ok {
 		ctx = logging.With(ctx, "request_id", gw.RequestID)
@@ -157,16 +160,37 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // WriteError.
 type handler func(r *http.Request, id domain.Identity) (status int, body any, err error)
 
+// SecureHeaders sets the headers every answer carries: no MIME sniffing
+// of the JSON, and no caching of answers that hold a store's data.
+func SecureHeaders(h http.Header) {
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Cache-Control", "no-store")
+}
+
+// wildcard finds the {name} wildcards of a route pattern.
+var wildcard = regexp.MustCompile(`\{([A-Za-z]+)\}`)
+
 // handle registers h for the pattern behind the caller's identity, read
 // from the authorizer's claims (401 without a valid one). When roles are
 // given, a caller with none of them is refused with 403 before h runs;
-// without roles every identified caller gets through. The identity is put
-// in the context and the log attributes h and its answer see.
+// without roles every identified caller gets through. Every id in the path
+// must then be a valid id (domain.ValidID), else the answer is 404 before h
+// (and so any store call) runs. The identity is put in the context and the
+// log attributes h and its answer see.
 func (s *Server) handle(pattern string, h handler, roles ...domain.Role) {
+	var ids []string
+	for _, m := range wildcard.FindAllStringSubmatch(pattern, -1) {
+		ids = append(ids, m[1])
+	}
 	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		id, err := identityFromGateway(r)
 		if err == nil && len(roles) > 0 {
 			err = id.Require(roles...)
+		}
+		for _, name := range ids {
+			if err == nil && !domain.ValidID(r.PathValue(name)) {
+				err = domain.Errorf(domain.CodeNotFound, "No record with that %s: ids are 1 to %d letters, digits or _.:@|+-.", name, domain.MaxIDLen)
+			}
 		}
 		if err != nil {
 			WriteError(w, r, err)

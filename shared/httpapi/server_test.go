@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -94,6 +95,30 @@ type caller struct {
 	sub, store, roles string
 }
 
+// token returns the bearer token the authorizer verified for the caller:
+// its claims with their JSON types (the roles "[a b]" as the array
+// ["a","b"]), unsigned, since the API reads what the authorizer checked.
+func (c *caller) token() string {
+	claims := map[string]any{"roles": strings.Fields(strings.Trim(c.roles, "[]"))}
+	if c.sub != "" {
+		claims["sub"] = c.sub
+	}
+	if c.store != "" {
+		claims["store_id"] = c.store
+	}
+	return rawToken(claims)
+}
+
+// rawToken returns an unsigned JWT carrying the claims as given.
+func rawToken(claims any) string {
+	payload, err := json.Marshal(claims)
+	if err != nil {
+		panic(err)
+	}
+	enc := base64.RawURLEncoding.EncodeToString
+	return enc([]byte(`{"alg":"HS256","typ":"JWT"}`)) + "." + enc(payload) + "." + enc([]byte("signature"))
+}
+
 var (
 	admin  = &caller{"u1", "s1", "[admin]"}
 	seller = &caller{"u2", "s1", "[seller]"}
@@ -118,6 +143,7 @@ func (a *api) do(who *caller, method, path, contentType, body string) (int, map[
 		ev.RequestContext.Authorizer = &events.APIGatewayV2HTTPRequestContextAuthorizerDescription{
 			JWT: &events.APIGatewayV2HTTPRequestContextAuthorizerJWTDescription{Claims: map[string]string{"sub": who.sub, "store_id": who.store, "roles": who.roles}},
 		}
+		ev.Headers["authorization"] = "Bearer " + who.token()
 	}
 	resp, err := a.proxy.ProxyWithContext(context.Background(), ev)
 	if err != nil {

@@ -49,6 +49,7 @@ import (
 	"github.com/foccolojas/promob-integration/shared/pricing"
 	"github.com/foccolojas/promob-integration/shared/promobtoken"
 	"github.com/foccolojas/promob-integration/shared/queue"
+	"github.com/foccolojas/promob-integration/shared/strictjson"
 )
 
 // Store is what the importer reads and writes.
@@ -135,8 +136,9 @@ func (im *Importer) webhook(ctx context.Context, body []byte) error {
 		if err != nil {
 			return err
 		}
+		// Read as the webhook read it when it accepted the delivery.
 		var ev domain.WebhookEvent
-		if err := json.Unmarshal(raw, &ev); err != nil {
+		if err := strictjson.Decode(raw, &ev, false); err != nil {
 			return fmt.Errorf("importer: stored delivery is not an event: %w", err)
 		}
 		return im.importListing(ctx, env, strings.NewReader(ev.Data.Listing), msg.Revision)
