@@ -61,8 +61,8 @@ func refuse(r *http.Request, why string) (domain.Identity, error) {
 // jwtClaims are the claims the API reads, with their JSON types: a pointer
 // is nil when the claim is absent; a claim of another type fails decoding.
 type jwtClaims struct {
-	Sub     *string         `json:"sub"`
-	StoreID *string         `json:"store_id"`
+	Sub     *string `json:"sub"`
+	StoreID *string `json:"store_id"`
 	Roles   any     `json:"roles"` // as given: only an array of strings grants roles
 }
 
