@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -140,7 +141,9 @@ func TestPromobActionRefusals(t *testing.T) {
 			if status != tt.status || errCode(body) != tt.code {
 				t.Fatalf("got %d %v, want %d %s", status, body, tt.status, tt.code)
 			}
-			if after := c.dump(); after != before {
+			// A wrong password is counted: the throttle's record is the one
+			// write such a refusal makes (TestPromobLinkThrottled).
+			if after := withoutThrottle(c.dump()); after != before {
 				t.Fatalf("a refused request changed the table:\nbefore:\n%s\nafter:\n%s", before, after)
 			}
 			if len(q.customers)+len(q.environments) != 0 {
@@ -188,5 +191,90 @@ func TestClientsAndEnvironmentsGoToPromob(t *testing.T) {
 	}
 	if status, body = c.do(seller, "GET", "/v1/environments/"+eid, "", ""); body["status"] != domain.EnvCreating || body["statusReason"] != nil {
 		t.Fatalf("retried environment: %d %v", status, body)
+	}
+}
+
+// withoutThrottle drops the credential throttle's rows from a table dump.
+func withoutThrottle(dump string) string {
+	var rows []string
+	for _, row := range strings.Split(dump, "\n") {
+		if !strings.Contains(row, `"PK":{"Value":"THROTTLE#`) {
+			rows = append(rows, row)
+		}
+	}
+	return strings.Join(rows, "\n")
+}
+
+// TestPromobLinkThrottled guesses Promob passwords: after
+// domain.UserThrottle.Limit wrong ones the right one is refused with 429
+// and Retry-After without asking Promob, also by another instance of the
+// API over the same table; another user of the store still links; a
+// success forgets the user's failures; many users guessing for one
+// account meet the account's throttle.
+func TestPromobLinkThrottled(t *testing.T) {
+	c, _ := newPromobCatalog(t)
+	fake := &fakePromob{}
+	box, err := tokenbox.New(base64.StdEncoding.EncodeToString([]byte("0123456789abcdef0123456789abcdef")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := &recordingQueue{}
+	c.proxy = httpadapter.NewV2(httpapi.NewServer(c.store, q, q, time.Now, httpapi.WithPromobLink(fake, box), httpapi.WithPromobAccounts(fake)))
+	other := *c.api // a second instance: its own server, the same table
+	other.proxy = httpadapter.NewV2(httpapi.NewServer(c.store, q, q, time.Now, httpapi.WithPromobLink(&fakePromob{}, box), httpapi.WithPromobAccounts(fake)))
+	link := func(a *api, who *caller, password string) (int, string) {
+		t.Helper()
+		status, body := a.do(who, "POST", "/v1/me/promob-link", "application/json", `{"promobUser":"ana","promobPassword":"`+password+`"}`)
+		return status, errCode(body)
+	}
+
+	// Four wrong, then the right one: linked, and the count starts again.
+	for range domain.UserThrottle.Limit - 1 {
+		if status, code := link(c.api, seller, "guess"); status != 422 || code != domain.CodePromobCredentialsInvalid {
+			t.Fatalf("wrong password: %d %s", status, code)
+		}
+	}
+	if status, _ := link(c.api, seller, "right-pass"); status != 200 {
+		t.Fatalf("right password after %d wrong: %d", domain.UserThrottle.Limit-1, status)
+	}
+	for range domain.UserThrottle.Limit {
+		if status, code := link(c.api, seller, "guess"); status != 422 {
+			t.Fatalf("wrong password after a success: %d %s", status, code)
+		}
+	}
+	calls := fake.calls
+	status, code := link(c.api, seller, "right-pass")
+	if status != 429 || code != domain.CodeTooManyAttempts {
+		t.Fatalf("right password after %d wrong: %d %s, want 429", domain.UserThrottle.Limit, status, code)
+	}
+	if wait, err := strconv.Atoi(c.header.Get("Retry-After")); err != nil || wait < 1 || wait > int(domain.UserThrottle.Window.Seconds()) {
+		t.Errorf("Retry-After = %q", c.header.Get("Retry-After"))
+	}
+	if fake.calls != calls {
+		t.Errorf("Promob was asked while the user is throttled")
+	}
+	if status, code := link(&other, seller, "right-pass"); status != 429 || code != domain.CodeTooManyAttempts {
+		t.Errorf("another instance: %d %s, want 429", status, code)
+	}
+	if status, _ := link(c.api, admin, "right-pass"); status != 200 {
+		t.Errorf("another user of the store: %d, want 200", status)
+	}
+
+	// Users each under their own limit, together over the account's.
+	for i := 0; ; i++ {
+		who := &caller{"guesser-" + strconv.Itoa(i), "s1", "[seller]"}
+		status, code := link(c.api, who, "guess")
+		if status == 429 {
+			if code != domain.CodeTooManyAttempts || i*domain.UserThrottle.Limit < domain.AccountThrottle.Limit-domain.UserThrottle.Limit {
+				t.Fatalf("account throttle after %d users: %d %s", i, status, code)
+			}
+			break
+		}
+		for range domain.UserThrottle.Limit - 1 {
+			link(c.api, who, "guess")
+		}
+		if i > domain.AccountThrottle.Limit {
+			t.Fatal("the account's throttle never refused")
+		}
 	}
 }

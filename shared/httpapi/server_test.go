@@ -28,6 +28,8 @@ type api struct {
 	imports *recordingQueue
 	proxy   *httpadapter.HandlerAdapterV2
 	check   *apicheck.Checker
+	// header is the last answer's header.
+	header http.Header
 }
 
 // checker loads the OpenAPI document once for the package's tests.
@@ -153,6 +155,7 @@ func (a *api) do(who *caller, method, path, contentType, body string) (int, map[
 	for k, v := range resp.Headers {
 		header.Set(k, v)
 	}
+	a.header = header
 	if err := a.check.CheckResponse(method, path, resp.StatusCode, header, []byte(resp.Body)); err != nil {
 		a.t.Error(err)
 	}
