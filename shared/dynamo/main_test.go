@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"github.com/foccolojas/promob-integration/infra/localenv"
-	"github.com/foccolojas/promob-integration/shared/dynamo"
 	"github.com/foccolojas/promob-integration/shared/domain"
+	"github.com/foccolojas/promob-integration/shared/dynamo"
 	"github.com/foccolojas/promob-integration/shared/dynamo/dynamotest"
 )
 
