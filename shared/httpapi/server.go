@@ -189,7 +189,7 @@ func (s *Server) handle(pattern string, h handler, roles ...domain.Role) {
 		}
 		for _, name := range ids {
 			if err == nil && !domain.ValidID(r.PathValue(name)) {
-				err = domain.Errorf(domain.CodeNotFound, "No record with that %s: ids are 1 to %d letters, digits or _.:@|+-.", name, domain.MaxIDLen)
+				err = domain.Errorf(domain.CodeNotFound, "No such record: %s must be 1 to %d letters, digits or _.:@|+-.", name, domain.MaxIDLen)
 			}
 		}
 		if err != nil {
