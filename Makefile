@@ -105,7 +105,7 @@ redrive: ## send a dead-letter queue's messages back to their queue: make redriv
 # workers for the default minute.
 FUZZTIME ?= 100000x
 FUZZMINIMIZETIME ?= 200x
-FUZZ_TARGETS := ./shared/listing:FuzzParse ./shared/webhook:FuzzReceive ./shared/httpapi:FuzzDecodeRequestBodies
+FUZZ_TARGETS := ./shared/listing:FuzzParse ./shared/webhook:FuzzReceive ./shared/httpapi:FuzzDecodeRequestBodies ./shared/strictjson:FuzzDecode
 
 fuzz: ## run every fuzz test for FUZZTIME each (default 100000x: executions)
 	@for t in $(FUZZ_TARGETS); do \

@@ -69,7 +69,7 @@ func TestAssistance(t *testing.T) {
 	seller := s.Token("u-seller", store, "seller")
 
 	var created struct{ IntegrationToken string }
-	if err := json.Unmarshal(s.Control(http.MethodPut, simAccount, map[string]string{}, http.StatusCreated).Body, &created); err != nil || created.IntegrationToken == "" {
+	if err := json.Unmarshal(s.Control(http.MethodPut, simAccount, promobIdentity("pmi-"+account), http.StatusCreated).Body, &created); err != nil || created.IntegrationToken == "" {
 		t.Fatalf("simulator account: %v, token %q", err, created.IntegrationToken)
 	}
 	var cfg integrationConfig

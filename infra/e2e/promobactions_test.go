@@ -17,9 +17,9 @@ import (
 // with that token.
 func (s *stack) paConfigure(store, account string) {
 	s.T.Helper()
-	s.Control(http.MethodPut, "/_sim/accounts/"+account, map[string]any{
-		"integrationToken": "pmi-" + account, "users": []map[string]string{{"user": "ana", "password": "first"}},
-	}, http.StatusCreated)
+	sim := promobIdentity("pmi-" + account)
+	sim["users"] = []map[string]string{{"user": "ana", "password": "first"}}
+	s.Control(http.MethodPut, "/_sim/accounts/"+account, sim, http.StatusCreated)
 	body, _ := json.Marshal(map[string]any{
 		"cnpj": "11.222.333/0001-81", "promobAccountId": account, "serialNumbers": []string{"SN-1"}, "promobApiToken": "pmi-" + account,
 	})

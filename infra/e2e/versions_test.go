@@ -222,7 +222,7 @@ func TestPromobRevisionsBecomeVersions(t *testing.T) {
 		map[string]string{"defaultMarkup": "2", "freightPercent": "3", "assemblyPercent": "5"}, http.StatusOK, nil)
 	s.Control(http.MethodPut, "/_sim/accounts/"+account, map[string]string{
 		"webhookUrl": s.URL() + cfg.WebhookPath, "webhookSecret": cfg.WebhookSecret, "integrationToken": apiToken,
-	}, http.StatusCreated)
+	}, http.StatusOK)
 	pe := newPromobEnv(s, account, apiToken)
 	if rev := pe.save(nil, 60); rev != 1 {
 		t.Fatalf("first revision is %d", rev)
@@ -449,7 +449,7 @@ func TestRefusedListingOnTheStack(t *testing.T) {
 	cfg := s.configureWithToken(store, account, apiToken)
 	s.Control(http.MethodPut, "/_sim/accounts/"+account, map[string]string{
 		"webhookUrl": s.URL() + cfg.WebhookPath, "webhookSecret": cfg.WebhookSecret, "integrationToken": apiToken,
-	}, http.StatusCreated)
+	}, http.StatusOK)
 	pe := newPromobEnv(s, account, apiToken)
 	pe.save(listinggen.Bytes(listinggen.Spec{ProjectGUID: pe.project, EnvironmentGUID: pe.env, Parts: 30, Ambients: 2, Seed: 3}), 0)
 

@@ -23,22 +23,30 @@ type integrationConfig struct {
 	WebhookSecret   string `json:"webhookSecret"`
 }
 
-// configure has the store's admin configure the integration for the Promob
-// account and returns the answer, which carries the webhook secret.
-func (s *stack) configure(store, account string) integrationConfig {
-	s.T.Helper()
-	return s.configureWithToken(store, account, "")
+// promobIdentity is what the simulator's account holds about itself in
+// these tests (its CNPJ and serial numbers) with its integration token:
+// Promob's word the store's configuration is checked against.
+func promobIdentity(token string) map[string]any {
+	return map[string]any{"cnpj": "11222333000181", "serialNumbers": []string{"SN-1", "SN-2"}, "integrationToken": token}
 }
 
-// configureWithToken is configure that also gives the store's Promob
-// integration token (none when "").
+// configure registers the Promob account in the simulator (see
+// promobIdentity; integration token "pmi-<account>"), has the store's admin
+// configure the integration for it and returns the answer, which carries
+// the webhook secret.
+func (s *stack) configure(store, account string) integrationConfig {
+	s.T.Helper()
+	return s.configureWithToken(store, account, "pmi-"+account)
+}
+
+// configureWithToken is configure with the account's integration token
+// given.
 func (s *stack) configureWithToken(store, account, apiToken string) integrationConfig {
 	s.T.Helper()
+	s.Control(http.MethodPut, "/_sim/accounts/"+account, promobIdentity(apiToken), http.StatusCreated)
 	in := map[string]any{
 		"cnpj": "11.222.333/0001-81", "promobAccountId": account, "serialNumbers": []string{"SN-1"}, "responsibleUserId": "u1",
-	}
-	if apiToken != "" {
-		in["promobApiToken"] = apiToken
+		"promobApiToken": apiToken,
 	}
 	body, _ := json.Marshal(in)
 	a := s.Gateway(http.MethodPut, "/v1/integration", s.Token("u1", store, "admin"), body, nil)
@@ -83,7 +91,7 @@ func TestWebhookStoredOnceQueuedOnce(t *testing.T) {
 	simAccount := "/_sim/accounts/" + account
 	s.Control(http.MethodPut, simAccount, map[string]string{
 		"webhookUrl": s.URL() + cfg.WebhookPath, "webhookSecret": cfg.WebhookSecret,
-	}, http.StatusCreated)
+	}, http.StatusOK)
 	s.Control(http.MethodPut, simAccount+"/projects/p1/environments/e1?parts=3", nil, http.StatusOK)
 	first := s.sent(s.Control(http.MethodPost, simAccount+"/projects/p1/environments/e1/events",
 		map[string]string{"type": domain.EventSaved}, http.StatusOK), account)

@@ -259,7 +259,7 @@ func TestSaleWorkflow(t *testing.T) {
 
 	wfStep(t, s, "configure the store, the simulator, a client and a project", func(t *testing.T, s *stack) {
 		var created struct{ IntegrationToken string }
-		if err := json.Unmarshal(s.Control(http.MethodPut, simAccount, map[string]string{}, http.StatusCreated).Body, &created); err != nil || created.IntegrationToken == "" {
+		if err := json.Unmarshal(s.Control(http.MethodPut, simAccount, promobIdentity("pmi-"+account), http.StatusCreated).Body, &created); err != nil || created.IntegrationToken == "" {
 			t.Fatalf("simulator account: %v, token %q", err, created.IntegrationToken)
 		}
 		var cfg integrationConfig

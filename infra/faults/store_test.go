@@ -29,6 +29,9 @@ func newFaultStore(s *faultStack) *faultStore {
 	s.T.Helper()
 	fs := &faultStore{s: s, store: localstack.UniqueName("store"), account: localstack.UniqueName("acc"), apiKey: "pmi_" + localstack.UniqueName("k")}
 	fs.admin = s.Token("admin-1", fs.store, "admin")
+	s.Control(http.MethodPut, "/_sim/accounts/"+fs.account, map[string]any{
+		"integrationToken": fs.apiKey, "cnpj": "11222333000181", "serialNumbers": []string{"SN-1"},
+	}, http.StatusCreated)
 	var cfg struct{ WebhookPath, WebhookSecret string }
 	s.Call(http.MethodPut, "/v1/integration", fs.admin, map[string]any{
 		"cnpj": "11.222.333/0001-81", "promobAccountId": fs.account, "serialNumbers": []string{"SN-1"},
@@ -38,8 +41,8 @@ func newFaultStore(s *faultStack) *faultStore {
 	s.Call(http.MethodPut, "/v1/integration/commercial-rules", fs.admin,
 		map[string]string{"defaultMarkup": "2", "freightPercent": "3", "assemblyPercent": "5"}, http.StatusOK, nil)
 	s.Control(http.MethodPut, "/_sim/accounts/"+fs.account, map[string]string{
-		"webhookUrl": s.URL() + cfg.WebhookPath, "webhookSecret": cfg.WebhookSecret, "integrationToken": fs.apiKey,
-	}, http.StatusCreated)
+		"webhookUrl": s.URL() + cfg.WebhookPath, "webhookSecret": cfg.WebhookSecret,
+	}, http.StatusOK)
 	var client, project struct{ ID string }
 	s.Call(http.MethodPost, "/v1/clients", fs.admin, map[string]string{"name": "Ana Silva", "document": "529.982.247-25"}, http.StatusCreated, &client)
 	s.Call(http.MethodPost, "/v1/projects", fs.admin, map[string]string{"clientId": client.ID, "name": "Casa Silva"}, http.StatusCreated, &project)

@@ -85,17 +85,20 @@ type AssistanceInput struct {
 const maxAssistanceNumber = 30
 
 // Validate returns the input trimmed, or an invalid_request *Error naming
-// the first wrong field: projectId and environmentId are required; number
+// the first wrong field: projectId and environmentId are required ids
+// (ValidID); number
 // is 1 to 30 characters without '#', '/' or spaces; description is required
 // (at most 200 characters).
 func (in AssistanceInput) Validate() (AssistanceInput, error) {
 	out := AssistanceInput{ProjectID: strings.TrimSpace(in.ProjectID), EnvironmentID: strings.TrimSpace(in.EnvironmentID),
 		Number: strings.TrimSpace(in.Number), Description: strings.TrimSpace(in.Description)}
+	if err := RequireID("projectId", out.ProjectID); err != nil {
+		return AssistanceInput{}, err
+	}
+	if err := RequireID("environmentId", out.EnvironmentID); err != nil {
+		return AssistanceInput{}, err
+	}
 	switch {
-	case out.ProjectID == "":
-		return AssistanceInput{}, Errorf(CodeInvalid, "projectId is required.")
-	case out.EnvironmentID == "":
-		return AssistanceInput{}, Errorf(CodeInvalid, "environmentId is required.")
 	case out.Number == "" || utf8.RuneCountInString(out.Number) > maxAssistanceNumber || strings.ContainsAny(out.Number, "#/ \t\n"):
 		return AssistanceInput{}, Errorf(CodeInvalid, "number is required (at most %d characters, without '#', '/' or spaces).", maxAssistanceNumber)
 	case out.Description == "" || utf8.RuneCountInString(out.Description) > maxName:

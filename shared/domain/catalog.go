@@ -101,8 +101,8 @@ type ProjectInput struct {
 
 // Validate returns an invalid_request *Error naming the first wrong field.
 func (in ProjectInput) Validate() error {
-	if strings.TrimSpace(in.ClientID) == "" {
-		return Errorf(CodeInvalid, "clientId is required.")
+	if err := RequireID("clientId", strings.TrimSpace(in.ClientID)); err != nil {
+		return err
 	}
 	if n := strings.TrimSpace(in.Name); n == "" || utf8.RuneCountInString(n) > maxName {
 		return Errorf(CodeInvalid, "name is required (at most %d characters).", maxName)

@@ -47,10 +47,10 @@ func (e WebhookEvent) Validate() error {
 		return Errorf(CodeInvalid, "type is required.")
 	case !known:
 		return Errorf(CodeUnknownEvent, "Unknown event type %q.", e.Type)
-	case e.Data.ProjectID == "":
-		return Errorf(CodeInvalid, "data.projectId is required.")
-	case e.Data.EnvironmentID == "":
-		return Errorf(CodeInvalid, "data.environmentId is required.")
+	case !ValidID(e.Data.ProjectID):
+		return RequireID("data.projectId", e.Data.ProjectID)
+	case !ValidID(e.Data.EnvironmentID):
+		return RequireID("data.environmentId", e.Data.EnvironmentID)
 	case e.Data.Revision < 1:
 		return Errorf(CodeInvalid, "data.revision must be a positive integer.")
 	case len(e.Data.UserID) > 200:

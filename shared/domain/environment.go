@@ -92,10 +92,11 @@ type LegacyImportInput struct {
 
 // Validate returns an invalid_request *Error naming the first wrong field.
 func (in LegacyImportInput) Validate() error {
-	for field, v := range map[string]string{"promobProjectId": in.PromobProjectID, "promobEnvironmentId": in.PromobEnvironmentID} {
-		if v == "" || len(v) > 64 || strings.ContainsAny(v, "#/ ") {
-			return Errorf(CodeInvalid, "%s is required (at most 64 characters, without '#', '/' or spaces).", field)
-		}
+	if err := RequireID("promobProjectId", in.PromobProjectID); err != nil {
+		return err
+	}
+	if err := RequireID("promobEnvironmentId", in.PromobEnvironmentID); err != nil {
+		return err
 	}
 	if n := strings.TrimSpace(in.Name); n == "" || utf8.RuneCountInString(n) > maxName {
 		return Errorf(CodeInvalid, "name is required (at most %d characters).", maxName)

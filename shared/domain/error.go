@@ -6,6 +6,7 @@ package domain
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Error codes. Each maps to one HTTP status in shared/httperror, whose test
@@ -44,6 +45,13 @@ const (
 	CodePromobUnavailable = "promob_unavailable"
 	// CodeAlreadySynced refuses a retry of what Promob already holds.
 	CodeAlreadySynced = "already_synced"
+	// CodePromobAccountMismatch refuses an integration Promob does not vouch
+	// for: the integration token is not the account's, or the CNPJ or a
+	// serial number is not the one Promob holds for the account.
+	CodePromobAccountMismatch = "promob_account_mismatch"
+	// CodeTooManyAttempts refuses a credential check after too many wrong
+	// ones; the error carries how long to wait.
+	CodeTooManyAttempts = "too_many_attempts"
 )
 
 // Error is the application error: a machine-readable code and a sentence for
@@ -51,6 +59,9 @@ const (
 type Error struct {
 	Code    string
 	Message string
+	// RetryAfter, when set, is how long the caller should wait before
+	// asking again (too_many_attempts).
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string { return e.Code + ": " + e.Message }
@@ -91,3 +102,13 @@ func IsNotFound(err error) bool { return ErrorCode(err) == CodeNotFound }
 
 // IsNotConfiguredErr reports whether err says the store has no integration.
 func IsNotConfiguredErr(err error) bool { return ErrorCode(err) == CodeNotConfigured }
+
+// RetryAfter returns how long the *Error in err's chain asks the caller to
+// wait, or 0.
+func RetryAfter(err error) time.Duration {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.RetryAfter
+	}
+	return 0
+}

@@ -49,6 +49,7 @@ const (
 	maxSerials      = 50
 	maxSerialLen    = 64
 	maxConnectValue = 100
+	maxAPITokenLen  = 512
 )
 
 // Validate returns the configuration for the store with the CNPJ reduced to
@@ -63,8 +64,8 @@ func (in IntegrationInput) Validate(storeID string) (Integration, error) {
 	if acc == "" {
 		return Integration{}, Errorf(CodeInvalid, "promobAccountId is required.")
 	}
-	if len(acc) > maxAccountIDLen || strings.ContainsAny(acc, "#/ ") {
-		return Integration{}, Errorf(CodeInvalid, "promobAccountId must be at most %d characters, without '#', '/' or spaces.", maxAccountIDLen)
+	if len(acc) > maxAccountIDLen || !ValidID(acc) {
+		return Integration{}, Errorf(CodeInvalid, "promobAccountId must be at most %d letters, digits or _.:@|+- (starting with a letter or digit).", maxAccountIDLen)
 	}
 	if len(in.SerialNumbers) == 0 {
 		return Integration{}, Errorf(CodeInvalid, "serialNumbers must hold at least one Promob serial number.")
@@ -89,6 +90,12 @@ func (in IntegrationInput) Validate(storeID string) (Integration, error) {
 		if utf8.RuneCountInString(strings.TrimSpace(v)) > maxConnectValue {
 			return Integration{}, Errorf(CodeInvalid, "%s is at most %d characters.", field, maxConnectValue)
 		}
+	}
+	if len(in.PromobAPIToken) > maxAPITokenLen {
+		return Integration{}, Errorf(CodeInvalid, "promobApiToken is at most %d characters.", maxAPITokenLen)
+	}
+	if u := strings.TrimSpace(in.ResponsibleUserID); u != "" && !ValidID(u) {
+		return Integration{}, RequireID("responsibleUserId", u)
 	}
 	return Integration{
 		ConnectSituation:  strings.TrimSpace(in.ConnectSituation),
@@ -125,6 +132,27 @@ func (in Integration) Completed(prev *Integration, caller string) Integration {
 // SituationApproved and StageContract.
 func (in Integration) ConnectStatus() (situation, stage string) {
 	return cmp.Or(in.ConnectSituation, SituationApproved), cmp.Or(in.ConnectStage, StageContract)
+}
+
+// MatchPromobAccount returns nil when Promob's record of the account (its
+// CNPJ and the serial numbers of its licences) vouches for the
+// configuration: the same CNPJ, and every configured serial number among
+// the account's. Otherwise it returns a promob_account_mismatch *Error
+// naming what differs.
+func MatchPromobAccount(in Integration, promobCNPJ string, promobSerials []string) error {
+	if cnpj, ok := NormalizeCNPJ(promobCNPJ); !ok || cnpj != in.CNPJ {
+		return Errorf(CodePromobAccountMismatch, "Promob account %s is not registered to CNPJ %s.", in.PromobAccountID, in.CNPJ)
+	}
+	held := make(map[string]bool, len(promobSerials))
+	for _, s := range promobSerials {
+		held[strings.TrimSpace(s)] = true
+	}
+	for _, s := range in.SerialNumbers {
+		if !held[s] {
+			return Errorf(CodePromobAccountMismatch, "Serial number %s is not linked to Promob account %s.", s, in.PromobAccountID)
+		}
+	}
+	return nil
 }
 
 // Account routes webhooks: the store that holds a Promob AccountID and the

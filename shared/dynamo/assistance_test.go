@@ -69,6 +69,7 @@ func TestAssistances(t *testing.T) {
 				got.Design.Attempt != 2 {
 				t.Fatalf("design = %+v", got.Design)
 			}
+			holdAccount(t, store, "s1", "acc-1")
 			mustOK(t, store.EnvironmentCreated(ctx, got.Env, "acc-1", "pp-1", "pe-assist", 1, now))
 			routed, err := store.EnvironmentByPromobID(ctx, "acc-1", "pe-assist")
 			mustOK(t, err)

@@ -1,6 +1,7 @@
 package dynamo
 
 import (
+	"cmp"
 	"context"
 	"time"
 
@@ -19,6 +20,13 @@ import (
 //	STORE#<sid>#ENV#<eid>   / MANUAL#<id>               an item typed in FoccoLojas
 //	STORE#<sid>#ENV#<eid>   / PO#<id>                   a purchase order of the reviewed version
 //	PENV#<account>#<promobEnvironmentId> / PENV         webhook routing: Promob environment → environment
+//
+// A routing item is live only while its store holds the account (the
+// account's ACCOUNT item names that store): when a store changes account,
+// its routing items of the old account are retired by that rule, at once
+// and whatever their number. EnvironmentByPromobID does not see a retired
+// item, and the account's new store may link the Promob environment again,
+// replacing it.
 //
 // An assistance is an environment record of kind "assistance" (see
 // assistance.go for its extra attributes and keys).
@@ -121,23 +129,78 @@ func (s *Store) CreateEnvironment(ctx context.Context, e domain.Environment) err
 		"storeId":       &types.AttributeValueMemberS{Value: e.StoreID},
 		"environmentId": &types.AttributeValueMemberS{Value: e.ID},
 	}
+	putEnv := types.TransactWriteItem{Put: &types.Put{TableName: &s.table, Item: av, ConditionExpression: aws.String("attribute_not_exists(PK)")}}
+	// The project must exist, and takes the Promob project when it has none.
+	linkProject := types.TransactWriteItem{Update: &types.Update{
+		TableName: &s.table, Key: key(projectPK(e.StoreID, e.ProjectID), skProject),
+		UpdateExpression:          aws.String("SET promobProjectId = if_not_exists(promobProjectId, :pp)"),
+		ConditionExpression:       aws.String("attribute_exists(PK)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pp": str(e.PromobProjectID)},
+	}}
+	noProject := domain.Errorf(domain.CodeNotFound, "No project %q.", e.ProjectID)
 	_, err = s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
-		{Put: &types.Put{TableName: &s.table, Item: av, ConditionExpression: aws.String("attribute_not_exists(PK)")}},
+		putEnv,
 		{Put: &types.Put{TableName: &s.table, Item: route, ConditionExpression: aws.String("attribute_not_exists(PK)")}},
-		{Update: &types.Update{
-			TableName: &s.table, Key: key(projectPK(e.StoreID, e.ProjectID), skProject),
-			UpdateExpression:          aws.String("SET promobProjectId = if_not_exists(promobProjectId, :pp)"),
-			ConditionExpression:       aws.String("attribute_exists(PK)"),
-			ExpressionAttributeValues: map[string]types.AttributeValue{":pp": str(e.PromobProjectID)},
-		}},
+		linkProject,
+	}})
+	reasons := cancellationReasons(err)
+	if reasons == nil {
+		return wrap("create environment", err)
+	}
+	if reasons[2] == "ConditionalCheckFailed" {
+		return noProject
+	}
+	conflict := domain.Errorf(domain.CodeConflict, "Promob environment %s is already linked to an environment.", e.PromobEnvironmentID)
+	retired, err := s.retiredRoute(ctx, e.PromobAccountID, e.PromobEnvironmentID, e.StoreID)
+	if err != nil || retired == "" {
+		return cmp.Or(err, error(conflict))
+	}
+	// The routing item is another store's, left from when it held the
+	// account: replace it, as long as it and the account stay as read.
+	_, err = s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
+		putEnv,
+		{Put: &types.Put{TableName: &s.table, Item: route, ConditionExpression: aws.String("storeId = :old"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":old": str(retired)}}},
+		{ConditionCheck: &types.ConditionCheck{TableName: &s.table, Key: key(accountPK(e.PromobAccountID), skAccount),
+			ConditionExpression: aws.String("storeId = :sid"), ExpressionAttributeValues: map[string]types.AttributeValue{":sid": str(e.StoreID)}}},
+		linkProject,
 	}})
 	if reasons := cancellationReasons(err); reasons != nil {
-		if reasons[2] == "ConditionalCheckFailed" {
-			return domain.Errorf(domain.CodeNotFound, "No project %q.", e.ProjectID)
+		if reasons[3] == "ConditionalCheckFailed" {
+			return noProject
 		}
-		return domain.Errorf(domain.CodeConflict, "Promob environment %s is already linked to an environment.", e.PromobEnvironmentID)
+		return conflict
 	}
 	return wrap("create environment", err)
+}
+
+// promobRoute is a routing item: the store and environment a Promob
+// environment of an account leads to.
+type promobRoute struct {
+	StoreID       string `dynamodbav:"storeId"`
+	EnvironmentID string `dynamodbav:"environmentId"`
+}
+
+// retiredRoute returns the store of the Promob environment's routing item
+// when that item is retired (its store no longer holds the account) and
+// storeID holds the account now; "" otherwise.
+func (s *Store) retiredRoute(ctx context.Context, accountID, promobEnvID, storeID string) (string, error) {
+	var route promobRoute
+	err := s.getExisting(ctx, promobEnvPK(accountID, promobEnvID), skPromobEnv, &route, "get Promob environment route", domain.Errorf(domain.CodeNotFound, "not linked"))
+	if domain.IsNotFound(err) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	acc, err := s.Account(ctx, accountID)
+	if domain.IsNotFound(err) {
+		return "", nil
+	}
+	if err != nil || acc.StoreID != storeID || route.StoreID == storeID {
+		return "", err
+	}
+	return route.StoreID, nil
 }
 
 // Environment returns one of the store's environments, or a not_found *Error.
@@ -150,14 +213,25 @@ func (s *Store) Environment(ctx context.Context, storeID, id string) (domain.Env
 }
 
 // EnvironmentByPromobID returns the environment linked to a Promob
-// environment of the account, or a not_found *Error.
+// environment of the account, or a not_found *Error, also when the routing
+// item is retired (its store no longer holds the account) or leads to an
+// environment of another account.
 func (s *Store) EnvironmentByPromobID(ctx context.Context, accountID, promobEnvID string) (domain.Environment, error) {
-	var route struct {
-		StoreID       string `dynamodbav:"storeId"`
-		EnvironmentID string `dynamodbav:"environmentId"`
-	}
-	if err := s.getExisting(ctx, promobEnvPK(accountID, promobEnvID), skPromobEnv, &route, "get Promob environment route", domain.Errorf(domain.CodeNotFound, "Promob environment %q is not linked.", promobEnvID)); err != nil {
+	notLinked := domain.Errorf(domain.CodeNotFound, "Promob environment %q is not linked.", promobEnvID)
+	var route promobRoute
+	if err := s.getExisting(ctx, promobEnvPK(accountID, promobEnvID), skPromobEnv, &route, "get Promob environment route", notLinked); err != nil {
 		return domain.Environment{}, err
 	}
-	return s.Environment(ctx, route.StoreID, route.EnvironmentID)
+	acc, err := s.Account(ctx, accountID)
+	if domain.IsNotFound(err) || (err == nil && acc.StoreID != route.StoreID) {
+		return domain.Environment{}, notLinked
+	}
+	if err != nil {
+		return domain.Environment{}, err
+	}
+	env, err := s.Environment(ctx, route.StoreID, route.EnvironmentID)
+	if err == nil && env.PromobAccountID != accountID {
+		return domain.Environment{}, notLinked
+	}
+	return env, err
 }

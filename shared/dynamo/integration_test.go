@@ -85,3 +85,49 @@ func TestIntegrationLifecycle(t *testing.T) {
 		})
 	}
 }
+
+// TestRoutesRetireWithTheAccount: store s1 links Promob environment pe-1 of
+// acc-1, then moves to acc-2. Its routing item of acc-1 is retired at once
+// (webhooks for pe-1 find nothing); s2, which now holds acc-1, links pe-1
+// to its own environment, replacing the retired item; s1 cannot take it
+// back while s2 holds the account.
+func TestRoutesRetireWithTheAccount(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
+	env := func(storeID, id, account string) domain.Environment {
+		return domain.Environment{ID: id, StoreID: storeID, ProjectID: "p-" + storeID, Name: "Cozinha", PromobAccountID: account,
+			PromobProjectID: "pp-1", PromobEnvironmentID: "pe-1", Status: domain.EnvReady, ImportStatus: domain.ImportImported, CreatedAt: now, UpdatedAt: now}
+	}
+	for name, open := range backends(t) {
+		t.Run(name, func(t *testing.T) {
+			s := open(t)
+			holdAccount(t, s, "s1", "acc-1")
+			mustOK(t, s.CreateEnvironment(ctx, env("s1", "e1", "acc-1")))
+			if got, err := s.EnvironmentByPromobID(ctx, "acc-1", "pe-1"); err != nil || got.ID != "e1" {
+				t.Fatalf("live route: %+v %v", got, err)
+			}
+			if err := s.CreateEnvironment(ctx, env("s1", "e1bis", "acc-1")); domain.ErrorCode(err) != domain.CodeConflict {
+				t.Fatalf("linking pe-1 twice: %v, want conflict", err)
+			}
+
+			holdAccount(t, s, "s1", "acc-2") // s1 moves to acc-2
+			if _, err := s.EnvironmentByPromobID(ctx, "acc-1", "pe-1"); !domain.IsNotFound(err) {
+				t.Fatalf("retired route still routes: %v", err)
+			}
+			if err := s.CreateEnvironment(ctx, env("s2", "e2", "acc-1")); domain.ErrorCode(err) != domain.CodeConflict {
+				t.Fatalf("a store without the account replaced the route: %v", err)
+			}
+			holdAccount(t, s, "s2", "acc-1")
+			mustOK(t, s.CreateEnvironment(ctx, env("s2", "e2", "acc-1")))
+			if got, err := s.EnvironmentByPromobID(ctx, "acc-1", "pe-1"); err != nil || got.ID != "e2" || got.StoreID != "s2" {
+				t.Fatalf("route after s2 linked pe-1: %+v %v", got, err)
+			}
+			if err := s.CreateEnvironment(ctx, env("s1", "e1ter", "acc-1")); domain.ErrorCode(err) != domain.CodeConflict {
+				t.Fatalf("s1 took the route back: %v, want conflict", err)
+			}
+			if _, err := s.Environment(ctx, "s1", "e1ter"); !domain.IsNotFound(err) {
+				t.Fatalf("a refused link wrote the environment: %v", err)
+			}
+		})
+	}
+}

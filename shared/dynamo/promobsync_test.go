@@ -118,6 +118,7 @@ func TestEnvironmentCreated(t *testing.T) {
 			if env, _ = store.Environment(ctx, "s1", eid); env.Status != domain.EnvFailed || env.StatusReason != "promob down" {
 				t.Fatalf("after failure: %+v", env)
 			}
+			holdAccount(t, store, "s1", "acc-1")
 			var wg sync.WaitGroup
 			errs := make([]error, 8)
 			for i := range errs {

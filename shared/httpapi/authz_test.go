@@ -2,12 +2,17 @@ package httpapi_test
 
 import (
 	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
 	"net/http"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/aws/aws-lambda-go/events"
 	"github.com/foccolojas/promob-integration/shared/domain"
 	"github.com/foccolojas/promob-integration/shared/httpapi"
 	"github.com/foccolojas/promob-integration/shared/pricing"
@@ -62,7 +67,7 @@ var authMatrix = []authRow{
 	{route: "POST /webhooks/promob/{accountId}", notAPI: "the webhook function, authenticated by the delivery's signature (shared/webhook TestRefusedDeliveriesWriteNothing)"},
 
 	{route: "GET /v1/integration", path: "/v1/integration", allowed: anyRoleNames},
-	{route: "PUT /v1/integration", path: "/v1/integration", body: `{"cnpj":"11.222.333/0001-81","promobAccountId":"acc-s1","serialNumbers":["SN-1","SN-2"]}`, allowed: []string{"admin"}},
+	{route: "PUT /v1/integration", path: "/v1/integration", body: `{"cnpj":"11.222.333/0001-81","promobAccountId":"acc-s1","serialNumbers":["SN-1","SN-2"],"promobApiToken":"pmi-s1"}`, allowed: []string{"admin"}},
 	{route: "POST /v1/integration/rotate-secret", path: "/v1/integration/rotate-secret", allowed: []string{"admin"}},
 	{route: "GET /v1/integration/commercial-rules", path: "/v1/integration/commercial-rules", allowed: anyRoleNames},
 	{route: "PUT /v1/integration/commercial-rules", path: "/v1/integration/commercial-rules", body: `{"defaultMarkup":"2"}`, allowed: []string{"admin"}},
@@ -241,4 +246,96 @@ func errMessage(body map[string]any) string {
 	e, _ := body["error"].(map[string]any)
 	m, _ := e["message"].(string)
 	return m
+}
+
+// TestIdsOutOfBoundsAnswer404 calls every route with an id in the path over
+// the bound, or holding a key separator or a control character, as a
+// caller holding every role: 404 not_found before any record is read,
+// never a 500, and the table unchanged.
+func TestIdsOutOfBoundsAnswer404(t *testing.T) {
+	everyRole := &caller{"u1", "s1", "[admin seller reviewer finance]"}
+	wild := regexp.MustCompile(`\{[A-Za-z]+\}`)
+	for _, row := range authMatrix {
+		method, pattern, _ := strings.Cut(row.route, " ")
+		if row.notAPI != "" || !wild.MatchString(pattern) {
+			continue
+		}
+		for name, id := range map[string]string{"2,100 characters": strings.Repeat("a", 2100), "key separator": "x%23ENV%23y", "control character": "x%00y"} {
+			t.Run(row.route+"/"+name, func(t *testing.T) {
+				f := newAuthFixture(t)
+				body, contentType := f.expand(row.body), ""
+				if body != "" {
+					contentType = "application/json"
+				}
+				before := f.dump()
+				status, out := f.do(everyRole, method, wild.ReplaceAllString(pattern, id), contentType, body)
+				if status != http.StatusNotFound || errCode(out) != domain.CodeNotFound {
+					t.Errorf("%d %v, want 404 not_found", status, out)
+				}
+				if f.dump() != before {
+					t.Errorf("the table changed")
+				}
+			})
+		}
+	}
+}
+
+// TestClaimsAreReadExactly sends tokens whose claims the authorizer passes
+// flattened, and checks what identity the API reads from them.
+func TestClaimsAreReadExactly(t *testing.T) {
+	a := newAPI(t)
+	send := func(claims map[string]any, flat map[string]string) (int, map[string]any) {
+		t.Helper()
+		ev := events.APIGatewayV2HTTPRequest{
+			Version: "2.0", RouteKey: "GET /v1/me", RawPath: "/v1/me",
+			Headers: map[string]string{"authorization": "Bearer " + rawToken(claims)},
+			RequestContext: events.APIGatewayV2HTTPRequestContext{
+				RequestID: "req-1", HTTP: events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: "GET", Path: "/v1/me"},
+				Authorizer: &events.APIGatewayV2HTTPRequestContextAuthorizerDescription{JWT: &events.APIGatewayV2HTTPRequestContextAuthorizerJWTDescription{Claims: flat}},
+			},
+		}
+		resp, err := a.proxy.ProxyWithContext(context.Background(), ev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out map[string]any
+		_ = json.Unmarshal([]byte(resp.Body), &out)
+		return resp.StatusCode, out
+	}
+	tests := []struct {
+		name   string
+		claims map[string]any
+		flat   map[string]string // as API Gateway passes them
+		status int
+		roles  string // of GET /v1/me when 200
+	}{
+		{"exact", map[string]any{"sub": "u1", "store_id": "s1", "roles": []string{"admin", "seller"}}, map[string]string{"sub": "u1", "store_id": "s1", "roles": "[admin seller]"}, 200, "[admin seller]"},
+		{"one role with a space", map[string]any{"sub": "u1", "store_id": "s1", "roles": []string{"seller admin"}}, map[string]string{"sub": "u1", "store_id": "s1", "roles": "[seller admin]"}, 200, "[]"},
+		{"a role with a comma", map[string]any{"sub": "u1", "store_id": "s1", "roles": []string{"x,admin", "finance"}}, map[string]string{"sub": "u1", "store_id": "s1", "roles": "[x,admin finance]"}, 200, "[finance]"},
+		{"nested roles", map[string]any{"sub": "u1", "store_id": "s1", "roles": []any{[]string{"admin"}}}, map[string]string{"sub": "u1", "store_id": "s1", "roles": "[[admin]]"}, 200, "[]"},
+		{"store_id as a number", map[string]any{"sub": "u1", "store_id": 42}, map[string]string{"sub": "u1", "store_id": "42"}, 401, ""},
+		{"store_id as an array", map[string]any{"sub": "u1", "store_id": []string{"s1"}}, map[string]string{"sub": "u1", "store_id": "[s1]"}, 401, ""},
+		{"store_id with a key separator", map[string]any{"sub": "u1", "store_id": "s1#ENV#e1"}, map[string]string{"sub": "u1", "store_id": "s1#ENV#e1"}, 401, ""},
+		{"sub with NUL", map[string]any{"sub": "u1\x00", "store_id": "s1"}, map[string]string{"sub": "u1\x00", "store_id": "s1"}, 401, ""},
+		{"header token not the verified one", map[string]any{"sub": "u1", "store_id": "s2"}, map[string]string{"sub": "u1", "store_id": "s1"}, 401, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			status, out := send(tt.claims, tt.flat)
+			if status != tt.status {
+				t.Fatalf("%d %v, want %d", status, out, tt.status)
+			}
+			if status == 200 && fmt.Sprint(out["roles"]) != tt.roles {
+				t.Errorf("roles %v, want %s", out["roles"], tt.roles)
+			}
+		})
+	}
+	// A duplicated claim in the token's payload is refused.
+	dup := base64.RawURLEncoding.EncodeToString([]byte(`{"sub":"u1","store_id":"s2","store_id":"s1"}`))
+	ev := events.APIGatewayV2HTTPRequest{Version: "2.0", RawPath: "/v1/me", Headers: map[string]string{"authorization": "Bearer h." + dup + ".s"},
+		RequestContext: events.APIGatewayV2HTTPRequestContext{HTTP: events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: "GET", Path: "/v1/me"},
+			Authorizer: &events.APIGatewayV2HTTPRequestContextAuthorizerDescription{JWT: &events.APIGatewayV2HTTPRequestContextAuthorizerJWTDescription{Claims: map[string]string{"sub": "u1", "store_id": "s1"}}}}}
+	if resp, err := a.proxy.ProxyWithContext(context.Background(), ev); err != nil || resp.StatusCode != 401 {
+		t.Errorf("duplicated store_id: %d %v, want 401", resp.StatusCode, err)
+	}
 }

@@ -49,7 +49,7 @@ func newCatalog(t *testing.T) *catalog {
 	store := dynamo.New(db, table)
 	q := &recordingQueue{}
 	c := &catalog{
-		api: &api{t: t, store: store, imports: q, proxy: httpadapter.NewV2(httpapi.NewServer(store, q, q, time.Now)), check: check},
+		api: &api{t: t, store: store, imports: q, proxy: httpadapter.NewV2(httpapi.NewServer(store, q, q, time.Now, httpapi.WithPromobAccounts(&fakePromob{}))), check: check},
 		dump: func() string {
 			t.Helper()
 			out, err := db.Scan(context.Background(), &dynamodb.ScanInput{TableName: &table})

@@ -16,6 +16,7 @@ import (
 // promobsync (see the dynamo store's methods of the same names).
 type PromobStore interface {
 	domain.PromobLinkStore
+	domain.FailureStore
 	SetClientSync(ctx context.Context, storeID, clientID string, st domain.PromobSync) error
 	SetEnvironmentCreation(ctx context.Context, storeID, envID, status, reason string, now time.Time) error
 }
@@ -59,7 +60,11 @@ func (s *Server) getMe(r *http.Request, id domain.Identity) (int, any, error) {
 
 // linkPromob checks the credentials with Promob, with the store's
 // integration token, and stores the user's token sealed; the password is
-// neither stored nor logged.
+// neither stored nor logged. Wrong passwords are throttled per user and per
+// Promob account (domain.UserThrottle, domain.AccountThrottle): once over,
+// the check is refused with 429 and Retry-After without asking Promob; the
+// failures are kept in the store, so every instance counts them, and a
+// success forgets the user's.
 func (s *Server) linkPromob(r *http.Request, id domain.Identity) (int, any, error) {
 	var in domain.LinkInput
 	if err := decodeValid(r, &in); err != nil {
@@ -73,9 +78,35 @@ func (s *Server) linkPromob(r *http.Request, id domain.Identity) (int, any, erro
 	if err != nil {
 		return 0, nil, err
 	}
+	throttles := []struct {
+		subject string
+		domain.CredentialThrottle
+	}{
+		{domain.UserSubject(id.StoreID, id.UserID), domain.UserThrottle},
+		{domain.AccountSubject(acc.AccountID), domain.AccountThrottle},
+	}
+	now := s.now()
+	for _, t := range throttles {
+		f, err := s.store.CredentialFailures(ctx, t.subject, now)
+		if err != nil {
+			return 0, nil, err
+		}
+		if wait := t.Wait(f, now); wait > 0 {
+			slog.WarnContext(ctx, "Promob password check refused: too many wrong ones", "subject", t.subject, "failures", f.Count)
+			e := domain.Errorf(domain.CodeTooManyAttempts, "Too many wrong Promob passwords; try again in %d minutes.", int(wait.Minutes())+1)
+			e.RetryAfter = wait
+			return 0, nil, e
+		}
+	}
 	user := strings.TrimSpace(in.PromobUser)
 	tok, err := s.verifier.VerifyUser(ctx, acc.AccountID, acc.APIToken, user, in.PromobPassword)
 	if promob.IsUnauthorized(err) {
+		for _, t := range throttles {
+			if err := s.store.RecordCredentialFailure(ctx, t.subject, t.Window, now); err != nil {
+				return 0, nil, err
+			}
+		}
+		slog.WarnContext(ctx, "Promob refused a user's password", "promob_user", user)
 		return 0, nil, domain.Errorf(domain.CodePromobCredentialsInvalid, "Promob did not accept the user or password.")
 	}
 	if err != nil {
@@ -91,6 +122,9 @@ func (s *Server) linkPromob(r *http.Request, id domain.Identity) (int, any, erro
 		return 0, nil, err
 	}
 	if err := s.store.RecordUser(ctx, id.StoreID, id.UserID, l.LinkedAt); err != nil {
+		return 0, nil, err
+	}
+	if err := s.store.ResetCredentialFailures(ctx, throttles[0].subject); err != nil {
 		return 0, nil, err
 	}
 	slog.InfoContext(ctx, "Promob user linked", "promob_user", user)

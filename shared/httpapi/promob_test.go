@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -17,7 +18,7 @@ import (
 )
 
 // fakePromob accepts user "ana" with password "right-pass"; user "down"
-// finds Promob unavailable.
+// finds Promob unavailable. Its accounts are promobAccounts.
 type fakePromob struct{ calls int }
 
 // Projects lists one project of customer "Ana Silva" with one environment
@@ -30,6 +31,33 @@ func (f *fakePromob) Projects(_ context.Context, account, token string) ([]promo
 		{ProjectID: "pp-1", Name: "Casa Silva", CustomerName: "Ana Silva", Environments: []promob.ConnectEnvironment{{EnvironmentID: "pe-1", Name: "Cozinha", Revision: 3}}},
 		{ProjectID: "pp-2", Name: "Loja Centro", CustomerName: "Bruno Costa", Environments: []promob.ConnectEnvironment{}},
 	}, nil
+}
+
+// promobAccounts are the accounts the tests' Promob knows, each with its
+// integration token: CNPJ 11.222.333/0001-81, serials SN-1 and SN-2
+// (acc-2: CNPJ 45.723.174/0001-10, serial SN-9).
+var promobAccounts = map[string]struct {
+	token string
+	acc   promob.Account
+}{
+	"acc-1":  {"pmi-1", promob.Account{AccountID: "acc-1", CNPJ: "11222333000181", SerialNumbers: []string{"SN-1", "SN-2"}}},
+	"acc-s1": {"pmi-s1", promob.Account{AccountID: "acc-s1", CNPJ: "11222333000181", SerialNumbers: []string{"SN-1", "SN-2"}}},
+	"acc-2":  {"pmi-2", promob.Account{AccountID: "acc-2", CNPJ: "45723174000110", SerialNumbers: []string{"SN-9"}}},
+}
+
+// Account answers as Promob does: 404 for an account it does not know,
+// 401 for a token that is not the account's; account "down" is unavailable.
+func (f *fakePromob) Account(_ context.Context, account, token string) (promob.Account, error) {
+	a, ok := promobAccounts[account]
+	switch {
+	case account == "down":
+		return promob.Account{}, &promob.Error{Status: http.StatusServiceUnavailable}
+	case !ok:
+		return promob.Account{}, &promob.Error{Status: http.StatusNotFound}
+	case token != a.token:
+		return promob.Account{}, &promob.Error{Status: http.StatusUnauthorized}
+	}
+	return a.acc, nil
 }
 
 func (f *fakePromob) VerifyUser(_ context.Context, account, token, user, password string) (promob.UserToken, error) {
@@ -56,11 +84,12 @@ func newPromobCatalog(t *testing.T) (*catalog, *recordingQueue) {
 		t.Fatal(err)
 	}
 	_, _, err = c.store.SaveIntegration(context.Background(), domain.Integration{StoreID: "s1", CNPJ: "11222333000181",
-		PromobAccountID: "acc-s1", SerialNumbers: []string{"SN1"}, PromobAPIToken: "pmi-s1"}, domain.NewWebhookSecret(), time.Now())
+		PromobAccountID: "acc-s1", SerialNumbers: []string{"SN-1"}, PromobAPIToken: "pmi-s1"}, domain.NewWebhookSecret(), time.Now())
 	must(t, err)
 	q := &recordingQueue{}
 	c.imports = q
-	c.proxy = httpadapter.NewV2(httpapi.NewServer(c.store, q, q, time.Now, httpapi.WithPromobLink(&fakePromob{}, box), httpapi.WithPromobProjects(&fakePromob{})))
+	c.proxy = httpadapter.NewV2(httpapi.NewServer(c.store, q, q, time.Now, httpapi.WithPromobLink(&fakePromob{}, box),
+		httpapi.WithPromobProjects(&fakePromob{}), httpapi.WithPromobAccounts(&fakePromob{})))
 	return c, q
 }
 
@@ -157,7 +186,9 @@ func TestPromobActionRefusals(t *testing.T) {
 			if status != tt.status || errCode(body) != tt.code {
 				t.Fatalf("got %d %v, want %d %s", status, body, tt.status, tt.code)
 			}
-			if after := c.dump(); after != before {
+			// A wrong password is counted: the throttle's record is the one
+			// write such a refusal makes (TestPromobLinkThrottled).
+			if after := withoutThrottle(c.dump()); after != before {
 				t.Fatalf("a refused request changed the table:\nbefore:\n%s\nafter:\n%s", before, after)
 			}
 			if len(q.customers)+len(q.environments) != 0 {
@@ -205,5 +236,90 @@ func TestClientsAndEnvironmentsGoToPromob(t *testing.T) {
 	}
 	if status, body = c.do(seller, "GET", "/v1/environments/"+eid, "", ""); body["status"] != domain.EnvCreating || body["statusReason"] != nil {
 		t.Fatalf("retried environment: %d %v", status, body)
+	}
+}
+
+// withoutThrottle drops the credential throttle's rows from a table dump.
+func withoutThrottle(dump string) string {
+	var rows []string
+	for _, row := range strings.Split(dump, "\n") {
+		if !strings.Contains(row, `"PK":{"Value":"THROTTLE#`) {
+			rows = append(rows, row)
+		}
+	}
+	return strings.Join(rows, "\n")
+}
+
+// TestPromobLinkThrottled guesses Promob passwords: after
+// domain.UserThrottle.Limit wrong ones the right one is refused with 429
+// and Retry-After without asking Promob, also by another instance of the
+// API over the same table; another user of the store still links; a
+// success forgets the user's failures; many users guessing for one
+// account meet the account's throttle.
+func TestPromobLinkThrottled(t *testing.T) {
+	c, _ := newPromobCatalog(t)
+	fake := &fakePromob{}
+	box, err := tokenbox.New(base64.StdEncoding.EncodeToString([]byte("0123456789abcdef0123456789abcdef")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := &recordingQueue{}
+	c.proxy = httpadapter.NewV2(httpapi.NewServer(c.store, q, q, time.Now, httpapi.WithPromobLink(fake, box), httpapi.WithPromobAccounts(fake)))
+	other := *c.api // a second instance: its own server, the same table
+	other.proxy = httpadapter.NewV2(httpapi.NewServer(c.store, q, q, time.Now, httpapi.WithPromobLink(&fakePromob{}, box), httpapi.WithPromobAccounts(fake)))
+	link := func(a *api, who *caller, password string) (int, string) {
+		t.Helper()
+		status, body := a.do(who, "POST", "/v1/me/promob-link", "application/json", `{"promobUser":"ana","promobPassword":"`+password+`"}`)
+		return status, errCode(body)
+	}
+
+	// Four wrong, then the right one: linked, and the count starts again.
+	for range domain.UserThrottle.Limit - 1 {
+		if status, code := link(c.api, seller, "guess"); status != 422 || code != domain.CodePromobCredentialsInvalid {
+			t.Fatalf("wrong password: %d %s", status, code)
+		}
+	}
+	if status, _ := link(c.api, seller, "right-pass"); status != 200 {
+		t.Fatalf("right password after %d wrong: %d", domain.UserThrottle.Limit-1, status)
+	}
+	for range domain.UserThrottle.Limit {
+		if status, code := link(c.api, seller, "guess"); status != 422 {
+			t.Fatalf("wrong password after a success: %d %s", status, code)
+		}
+	}
+	calls := fake.calls
+	status, code := link(c.api, seller, "right-pass")
+	if status != 429 || code != domain.CodeTooManyAttempts {
+		t.Fatalf("right password after %d wrong: %d %s, want 429", domain.UserThrottle.Limit, status, code)
+	}
+	if wait, err := strconv.Atoi(c.header.Get("Retry-After")); err != nil || wait < 1 || wait > int(domain.UserThrottle.Window.Seconds()) {
+		t.Errorf("Retry-After = %q", c.header.Get("Retry-After"))
+	}
+	if fake.calls != calls {
+		t.Errorf("Promob was asked while the user is throttled")
+	}
+	if status, code := link(&other, seller, "right-pass"); status != 429 || code != domain.CodeTooManyAttempts {
+		t.Errorf("another instance: %d %s, want 429", status, code)
+	}
+	if status, _ := link(c.api, admin, "right-pass"); status != 200 {
+		t.Errorf("another user of the store: %d, want 200", status)
+	}
+
+	// Users each under their own limit, together over the account's.
+	for i := 0; ; i++ {
+		who := &caller{"guesser-" + strconv.Itoa(i), "s1", "[seller]"}
+		status, code := link(c.api, who, "guess")
+		if status == 429 {
+			if code != domain.CodeTooManyAttempts || i*domain.UserThrottle.Limit < domain.AccountThrottle.Limit-domain.UserThrottle.Limit {
+				t.Fatalf("account throttle after %d users: %d %s", i, status, code)
+			}
+			break
+		}
+		for range domain.UserThrottle.Limit - 1 {
+			link(c.api, who, "guess")
+		}
+		if i > domain.AccountThrottle.Limit {
+			t.Fatal("the account's throttle never refused")
+		}
 	}
 }

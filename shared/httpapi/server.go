@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"regexp"
 	"time"
 
 	"github.com/awslabs/aws-lambda-go-api-proxy/core"
@@ -65,6 +66,8 @@ type Server struct {
 	box      domain.TokenBox
 	// projects lists the store's Promob projects (WithPromobProjects).
 	projects ProjectLister
+	// accounts checks integrations with Promob (WithPromobAccounts).
+	accounts AccountReader
 }
 
 // NewServer returns the REST API handler over the store; imports is the
@@ -147,8 +150,10 @@ func (s *Server) routes() {
 	})
 }
 
-// ServeHTTP adds the request id to the log context and routes the request.
+// ServeHTTP adds the request id to the log context, sets SecureHeaders and
+// routes the request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	httperror.SecureHeaders(w.Header())
 	ctx := r.Context()
 	if gw, ok := core.GetAPIGatewayV2ContextFromContext(ctx); ok {
 		ctx = logging.With(ctx, "request_id", gw.RequestID)
@@ -162,16 +167,30 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // WriteError.
 type handler func(r *http.Request, id domain.Identity) (status int, body any, err error)
 
+// wildcard finds the {name} wildcards of a route pattern.
+var wildcard = regexp.MustCompile(`\{([A-Za-z]+)\}`)
+
 // handle registers h for the pattern behind the caller's identity, read
 // from the authorizer's claims (401 without a valid one). When roles are
 // given, a caller with none of them is refused with 403 before h runs;
-// without roles every identified caller gets through. The identity is put
-// in the context and the log attributes h and its answer see.
+// without roles every identified caller gets through. Every id in the path
+// must then be a valid id (domain.ValidID), else the answer is 404 before h
+// (and so any store call) runs. The identity is put in the context and the
+// log attributes h and its answer see.
 func (s *Server) handle(pattern string, h handler, roles ...domain.Role) {
+	var ids []string
+	for _, m := range wildcard.FindAllStringSubmatch(pattern, -1) {
+		ids = append(ids, m[1])
+	}
 	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		id, err := identityFromGateway(r)
 		if err == nil && len(roles) > 0 {
 			err = id.Require(roles...)
+		}
+		for _, name := range ids {
+			if err == nil && !domain.ValidID(r.PathValue(name)) {
+				err = domain.Errorf(domain.CodeNotFound, "No such record: %s must be 1 to %d letters, digits or _.:@|+-.", name, domain.MaxIDLen)
+			}
 		}
 		if err != nil {
 			httperror.WriteError(w, r, err)

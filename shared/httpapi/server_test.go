@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -28,6 +29,8 @@ type api struct {
 	imports *recordingQueue
 	proxy   *httpadapter.HandlerAdapterV2
 	check   *apicheck.Checker
+	// header is the last answer's header.
+	header http.Header
 }
 
 // checker loads the OpenAPI document once for the package's tests.
@@ -41,7 +44,7 @@ func newAPI(t *testing.T) *api {
 	}
 	store := dynamotest.Minidyn(t)
 	q := &recordingQueue{}
-	return &api{t: t, store: store, imports: q, proxy: httpadapter.NewV2(httpapi.NewServer(store, q, q, time.Now)), check: check}
+	return &api{t: t, store: store, imports: q, proxy: httpadapter.NewV2(httpapi.NewServer(store, q, q, time.Now, httpapi.WithPromobAccounts(&fakePromob{}))), check: check}
 }
 
 // recordingQueue records what the API enqueues: messages for the importer
@@ -95,6 +98,30 @@ type caller struct {
 	sub, store, roles string
 }
 
+// token returns the bearer token the authorizer verified for the caller:
+// its claims with their JSON types (the roles "[a b]" as the array
+// ["a","b"]), unsigned, since the API reads what the authorizer checked.
+func (c *caller) token() string {
+	claims := map[string]any{"roles": strings.Fields(strings.Trim(c.roles, "[]"))}
+	if c.sub != "" {
+		claims["sub"] = c.sub
+	}
+	if c.store != "" {
+		claims["store_id"] = c.store
+	}
+	return rawToken(claims)
+}
+
+// rawToken returns an unsigned JWT carrying the claims as given.
+func rawToken(claims any) string {
+	payload, err := json.Marshal(claims)
+	if err != nil {
+		panic(err)
+	}
+	enc := base64.RawURLEncoding.EncodeToString
+	return enc([]byte(`{"alg":"HS256","typ":"JWT"}`)) + "." + enc(payload) + "." + enc([]byte("signature"))
+}
+
 var (
 	admin  = &caller{"u1", "s1", "[admin]"}
 	seller = &caller{"u2", "s1", "[seller]"}
@@ -119,6 +146,7 @@ func (a *api) do(who *caller, method, path, contentType, body string) (int, map[
 		ev.RequestContext.Authorizer = &events.APIGatewayV2HTTPRequestContextAuthorizerDescription{
 			JWT: &events.APIGatewayV2HTTPRequestContextAuthorizerJWTDescription{Claims: map[string]string{"sub": who.sub, "store_id": who.store, "roles": who.roles}},
 		}
+		ev.Headers["authorization"] = "Bearer " + who.token()
 	}
 	resp, err := a.proxy.ProxyWithContext(context.Background(), ev)
 	if err != nil {
@@ -128,6 +156,7 @@ func (a *api) do(who *caller, method, path, contentType, body string) (int, map[
 	for k, v := range resp.Headers {
 		header.Set(k, v)
 	}
+	a.header = header
 	if err := a.check.CheckResponse(method, path, resp.StatusCode, header, []byte(resp.Body)); err != nil {
 		a.t.Error(err)
 	}
@@ -142,7 +171,7 @@ func errCode(body map[string]any) string {
 	return c
 }
 
-const validConfig = `{"cnpj":"11.222.333/0001-81","promobAccountId":"acc-1","serialNumbers":["SN-1"],"responsibleUserId":"u1"}`
+const validConfig = `{"cnpj":"11.222.333/0001-81","promobAccountId":"acc-1","serialNumbers":["SN-1"],"responsibleUserId":"u1","promobApiToken":"pmi-1"}`
 
 func TestHealthAndOpenAPI(t *testing.T) {
 	a := newAPI(t)
@@ -181,7 +210,8 @@ func TestIntegrationConfig(t *testing.T) {
 	if fmt.Sprint(pre["unlinkedUsers"]) != "[map[status:not_linked userId:u2]]" || pre["ready"] != false {
 		t.Fatalf("prerequisites with an unlinked seller = %v", pre)
 	}
-	status, body = a.do(admin, "PUT", "/v1/integration", "application/json", strings.Replace(validConfig, `"SN-1"`, `"SN-1","SN-2"`, 1))
+	// Without a new token the stored one confirms the account again.
+	status, body = a.do(admin, "PUT", "/v1/integration", "application/json", strings.Replace(strings.Replace(validConfig, `"SN-1"`, `"SN-1","SN-2"`, 1), `,"promobApiToken":"pmi-1"`, "", 1))
 	if status != 200 || body["webhookSecret"] != nil || len(body["serialNumbers"].([]any)) != 2 {
 		t.Fatalf("second PUT: %d %v", status, body)
 	}
@@ -193,7 +223,11 @@ func TestIntegrationConfig(t *testing.T) {
 	if status, body := a.do(admin2, "GET", "/v1/integration", "", ""); status != 404 || errCode(body) != domain.CodeNotConfigured {
 		t.Fatalf("other store GET: %d %v", status, body)
 	}
-	if status, body := a.do(admin2, "PUT", "/v1/integration", "application/json", strings.Replace(validConfig, "11.222.333/0001-81", "45723174000110", 1)); status != 409 || errCode(body) != domain.CodeAccountInUse {
+	if status, body := a.do(admin2, "PUT", "/v1/integration", "application/json", strings.Replace(validConfig, "11.222.333/0001-81", "45723174000110", 1)); status != 422 || errCode(body) != domain.CodePromobAccountMismatch {
+		t.Fatalf("other store taking acc-1 with its own CNPJ: %d %v", status, body)
+	}
+	// Even with everything Promob holds, an account belongs to one store.
+	if status, body := a.do(admin2, "PUT", "/v1/integration", "application/json", validConfig); status != 409 || errCode(body) != domain.CodeAccountInUse {
 		t.Fatalf("other store taking acc-1: %d %v", status, body)
 	}
 	if _, err := a.store.GetIntegration(context.Background(), "s2"); !domain.IsNotConfiguredErr(err) {
@@ -222,6 +256,12 @@ func TestIntegrationRefusals(t *testing.T) {
 		{"wrong type", "PUT", "/v1/integration", "application/json", `{"cnpj":11222333000181}`, admin, 400, domain.CodeMalformedJSON},
 		{"trailing data", "PUT", "/v1/integration", "application/json", validConfig + `{}`, admin, 400, domain.CodeMalformedJSON},
 		{"wrong content type", "PUT", "/v1/integration", "text/plain", validConfig, admin, 415, domain.CodeUnsupportedMedia},
+		{"no integration token", "PUT", "/v1/integration", "application/json", strings.Replace(validConfig, `,"promobApiToken":"pmi-1"`, "", 1), admin, 400, domain.CodeInvalid},
+		{"another account's token", "PUT", "/v1/integration", "application/json", strings.Replace(validConfig, "pmi-1", "pmi-2", 1), admin, 422, domain.CodePromobAccountMismatch},
+		{"account Promob does not know", "PUT", "/v1/integration", "application/json", strings.Replace(validConfig, "acc-1", "acc-9", 1), admin, 422, domain.CodePromobAccountMismatch},
+		{"CNPJ not the account's", "PUT", "/v1/integration", "application/json", strings.Replace(validConfig, "11.222.333/0001-81", "45723174000110", 1), admin, 422, domain.CodePromobAccountMismatch},
+		{"serial not the account's", "PUT", "/v1/integration", "application/json", strings.Replace(validConfig, `"SN-1"`, `"SN-1","SN-9"`, 1), admin, 422, domain.CodePromobAccountMismatch},
+		{"Promob unavailable", "PUT", "/v1/integration", "application/json", strings.Replace(validConfig, "acc-1", "down", 1), admin, 502, domain.CodePromobUnavailable},
 		{"body over 1 MB", "PUT", "/v1/integration", "application/json", `{"cnpj":"` + strings.Repeat("1", 1<<20) + `"}`, admin, 413, domain.CodeTooLarge},
 	}
 	for _, tt := range tests {

@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/foccolojas/promob-integration/shared/domain"
 )
@@ -43,6 +45,10 @@ var statusOf = map[string]int{
 	domain.CodePromobCredentialsInvalid: http.StatusUnprocessableEntity,
 	domain.CodePromobUnavailable:        http.StatusBadGateway,
 	domain.CodeAlreadySynced:            http.StatusConflict,
+
+	// Security: claims Promob does not vouch for, credential guessing.
+	domain.CodePromobAccountMismatch: http.StatusUnprocessableEntity,
+	domain.CodeTooManyAttempts:       http.StatusTooManyRequests,
 }
 
 // Status returns the HTTP status for an application error code (500 when the
@@ -70,6 +76,9 @@ func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 	if code == domain.CodeInternal {
 		slog.ErrorContext(r.Context(), "request failed", "err", err, "method", r.Method, "path", r.URL.Path)
 	}
+	if wait := domain.RetryAfter(err); wait > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int((wait+time.Second-1)/time.Second)))
+	}
 	var body ErrorBody
 	body.Error.Code = code
 	body.Error.Message = domain.ErrorMessage(err)
@@ -81,4 +90,11 @@ func WriteJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
+}
+
+// SecureHeaders sets the headers every answer carries: no MIME sniffing
+// of the JSON, and no caching of answers that hold a store's data.
+func SecureHeaders(h http.Header) {
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Cache-Control", "no-store")
 }

@@ -55,6 +55,7 @@ import (
 	"github.com/foccolojas/promob-integration/shared/pricing"
 	"github.com/foccolojas/promob-integration/shared/promobtoken"
 	"github.com/foccolojas/promob-integration/shared/queue"
+	"github.com/foccolojas/promob-integration/shared/strictjson"
 )
 
 // Store is what the importer reads and writes.
@@ -123,7 +124,7 @@ func (im *Importer) webhook(ctx context.Context, body []byte) error {
 	}
 	ctx = logging.With(ctx, "store_id", msg.StoreID, "delivery_id", msg.DeliveryID, "promob_environment", msg.EnvironmentID, "revision", msg.Revision)
 	env, err := im.store.EnvironmentByPromobID(ctx, msg.AccountID, msg.EnvironmentID)
-	if domain.IsNotFound(err) || (err == nil && env.StoreID != msg.StoreID) {
+	if domain.IsNotFound(err) || (err == nil && (env.StoreID != msg.StoreID || env.PromobAccountID != msg.AccountID)) {
 		slog.InfoContext(ctx, "event for a Promob environment not linked to FoccoLojas; nothing to do", "type", msg.Type)
 		return nil
 	}
@@ -143,8 +144,9 @@ func (im *Importer) webhook(ctx context.Context, body []byte) error {
 		if err != nil {
 			return err
 		}
+		// Read as the webhook read it when it accepted the delivery.
 		var ev domain.WebhookEvent
-		if err := json.Unmarshal(raw, &ev); err != nil {
+		if err := strictjson.Decode(raw, &ev, false); err != nil {
 			return fmt.Errorf("importer: stored delivery is not an event: %w", err)
 		}
 		return im.importListing(ctx, env, strings.NewReader(ev.Data.Listing), msg.Revision)
@@ -176,6 +178,13 @@ func (im *Importer) update(ctx context.Context, body []byte) error {
 		return nil
 	}
 	acc, err := im.store.Account(ctx, env.PromobAccountID)
+	if domain.IsNotFound(err) || (err == nil && acc.StoreID != env.StoreID) {
+		// The store moved to another Promob account: the environment's
+		// account, and its integration token, are not the store's any more.
+		slog.WarnContext(ctx, "update of an environment whose Promob account is not the store's; refused", "account_id", env.PromobAccountID)
+		return im.store.SetImportStatus(ctx, env.StoreID, env.ID, domain.ImportFailed,
+			"The import cannot be done: the environment's Promob account "+env.PromobAccountID+" is no longer the store's.", im.now())
+	}
 	if err != nil {
 		return im.fail(ctx, env, err)
 	}

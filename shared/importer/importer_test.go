@@ -510,3 +510,37 @@ func TestUpdateStreamsAndClosesTheListing(t *testing.T) {
 		})
 	}
 }
+
+// TestAccountLeftBehindIsNotUsed: the store moves from acc-1 to acc-2 and
+// acc-1 passes to store s2. An update of the environment linked under
+// acc-1 fails at once without asking Promob (with s2's token or any), and
+// webhooks of acc-1 for that Promob environment no longer reach it.
+func TestAccountLeftBehindIsNotUsed(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	f.promob.put(1, listingXML(3, 1))
+	if failed := f.deliver(domain.EventPrepared, 1, listingXML(3, 1), 1); failed != nil {
+		t.Fatalf("first import: %v", failed)
+	}
+	moved := domain.Integration{StoreID: "s1", CNPJ: "11222333000181", PromobAccountID: "acc-2", SerialNumbers: []string{"SN"}, PromobAPIToken: "pmi-2"}
+	taken := domain.Integration{StoreID: "s2", CNPJ: "45723174000110", PromobAccountID: "acc-1", SerialNumbers: []string{"SN"}, PromobAPIToken: "pmi-token"}
+	for _, in := range []domain.Integration{moved, taken} {
+		if _, _, err := f.store.SaveIntegration(ctx, in, domain.NewWebhookSecret(), time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f.promob.put(2, listingXML(5, 2))
+	if failed := f.update(1); failed != nil {
+		t.Fatalf("the update was retried: %v", failed)
+	}
+	env := f.environment()
+	if env.ImportStatus != domain.ImportFailed || !strings.Contains(env.ImportError, "no longer the store's") || env.LatestVersion != 1 {
+		t.Fatalf("after the update: %q %q, version %d", env.ImportStatus, env.ImportError, env.LatestVersion)
+	}
+	if failed := f.deliver(domain.EventPrepared, 2, listingXML(5, 2), 1); failed != nil {
+		t.Fatalf("a webhook of acc-1: %v", failed)
+	}
+	if env := f.environment(); env.LatestVersion != 1 {
+		t.Fatalf("a webhook of the account left behind made version %d", env.LatestVersion)
+	}
+}

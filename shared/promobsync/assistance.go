@@ -48,6 +48,9 @@ func (s *Syncer) makeDesign(ctx context.Context, msg domain.AssistanceMessage, a
 	if err != nil {
 		return err
 	}
+	if a.Env.PromobAccountID != acc.AccountID {
+		return domain.Errorf(domain.CodeConflict, "The assistance belongs to Promob account %s, no longer the store's.", a.Env.PromobAccountID)
+	}
 	src := promob.Source{Kind: "blank"}
 	if a.Design.Source == domain.DesignRevision {
 		src = promob.Source{Kind: "copy", EnvironmentID: a.Design.SourcePromobEnvironmentID, Revision: a.Design.SourceRevision}

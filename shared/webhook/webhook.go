@@ -20,15 +20,14 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
-	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/awslabs/aws-lambda-go-api-proxy/core"
 	"github.com/foccolojas/promob-integration/shared/domain"
 	"github.com/foccolojas/promob-integration/shared/httperror"
 	"github.com/foccolojas/promob-integration/shared/logging"
+	"github.com/foccolojas/promob-integration/shared/strictjson"
 	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
 )
 
@@ -63,6 +62,7 @@ func New(store Store, imports domain.Queue, now func() time.Time) *Handler {
 
 // ServeHTTP routes the request with the request id in its log context.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	httperror.SecureHeaders(w.Header())
 	ctx := r.Context()
 	if gw, ok := core.GetAPIGatewayV2ContextFromContext(ctx); ok {
 		ctx = logging.With(ctx, "request_id", gw.RequestID)
@@ -88,6 +88,10 @@ func (h *Handler) receive(w http.ResponseWriter, r *http.Request) {
 	body, err := readBody(r)
 	if err != nil {
 		httperror.WriteError(w, r, err)
+		return
+	}
+	if !domain.ValidID(accountID) { // checked before the store sees it
+		httperror.WriteError(w, r, domain.Errorf(domain.CodeNotFound, "Unknown Promob account."))
 		return
 	}
 	acc, err := h.store.Account(ctx, accountID)
@@ -257,32 +261,12 @@ func joinSignatures(header http.Header) http.Header {
 	return header
 }
 
-// decodeEvent parses and validates the event.
+// decodeEvent parses and validates the event: exact-case names, none given
+// twice, unknown members ignored (see package strictjson).
 func decodeEvent(body []byte) (domain.WebhookEvent, error) {
-	if !utf8.Valid(body) {
-		return domain.WebhookEvent{}, domain.Errorf(domain.CodeMalformedJSON, "The body is not valid UTF-8.")
-	}
 	var ev domain.WebhookEvent
-	dec := json.NewDecoder(bytes.NewReader(body))
-	if err := dec.Decode(&ev); err != nil {
-		return domain.WebhookEvent{}, domain.Errorf(domain.CodeMalformedJSON, "The body is not a valid webhook event: %s.", jsonProblem(err))
-	}
-	if dec.More() {
-		return domain.WebhookEvent{}, domain.Errorf(domain.CodeMalformedJSON, "The body holds more than one JSON value.")
+	if err := strictjson.Decode(body, &ev, false); err != nil {
+		return domain.WebhookEvent{}, err
 	}
 	return ev, ev.Validate()
-}
-
-// jsonProblem describes a decoding error without echoing the input.
-func jsonProblem(err error) string {
-	var syn *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &syn):
-		return "syntax error at byte " + strconv.FormatInt(syn.Offset, 10)
-	case errors.As(err, &typ):
-		return "field " + typ.Field + " has the wrong type"
-	default:
-		return "unexpected end of input"
-	}
 }

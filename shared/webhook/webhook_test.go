@@ -159,6 +159,24 @@ func TestRefusedDeliveriesWriteNothing(t *testing.T) {
 		{"invalid UTF-8", func(t *testing.T) *http.Request {
 			return signed(t, "acc-1", "msg_a", secret, now, []byte("{\"type\":\"environment.saved\",\"x\":\"\xff\"}"))
 		}, 400, domain.CodeMalformedJSON},
+		{"a key given twice in another case", func(t *testing.T) *http.Request {
+			return signed(t, "acc-1", "msg_a", secret, now, []byte(`{"type":"environment.saved","Type":"environment.negotiated","data":{"projectId":"p","environmentId":"e","revision":2}}`))
+		}, 400, domain.CodeMalformedJSON},
+		{"a key given twice", func(t *testing.T) *http.Request {
+			return signed(t, "acc-1", "msg_a", secret, now, []byte(`{"type":"environment.saved","data":{"projectId":"p","environmentId":"e","environmentId":"f","revision":2}}`))
+		}, 400, domain.CodeMalformedJSON},
+		{"a key in another case only", func(t *testing.T) *http.Request {
+			return signed(t, "acc-1", "msg_a", secret, now, []byte(`{"TYPE":"environment.saved","data":{"projectId":"p","environmentId":"e","revision":2}}`))
+		}, 400, domain.CodeInvalid},
+		{"account id over the bound", func(t *testing.T) *http.Request {
+			return signed(t, strings.Repeat("a", 2100), "msg_a", secret, now, valid)
+		}, 404, domain.CodeNotFound},
+		{"account id with a key separator", func(t *testing.T) *http.Request {
+			return signed(t, "acc-1%23ENV", "msg_a", secret, now, valid)
+		}, 404, domain.CodeNotFound},
+		{"environment id over the bound", func(t *testing.T) *http.Request {
+			return signed(t, "acc-1", "msg_a", secret, now, []byte(`{"type":"environment.saved","data":{"projectId":"p","environmentId":"`+strings.Repeat("e", 2100)+`","revision":2}}`))
+		}, 400, domain.CodeInvalid},
 		{"unknown type", func(t *testing.T) *http.Request {
 			return signed(t, "acc-1", "msg_a", secret, now, event("environment.deleted", 2, ""))
 		}, 400, domain.CodeUnknownEvent},

@@ -30,7 +30,8 @@ func New(ctx context.Context, env functions.Env, cfg aws.Config) (functions.Func
 	if err != nil {
 		return functions.Function{}, err
 	}
-	// The credential check answers a waiting user: one quick retry at most.
+	// The credential and account checks answer a waiting user: one quick
+	// retry at most.
 	client, err := promob.New(vars["PROMOB_API_URL"], nil)
 	if err != nil {
 		return functions.Function{}, err
@@ -39,6 +40,6 @@ func New(ctx context.Context, env functions.Env, cfg aws.Config) (functions.Func
 	store := functions.NewStore(env, cfg, vars["TABLE_NAME"])
 	sqsClient := functions.NewSQS(env, cfg)
 	srv := httpapi.NewServer(store, queue.New(sqsClient, vars["IMPORTS_QUEUE_URL"]), queue.New(sqsClient, vars["PROMOB_OUTBOX_QUEUE_URL"]), time.Now,
-		httpapi.WithPromobLink(client, box), httpapi.WithPromobProjects(client))
+		httpapi.WithPromobLink(client, box), httpapi.WithPromobProjects(client), httpapi.WithPromobAccounts(client))
 	return functions.Function{HTTP: httpadapter.NewV2(srv).ProxyWithContext}, nil
 }

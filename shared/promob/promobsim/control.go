@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -16,7 +17,7 @@ import (
 const maxGeneratedParts = 200_000
 
 // putAccount creates or updates an account:
-// {"webhookUrl","webhookSecret","integrationToken","users":[{"user","password"}]},
+// {"webhookUrl","webhookSecret","integrationToken","cnpj","serialNumbers","users":[{"user","password"}]},
 // every field optional.
 func (s *Sim) putAccount(w http.ResponseWriter, r *http.Request) reply {
 	body, rp := readBody(w, r, maxJSONBody)
@@ -24,9 +25,11 @@ func (s *Sim) putAccount(w http.ResponseWriter, r *http.Request) reply {
 		return *rp
 	}
 	var in struct {
-		WebhookURL       *string `json:"webhookUrl"`
-		WebhookSecret    *string `json:"webhookSecret"`
-		IntegrationToken *string `json:"integrationToken"`
+		WebhookURL       *string   `json:"webhookUrl"`
+		WebhookSecret    *string   `json:"webhookSecret"`
+		IntegrationToken *string   `json:"integrationToken"`
+		CNPJ             *string   `json:"cnpj"`
+		SerialNumbers    *[]string `json:"serialNumbers"`
 		Users            *[]struct {
 			User     string `json:"user"`
 			Password string `json:"password"`
@@ -77,6 +80,12 @@ func (s *Sim) putAccount(w http.ResponseWriter, r *http.Request) reply {
 	}
 	if in.IntegrationToken != nil {
 		a.IntegrationToken = *in.IntegrationToken
+	}
+	if in.CNPJ != nil {
+		a.CNPJ = *in.CNPJ
+	}
+	if in.SerialNumbers != nil {
+		a.SerialNumbers = slices.Clone(*in.SerialNumbers)
 	}
 	if in.Users != nil {
 		users := map[string]*user{}

@@ -18,6 +18,8 @@ type req struct {
 	acc  *account
 	body []byte
 	now  time.Time
+	// integration is set when the caller holds the account's integration token.
+	integration bool
 }
 
 // promob wraps a Promob API handler: faults first, then the account
@@ -77,7 +79,7 @@ func (s *Sim) servePromob(w http.ResponseWriter, r *http.Request, create bool, h
 			return rp
 		}
 		c.Caller = caller
-		q := &req{r: r, acc: a, body: body, now: now}
+		q := &req{r: r, acc: a, body: body, now: now, integration: caller == "integration"}
 		if !create {
 			return h(q)
 		}
@@ -125,6 +127,19 @@ func authenticate(a *account, r *http.Request, now time.Time) (string, bool) {
 		return "", false
 	}
 	return "user:" + t.User, true
+}
+
+// getAccountInfo answers who the account is: its CNPJ and the serial
+// numbers of its Promob licences, to the account's integration token only.
+func (s *Sim) getAccountInfo(q *req) reply {
+	if !q.integration {
+		return errorReply(http.StatusUnauthorized, codeUnauthorized, "Only the account's integration token may read the account.")
+	}
+	serials := q.acc.SerialNumbers
+	if serials == nil {
+		serials = []string{}
+	}
+	return jsonReply(http.StatusOK, map[string]any{"accountId": q.acc.ID, "cnpj": q.acc.CNPJ, "serialNumbers": serials})
 }
 
 func (s *Sim) verifyUser(q *req) reply {

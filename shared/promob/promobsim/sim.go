@@ -33,6 +33,9 @@
 //     parts (listinggen) carrying the project, environment and customer
 //     names; a copy takes the source revision's listing with PROJECTGUID and
 //     the AMBIENT's GUID and DESCRIPTION rewritten for the new environment.
+//   - GET /v1/accounts/{acc} answers {"accountId","cnpj","serialNumbers"} to
+//     the account's integration token only (a user token is 401); cnpj and
+//     serialNumbers are what the control API set ("" and [] until then).
 //   - PUT …/status takes {"situation","stage","environmentId","version"}
 //     (version a number; situation or stage required).
 //   - GET …/projects answers {"projects":[{"projectId","externalId",
@@ -47,7 +50,7 @@
 //     its tokens); a missing "webhookSecret" is generated on creation. It
 //     answers 201 (created) or 200 {"accountId","integrationToken","webhookSecret"}.
 //   - GET /_sim/accounts/{acc} answers accountId, webhookUrl,
-//     webhookSecret, integrationToken, users (with their live token count),
+//     webhookSecret, integrationToken, cnpj, serialNumbers, users (with their live token count),
 //     customers, projects (status updates, environments and their
 //     revisions with source and size), calls (method, path,
 //     idempotencyKey, caller, status, replayed, fault) and deliveries (with
@@ -143,6 +146,7 @@ func New(opts Options) (*Sim, error) {
 
 func (s *Sim) routes() {
 	const acc = "/v1/accounts/{acc}"
+	s.mux.Handle("GET "+acc, s.promob(false, s.getAccountInfo))
 	s.mux.Handle("POST "+acc+"/users/verify", s.promob(false, s.verifyUser))
 	s.mux.Handle("POST "+acc+"/customers", s.promob(true, s.createCustomer))
 	s.mux.Handle("POST "+acc+"/projects", s.promob(true, s.createProject))

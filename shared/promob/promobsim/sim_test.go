@@ -469,3 +469,27 @@ func TestRetarget(t *testing.T) {
 		t.Errorf("retarget without targets = %s", got)
 	}
 }
+
+func TestAccountInfo(t *testing.T) {
+	h := newHarness(t, "")
+	h.do("PUT", "/_sim/accounts/acc1", map[string]any{
+		"integrationToken": "pmi-1", "cnpj": "11222333000181", "serialNumbers": []string{"SN-1", "SN-2"},
+		"users": []map[string]string{{"user": "designer", "password": "s3cret"}},
+	}).want(t, http.StatusCreated)
+	h.do("PUT", "/_sim/accounts/acc2", map[string]any{"integrationToken": "pmi-2"}).want(t, http.StatusCreated)
+
+	got := h.do("GET", "/v1/accounts/acc1", nil, bearer("pmi-1")...).want(t, http.StatusOK).json(t)
+	if got["accountId"] != "acc1" || got["cnpj"] != "11222333000181" || fmt.Sprint(got["serialNumbers"]) != "[SN-1 SN-2]" {
+		t.Errorf("account = %v", got)
+	}
+	user := h.do("POST", "/v1/accounts/acc1/users/verify", map[string]string{"user": "designer", "password": "s3cret"}, bearer("pmi-1")...).want(t, http.StatusOK).json(t)
+	for name, tok := range map[string]string{"another account's token": "pmi-2", "a user's token": user["token"].(string), "no token": ""} {
+		t.Run(name, func(t *testing.T) {
+			h.do("GET", "/v1/accounts/acc1", nil, bearer(tok)...).want(t, http.StatusUnauthorized)
+		})
+	}
+	h.do("GET", "/v1/accounts/nobody", nil, bearer("pmi-1")...).want(t, http.StatusNotFound)
+	if got := h.do("GET", "/v1/accounts/acc2", nil, bearer("pmi-2")...).want(t, http.StatusOK).json(t); fmt.Sprint(got["serialNumbers"]) != "[]" {
+		t.Errorf("account without serials = %v", got)
+	}
+}

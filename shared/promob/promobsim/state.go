@@ -31,6 +31,8 @@ type account struct {
 	WebhookURL       string                  `json:"webhookUrl"`
 	WebhookSecret    string                  `json:"webhookSecret"`
 	IntegrationToken string                  `json:"integrationToken"`
+	CNPJ             string                  `json:"cnpj"`
+	SerialNumbers    []string                `json:"serialNumbers"`
 	Users            map[string]*user        `json:"users"`
 	Tokens           map[string]*token       `json:"tokens"`
 	Customers        map[string]*customer    `json:"customers"`

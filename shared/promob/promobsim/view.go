@@ -13,6 +13,8 @@ type accountView struct {
 	WebhookURL       string         `json:"webhookUrl"`
 	WebhookSecret    string         `json:"webhookSecret"`
 	IntegrationToken string         `json:"integrationToken"`
+	CNPJ             string         `json:"cnpj"`
+	SerialNumbers    []string       `json:"serialNumbers"`
 	Users            []userView     `json:"users"`
 	Customers        []*customer    `json:"customers"`
 	Projects         []projectView  `json:"projects"`
@@ -70,7 +72,7 @@ type deliveryView struct {
 
 func viewOf(a *account) accountView {
 	v := accountView{AccountID: a.ID, WebhookURL: a.WebhookURL, WebhookSecret: a.WebhookSecret,
-		IntegrationToken: a.IntegrationToken, Users: []userView{}, Customers: []*customer{},
+		IntegrationToken: a.IntegrationToken, CNPJ: a.CNPJ, SerialNumbers: a.SerialNumbers, Users: []userView{}, Customers: []*customer{},
 		Projects: projectViews(a, true), Calls: a.Calls, Deliveries: []deliveryView{}}
 	if v.Calls == nil {
 		v.Calls = []call{}
