@@ -113,4 +113,6 @@ type ConnectStatusMessage struct {
 	Version       int    `json:"version"`
 	Situation     string `json:"situation"`
 	Stage         string `json:"stage"`
+	// RecordID is the converted environment, whose record shows the job.
+	RecordID string `json:"recordId,omitempty"`
 }

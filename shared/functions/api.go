@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 	"github.com/foccolojas/promob-integration/shared/httpapi"
+	"github.com/foccolojas/promob-integration/shared/jobs"
 	"github.com/foccolojas/promob-integration/shared/logging"
 	"github.com/foccolojas/promob-integration/shared/promob"
 	"github.com/foccolojas/promob-integration/shared/queue"
@@ -34,7 +35,11 @@ func API(ctx context.Context, env Env, cfg aws.Config) (Function, error) {
 	client.Attempts = 2
 	store := newStore(env, cfg, vars["TABLE_NAME"])
 	sqsClient := newSQS(env, cfg)
-	srv := httpapi.NewServer(store, queue.New(sqsClient, vars["IMPORTS_QUEUE_URL"]), queue.New(sqsClient, vars["PROMOB_OUTBOX_QUEUE_URL"]), time.Now,
+	// Jobs users start through these queues show their state on the
+	// record they concern.
+	imports := jobs.NewQueue(queue.New(sqsClient, vars["IMPORTS_QUEUE_URL"]), store, time.Now)
+	outbox := jobs.NewQueue(queue.New(sqsClient, vars["PROMOB_OUTBOX_QUEUE_URL"]), store, time.Now)
+	srv := httpapi.NewServer(store, imports, outbox, time.Now,
 		httpapi.WithPromobLink(client, box))
 	return Function{HTTP: httpadapter.NewV2(srv).ProxyWithContext}, nil
 }

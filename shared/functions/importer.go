@@ -33,11 +33,16 @@ func Importer(ctx context.Context, env Env, cfg aws.Config) (Function, error) {
 	if err != nil {
 		return Function{}, err
 	}
+	m := newMetrics("importer")
+	client.Metrics = m
 	box, err := tokenBox(ctx, env, cfg)
 	if err != nil {
 		return Function{}, err
 	}
 	isRace := func(err error) bool { return errors.Is(err, dynamo.ErrVersionRace) }
-	im := importer.New(newStore(env, cfg, vars["TABLE_NAME"]), client, box, queue.New(newSQS(env, cfg), vars["NOTIFICATIONS_QUEUE_URL"]), isRace, time.Now)
+	store, sqsClient := newStore(env, cfg, vars["TABLE_NAME"]), newSQS(env, cfg)
+	notices := queue.New(sqsClient, vars["NOTIFICATIONS_QUEUE_URL"])
+	im := importer.New(store, client, box, notices, isRace, time.Now)
+	im.Runner, im.Metrics = newRunner(sqsClient, m, store, notices, nil), m
 	return Function{SQS: im.Handle}, nil
 }

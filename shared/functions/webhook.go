@@ -21,5 +21,6 @@ func Webhook(ctx context.Context, env Env, cfg aws.Config) (Function, error) {
 	}
 	slog.SetDefault(logging.New(os.Stdout, env("LOG_LEVEL")))
 	h := webhook.New(newStore(env, cfg, vars["TABLE_NAME"]), queue.New(newSQS(env, cfg), vars["IMPORTS_QUEUE_URL"]), time.Now)
+	h.Metrics = newMetrics("webhook")
 	return Function{HTTP: httpadapter.NewV2(h).ProxyWithContext}, nil
 }

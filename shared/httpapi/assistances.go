@@ -27,6 +27,7 @@ type assistanceView struct {
 	domain.Assistance
 	Name     string           `json:"name"`
 	Versions []versionSummary `json:"versions"`
+	Jobs     []domain.Job     `json:"jobs"`
 }
 
 func (s *Server) createAssistance(r *http.Request, id domain.Identity) (int, any, error) {
@@ -70,7 +71,7 @@ func (s *Server) createAssistance(r *http.Request, id domain.Identity) (int, any
 	if err != nil {
 		return 0, nil, err
 	}
-	return http.StatusCreated, assistanceView{Assistance: a, Name: a.Env.Name, Versions: []versionSummary{}}, nil
+	return http.StatusCreated, assistanceView{Assistance: a, Name: a.Env.Name, Versions: []versionSummary{}, Jobs: []domain.Job{}}, nil
 }
 
 func (s *Server) getAssistance(r *http.Request, id domain.Identity) (int, any, error) {
@@ -82,7 +83,11 @@ func (s *Server) getAssistance(r *http.Request, id domain.Identity) (int, any, e
 	if err != nil {
 		return 0, nil, err
 	}
-	view := assistanceView{Assistance: a, Name: a.Env.Name, Versions: make([]versionSummary, len(vs))}
+	jobs, err := s.jobsOf(r.Context(), id.StoreID, a.ID)
+	if err != nil {
+		return 0, nil, err
+	}
+	view := assistanceView{Assistance: a, Name: a.Env.Name, Versions: make([]versionSummary, len(vs)), Jobs: jobs}
 	for i, v := range vs {
 		view.Versions[i] = versionSummary{Number: v.Number, PromobRevision: v.PromobRevision, OptionDate: v.OptionDate,
 			Total: v.Total, ItemCount: v.ItemCount, Latest: v.Latest}

@@ -71,6 +71,7 @@ func (s *Server) sendConnectStatus(r *http.Request, env domain.Environment) erro
 	msg := domain.ConnectStatusMessage{
 		Kind: domain.KindConnectStatus, StoreID: env.StoreID, AccountID: env.PromobAccountID, ProjectID: env.PromobProjectID,
 		EnvironmentID: env.PromobEnvironmentID, Version: env.ConvertedVersion, Situation: domain.SituationApproved, Stage: domain.StageContract,
+		RecordID: env.ID,
 	}
 	return s.outbox.Send(r.Context(), msg, env.PromobAccountID+":"+env.PromobProjectID, "status:"+env.ID+":"+strconv.Itoa(env.ConvertedVersion))
 }

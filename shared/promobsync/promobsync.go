@@ -80,6 +80,8 @@ type Syncer struct {
 	tokens   *promobtoken.Chooser
 	now      func() time.Time
 	dispatch queue.RecordFunc
+	// Runner runs the batches: backoff, deadlines, job states.
+	Runner queue.Runner
 }
 
 // New returns the syncer; box opens users' sealed Promob tokens, now is the
@@ -97,7 +99,7 @@ func New(store Store, p Promob, box domain.TokenBox, now func() time.Time) *Sync
 
 // Handle processes a batch, reporting the messages that failed.
 func (s *Syncer) Handle(ctx context.Context, ev events.SQSEvent) (events.SQSEventResponse, error) {
-	return queue.Batch(ctx, ev, s.dispatch), nil
+	return s.Runner.Batch(ctx, ev, s.dispatch), nil
 }
 
 // connectStatus sets a Promob project's situation and stage; a failure is
