@@ -85,7 +85,7 @@ func TestSaleWorkflow(t *testing.T) {
 		t.Fatalf("approve: %d %v", status, body)
 	}
 	if len(c.imports.outbox) != 1 || c.imports.outbox[0] != (domain.ConnectStatusMessage{Kind: "connect.status", StoreID: "s1", AccountID: "acc-s1",
-		ProjectID: "pp-" + c.project, EnvironmentID: "pe-" + eid, Version: 2, Situation: "Aprovado", Stage: "Contrato"}) {
+		ProjectID: "pp-" + c.project, EnvironmentID: "pe-" + eid, Version: 2, Situation: "Aprovado", Stage: "Contrato", RecordID: eid}) {
 		t.Fatalf("outbox = %+v", c.imports.outbox)
 	}
 	_, body = c.do(seller, "GET", env+"/versions", "", "")
