@@ -33,7 +33,7 @@ func API(ctx context.Context, env Env, cfg aws.Config) (Function, error) {
 		return Function{}, err
 	}
 	client.Attempts = 2
-	store := newStore(env, cfg, vars["TABLE_NAME"])
+	store := newStore(env, cfg, vars["TABLE_NAME"], box)
 	sqsClient := newSQS(env, cfg)
 	// Jobs users start through these queues show their state on the
 	// record they concern.

@@ -40,7 +40,7 @@ func Importer(ctx context.Context, env Env, cfg aws.Config) (Function, error) {
 		return Function{}, err
 	}
 	isRace := func(err error) bool { return errors.Is(err, dynamo.ErrVersionRace) }
-	store, sqsClient := newStore(env, cfg, vars["TABLE_NAME"]), newSQS(env, cfg)
+	store, sqsClient := newStore(env, cfg, vars["TABLE_NAME"], box), newSQS(env, cfg)
 	notices := queue.New(sqsClient, vars["NOTIFICATIONS_QUEUE_URL"])
 	im := importer.New(store, client, box, notices, isRace, time.Now)
 	im.Runner, im.Metrics = newRunner(sqsClient, m, store, notices, nil), m

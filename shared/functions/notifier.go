@@ -17,7 +17,7 @@ func Notifier(ctx context.Context, env Env, cfg aws.Config) (Function, error) {
 		return Function{}, err
 	}
 	slog.SetDefault(logging.New(os.Stdout, env("LOG_LEVEL")))
-	n := notify.New(newStore(env, cfg, vars["TABLE_NAME"]))
+	n := notify.New(newStore(env, cfg, vars["TABLE_NAME"], nil))
 	n.Runner = newRunner(newSQS(env, cfg), newMetrics("notifier"), nil, nil, nil)
 	return Function{SQS: n.Handle}, nil
 }

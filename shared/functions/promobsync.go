@@ -34,7 +34,7 @@ func PromobSync(ctx context.Context, env Env, cfg aws.Config) (Function, error) 
 	if err != nil {
 		return Function{}, err
 	}
-	store, sqsClient := newStore(env, cfg, vars["TABLE_NAME"]), newSQS(env, cfg)
+	store, sqsClient := newStore(env, cfg, vars["TABLE_NAME"], box), newSQS(env, cfg)
 	s := promobsync.New(store, client, box, time.Now)
 	s.Runner = newRunner(sqsClient, m, store, queue.New(sqsClient, vars["NOTIFICATIONS_QUEUE_URL"]), promobsync.Reason)
 	return Function{SQS: s.Handle}, nil
