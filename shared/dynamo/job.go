@@ -47,33 +47,16 @@ func (it jobItem) domain() domain.Job {
 // SetJob records a job's state; the stored message is kept when message
 // is nil.
 func (s *Store) SetJob(ctx context.Context, ref domain.JobRef, job domain.Job, message []byte) error {
+	// Every field is set (a NULL next try, an empty reason), so that a
+	// state never keeps what an earlier one said.
 	values := map[string]any{
 		":kind": ref.Kind, ":state": job.State, ":attempt": job.Attempt, ":updated": job.UpdatedAt.UTC(),
+		":next": job.NextTryAt, ":reason": job.Reason,
 	}
-	expr := "SET #kind = :kind, #state = :state, #attempt = :attempt, #updated = :updated"
-	var remove []string
-	if job.NextTryAt != nil {
-		expr += ", #next = :next"
-		values[":next"] = job.NextTryAt.UTC()
-	} else {
-		remove = append(remove, "#next")
-	}
-	if job.Reason != "" {
-		expr += ", #reason = :reason"
-		values[":reason"] = job.Reason
-	} else {
-		remove = append(remove, "#reason")
-	}
+	expr := "SET #kind = :kind, #state = :state, #attempt = :attempt, #updated = :updated, #next = :next, #reason = :reason"
 	if message != nil {
 		expr += ", #message = :message"
 		values[":message"] = message
-	}
-	for i, attr := range remove {
-		if i == 0 {
-			expr += " REMOVE " + attr
-		} else {
-			expr += ", " + attr
-		}
 	}
 	av, err := attributevalue.MarshalMap(values)
 	if err != nil {
