@@ -28,7 +28,7 @@ func API(ctx context.Context, env Env, cfg aws.Config) (Function, error) {
 		return Function{}, err
 	}
 	// The credential check answers a waiting user: one quick retry at most.
-	client, err := promob.New(vars["PROMOB_API_URL"], nil)
+	client, err := promob.New(vars["PROMOB_API_URL"], promobHTTP(nil, 20*time.Second))
 	if err != nil {
 		return Function{}, err
 	}

@@ -29,7 +29,7 @@ func Importer(ctx context.Context, env Env, cfg aws.Config) (Function, error) {
 	// rest.
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.ResponseHeaderTimeout = 20 * time.Second
-	client, err := promob.New(vars["PROMOB_API_URL"], &http.Client{Transport: tr})
+	client, err := promob.New(vars["PROMOB_API_URL"], promobHTTP(tr, 0))
 	if err != nil {
 		return Function{}, err
 	}

@@ -25,7 +25,7 @@ func PromobSync(ctx context.Context, env Env, cfg aws.Config) (Function, error) 
 	}
 	slog.SetDefault(logging.New(os.Stdout, env("LOG_LEVEL")))
 	m := newMetrics("promobsync")
-	client, err := promob.New(vars["PROMOB_API_URL"], nil)
+	client, err := promob.New(vars["PROMOB_API_URL"], promobHTTP(nil, 20*time.Second))
 	if err != nil {
 		return Function{}, err
 	}

@@ -37,6 +37,7 @@ func tokenBox(ctx context.Context, env Env, cfg aws.Config) (*tokenbox.Box, erro
 		if ep := env(envSecretsEndpoint); ep != "" {
 			o.BaseEndpoint = aws.String(ep)
 		}
+		o.HTTPClient = traced(o.HTTPClient)
 	})
 	out, err := sm.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: aws.String(secret)})
 	if err != nil {
