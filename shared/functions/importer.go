@@ -13,6 +13,7 @@ import (
 	"github.com/foccolojas/promob-integration/shared/importer"
 	"github.com/foccolojas/promob-integration/shared/logging"
 	"github.com/foccolojas/promob-integration/shared/promob"
+	"github.com/foccolojas/promob-integration/shared/promobsync"
 	"github.com/foccolojas/promob-integration/shared/queue"
 )
 
@@ -43,6 +44,6 @@ func Importer(ctx context.Context, env Env, cfg aws.Config) (Function, error) {
 	store, sqsClient := newStore(env, cfg, vars["TABLE_NAME"], box), newSQS(env, cfg)
 	notices := queue.New(sqsClient, vars["NOTIFICATIONS_QUEUE_URL"])
 	im := importer.New(store, client, box, notices, isRace, time.Now)
-	im.Runner, im.Metrics = newRunner(sqsClient, m, store, notices, nil), m
+	im.Runner, im.Metrics = newRunner(sqsClient, m, store, notices, promobsync.Reason), m
 	return Function{SQS: im.Handle}, nil
 }

@@ -8,7 +8,6 @@ package jobs
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"time"
 
@@ -36,22 +35,9 @@ type Tracker struct {
 var _ queue.Observer = (*Tracker)(nil)
 
 // NewTracker returns a tracker; reason turns a failure into the sentence a
-// user reads (nil: a generic one), now is the clock.
+// user reads, now is the clock.
 func NewTracker(store Store, notices domain.Queue, reason func(error) string, now func() time.Time) *Tracker {
-	if reason == nil {
-		reason = Reason
-	}
 	return &Tracker{store: store, notices: notices, reason: reason, now: now}
-}
-
-// Reason is the sentence a user reads for a failure: the message of a
-// domain error, a generic sentence for our own faults.
-func Reason(err error) string {
-	var de *domain.Error
-	if errors.As(err, &de) && de.Code != domain.CodeInternal {
-		return de.Message
-	}
-	return "An internal error occurred."
 }
 
 // Done records the job done.

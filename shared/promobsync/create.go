@@ -168,8 +168,9 @@ func (s *Syncer) makeEnvironment(ctx context.Context, msg domain.EnvironmentCrea
 // delivery.
 func lastAttempt(ctx context.Context) bool { return queue.ReceiveCount(ctx) >= MaxAttempts }
 
-// Reason is what a failure shows users: Promob's answer, or a generic
-// sentence for our own faults.
+// Reason is what a failure of a call to Promob shows users (on the record
+// and on its job): Promob's answer, the message of a domain error, or
+// "Promob could not be reached" with the network error.
 func Reason(err error) string {
 	var pe *promob.Error
 	if errors.As(err, &pe) {
