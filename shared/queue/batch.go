@@ -27,7 +27,8 @@ const DefaultMargin = 3 * time.Second
 // Batch runs fn over the batch's records and reports those that failed, as
 // Lambda's ReportBatchItemFailures expects:
 //   - Within a FIFO message group, the records after a failed one are
-//     reported failed without being run, so that the group's order is kept.
+//     reported failed without being run, so that the group's order is kept,
+//     and made visible at once.
 //   - A record is started only while more than MinRecordTime remains before
 //     the invocation's deadline less Margin, and runs with that deadline, so
 //     that a slow call cannot make the whole batch time out; the records not
@@ -49,7 +50,11 @@ func (r *Runner) Batch(ctx context.Context, ev events.SQSEvent, fn RecordFunc) e
 		attempt, _ := strconv.Atoi(rec.Attributes["ApproximateReceiveCount"])
 		rctx := logging.With(ctx, "message_id", rec.MessageId, "receive_count", attempt)
 		if group != "" && failedGroups[group] {
+			// Given back at once: SQS delivers none of the group while its
+			// failed message waits for its backoff, so the order holds and
+			// the group resumes after the backoff, not the visibility timeout.
 			fail(rec)
+			r.setVisibility(ctx, rec, 0)
 			continue
 		}
 		if hasDeadline && time.Until(rctxDeadline) < r.MinRecordTime {

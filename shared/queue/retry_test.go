@@ -92,7 +92,8 @@ func message(id string, receives string) events.SQSMessage {
 // TestRunnerBacksOff: a failed message is made visible again after its
 // backoff (at least the error's Retry-After) on the queue of its ARN and
 // reported failed; a success is done; a Final error is consumed and failed;
-// a failure on the last receive is dead-lettered at once (visibility 0).
+// a failure on the last receive is dead-lettered at once (visibility 0); in
+// a FIFO group, the records after a failed one are given back at once.
 func TestRunnerBacksOff(t *testing.T) {
 	now := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
 	vis, obs := &fakeVisibility{}, &fakeObserver{}
@@ -100,12 +101,18 @@ func TestRunnerBacksOff(t *testing.T) {
 		Visibility: vis, MaxReceives: 5, Observer: obs, Now: func() time.Time { return now },
 		Backoff: queue.Backoff{Base: 4 * time.Second, Max: time.Hour, Factor: 4, Rand: func() float64 { return 0 }},
 	}
+	grouped := func(id string) events.SQSMessage {
+		m := message(id, "1")
+		m.Attributes["MessageGroupId"] = "g"
+		return m
+	}
 	ev := events.SQSEvent{Records: []events.SQSMessage{
 		message("ok", "1"), message("fails", "2"), message("busy", "1"), message("final", "1"), message("last", "5"),
+		grouped("g-fails"), grouped("g-after"),
 	}}
 	resp := r.Batch(context.Background(), ev, func(_ context.Context, m events.SQSMessage) error {
 		switch m.MessageId {
-		case "fails", "last":
+		case "fails", "last", "g-fails":
 			return errors.New("boom")
 		case "busy":
 			return retryLater{90 * time.Second}
@@ -118,7 +125,7 @@ func TestRunnerBacksOff(t *testing.T) {
 	for _, f := range resp.BatchItemFailures {
 		failed = append(failed, f.ItemIdentifier)
 	}
-	if want := []string{"fails", "busy", "last"}; !slices.Equal(failed, want) {
+	if want := []string{"fails", "busy", "last", "g-fails", "g-after"}; !slices.Equal(failed, want) {
 		t.Errorf("reported %v, want %v", failed, want)
 	}
 	type change struct {
@@ -130,7 +137,9 @@ func TestRunnerBacksOff(t *testing.T) {
 		changes = append(changes, change{aws.ToString(c.QueueUrl), aws.ToString(c.ReceiptHandle), c.VisibilityTimeout})
 	}
 	url := "https://sqs.sa-east-1.amazonaws.com/123456789012/stack-promob-outbox"
-	if want := []change{{url, "rh-fails", 16}, {url, "rh-busy", 90}, {url, "rh-last", 0}}; !slices.Equal(changes, want) {
+	// The record after a failed one of its FIFO group is not run and is
+	// given back at once: the group waits for the failed one's backoff.
+	if want := []change{{url, "rh-fails", 16}, {url, "rh-busy", 90}, {url, "rh-last", 0}, {url, "rh-g-fails", 4}, {url, "rh-g-after", 0}}; !slices.Equal(changes, want) {
 		t.Errorf("visibility changes %v, want %v", changes, want)
 	}
 	want := []outcome{
@@ -139,6 +148,7 @@ func TestRunnerBacksOff(t *testing.T) {
 		{id: "busy", what: "retrying", attempt: 1, next: now.Add(90 * time.Second)},
 		{id: "final", what: "failed", attempt: 1},
 		{id: "last", what: "failed", attempt: 5, deadLettered: true},
+		{id: "g-fails", what: "retrying", attempt: 1, next: now.Add(4 * time.Second)},
 	}
 	if !slices.Equal(obs.got, want) {
 		t.Errorf("observed %+v\nwant     %+v", obs.got, want)
