@@ -23,6 +23,7 @@ import (
 	"github.com/foccolojas/promob-integration/shared/domain"
 	"github.com/foccolojas/promob-integration/shared/dynamo"
 	"github.com/foccolojas/promob-integration/shared/httpapi/apicheck"
+	"github.com/foccolojas/promob-integration/shared/tokenbox"
 	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
 )
 
@@ -71,7 +72,7 @@ func TestInvokeWebhookFunction(t *testing.T) {
 		t.Fatal(err)
 	}
 	env := map[string]string{
-		"TABLE_NAME": res.TableName, "IMPORTS_QUEUE_URL": imports, "LOG_LEVEL": "DEBUG",
+		"TABLE_NAME": res.TableName, "IMPORTS_QUEUE_URL": imports, "LOG_LEVEL": "DEBUG", "PROMOB_TOKEN_KEY": localenv.PromobTokenKey,
 		"AWS_REGION": localenv.Region, "AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local",
 	}
 	maps.Copy(env, local.Vars())
@@ -94,7 +95,11 @@ func TestInvokeWebhookFunction(t *testing.T) {
 		t.Fatal(err)
 	}
 	account, webhookID := sample.PathParameters["accountId"], sample.Headers["webhook-id"]
-	store := dynamo.New(local.DynamoDB(), res.TableName)
+	box, err := tokenbox.New(localenv.PromobTokenKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := dynamo.New(local.DynamoDB(), res.TableName).WithSecrets(box)
 
 	// invoke sends the event and returns the function's HTTP answer, checked
 	// against the OpenAPI document.

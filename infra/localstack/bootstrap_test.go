@@ -102,7 +102,7 @@ func TestBootstrapCreatesTheStack(t *testing.T) {
 			t.Errorf("RedrivePolicy %s, want %s after 5", attrs["RedrivePolicy"], dlq.ARN)
 		}
 		for k, want := range map[string]string{
-			"FifoQueue": "true", "ContentBasedDeduplication": "false", "VisibilityTimeout": "360",
+			"FifoQueue": "true", "ContentBasedDeduplication": "false", "VisibilityTimeout": "720",
 			"MessageRetentionPeriod": "1209600", "QueueArn": imports.ARN,
 		} {
 			if attrs[k] != want {
@@ -112,7 +112,7 @@ func TestBootstrapCreatesTheStack(t *testing.T) {
 		if imports.Name != stack+"-imports.fifo" || imports.ARN != "arn:aws:sqs:us-east-1:000000000000:"+stack+"-imports.fifo" {
 			t.Errorf("imports queue %+v", imports)
 		}
-		if attrs := queueAttributes(t, sq, res.Queues["PromobOutboxQueue"].URL); attrs["FifoQueue"] == "true" || attrs["VisibilityTimeout"] != "180" {
+		if attrs := queueAttributes(t, sq, res.Queues["PromobOutboxQueue"].URL); attrs["FifoQueue"] == "true" || attrs["VisibilityTimeout"] != "720" {
 			t.Errorf("PromobOutboxQueue attributes %v", attrs)
 		}
 	})

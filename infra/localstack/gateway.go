@@ -32,7 +32,14 @@ type GatewayConfig struct {
 	Endpoints []Endpoint
 	// Authorizers verify the routes that name them in Route.Authorizer.
 	Authorizers map[string]JWTAuthorizer
-	Log         *slog.Logger // nil discards
+	// DefaultThrottle and RouteThrottles (by route key) throttle as the
+	// HTTP API's DefaultRouteSettings and RouteSettings do: a request over
+	// the rate is answered 429 {"message":"Too Many Requests"}.
+	DefaultThrottle samtemplate.Throttle
+	RouteThrottles  map[string]samtemplate.Throttle
+	Log             *slog.Logger // nil discards
+	// Now is the clock of throttling; time.Now when nil.
+	Now func() time.Time
 }
 
 // Gateway is an http.Handler that serves functions the way API Gateway's
@@ -44,15 +51,21 @@ type Gateway struct {
 	accountID   string
 	apiID       string
 	log         *slog.Logger
+	now         func() time.Time
+	// buckets throttle each route key (nil: not throttled).
+	buckets map[string]*bucket
 }
 
 // NewGateway returns a gateway for the endpoints. It returns an error when a
 // route path is malformed, a route key is served twice, an endpoint has no
 // handler, or a route names an authorizer that is not configured.
 func NewGateway(cfg GatewayConfig) (*Gateway, error) {
-	g := &Gateway{authorizers: cfg.Authorizers, accountID: cfg.AccountID, apiID: cfg.APIID, log: cfg.Log}
+	g := &Gateway{authorizers: cfg.Authorizers, accountID: cfg.AccountID, apiID: cfg.APIID, log: cfg.Log, now: cfg.Now, buckets: map[string]*bucket{}}
 	if g.log == nil {
 		g.log = slog.New(slog.DiscardHandler)
+	}
+	if g.now == nil {
+		g.now = time.Now
 	}
 	seen := map[string]string{}
 	for _, e := range cfg.Endpoints {
@@ -63,6 +76,11 @@ func NewGateway(cfg GatewayConfig) (*Gateway, error) {
 			return nil, fmt.Errorf("route %s is served by both %s and %s", e.Route.Key(), prev, e.Function)
 		}
 		seen[e.Route.Key()] = e.Function
+		th, ok := cfg.RouteThrottles[e.Route.Key()]
+		if !ok {
+			th = cfg.DefaultThrottle
+		}
+		g.buckets[e.Route.Key()] = newBucket(th, g.now())
 		if !e.Route.NoAuth {
 			if _, ok := cfg.Authorizers[e.Route.Authorizer]; !ok {
 				return nil, fmt.Errorf("route %s needs authorizer %q, which is not configured", e.Route.Key(), e.Route.Authorizer)
@@ -78,7 +96,7 @@ func NewGateway(cfg GatewayConfig) (*Gateway, error) {
 }
 
 // ServeHTTP answers one request: 413 for a body over MaxRequestBody, 404
-// when no route matches, 401 when the route's authorizer rejects the token,
+// when no route matches, 429 when the route's throttling refuses it, 401 when the route's authorizer rejects the token,
 // 500 when the function fails or answers a malformed response, else the
 // function's response.
 func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -106,6 +124,10 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	attrs = append(attrs, "route", rt.Route.Key(), "function", rt.Function)
+	if !g.buckets[rt.Route.Key()].take(g.now()) {
+		gatewayError(rec, http.StatusTooManyRequests, "Too Many Requests")
+		return
+	}
 	ev := g.requestEvent(r, rt, params, body, requestID, start)
 	if !rt.Route.NoAuth {
 		claims, scopes, err := g.authorizers[rt.Route.Authorizer].Verify(r.Header.Get("Authorization"))

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 	"github.com/foccolojas/promob-integration/infra/poll"
+	"github.com/foccolojas/promob-integration/shared/queue"
 )
 
 // recorder is an SQS function that records every record it receives and
@@ -65,9 +67,16 @@ func (r *recorder) records() []events.SQSMessage {
 // queue of the function's event source with handler until the test ends.
 func startPoller(t *testing.T, functionID string, handler func(context.Context, events.SQSEvent) (events.SQSEventResponse, error)) (*sqs.Client, *Resources) {
 	t.Helper()
+	return startPollerWithVisibility(t, functionID, 1, handler)
+}
+
+// startPollerWithVisibility is startPoller with the queues' visibility
+// timeout overridden to vt seconds (0: the template's).
+func startPollerWithVisibility(t *testing.T, functionID string, vt int, handler func(context.Context, events.SQSEvent) (events.SQSEventResponse, error)) (*sqs.Client, *Resources) {
+	t.Helper()
 	ddb, sq := testClients(t)
 	tpl := loadProjectTemplate(t)
-	res, err := Bootstrap(context.Background(), tpl, ddb, sq, bootstrapOptions(UniqueName("poll"), 1))
+	res, err := Bootstrap(context.Background(), tpl, ddb, sq, bootstrapOptions(UniqueName("poll"), vt))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -251,4 +260,55 @@ func TestPollerRetriesAFailedBatch(t *testing.T) {
 	if len(counts) != 2 || counts[0] != "1" || counts[1] != "2" {
 		t.Errorf("receive counts %v, want [1 2]", counts)
 	}
+}
+
+// TestPollerHonoursChangeMessageVisibility: on the template's visibility
+// timeout (180 s for notifications), a message the function fails and
+// makes visible again after 1 s with ChangeMessageVisibility (the backoff of
+// shared/queue's Runner, on the queue named by the record's ARN) is
+// received again long before the timeout, as on SQS and Lambda; a message
+// given back with visibility 0 comes back at once.
+func TestPollerHonoursChangeMessageVisibility(t *testing.T) {
+	var (
+		mu     sync.Mutex
+		counts = map[string][]string{}
+		client lateClient
+	)
+	runner := &queue.Runner{Visibility: &client, Backoff: queue.Backoff{Base: time.Second, Max: time.Second, Factor: 1, Rand: func() float64 { return 0 }}}
+	handler := func(ctx context.Context, ev events.SQSEvent) (events.SQSEventResponse, error) {
+		return runner.Batch(ctx, ev, func(_ context.Context, m events.SQSMessage) error {
+			mu.Lock()
+			defer mu.Unlock()
+			counts[m.Body] = append(counts[m.Body], m.Attributes["ApproximateReceiveCount"])
+			if len(counts[m.Body]) == 1 {
+				return fmt.Errorf("first attempt of %s fails", m.Body)
+			}
+			return nil
+		}), nil
+	}
+	sq, res := startPollerWithVisibility(t, "NotifierFunction", 0, handler)
+	client.Store(sq)
+	q := res.Queues["NotificationsQueue"]
+	if vt := queueAttributes(t, sq, q.URL)["VisibilityTimeout"]; vt != "180" {
+		t.Fatalf("visibility timeout %s, want the template's 180", vt)
+	}
+	send(t, sq, q, "backoff", "")
+	poll.Until(t, 30*time.Second, "the second attempt", func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(counts["backoff"]) == 2
+	})
+	poll.Until(t, 10*time.Second, "the queue to empty", func() bool { return queueDepth(t, sq, q.URL) == 0 })
+	mu.Lock()
+	defer mu.Unlock()
+	if got := counts["backoff"]; got[0] != "1" || got[1] != "2" {
+		t.Errorf("receive counts %v, want [1 2]", got)
+	}
+}
+
+// lateClient is an SQS client set once the stack has started.
+type lateClient struct{ atomic.Pointer[sqs.Client] }
+
+func (c *lateClient) ChangeMessageVisibility(ctx context.Context, in *sqs.ChangeMessageVisibilityInput, opts ...func(*sqs.Options)) (*sqs.ChangeMessageVisibilityOutput, error) {
+	return c.Load().ChangeMessageVisibility(ctx, in, opts...)
 }

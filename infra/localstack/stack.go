@@ -241,6 +241,7 @@ func (s *Stack) gateway(r *samtemplate.Resolver, cfg Config, fns []samtemplate.F
 			return nil, err
 		}
 		gc.APIID = api.ID
+		gc.DefaultThrottle, gc.RouteThrottles = api.DefaultThrottle, api.RouteThrottles
 		for name, a := range api.Authorizers {
 			gc.Authorizers[name] = JWTAuthorizer{Secret: []byte(cfg.JWTSecret), Issuer: a.Issuer, Audience: a.Audience}
 		}

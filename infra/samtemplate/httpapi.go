@@ -18,6 +18,10 @@ type HTTPAPI struct {
 	StageName         string
 	DefaultAuthorizer string
 	Authorizers       map[string]JWTAuthorizer
+	// DefaultThrottle applies to every route without one of its own in
+	// RouteThrottles (by route key, "POST /a/{b}").
+	DefaultThrottle Throttle
+	RouteThrottles  map[string]Throttle
 }
 
 // JWTAuthorizer is a JWT authorizer of an HTTP API.
@@ -45,6 +49,9 @@ func (r *Resolver) HTTPAPI(logicalID string) (HTTPAPI, error) {
 			if api.StageName, err = r.String(n); err != nil {
 				return HTTPAPI{}, fmt.Errorf("%s StageName: %w", logicalID, err)
 			}
+		}
+		if api.DefaultThrottle, api.RouteThrottles, err = r.throttles(res.Properties); err != nil {
+			return HTTPAPI{}, fmt.Errorf("%s: %w", logicalID, err)
 		}
 	} else {
 		api.ID = apiID(r.ctx.StackName, logicalID)

@@ -180,13 +180,73 @@ func decodeStrict(data []byte, v any) error {
 	return nil
 }
 
+// statement is one IAM statement of a function's inline policy.
+type statement struct {
+	Sid      string
+	Effect   string
+	Action   []string
+	Resource []string
+}
+
+// UnmarshalJSON accepts Action and Resource as a string or a list.
+func (s *statement) UnmarshalJSON(b []byte) error {
+	var raw struct {
+		Sid, Effect      string
+		Action, Resource json.RawMessage
+	}
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	s.Sid, s.Effect = raw.Sid, raw.Effect
+	for _, f := range []struct {
+		raw json.RawMessage
+		out *[]string
+	}{{raw.Action, &s.Action}, {raw.Resource, &s.Resource}} {
+		var one string
+		if json.Unmarshal(f.raw, &one) == nil {
+			*f.out = []string{one}
+		} else if err := json.Unmarshal(f.raw, f.out); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// statements returns a function's IAM statements; it fails the test on a
+// policy that is not an inline statement list (SAM's broad policy templates
+// are refused).
+func statements(t *testing.T, fn Function) []statement {
+	t.Helper()
+	var out []statement
+	for _, p := range fn.Policies {
+		m, ok := p.(map[string]any)
+		if !ok || len(m) != 1 || m["Statement"] == nil {
+			t.Errorf("policy %v is not an inline Statement list", p)
+			continue
+		}
+		var sts []statement
+		if err := decodeInto(m["Statement"], &sts); err != nil {
+			t.Fatalf("statements: %v", err)
+		}
+		out = append(out, sts...)
+	}
+	return out
+}
+
+// TestProjectPolicies checks each function's explicit IAM statements: only
+// Allow, no wildcard action, SendMessage on exactly the queues of its
+// *_QUEUE_URL variables, ChangeMessageVisibility on exactly the queues that
+// feed it (its backoff), the Promob token key's secret exactly when
+// PROMOB_TOKEN_KEY_SECRET names it, and DynamoDB actions on the table and
+// its indexes only. Which DynamoDB actions each one needs is derived from
+// the code by TestPoliciesMatchTheCode.
 func TestProjectPolicies(t *testing.T) {
 	r := mustLoadProject(t)
 	fns, err := r.Functions()
 	if err != nil {
 		t.Fatal(err)
 	}
-	tbl, err := r.Table()
+	tableArn, err := r.GetAtt("Table", "Arn")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -194,55 +254,65 @@ func TestProjectPolicies(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	nameOfURL := map[string]string{}
+	arnOfURL := map[string]string{}
 	for _, q := range queues {
 		u, err := r.Ref(q.LogicalID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		nameOfURL[u] = q.Name
+		if arnOfURL[u], err = r.GetAtt(q.LogicalID, "Arn"); err != nil {
+			t.Fatal(err)
+		}
 	}
-	dynamoPolicies := []string{"DynamoDBCrudPolicy", "DynamoDBReadPolicy", "DynamoDBWritePolicy"}
 	for _, fn := range fns {
 		t.Run(fn.LogicalID, func(t *testing.T) {
-			var wantSend []string
+			var wantSend, wantVisibility []string
 			for k, v := range fn.Env {
-				if !strings.HasSuffix(k, "_QUEUE_URL") {
-					continue
+				if strings.HasSuffix(k, "_QUEUE_URL") {
+					arn, ok := arnOfURL[v]
+					if !ok {
+						t.Errorf("%s = %q is not the URL of a queue of the template", k, v)
+					}
+					wantSend = append(wantSend, arn)
 				}
-				name, ok := nameOfURL[v]
-				if !ok {
-					t.Errorf("%s = %q is not the URL of a queue of the template", k, v)
-				}
-				wantSend = append(wantSend, name)
 			}
-			var gotSend []string
-			tableAccess, secretAccess := false, false
-			for _, p := range fn.Policies {
-				m, ok := p.(map[string]any)
-				if !ok || len(m) != 1 {
-					t.Errorf("policy %v is not a SAM policy template", p)
-					continue
+			for _, src := range fn.SQSEvents {
+				arn, err := r.GetAtt(src.QueueLogicalID, "Arn")
+				if err != nil {
+					t.Fatal(err)
 				}
-				for kind, args := range m {
-					a, _ := args.(map[string]any)
+				wantVisibility = append(wantVisibility, arn)
+			}
+			var gotSend, gotVisibility []string
+			secretAccess, tableAccess := false, false
+			for _, st := range statements(t, fn) {
+				if st.Effect != "Allow" {
+					t.Errorf("statement %s: effect %q, want Allow", st.Sid, st.Effect)
+				}
+				for _, a := range st.Action {
+					if strings.Contains(a, "*") {
+						t.Errorf("statement %s grants the wildcard %s", st.Sid, a)
+					}
 					switch {
-					case kind == "SQSSendMessagePolicy":
-						gotSend = append(gotSend, a["QueueName"].(string))
-					case kind == "AWSSecretsManagerGetSecretValuePolicy":
+					case a == "sqs:SendMessage":
+						gotSend = append(gotSend, st.Resource...)
+					case a == "sqs:ChangeMessageVisibility":
+						gotVisibility = append(gotVisibility, st.Resource...)
+					case a == "secretsmanager:GetSecretValue":
 						secret := fn.Env["PROMOB_TOKEN_KEY_SECRET"]
-						arn, _ := a["SecretArn"].(string)
-						if secret == "" || !strings.HasSuffix(arn, ":secret:"+secret+"-??????") {
-							t.Errorf("%s on %q, want only the secret of PROMOB_TOKEN_KEY_SECRET (%q)", kind, arn, secret)
+						if secret == "" || len(st.Resource) != 1 || !strings.HasSuffix(st.Resource[0], ":secret:"+secret+"-??????") {
+							t.Errorf("%s on %v, want only the secret of PROMOB_TOKEN_KEY_SECRET (%q)", a, st.Resource, secret)
 						}
 						secretAccess = true
-					case slices.Contains(dynamoPolicies, kind):
-						if a["TableName"] != tbl.Name {
-							t.Errorf("%s on %v, want the table %s", kind, a["TableName"], tbl.Name)
+					case strings.HasPrefix(a, "dynamodb:"):
+						for _, res := range st.Resource {
+							if res != tableArn && res != tableArn+"/index/*" {
+								t.Errorf("%s on %s, want the table %s and its indexes", a, res, tableArn)
+							}
 						}
 						tableAccess = true
 					default:
-						t.Errorf("unexpected policy %s", kind)
+						t.Errorf("statement %s grants %s, which no code of the function calls", st.Sid, a)
 					}
 				}
 			}
@@ -250,12 +320,17 @@ func TestProjectPolicies(t *testing.T) {
 				t.Errorf("secret access %v, though PROMOB_TOKEN_KEY_SECRET is %q", secretAccess, fn.Env["PROMOB_TOKEN_KEY_SECRET"])
 			}
 			if !tableAccess {
-				t.Errorf("no DynamoDB policy on the table, though TABLE_NAME is %q", fn.Env["TABLE_NAME"])
+				t.Errorf("no DynamoDB statement on the table, though TABLE_NAME is %q", fn.Env["TABLE_NAME"])
 			}
-			slices.Sort(wantSend)
-			slices.Sort(gotSend)
-			if !slices.Equal(gotSend, wantSend) {
-				t.Errorf("SQSSendMessagePolicy on %v, want exactly the queues of its *_QUEUE_URL variables %v", gotSend, wantSend)
+			for _, c := range []struct {
+				what      string
+				got, want []string
+			}{{"sqs:SendMessage", gotSend, wantSend}, {"sqs:ChangeMessageVisibility", gotVisibility, wantVisibility}} {
+				slices.Sort(c.got)
+				slices.Sort(c.want)
+				if !slices.Equal(c.got, c.want) {
+					t.Errorf("%s on %v, want exactly %v", c.what, c.got, c.want)
+				}
 			}
 		})
 	}

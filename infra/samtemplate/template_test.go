@@ -53,7 +53,6 @@ func TestProjectFunctions(t *testing.T) {
 			"LOG_LEVEL":               "INFO",
 			"IMPORTS_QUEUE_URL":       queueURL("imports.fifo"),
 			"PROMOB_OUTBOX_QUEUE_URL": queueURL("promob-outbox"),
-			"NOTIFICATIONS_QUEUE_URL": queueURL("notifications"),
 			"PROMOB_API_URL":          "https://api.promob.com",
 			"PROMOB_TOKEN_KEY_SECRET": "promob-integration/promob-token-key",
 		}
@@ -85,8 +84,8 @@ func TestProjectFunctions(t *testing.T) {
 	})
 	t.Run("SQS event sources", func(t *testing.T) {
 		cases := map[string]SQSSource{
-			"ImporterFunction":   {Event: "Imports", QueueLogicalID: "ImportsQueue", BatchSize: 10, ReportBatchItemFailures: true},
-			"PromobSyncFunction": {Event: "Outbox", QueueLogicalID: "PromobOutboxQueue", BatchSize: 10, MaximumBatchingWindowInSeconds: 1, ReportBatchItemFailures: true},
+			"ImporterFunction":   {Event: "Imports", QueueLogicalID: "ImportsQueue", BatchSize: 5, ReportBatchItemFailures: true},
+			"PromobSyncFunction": {Event: "Outbox", QueueLogicalID: "PromobOutboxQueue", BatchSize: 5, MaximumBatchingWindowInSeconds: 1, ReportBatchItemFailures: true},
 			"NotifierFunction":   {Event: "Notifications", QueueLogicalID: "NotificationsQueue", BatchSize: 10, MaximumBatchingWindowInSeconds: 1, ReportBatchItemFailures: true},
 		}
 		for id, want := range cases {
@@ -96,11 +95,11 @@ func TestProjectFunctions(t *testing.T) {
 		}
 	})
 	t.Run("Importer sizes", func(t *testing.T) {
-		if f := byID["ImporterFunction"]; f.MemorySize != 512 || f.Timeout != 60 {
-			t.Errorf("ImporterFunction memory %d timeout %d, want 512 and 60", f.MemorySize, f.Timeout)
+		if f := byID["ImporterFunction"]; f.MemorySize != 512 || f.Timeout != 120 {
+			t.Errorf("ImporterFunction memory %d timeout %d, want 512 and 120", f.MemorySize, f.Timeout)
 		}
-		if f := byID["ApiFunction"]; f.MemorySize != 256 || f.Timeout != 30 {
-			t.Errorf("ApiFunction memory %d timeout %d, want 256 and 30 from Globals", f.MemorySize, f.Timeout)
+		if f := byID["NotifierFunction"]; f.MemorySize != 256 || f.Timeout != 30 {
+			t.Errorf("NotifierFunction memory %d timeout %d, want 256 and 30 from Globals", f.MemorySize, f.Timeout)
 		}
 	})
 }
@@ -164,7 +163,7 @@ func TestProjectQueues(t *testing.T) {
 			LogicalID: "ImportsQueue", Name: "promob-local-imports.fifo", FIFO: true, DeadLetterQueue: "ImportsDLQ", MaxReceiveCount: 5,
 			Attributes: map[string]string{
 				"FifoQueue": "true", "ContentBasedDeduplication": "false", "DeduplicationScope": "messageGroup",
-				"FifoThroughputLimit": "perMessageGroupId", "VisibilityTimeout": "360", "MessageRetentionPeriod": "1209600",
+				"FifoThroughputLimit": "perMessageGroupId", "VisibilityTimeout": "720", "MessageRetentionPeriod": "1209600",
 				"RedrivePolicy": `{"deadLetterTargetArn":"arn:aws:sqs:us-east-1:000000000000:promob-local-imports-dlq.fifo","maxReceiveCount":5}`,
 			},
 		}},
@@ -175,7 +174,7 @@ func TestProjectQueues(t *testing.T) {
 		{id: "PromobOutboxQueue", want: Queue{
 			LogicalID: "PromobOutboxQueue", Name: "promob-local-promob-outbox", DeadLetterQueue: "PromobOutboxDLQ", MaxReceiveCount: 5,
 			Attributes: map[string]string{
-				"VisibilityTimeout": "180", "MessageRetentionPeriod": "1209600",
+				"VisibilityTimeout": "720", "MessageRetentionPeriod": "1209600",
 				"RedrivePolicy": `{"deadLetterTargetArn":"arn:aws:sqs:us-east-1:000000000000:promob-local-promob-outbox-dlq","maxReceiveCount":5}`,
 			},
 		}},

@@ -39,6 +39,11 @@ type Options struct {
 	Env map[string]string
 	// CheckAPI checks every answer of Gateway against the OpenAPI document.
 	CheckAPI bool
+	// TemplateVisibility keeps the template's visibility timeouts instead
+	// of VisibilityTimeout.
+	TemplateVisibility bool
+	// Log receives the stack's log lines besides the test's output.
+	Log io.Writer
 }
 
 // Stack is one running local stack of a test.
@@ -62,6 +67,13 @@ func Start(t testing.TB, local *localenv.Env, opts Options) *Stack {
 		}
 		s.check = check
 	}
+	visibility, log := VisibilityTimeout, io.Writer(t.Output())
+	if opts.TemplateVisibility {
+		visibility = 0
+	}
+	if opts.Log != nil {
+		log = io.MultiWriter(opts.Log, log)
+	}
 	s.Stack = localstack.StartForTest(t, localstack.Config{
 		StackName:                 localstack.UniqueName(opts.Prefix),
 		DynamoEndpoint:            local.DynamoEndpoint,
@@ -70,8 +82,8 @@ func Start(t testing.TB, local *localenv.Env, opts Options) *Stack {
 		Addr:                      "127.0.0.1:0",
 		Env:                       opts.Env,
 		Handlers:                  opts.Handlers,
-		VisibilityTimeoutOverride: VisibilityTimeout,
-		Log:                       t.Output(),
+		VisibilityTimeoutOverride: visibility,
+		Log:                       log,
 	})
 	return s
 }

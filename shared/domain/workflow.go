@@ -137,8 +137,9 @@ type ConnectStatusMessage struct {
 	Version       int    `json:"version"`
 	Situation     string `json:"situation"`
 	Stage         string `json:"stage"`
-	// ProjectRef and EnvironmentRef are the FoccoLojas project and
-	// environment, where the delivery is recorded.
+	// ProjectRef and EnvironmentRef are the FoccoLojas project and the
+	// converted environment: the project records the delivery, the
+	// environment's record shows the job.
 	ProjectRef     string `json:"projectRef,omitempty"`
 	EnvironmentRef string `json:"environmentRef,omitempty"`
 }

@@ -119,12 +119,16 @@ func (s *Store) SaveIntegration(ctx context.Context, in domain.Integration, newS
 			ExpressionAttributeValues: map[string]types.AttributeValue{":sid": &types.AttributeValueMemberS{Value: in.StoreID}},
 		}})
 	case sameAccount:
+		token, err := s.seal(in.PromobAPIToken, apiTokenContext(in.PromobAccountID))
+		if err != nil {
+			return domain.Integration{}, false, err
+		}
 		tx = append(tx, types.TransactWriteItem{Update: &types.Update{
 			TableName: &s.table, Key: key(accountPK(in.PromobAccountID), skAccount),
 			UpdateExpression:    aws.String("SET apiToken = :tok"),
 			ConditionExpression: aws.String("storeId = :sid"),
 			ExpressionAttributeValues: map[string]types.AttributeValue{
-				":sid": &types.AttributeValueMemberS{Value: in.StoreID}, ":tok": &types.AttributeValueMemberS{Value: in.PromobAPIToken},
+				":sid": &types.AttributeValueMemberS{Value: in.StoreID}, ":tok": &types.AttributeValueMemberS{Value: token},
 			},
 		}})
 	default:
@@ -138,11 +142,21 @@ func (s *Store) SaveIntegration(ctx context.Context, in domain.Integration, newS
 			if acc.APIToken == "" {
 				acc.APIToken = old.APIToken
 			}
+			// The account's own secrets move with it, sealed anew under it.
 			tx = append(tx, types.TransactWriteItem{Delete: &types.Delete{
 				TableName: &s.table, Key: key(accountPK(prev.AccountID), skAccount),
 				ConditionExpression:       aws.String("storeId = :sid"),
 				ExpressionAttributeValues: map[string]types.AttributeValue{":sid": &types.AttributeValueMemberS{Value: in.StoreID}},
 			}})
+		}
+		if acc.Secret, err = s.seal(acc.Secret, secretContext(acc.AccountID)); err != nil {
+			return domain.Integration{}, false, err
+		}
+		if acc.PreviousSecret, err = s.seal(acc.PreviousSecret, secretContext(acc.AccountID)); err != nil {
+			return domain.Integration{}, false, err
+		}
+		if acc.APIToken, err = s.seal(acc.APIToken, apiTokenContext(acc.AccountID)); err != nil {
+			return domain.Integration{}, false, err
 		}
 		accAV, err := attributevalue.MarshalMap(acc)
 		if err != nil {
@@ -175,6 +189,9 @@ func (s *Store) RotateSecret(ctx context.Context, storeID, secret string, now ti
 	if err != nil {
 		return domain.Integration{}, err
 	}
+	if secret, err = s.seal(secret, secretContext(it.AccountID)); err != nil {
+		return domain.Integration{}, err
+	}
 	_, err = s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName:           &s.table,
 		Key:                 key(accountPK(it.AccountID), skAccount),
@@ -201,5 +218,20 @@ func (s *Store) Account(ctx context.Context, accountID string) (domain.Account, 
 	if err := s.getExisting(ctx, accountPK(accountID), skAccount, &it, "get account", domain.Errorf(domain.CodeNotFound, "Unknown Promob account %q.", accountID)); err != nil {
 		return domain.Account{}, err
 	}
-	return domain.Account{AccountID: it.AccountID, StoreID: it.StoreID, Secret: it.Secret, APIToken: it.APIToken, PreviousSecret: it.PreviousSecret, PreviousUntil: it.PreviousUntil}, nil
+	acc := domain.Account{AccountID: it.AccountID, StoreID: it.StoreID, PreviousUntil: it.PreviousUntil}
+	var err error
+	for _, f := range []struct {
+		out     *string
+		sealed  string
+		context string
+	}{
+		{&acc.Secret, it.Secret, secretContext(it.AccountID)},
+		{&acc.PreviousSecret, it.PreviousSecret, secretContext(it.AccountID)},
+		{&acc.APIToken, it.APIToken, apiTokenContext(it.AccountID)},
+	} {
+		if *f.out, err = s.open(f.sealed, f.context); err != nil {
+			return domain.Account{}, err
+		}
+	}
+	return acc, nil
 }

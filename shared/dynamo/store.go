@@ -29,6 +29,9 @@ type Client interface {
 type Store struct {
 	db    Client
 	table string
+	// box seals the accounts' secrets (see WithSecrets); nil keeps them
+	// as they are.
+	box domain.TokenBox
 }
 
 var (

@@ -38,14 +38,15 @@ type assistanceView struct {
 	ImportStatus     string           `json:"importStatus"`
 	ImportError      string           `json:"importError,omitempty"`
 	Versions         []versionSummary `json:"versions"`
+	Jobs             []domain.Job     `json:"jobs"`
 }
 
-// newAssistanceView returns the view of a with its versions.
-func newAssistanceView(a domain.Assistance, vs []domain.Version) assistanceView {
+// newAssistanceView returns the view of a with its versions and jobs.
+func newAssistanceView(a domain.Assistance, vs []domain.Version, jobs []domain.Job) assistanceView {
 	e := a.Env
 	view := assistanceView{Assistance: a, Name: e.Name, Outdated: e.Outdated(), PromobRevision: e.PromobRevision,
 		ImportedRevision: e.ImportedRevision, LatestVersion: e.LatestVersion, ImportStatus: e.ImportStatus, ImportError: e.ImportError,
-		Versions: make([]versionSummary, len(vs))}
+		Versions: make([]versionSummary, len(vs)), Jobs: jobs}
 	for i, v := range vs {
 		view.Versions[i] = versionSummary{Number: v.Number, OptionName: v.OptionName, OptionDate: v.OptionDate, PromobIdentifier: v.PromobIdentifier,
 			PromobRevision: v.PromobRevision, Total: v.Total, ItemCount: v.ItemCount, Latest: v.Latest, Converted: v.Converted}
@@ -94,7 +95,7 @@ func (s *Server) createAssistance(r *http.Request, id domain.Identity) (int, any
 	if err != nil {
 		return 0, nil, err
 	}
-	return http.StatusCreated, newAssistanceView(a, nil), nil
+	return http.StatusCreated, newAssistanceView(a, nil, []domain.Job{}), nil
 }
 
 func (s *Server) getAssistance(r *http.Request, id domain.Identity) (int, any, error) {
@@ -106,7 +107,11 @@ func (s *Server) getAssistance(r *http.Request, id domain.Identity) (int, any, e
 	if err != nil {
 		return 0, nil, err
 	}
-	return http.StatusOK, newAssistanceView(a, vs), nil
+	jobs, err := s.jobsOf(r.Context(), id.StoreID, a.ID)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, newAssistanceView(a, vs, jobs), nil
 }
 
 func (s *Server) listAssistances(r *http.Request, id domain.Identity) (int, any, error) {

@@ -86,6 +86,7 @@ var authMatrix = []authRow{
 	{route: "GET /v1/environments/{eid}", path: "/v1/environments/{env}", allowed: anyRoleNames, store: true},
 	{route: "POST /v1/environments/{eid}/update", path: "/v1/environments/{env}/update", allowed: []string{"seller", "admin", "reviewer"}, store: true},
 	{route: "POST /v1/environments/{eid}/retry", path: "/v1/environments/{env}/retry", allowed: []string{"seller", "admin"}, store: true},
+	{route: "POST /v1/jobs/{id}/{kind}/retry", path: "/v1/jobs/{env}/update/retry", allowed: []string{"seller", "admin"}, store: true},
 	{route: "GET /v1/environments/{eid}/versions", path: "/v1/environments/{env}/versions", allowed: anyRoleNames, store: true},
 	{route: "GET /v1/environments/{eid}/versions/{n}", path: "/v1/environments/{env}/versions/2", allowed: anyRoleNames, store: true},
 	{route: "GET /v1/environments/{eid}/versions/{n}/open", path: "/v1/environments/{env}/versions/2/open", allowed: anyRoleNames, store: true},

@@ -43,7 +43,14 @@ func (s *Server) getClient(r *http.Request, id domain.Identity) (int, any, error
 	if err != nil {
 		return 0, nil, err
 	}
-	return http.StatusOK, c, nil
+	jobs, err := s.jobsOf(r.Context(), id.StoreID, c.ID)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, struct {
+		domain.Client
+		Jobs []domain.Job `json:"jobs"`
+	}{c, jobs}, nil
 }
 
 // createProject is for sellers and admins: the project's creator is the user

@@ -143,7 +143,11 @@ func (s *Server) getEnvironment(r *http.Request, id domain.Identity) (int, any, 
 	if err != nil {
 		return 0, nil, err
 	}
-	return http.StatusOK, env, nil
+	jobs, err := s.jobsOf(r.Context(), id.StoreID, env.ID)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, environmentView{env, jobs}, nil
 }
 
 func (s *Server) updateEnvironment(r *http.Request, id domain.Identity) (int, any, error) {

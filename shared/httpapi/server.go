@@ -28,6 +28,7 @@ type Store interface {
 	WorkflowStore
 	PromobStore
 	domain.AssistanceStore
+	domain.JobStore
 }
 
 // WorkflowStore keeps the sale's workflow: approval, financial release,
@@ -130,6 +131,7 @@ func (s *Server) routes() {
 	s.handle("POST /v1/clients/{id}/sync", s.syncClient, anyRole...)
 	s.handle("POST /v1/projects/{pid}/environments", s.createEnvironment, domain.RoleSeller, domain.RoleAdmin)
 	s.handle("POST /v1/environments/{eid}/retry", s.retryEnvironment, domain.RoleSeller, domain.RoleAdmin)
+	s.handle("POST /v1/jobs/{id}/{kind}/retry", s.retryJob, domain.RoleSeller, domain.RoleAdmin)
 
 	// Technical assistance: occurrences with their own Promob environment.
 	s.handle("POST /v1/assistances", s.createAssistance, assistanceWriters...)

@@ -52,6 +52,7 @@ import (
 	"github.com/foccolojas/promob-integration/shared/domain"
 	"github.com/foccolojas/promob-integration/shared/listing"
 	"github.com/foccolojas/promob-integration/shared/logging"
+	"github.com/foccolojas/promob-integration/shared/metrics"
 	"github.com/foccolojas/promob-integration/shared/pricing"
 	"github.com/foccolojas/promob-integration/shared/promobtoken"
 	"github.com/foccolojas/promob-integration/shared/queue"
@@ -96,6 +97,10 @@ type Importer struct {
 	// MaxAttempts is the queue's maxReceiveCount: the attempt that stores
 	// the failure reason.
 	MaxAttempts int
+	// Runner runs the batches: backoff, deadlines, job states.
+	Runner queue.Runner
+	// Metrics receives each import's duration and parts (nil: none).
+	Metrics *metrics.Emitter
 }
 
 // New returns the importer. box opens users' sealed Promob tokens (nil:
@@ -113,7 +118,7 @@ func New(store Store, listings Listings, box domain.TokenBox, notifications doma
 
 // Handle processes a batch, reporting the messages that failed.
 func (im *Importer) Handle(ctx context.Context, ev events.SQSEvent) (events.SQSEventResponse, error) {
-	return queue.Batch(ctx, ev, im.dispatch), nil
+	return im.Runner.Batch(ctx, ev, im.dispatch), nil
 }
 
 // webhook processes a stored Promob delivery.
@@ -267,6 +272,7 @@ func (im *Importer) importListing(ctx context.Context, env domain.Environment, x
 		slog.InfoContext(ctx, "revision already imported", "imported_revision", env.ImportedRevision)
 		return nil
 	}
+	start := time.Now()
 	rules, err := im.store.CommercialRules(ctx, env.StoreID)
 	if err != nil {
 		return im.fail(ctx, env, err)
@@ -326,6 +332,8 @@ func (im *Importer) importListing(ctx context.Context, env domain.Environment, x
 		err := im.store.CommitVersion(ctx, env, v, chunks, entry, im.now())
 		if err == nil {
 			slog.InfoContext(ctx, "version imported", "version", v.Number, "items", count, "chunks", chunks, "total", v.Total)
+			im.Metrics.Duration(ctx, "ImportDuration", time.Since(start))
+			im.Metrics.Count(ctx, "ImportParts", count)
 			return im.notifyAssistance(ctx, env, v)
 		}
 		if !im.isRace(err) || attempt == 10 {
@@ -361,7 +369,10 @@ func (im *Importer) fail(ctx context.Context, env domain.Environment, err error)
 	case errors.As(err, &permanent) && !permanent.Retryable():
 		reason := fmt.Sprintf("The import cannot be done: %s", err)
 		slog.WarnContext(ctx, "import failed for good", "err", err)
-		return im.store.SetImportStatus(ctx, env.StoreID, env.ID, domain.ImportFailed, reason, im.now())
+		if serr := im.store.SetImportStatus(ctx, env.StoreID, env.ID, domain.ImportFailed, reason, im.now()); serr != nil {
+			return serr
+		}
+		return queue.Final(err)
 	case queue.ReceiveCount(ctx) >= im.MaxAttempts:
 		reason := fmt.Sprintf("The import failed after %d attempts: %s", im.MaxAttempts, err)
 		if serr := im.store.SetImportStatus(ctx, env.StoreID, env.ID, domain.ImportFailed, reason, im.now()); serr != nil {

@@ -18,6 +18,8 @@ import (
 type Notifier struct {
 	store    domain.NotificationStore
 	dispatch queue.RecordFunc
+	// Runner runs the batches: backoff and deadlines.
+	Runner queue.Runner
 }
 
 // New returns the notifier over the store.
@@ -29,7 +31,7 @@ func New(store domain.NotificationStore) *Notifier {
 
 // Handle processes a batch, reporting the messages that failed.
 func (n *Notifier) Handle(ctx context.Context, ev events.SQSEvent) (events.SQSEventResponse, error) {
-	return queue.Batch(ctx, ev, n.dispatch), nil
+	return n.Runner.Batch(ctx, ev, n.dispatch), nil
 }
 
 func (n *Notifier) notification(ctx context.Context, body []byte) error {

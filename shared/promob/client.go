@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/foccolojas/promob-integration/shared/metrics"
 )
 
 // DefaultMaxListing bounds the listing bodies read from Promob unless a
@@ -31,6 +33,8 @@ type Client struct {
 	Backoff  time.Duration
 	// MaxListing bounds the listing bodies Listing reads, in bytes.
 	MaxListing int64
+	// Metrics receives each call's status and latency (nil: none).
+	Metrics *metrics.Emitter
 }
 
 // New returns a client of the API at baseURL, or an error when it is not an
@@ -46,12 +50,22 @@ func New(baseURL string, hc *http.Client) (*Client, error) {
 	return &Client{base: u, http: hc, Attempts: 3, Backoff: 200 * time.Millisecond, MaxListing: DefaultMaxListing}, nil
 }
 
+// MaxRetryAfter is the longest Retry-After the client waits for itself
+// before trying again; a longer one ends the call with the *Error, whose
+// RetryAfter the queue honours.
+const MaxRetryAfter = 2 * time.Second
+
 // Error is an answer of Promob other than success.
 type Error struct {
 	Status  int
 	Code    string
 	Message string
+	// Retry is Promob's Retry-After on a 429 or 503 (0 when absent).
+	Retry time.Duration
 }
+
+// RetryAfter returns how long Promob asked to wait before trying again.
+func (e *Error) RetryAfter() time.Duration { return e.Retry }
 
 func (e *Error) Error() string {
 	return fmt.Sprintf("promob: %d %s: %s", e.Status, e.Code, e.Message)
@@ -189,18 +203,28 @@ func (c *Client) send(ctx context.Context, method, path, token, idemKey string, 
 		if idemKey != "" {
 			req.Header.Set("Idempotency-Key", idemKey)
 		}
+		start := time.Now()
 		resp, err := c.http.Do(req)
 		if err != nil {
+			c.Metrics.Count(ctx, "PromobCalls", 1, metrics.Dim{Name: "Status", Value: "network"})
 			last = fmt.Errorf("promob: %s %s: %w", method, path, err)
 			continue
 		}
+		c.Metrics.Count(ctx, "PromobCalls", 1, metrics.Dim{Name: "Status", Value: strconv.Itoa(resp.StatusCode)})
+		c.Metrics.Duration(ctx, "PromobLatency", time.Since(start))
 		if resp.StatusCode < 300 {
 			return resp, nil
 		}
 		last = answerError(resp)
 		resp.Body.Close()
-		if pe := (*Error)(nil); errors.As(last, &pe) && !pe.Retryable() {
-			return nil, last
+		// A refusal retrying cannot cure, or a Retry-After longer than
+		// the client waits (MaxRetryAfter), is for the caller (the queue)
+		// to handle; a shorter one is waited for.
+		if pe := (*Error)(nil); errors.As(last, &pe) {
+			if !pe.Retryable() || pe.Retry > MaxRetryAfter {
+				return nil, last
+			}
+			pause = max(pause, pe.Retry)
 		}
 	}
 	return nil, last
@@ -211,5 +235,20 @@ func answerError(resp *http.Response) error {
 		Error struct{ Code, Message string } `json:"error"`
 	}
 	_ = json.NewDecoder(io.LimitReader(resp.Body, 64<<10)).Decode(&body)
-	return &Error{Status: resp.StatusCode, Code: body.Error.Code, Message: body.Error.Message}
+	return &Error{Status: resp.StatusCode, Code: body.Error.Code, Message: body.Error.Message, Retry: parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())}
+}
+
+// parseRetryAfter reads a Retry-After header: seconds or an HTTP date; 0
+// when absent or malformed.
+func parseRetryAfter(v string, now time.Time) time.Duration {
+	if v == "" {
+		return 0
+	}
+	if n, err := strconv.Atoi(v); err == nil && n >= 0 {
+		return time.Duration(n) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil && t.After(now) {
+		return t.Sub(now).Round(time.Second)
+	}
+	return 0
 }

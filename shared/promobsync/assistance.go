@@ -9,6 +9,7 @@ import (
 	"github.com/foccolojas/promob-integration/shared/domain"
 	"github.com/foccolojas/promob-integration/shared/logging"
 	"github.com/foccolojas/promob-integration/shared/promob"
+	"github.com/foccolojas/promob-integration/shared/queue"
 )
 
 // designAssistance creates an assistance's Promob environment in its
@@ -35,10 +36,10 @@ func (s *Syncer) designAssistance(ctx context.Context, body []byte) error {
 	err = s.makeDesign(ctx, msg, a)
 	if err != nil && lastAttempt(ctx) {
 		slog.WarnContext(ctx, "assistance not designed in Promob", "err", err)
-		if err := s.store.SetEnvironmentCreation(ctx, msg.StoreID, a.ID, domain.EnvFailed, reason(err), s.now().UTC()); err != nil && domain.ErrorCode(err) != domain.CodeAlreadySynced {
+		if err := s.store.SetEnvironmentCreation(ctx, msg.StoreID, a.ID, domain.EnvFailed, Reason(err), s.now().UTC()); err != nil && domain.ErrorCode(err) != domain.CodeAlreadySynced {
 			return err
 		}
-		return nil
+		return queue.Final(err)
 	}
 	return err
 }

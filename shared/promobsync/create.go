@@ -53,10 +53,10 @@ func (s *Syncer) createCustomer(ctx context.Context, body []byte) error {
 	}()
 	if err != nil && lastAttempt(ctx) {
 		slog.WarnContext(ctx, "client not created in Promob", "err", err)
-		if err := s.store.SetClientSync(ctx, msg.StoreID, c.ID, domain.PromobSync{Status: domain.SyncFailed, Reason: reason(err)}); err != nil && domain.ErrorCode(err) != domain.CodeAlreadySynced {
+		if err := s.store.SetClientSync(ctx, msg.StoreID, c.ID, domain.PromobSync{Status: domain.SyncFailed, Reason: Reason(err)}); err != nil && domain.ErrorCode(err) != domain.CodeAlreadySynced {
 			return err
 		}
-		return nil
+		return queue.Final(err)
 	}
 	return err
 }
@@ -104,10 +104,10 @@ func (s *Syncer) createEnvironment(ctx context.Context, body []byte) error {
 	err = s.makeEnvironment(ctx, msg, env)
 	if err != nil && lastAttempt(ctx) {
 		slog.WarnContext(ctx, "environment not created in Promob", "err", err)
-		if err := s.store.SetEnvironmentCreation(ctx, msg.StoreID, env.ID, domain.EnvFailed, reason(err), s.now().UTC()); err != nil && domain.ErrorCode(err) != domain.CodeAlreadySynced {
+		if err := s.store.SetEnvironmentCreation(ctx, msg.StoreID, env.ID, domain.EnvFailed, Reason(err), s.now().UTC()); err != nil && domain.ErrorCode(err) != domain.CodeAlreadySynced {
 			return err
 		}
-		return nil
+		return queue.Final(err)
 	}
 	return err
 }
@@ -168,9 +168,10 @@ func (s *Syncer) makeEnvironment(ctx context.Context, msg domain.EnvironmentCrea
 // delivery.
 func lastAttempt(ctx context.Context) bool { return queue.ReceiveCount(ctx) >= MaxAttempts }
 
-// reason is what a failure shows users: Promob's answer, or a generic
-// sentence for our own faults.
-func reason(err error) string {
+// Reason is what a failure of a call to Promob shows users (on the record
+// and on its job): Promob's answer, the message of a domain error, or
+// "Promob could not be reached" with the network error.
+func Reason(err error) string {
 	var pe *promob.Error
 	if errors.As(err, &pe) {
 		return fmt.Sprintf("Promob answered %d %s: %s", pe.Status, pe.Code, pe.Message)

@@ -85,6 +85,8 @@ type Syncer struct {
 	tokens   *promobtoken.Chooser
 	now      func() time.Time
 	dispatch queue.RecordFunc
+	// Runner runs the batches: backoff, deadlines, job states.
+	Runner queue.Runner
 }
 
 // New returns the syncer; box opens users' sealed Promob tokens, now is the
@@ -102,7 +104,7 @@ func New(store Store, p Promob, box domain.TokenBox, now func() time.Time) *Sync
 
 // Handle processes a batch, reporting the messages that failed.
 func (s *Syncer) Handle(ctx context.Context, ev events.SQSEvent) (events.SQSEventResponse, error) {
-	return queue.Batch(ctx, ev, s.dispatch), nil
+	return s.Runner.Batch(ctx, ev, s.dispatch), nil
 }
 
 // connectStatus sets a Promob project's situation and stage and records
@@ -135,7 +137,7 @@ func (s *Syncer) connectStatus(ctx context.Context, body []byte) error {
 		slog.InfoContext(ctx, "Connect status set", "situation", msg.Situation, "stage", msg.Stage)
 	case (errors.As(err, &permanent) && !permanent.Retryable()) || lastAttempt(ctx):
 		slog.WarnContext(ctx, "Connect status not delivered", "err", err)
-		d.Status, d.Reason = domain.ConnectFailed, reason(err)
+		d.Status, d.Reason = domain.ConnectFailed, Reason(err)
 	default:
 		return err
 	}

@@ -20,6 +20,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -27,6 +28,7 @@ import (
 	"github.com/foccolojas/promob-integration/shared/domain"
 	"github.com/foccolojas/promob-integration/shared/httperror"
 	"github.com/foccolojas/promob-integration/shared/logging"
+	"github.com/foccolojas/promob-integration/shared/metrics"
 	"github.com/foccolojas/promob-integration/shared/strictjson"
 	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
 )
@@ -48,6 +50,8 @@ type Handler struct {
 	imports domain.Queue
 	now     func() time.Time
 	mux     *http.ServeMux
+	// Metrics receives each delivery's outcome (nil: none).
+	Metrics *metrics.Emitter
 }
 
 // New returns the handler; now is the clock deliveries are stamped with.
@@ -67,7 +71,28 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if gw, ok := core.GetAPIGatewayV2ContextFromContext(ctx); ok {
 		ctx = logging.With(ctx, "request_id", gw.RequestID)
 	}
-	h.mux.ServeHTTP(w, r.WithContext(ctx))
+	sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+	h.mux.ServeHTTP(sw, r.WithContext(ctx))
+	h.Metrics.Count(ctx, "Webhooks", 1, metrics.Dim{Name: "Outcome", Value: outcome(sw.status)})
+}
+
+// outcome names a delivery's answer in the Webhooks metric.
+func outcome(status int) string {
+	if status < 300 {
+		return "accepted"
+	}
+	return "refused_" + strconv.Itoa(status)
+}
+
+// statusWriter remembers the status written.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(status int) {
+	w.status = status
+	w.ResponseWriter.WriteHeader(status)
 }
 
 // Answer is the JSON body of an accepted delivery. Redirect, on

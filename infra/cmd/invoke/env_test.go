@@ -27,13 +27,13 @@ func TestLocalEnvironment(t *testing.T) {
 				"LOG_LEVEL":                 "WARN",
 				"IMPORTS_QUEUE_URL":         "http://sqs.us-east-1.127.0.0.1:3011/000000000000/promob-local-imports.fifo",
 				"PROMOB_OUTBOX_QUEUE_URL":   "http://sqs.us-east-1.127.0.0.1:3011/000000000000/promob-local-promob-outbox",
-				"NOTIFICATIONS_QUEUE_URL":   "http://sqs.us-east-1.127.0.0.1:3011/000000000000/promob-local-notifications",
 				"PROMOB_API_URL":            "http://127.0.0.1:3001",
 				"PROMOB_TOKEN_KEY":          localenv.PromobTokenKey,
 				"AWS_ENDPOINT_URL_DYNAMODB": "http://127.0.0.1:3010",
 				"AWS_ENDPOINT_URL_SQS":      "http://127.0.0.1:3011",
 				"AWS_REGION":                "us-east-1",
 			},
+			without: []string{"NOTIFICATIONS_QUEUE_URL"},
 		},
 		{
 			fn:      "NotifierFunction",
@@ -42,7 +42,7 @@ func TestLocalEnvironment(t *testing.T) {
 		},
 		{
 			fn:      "WebhookFunction",
-			want:    map[string]string{"IMPORTS_QUEUE_URL": "http://sqs.us-east-1.127.0.0.1:3011/000000000000/promob-local-imports.fifo"},
+			want:    map[string]string{"IMPORTS_QUEUE_URL": "http://sqs.us-east-1.127.0.0.1:3011/000000000000/promob-local-imports.fifo", "PROMOB_TOKEN_KEY": localenv.PromobTokenKey},
 			without: []string{"PROMOB_API_URL"},
 		},
 		{fn: "ImporterFunction", want: map[string]string{"PROMOB_API_URL": "http://127.0.0.1:3001"}},

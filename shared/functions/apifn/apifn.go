@@ -13,6 +13,7 @@ import (
 	"github.com/foccolojas/promob-integration/shared/functions"
 	"github.com/foccolojas/promob-integration/shared/functions/tokenkey"
 	"github.com/foccolojas/promob-integration/shared/httpapi"
+	"github.com/foccolojas/promob-integration/shared/jobs"
 	"github.com/foccolojas/promob-integration/shared/logging"
 	"github.com/foccolojas/promob-integration/shared/promob"
 	"github.com/foccolojas/promob-integration/shared/queue"
@@ -32,14 +33,18 @@ func New(ctx context.Context, env functions.Env, cfg aws.Config) (functions.Func
 	}
 	// The credential and account checks answer a waiting user: one quick
 	// retry at most.
-	client, err := promob.New(vars["PROMOB_API_URL"], nil)
+	client, err := promob.New(vars["PROMOB_API_URL"], functions.PromobHTTP(nil, 20*time.Second))
 	if err != nil {
 		return functions.Function{}, err
 	}
 	client.Attempts = 2
-	store := functions.NewStore(env, cfg, vars["TABLE_NAME"])
+	store := functions.NewStore(env, cfg, vars["TABLE_NAME"], box)
 	sqsClient := functions.NewSQS(env, cfg)
-	srv := httpapi.NewServer(store, queue.New(sqsClient, vars["IMPORTS_QUEUE_URL"]), queue.New(sqsClient, vars["PROMOB_OUTBOX_QUEUE_URL"]), time.Now,
+	// Jobs users start through these queues show their state on the
+	// record they concern.
+	imports := jobs.NewQueue(queue.New(sqsClient, vars["IMPORTS_QUEUE_URL"]), store, time.Now)
+	outbox := jobs.NewQueue(queue.New(sqsClient, vars["PROMOB_OUTBOX_QUEUE_URL"]), store, time.Now)
+	srv := httpapi.NewServer(store, imports, outbox, time.Now,
 		httpapi.WithPromobLink(client, box), httpapi.WithPromobProjects(client), httpapi.WithPromobAccounts(client))
 	return functions.Function{HTTP: httpadapter.NewV2(srv).ProxyWithContext}, nil
 }

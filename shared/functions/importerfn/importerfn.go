@@ -17,6 +17,7 @@ import (
 	"github.com/foccolojas/promob-integration/shared/importer"
 	"github.com/foccolojas/promob-integration/shared/logging"
 	"github.com/foccolojas/promob-integration/shared/promob"
+	"github.com/foccolojas/promob-integration/shared/promobsync"
 	"github.com/foccolojas/promob-integration/shared/queue"
 )
 
@@ -33,15 +34,20 @@ func New(ctx context.Context, env functions.Env, cfg aws.Config) (functions.Func
 	// rest.
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.ResponseHeaderTimeout = 20 * time.Second
-	client, err := promob.New(vars["PROMOB_API_URL"], &http.Client{Transport: tr})
+	client, err := promob.New(vars["PROMOB_API_URL"], functions.PromobHTTP(tr, 0))
 	if err != nil {
 		return functions.Function{}, err
 	}
+	m := functions.NewMetrics("importer")
+	client.Metrics = m
 	box, err := tokenkey.Box(ctx, env, cfg)
 	if err != nil {
 		return functions.Function{}, err
 	}
 	isRace := func(err error) bool { return errors.Is(err, dynamo.ErrVersionRace) }
-	im := importer.New(functions.NewStore(env, cfg, vars["TABLE_NAME"]), client, box, queue.New(functions.NewSQS(env, cfg), vars["NOTIFICATIONS_QUEUE_URL"]), isRace, time.Now)
+	store, sqsClient := functions.NewStore(env, cfg, vars["TABLE_NAME"], box), functions.NewSQS(env, cfg)
+	notices := queue.New(sqsClient, vars["NOTIFICATIONS_QUEUE_URL"])
+	im := importer.New(store, client, box, notices, isRace, time.Now)
+	im.Runner, im.Metrics = functions.NewRunner(sqsClient, m, store, notices, promobsync.Reason), m
 	return functions.Function{SQS: im.Handle}, nil
 }

@@ -20,5 +20,7 @@ func New(ctx context.Context, env functions.Env, cfg aws.Config) (functions.Func
 		return functions.Function{}, err
 	}
 	slog.SetDefault(logging.New(os.Stdout, env("LOG_LEVEL")))
-	return functions.Function{SQS: notify.New(functions.NewStore(env, cfg, vars["TABLE_NAME"])).Handle}, nil
+	n := notify.New(functions.NewStore(env, cfg, vars["TABLE_NAME"], nil))
+	n.Runner = functions.NewRunner(functions.NewSQS(env, cfg), functions.NewMetrics("notifier"), nil, nil, nil)
+	return functions.Function{SQS: n.Handle}, nil
 }

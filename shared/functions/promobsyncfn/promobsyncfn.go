@@ -14,6 +14,7 @@ import (
 	"github.com/foccolojas/promob-integration/shared/logging"
 	"github.com/foccolojas/promob-integration/shared/promob"
 	"github.com/foccolojas/promob-integration/shared/promobsync"
+	"github.com/foccolojas/promob-integration/shared/queue"
 )
 
 // New assembles the function that makes the calls to Promob asked
@@ -22,18 +23,23 @@ import (
 // (see tokenkey.Box). A message of a kind it does not know fails and ends in the
 // DLQ, where it is kept and can be sent back.
 func New(ctx context.Context, env functions.Env, cfg aws.Config) (functions.Function, error) {
-	vars, err := functions.Require(env, "TABLE_NAME", "PROMOB_API_URL")
+	vars, err := functions.Require(env, "TABLE_NAME", "PROMOB_API_URL", "NOTIFICATIONS_QUEUE_URL")
 	if err != nil {
 		return functions.Function{}, err
 	}
 	slog.SetDefault(logging.New(os.Stdout, env("LOG_LEVEL")))
-	client, err := promob.New(vars["PROMOB_API_URL"], nil)
+	m := functions.NewMetrics("promobsync")
+	client, err := promob.New(vars["PROMOB_API_URL"], functions.PromobHTTP(nil, 20*time.Second))
 	if err != nil {
 		return functions.Function{}, err
 	}
+	client.Metrics = m
 	box, err := tokenkey.Box(ctx, env, cfg)
 	if err != nil {
 		return functions.Function{}, err
 	}
-	return functions.Function{SQS: promobsync.New(functions.NewStore(env, cfg, vars["TABLE_NAME"]), client, box, time.Now).Handle}, nil
+	store, sqsClient := functions.NewStore(env, cfg, vars["TABLE_NAME"], box), functions.NewSQS(env, cfg)
+	s := promobsync.New(store, client, box, time.Now)
+	s.Runner = functions.NewRunner(sqsClient, m, store, queue.New(sqsClient, vars["NOTIFICATIONS_QUEUE_URL"]), promobsync.Reason)
+	return functions.Function{SQS: s.Handle}, nil
 }

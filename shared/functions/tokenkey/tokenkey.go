@@ -40,6 +40,7 @@ func Box(ctx context.Context, env functions.Env, cfg aws.Config) (*tokenbox.Box,
 		if ep := env(envSecretsEndpoint); ep != "" {
 			o.BaseEndpoint = aws.String(ep)
 		}
+		o.HTTPClient = functions.Traced(o.HTTPClient)
 	})
 	out, err := sm.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: aws.String(secret)})
 	if err != nil {
