@@ -89,10 +89,11 @@ func TestEveryEventGivesItsDocumentedAnswer(t *testing.T) {
 		{"api-create-client.json", "ApiFunction", http.StatusCreated, 0, nil},
 		{"webhook-environment-saved.json", "WebhookFunction", http.StatusAccepted, 0, nil},
 		{"importer-webhook-delivery.json", "ImporterFunction", 0, 0, nil},
-		// Promob does not hold the sample's project: it answers 404 and
-		// the message fails (the queue would retry it, then keep it in the
-		// DLQ); once the project is saved in Promob the status is set.
-		{"promobsync-status.json", "PromobSyncFunction", 0, 1, nil},
+		// Promob does not hold the sample's project: it answers 404, a
+		// refusal no retry can cure, so the status is recorded as not
+		// delivered and the message is done (no batch item failure); once
+		// the project is saved in Promob the status is set.
+		{"promobsync-status.json", "PromobSyncFunction", 0, 0, nil},
 		{"promobsync-status.json", "PromobSyncFunction", 0, 0, func(t *testing.T) {
 			simPut(t, promob.URL+"/_sim/accounts/acc-1/projects/79a9ee88-5b0d-4c1e-9f0a-2d6b8c4e1a37/environments/133e1aba-7c2f-4e8d-a9b1-5f3c6d2e8a90?parts=10", nil)
 		}},
