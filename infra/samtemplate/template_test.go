@@ -18,7 +18,7 @@ var projectTemplate = filepath.Join("..", "..", "template.yaml")
 func localContext() Context {
 	return Context{
 		StackName: "promob-local", Region: "us-east-1", AccountID: "000000000000",
-		Parameters: map[string]string{"JwtIssuer": "foccolojas-local", "JwtAudience": "promob-integration"},
+		Parameters: map[string]string{"JwtIssuer": "foccolojas-local", "JwtAudience": "promob-integration", "AllowedOrigins": "http://127.0.0.1:3000, http://localhost:5173"},
 		QueueURL:   func(n string) string { return "http://127.0.0.1:3011/000000000000/" + n },
 	}
 }
@@ -238,6 +238,16 @@ func TestProjectHTTPAPI(t *testing.T) {
 	}
 	if jwt.Issuer != "foccolojas-local" || !reflect.DeepEqual(jwt.Audience, []string{"promob-integration"}) || jwt.IdentitySource != "$request.header.Authorization" {
 		t.Errorf("authorizer = %+v", jwt)
+	}
+	want := &Cors{
+		AllowOrigins:  []string{"http://127.0.0.1:3000", "http://localhost:5173"},
+		AllowMethods:  []string{"GET", "POST", "PUT", "PATCH", "DELETE"},
+		AllowHeaders:  []string{"Authorization", "Content-Type", "Idempotency-Key"},
+		ExposeHeaders: []string{"Apigw-Requestid"},
+		MaxAge:        600,
+	}
+	if !reflect.DeepEqual(api.Cors, want) {
+		t.Errorf("Cors = %+v, want %+v", api.Cors, want)
 	}
 	noParams := localContext()
 	noParams.Parameters = nil

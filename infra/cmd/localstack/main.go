@@ -88,6 +88,7 @@ func run(args []string, out io.Writer) error {
 		Simulator:                 sim,
 		SimulatorAddr:             *simAddr,
 		JWTSecret:                 secret,
+		Console:                   true,
 		VisibilityTimeoutOverride: *visibility,
 		Log:                       out,
 	})
@@ -106,6 +107,7 @@ func printEndpoints(w io.Writer, st *localstack.Stack, dynamo, sqsURL string) {
 	fmt.Fprintf(w, "  health   %s/health\n", st.URL())
 	fmt.Fprintf(w, "  openapi  %s/openapi.json\n", st.URL())
 	fmt.Fprintf(w, "  webhooks %s/webhooks/promob/{accountId}\n", st.URL())
+	fmt.Fprintf(w, "console    %s/console/\n", st.URL())
 	if st.SimURL() != "" {
 		fmt.Fprintf(w, "simulator  %s\n", st.SimURL())
 	} else {
