@@ -119,11 +119,19 @@ func TestProjectTable(t *testing.T) {
 	want := &dynamodb.CreateTableInput{
 		TableName:            aws.String("promob-local-Table"),
 		BillingMode:          types.BillingModePayPerRequest,
-		AttributeDefinitions: []types.AttributeDefinition{attr("PK"), attr("SK"), attr("GSI1PK"), attr("GSI1SK")},
+		AttributeDefinitions: []types.AttributeDefinition{attr("PK"), attr("SK"), attr("GSI1PK"), attr("GSI1SK"), attr("GSI2PK"), attr("GSI2SK"), attr("GSI3PK")},
 		KeySchema:            []types.KeySchemaElement{key("PK", types.KeyTypeHash), key("SK", types.KeyTypeRange)},
 		GlobalSecondaryIndexes: []types.GlobalSecondaryIndex{{
 			IndexName:  aws.String("GSI1"),
 			KeySchema:  []types.KeySchemaElement{key("GSI1PK", types.KeyTypeHash), key("GSI1SK", types.KeyTypeRange)},
+			Projection: &types.Projection{ProjectionType: types.ProjectionTypeAll},
+		}, {
+			IndexName:  aws.String("GSI2"),
+			KeySchema:  []types.KeySchemaElement{key("GSI2PK", types.KeyTypeHash), key("GSI2SK", types.KeyTypeRange)},
+			Projection: &types.Projection{ProjectionType: types.ProjectionTypeAll},
+		}, {
+			IndexName:  aws.String("GSI3"),
+			KeySchema:  []types.KeySchemaElement{key("GSI3PK", types.KeyTypeHash), key("GSI2SK", types.KeyTypeRange)},
 			Projection: &types.Projection{ProjectionType: types.ProjectionTypeAll},
 		}},
 		SSESpecification: &types.SSESpecification{Enabled: aws.Bool(true)},

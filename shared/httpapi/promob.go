@@ -43,8 +43,7 @@ func (s *Server) getMe(r *http.Request, id domain.Identity) (int, any, error) {
 	l, err := s.store.PromobLink(r.Context(), id.StoreID, id.UserID)
 	switch {
 	case err == nil:
-		at := l.LinkedAt
-		me.PromobLink = domain.LinkView{Status: l.Status, PromobUser: l.PromobUser, LinkedAt: &at}
+		me.PromobLink = l.View()
 	case !domain.IsNotFound(err):
 		return 0, nil, err
 	}

@@ -5,6 +5,7 @@ package httpapi
 import (
 	"context"
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"time"
 
@@ -26,6 +27,7 @@ type Store interface {
 	WorkflowStore
 	PromobStore
 	domain.AssistanceStore
+	ListStore
 }
 
 // WorkflowStore keeps the sale's workflow: approval, financial release,
@@ -61,6 +63,7 @@ type Server struct {
 	// verifier and box link users to Promob (WithPromobLink).
 	verifier Verifier
 	box      domain.TokenBox
+	seen     seenUsers
 }
 
 // NewServer returns the REST API handler over the store; imports is the
@@ -98,6 +101,10 @@ func (s *Server) routes() {
 	s.handle("GET /v1/clients/{id}", s.getClient, anyRole...)
 	s.handle("POST /v1/projects", s.createProject, domain.RoleAdmin, domain.RoleSeller)
 	s.handle("GET /v1/projects/{id}", s.getProject, anyRole...)
+	s.handle("GET /v1/clients", s.listClients, anyRole...)
+	s.handle("GET /v1/projects", s.listProjects, anyRole...)
+	s.handle("GET /v1/users", s.listUsers, anyRole...)
+	s.handle("GET /v1/projects/{pid}/budget", s.getProjectBudget, anyRole...)
 	s.handle("GET /v1/integration/commercial-rules", s.getCommercialRules, anyRole...)
 	s.handle("PUT /v1/integration/commercial-rules", s.putCommercialRules, domain.RoleAdmin)
 	s.handle("POST /v1/environments/{eid}/items", s.addManualItem, manualItemWriters...)
@@ -173,6 +180,13 @@ func (s *Server) handle(pattern string, h handler, roles ...domain.Role) {
 		ctx := logging.With(domain.WithIdentity(r.Context(), id), "store_id", id.StoreID, "user_id", id.UserID)
 		r = r.WithContext(ctx)
 		status, body, err := h(r, id)
+		if err == nil {
+			// The user is recorded after a request that succeeded, so that
+			// a refused one still changes nothing.
+			if err := s.see(ctx, id); err != nil {
+				slog.WarnContext(ctx, "user not recorded", "err", err)
+			}
+		}
 		switch {
 		case err != nil:
 			WriteError(w, r, err)

@@ -1,0 +1,77 @@
+package dynamo
+
+import (
+	"context"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/foccolojas/promob-integration/shared/domain"
+	"github.com/foccolojas/promob-integration/shared/page"
+)
+
+// A user the API has seen lives at STORE#<sid> / USER#<uid> (see
+// integration.go), beside their Promob link at USERLINK#<uid>.
+const skUser = "USER#"
+
+type userItem struct {
+	UserID     string        `dynamodbav:"userId"`
+	Roles      []domain.Role `dynamodbav:"roles"`
+	LastSeenAt time.Time     `dynamodbav:"lastSeenAt"`
+}
+
+// SeeUser records that the user called the API at with roles.
+func (s *Store) SeeUser(ctx context.Context, storeID, userID string, roles []domain.Role, at time.Time) error {
+	rs, err := attributevalue.Marshal(roles)
+	if err != nil {
+		return wrap("encode roles", err)
+	}
+	if roles == nil {
+		rs = &types.AttributeValueMemberL{Value: []types.AttributeValue{}}
+	}
+	_, err = s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName:                 &s.table,
+		Key:                       key(storePK(storeID), skUser+userID),
+		UpdateExpression:          aws.String("SET userId = :u, storeId = :s, #roles = :r, lastSeenAt = :at"),
+		ExpressionAttributeNames:  map[string]string{"#roles": "roles"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":u": str(userID), ":s": str(storeID), ":r": rs, ":at": stamp(at)},
+	})
+	return wrap("see user", err)
+}
+
+// Users returns a page of the users the API has seen in the store, by id,
+// each with their Promob link's status (not_linked when they never linked).
+// A cursor of another list is an invalid_request *Error.
+func (s *Store) Users(ctx context.Context, storeID string, req page.Request) (page.Page[domain.User], error) {
+	pk := storePK(storeID)
+	items, next, err := s.queryPage(ctx, &dynamodb.QueryInput{
+		TableName:                 &s.table,
+		KeyConditionExpression:    aws.String("PK = :pk AND begins_with(SK, :sk)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(pk), ":sk": str(skUser)},
+	}, req, attrPK, pk, attrPK, attrSK)
+	if err != nil {
+		return page.Page[domain.User]{}, wrap("query users", err)
+	}
+	var its []userItem
+	if err := attributevalue.UnmarshalListOfMaps(items, &its); err != nil {
+		return page.Page[domain.User]{}, wrap("decode users", err)
+	}
+	out := page.Page[domain.User]{Items: make([]domain.User, 0, len(its)), Next: next}
+	for _, it := range its {
+		u := domain.User{ID: it.UserID, Roles: it.Roles, LastSeenAt: it.LastSeenAt, PromobLink: domain.LinkView{Status: domain.LinkNotLinked}}
+		if u.Roles == nil {
+			u.Roles = []domain.Role{}
+		}
+		l, err := s.PromobLink(ctx, storeID, it.UserID)
+		switch {
+		case err == nil:
+			u.PromobLink = l.View()
+		case !domain.IsNotFound(err):
+			return page.Page[domain.User]{}, err
+		}
+		out.Items = append(out.Items, u)
+	}
+	return out, nil
+}
