@@ -206,4 +206,3 @@ func TestUsersList(t *testing.T) {
 		})
 	}
 }
-
