@@ -203,7 +203,7 @@ func Start(ctx context.Context, cfg Config) (*Stack, error) {
 	if cfg.Console {
 		mux := http.NewServeMux()
 		mux.Handle("/", gw)
-		mux.Handle("/console/", http.StripPrefix("/console", console.Handler(s.url, s.simURL)))
+		mux.Handle("/console/", http.StripPrefix("/console", console.Handler(s.url, s.simURL, s.ConsoleToken)))
 		mux.Handle("GET /console", http.RedirectHandler("/console/", http.StatusFound))
 		h = mux
 	}
@@ -325,6 +325,15 @@ func (s *Stack) Resources() *Resources { return s.resources }
 // roles) and an expiry ttl from now. It returns an error when signing fails.
 func (s *Stack) Token(claims map[string]any, ttl time.Duration) (string, error) {
 	return s.authorizer.Token(claims, ttl)
+}
+
+// ConsoleToken is a token of the store's user with roles, valid for 12
+// hours: what the console signs in with.
+func (s *Stack) ConsoleToken(storeID, userID string, roles []string) (string, error) {
+	if roles == nil {
+		roles = []string{}
+	}
+	return s.Token(map[string]any{"sub": userID, "store_id": storeID, "roles": roles}, 12*time.Hour)
 }
 
 // Stop stops the pollers (letting the batches in flight finish), then the
