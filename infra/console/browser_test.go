@@ -151,4 +151,3 @@ func waitText(sel, want string) chromedp.Action[chromedp.Void] {
 		}
 	})
 }
-

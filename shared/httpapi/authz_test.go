@@ -178,7 +178,7 @@ func newAuthFixture(t *testing.T) *authFixture {
 		Env: domain.Environment{Name: domain.DesignName("Cozinha", "42"), PromobAccountID: "acc-s1"}}))
 	must(t, c.store.AddManualItem(ctx, "s1", f.aid, domain.ManualItem{ID: f.aitem, Description: "Dobradiça",
 		Quantity: decimal.NewFromInt(1), UnitPrice: decimal.NewFromInt(5), CreatedBy: "u1", CreatedAt: now}))
-	must(t, c.store.PutNotification(ctx, domain.Notification{ID: f.note, StoreID: "s1", UserID: "u1", Kind: "version_imported",
+	must(t, c.store.PutNotification(ctx, domain.Notification{ID: f.note, StoreID: "s1", UserID: "u1", Kind: "environment.outdated",
 		Title: "Nova versão", Message: "Cozinha: versão 1", CreatedAt: now}))
 	return f
 }
