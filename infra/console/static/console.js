@@ -92,8 +92,8 @@ async function openNotification(n) {
       say("Atualização solicitada: uma nova versão será importada.");
       location.hash = a.type === "review_environment" ? `#/environments/${a.environmentId}/review` : `#/projects/${a.projectId}/environments/${a.environmentId}`;
       break;
-    case "open_assistance":
-      location.hash = `#/projects/${a.projectId}/environments/${a.environmentId}`;
+    case "open_assistance": // the assistance's id is its environment id
+      location.hash = `#/assistances/${a.environmentId}`;
       break;
     case "link_promob":
       location.hash = "#/profile";
@@ -112,6 +112,7 @@ const screens = [
   [/^#\/projects\/([^/]+)\/environments\/([^/?]+)$/, environmentScreen],
   [/^#\/environments\/([^/]+)\/review$/, reviewScreen],
   [/^#\/environments\/link\?(.*)$/, linkScreen],
+  [/^#\/assistances\/([^/]+)$/, assistanceScreen],
 ];
 
 function route() {
@@ -212,6 +213,7 @@ async function projectScreen(pid) {
     const p = await api("GET", "/v1/projects/" + pid);
     const budget = await api("GET", `/v1/projects/${pid}/budget`);
     const { history } = await api("GET", `/v1/projects/${pid}/history`);
+    const { assistances } = await api("GET", `/v1/projects/${pid}/assistances`);
     const keep = { env: $("#env-name")?.value ?? "Cozinha" };
     show(`<h1>Projeto ${esc(p.name)} <span class="muted">${esc(p.state)}</span></h1>
       <table id="environments"><tr><th></th><th>Ambiente</th><th>Criação no Promob</th><th>Versão</th><th></th></tr>
@@ -223,6 +225,10 @@ async function projectScreen(pid) {
       <label>Novo ambiente <input id="env-name" value="${esc(keep.env)}"></label> <button id="create-env">Criar ambiente</button>
       <h2>Orçamento do projeto</h2><p id="project-total">Total ${esc(budget.total)}</p>
       <button id="release">Liberação financeira</button> ${p.financiallyReleasedAt ? "liberado" : ""}
+      <h2>Assistência técnica</h2><ul>${assistances.map((a) => `<li><a href="#/assistances/${esc(a.id)}">${esc(a.name)}</a> — ${esc(a.description)}</li>`).join("")}</ul>
+      <label>Ambiente <select id="asst-env">${p.environments.map((e) => `<option value="${esc(e.id)}">${esc(e.name)}</option>`).join("")}</select></label>
+      <label>Ocorrência <input id="asst-number" value="${assistances.length + 1}"> <input id="asst-desc" value="Porta empenada"></label>
+      <button id="create-assistance">Nova ocorrência</button>
       <h2>Histórico</h2><ul>${history.map((h) => `<li>${esc(h.at)} ${esc(h.kind)} ${h.version ? "v" + h.version : ""} — ${esc(h.message)}</li>`).join("")}</ul>`);
     on("#create-env", async () => {
       await api("POST", `/v1/projects/${pid}/environments`, { name: $("#env-name").value });
@@ -230,12 +236,17 @@ async function projectScreen(pid) {
       draw();
     });
     on("#release", async () => { await api("POST", `/v1/projects/${pid}/financial-release`); draw(); });
+    on("#create-assistance", async () => {
+      const a = await api("POST", "/v1/assistances", {
+        projectId: pid, environmentId: $("#asst-env").value, number: $("#asst-number").value, description: $("#asst-desc").value });
+      location.hash = "#/assistances/" + a.id;
+    });
     for (const b of document.querySelectorAll("[data-update]")) {
       b.onclick = () => api("POST", `/v1/environments/${b.dataset.update}/update`).then(() => say("Atualização solicitada.")).catch(() => {});
     }
   };
   await draw();
-  state.live = async () => { if (!document.activeElement || document.activeElement.tagName !== "INPUT") await draw(); };
+  state.live = async () => { if (!["INPUT", "SELECT"].includes(document.activeElement?.tagName)) await draw(); };
 }
 
 // Ambiente: the simulated Promob's actions, and the tabs Versões (green:
@@ -335,6 +346,34 @@ async function linkScreen(query) {
       promobProjectId: q.get("promobProjectId"), promobEnvironmentId: q.get("promobEnvironmentId"), name: $("#link-name").value });
     location.hash = `#/projects/${pid}/environments/${e.id}`;
   });
+}
+
+// Assistência técnica: an occurrence, its Itens tab, and "Abrir software de
+// projeto" (Arquivo em branco / Arquivo da revisão) in the simulated Promob.
+async function assistanceScreen(aid) {
+  const draw = async () => {
+    const a = await api("GET", "/v1/assistances/" + aid);
+    const { items } = await api("GET", `/v1/assistances/${aid}/items`);
+    const d = a.design;
+    show(`<h1>Assistência ${esc(a.name)}</h1><p>${esc(a.description)} — software de projeto: ${esc(d.status)}</p>
+      <p><button id="design-blank">Arquivo em branco</button> <button id="design-revision">Arquivo da revisão</button>
+        ${d.status === "ready" ? '<button id="asst-prepare">Preparar para negociação (Promob)</button>' : ""}</p>
+      <h2>Versões</h2><ul>${a.versions.map((v) => `<li>${v.latest ? icon("green", "última versão") : ""} v${v.number} — total ${esc(v.total)}</li>`).join("")}</ul>
+      <h2>Itens</h2><table><tr><th>Origem</th><th>Referência</th><th>Descrição</th></tr>
+      ${items.map((i) => `<tr><td>${esc(i.source)}</td><td>${esc(i.reference)}</td><td>${esc(i.description)}</td></tr>`).join("")}</table>
+      <label>Item manual <input id="asst-item" value="Dobradiça"></label> <button id="asst-add">Incluir item</button>`);
+    on("#design-blank", async () => { await api("POST", `/v1/assistances/${aid}/design`, { source: "blank" }); draw(); });
+    on("#design-revision", async () => { await api("POST", `/v1/assistances/${aid}/design`, { source: "revision" }); draw(); });
+    on("#asst-add", async () => { await api("POST", `/v1/assistances/${aid}/items`, { description: $("#asst-item").value, quantity: "1", unitPrice: "5" }); draw(); });
+    on("#asst-prepare", async () => {
+      const path = `/projects/${encodeURIComponent(d.promobProjectId)}/environments/${encodeURIComponent(d.promobEnvironmentId)}`;
+      await sim("PUT", path + "?parts=12&seed=12");
+      await sim("POST", path + "/events", { type: "environment.prepared" });
+      say("Promob: preparado para negociação; a nova versão da ocorrência aparece em instantes.");
+    });
+  };
+  await draw();
+  state.live = async () => { if (!["INPUT", "SELECT"].includes(document.activeElement?.tagName)) await draw(); };
 }
 
 window.addEventListener("hashchange", route);
