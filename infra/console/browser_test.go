@@ -72,14 +72,19 @@ func TestConsoleInABrowser(t *testing.T) {
 	defer cancel()
 	ctx, cancel := chromedp.NewContext(actx, chromedp.WithErrorf(t.Logf))
 	defer cancel()
-	ctx, cancel = context.WithTimeout(ctx, 3*time.Minute)
-	defer cancel()
+	// The browser starts with the first run, on a context without timeout;
+	// each step then has a bound of its own.
+	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatalf("start Chromium: %v", err)
+	}
 
 	store := localstack.UniqueName("loja")
 	step := func(what string, actions ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
-		if err := chromedp.Do(ctx, actions...); err != nil {
-			status, _ := chromedp.Run(context.WithoutCancel(ctx), chromedp.Text(chromedp.CSS("#status"), chromedp.AtLeast(0)))
+		sctx, cancel := context.WithTimeout(ctx, 90*time.Second)
+		defer cancel()
+		if err := chromedp.Do(sctx, actions...); err != nil {
+			status, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#status"), chromedp.AtLeast(0)))
 			t.Fatalf("%s: %v (status line: %q)", what, err, status)
 		}
 	}
