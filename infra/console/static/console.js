@@ -11,6 +11,17 @@ const esc = (s) => String(s ?? "").replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<
 
 function say(text) { $("#status").textContent = text; }
 
+// reach fetches url; a call the browser refuses (the network, or CORS) is
+// shown and thrown.
+async function reach(url, init, what) {
+  try {
+    return await fetch(url, init);
+  } catch (e) {
+    say(`${what}: ${e.message} (rede ou CORS)`);
+    throw e;
+  }
+}
+
 // api calls the FoccoLojas API; an error answer is shown and thrown.
 async function api(method, path, body) {
   const init = { method, headers: { Authorization: "Bearer " + state.token } };
@@ -18,7 +29,7 @@ async function api(method, path, body) {
     init.headers["Content-Type"] = "application/json";
     init.body = JSON.stringify(body);
   }
-  const resp = await fetch(state.cfg.apiUrl + path, init);
+  const resp = await reach(state.cfg.apiUrl + path, init, `${method} ${path}`);
   const data = resp.status === 204 ? null : await resp.json();
   if (!resp.ok) {
     const e = data && data.error ? `${data.error.code}: ${data.error.message}` : JSON.stringify(data);
@@ -35,7 +46,7 @@ async function sim(method, path, body) {
     init.headers["Content-Type"] = "application/json";
     init.body = JSON.stringify(body);
   }
-  const resp = await fetch(state.cfg.simUrl + "/_sim/accounts/" + encodeURIComponent(state.account) + path, init);
+  const resp = await reach(state.cfg.simUrl + "/_sim/accounts/" + encodeURIComponent(state.account) + path, init, `Promob ${method} ${path}`);
   const text = await resp.text();
   if (!resp.ok) { say(`Promob ${method} ${path} → ${resp.status} ${text}`); throw new Error(text); }
   return text ? JSON.parse(text) : null;
