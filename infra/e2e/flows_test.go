@@ -34,9 +34,9 @@ func newFlows(s *stack) *flows {
 	f.admin, f.seller = s.Token("u-admin", f.store, "admin"), s.Token("u-seller", f.store, "seller")
 	f.reviewer, f.finance = s.Token("u-rev", f.store, "reviewer"), s.Token("u-fin", f.store, "finance")
 	var created struct{ IntegrationToken string }
-	if err := json.Unmarshal(s.Control(http.MethodPut, f.simAccount, map[string]any{
-		"users": []map[string]string{{"user": "designer", "password": "s3cret"}},
-	}, http.StatusCreated).Body, &created); err != nil || created.IntegrationToken == "" {
+	sim := promobIdentity("pmi-" + f.account)
+	sim["users"] = []map[string]string{{"user": "designer", "password": "s3cret"}}
+	if err := json.Unmarshal(s.Control(http.MethodPut, f.simAccount, sim, http.StatusCreated).Body, &created); err != nil || created.IntegrationToken == "" {
 		s.T.Fatalf("simulator account: %v, token %q", err, created.IntegrationToken)
 	}
 	f.integrationToken = created.IntegrationToken

@@ -69,12 +69,14 @@ func TestBootstrapCreatesTheStack(t *testing.T) {
 		if tbl.BillingModeSummary == nil || tbl.BillingModeSummary.BillingMode != ddbtypes.BillingModePayPerRequest {
 			t.Errorf("billing mode %+v", tbl.BillingModeSummary)
 		}
-		if len(tbl.GlobalSecondaryIndexes) != 1 {
+		wantGSI := map[string]string{"GSI1": "GSI1PK HASH, GSI1SK RANGE", "GSI2": "GSI2PK HASH, GSI2SK RANGE", "GSI3": "GSI3PK HASH, GSI2SK RANGE"}
+		if len(tbl.GlobalSecondaryIndexes) != len(wantGSI) {
 			t.Fatalf("indexes %+v", tbl.GlobalSecondaryIndexes)
 		}
-		gsi := tbl.GlobalSecondaryIndexes[0]
-		if aws.ToString(gsi.IndexName) != "GSI1" || keyString(gsi.KeySchema) != "GSI1PK HASH, GSI1SK RANGE" || gsi.Projection.ProjectionType != ddbtypes.ProjectionTypeAll {
-			t.Errorf("GSI %s keys %s projection %s", aws.ToString(gsi.IndexName), keyString(gsi.KeySchema), gsi.Projection.ProjectionType)
+		for _, gsi := range tbl.GlobalSecondaryIndexes {
+			if keyString(gsi.KeySchema) != wantGSI[aws.ToString(gsi.IndexName)] || gsi.Projection.ProjectionType != ddbtypes.ProjectionTypeAll {
+				t.Errorf("GSI %s keys %s projection %s", aws.ToString(gsi.IndexName), keyString(gsi.KeySchema), gsi.Projection.ProjectionType)
+			}
 		}
 		ttl, err := ddb.DescribeTimeToLive(ctx, &dynamodb.DescribeTimeToLiveInput{TableName: aws.String(res.TableName)})
 		if err != nil {

@@ -37,7 +37,10 @@ type GatewayConfig struct {
 	// the rate is answered 429 {"message":"Too Many Requests"}.
 	DefaultThrottle samtemplate.Throttle
 	RouteThrottles  map[string]samtemplate.Throttle
-	Log             *slog.Logger // nil discards
+	// Cors, when set, answers preflights and sets the CORS headers as the
+	// API's CorsConfiguration says.
+	Cors *Cors
+	Log  *slog.Logger // nil discards
 	// Now is the clock of throttling; time.Now when nil.
 	Now func() time.Time
 }
@@ -48,6 +51,7 @@ type GatewayConfig struct {
 type Gateway struct {
 	routes      []*route
 	authorizers map[string]JWTAuthorizer
+	cors        *Cors
 	accountID   string
 	apiID       string
 	log         *slog.Logger
@@ -60,7 +64,7 @@ type Gateway struct {
 // route path is malformed, a route key is served twice, an endpoint has no
 // handler, or a route names an authorizer that is not configured.
 func NewGateway(cfg GatewayConfig) (*Gateway, error) {
-	g := &Gateway{authorizers: cfg.Authorizers, accountID: cfg.AccountID, apiID: cfg.APIID, log: cfg.Log, now: cfg.Now, buckets: map[string]*bucket{}}
+	g := &Gateway{authorizers: cfg.Authorizers, cors: cfg.Cors, accountID: cfg.AccountID, apiID: cfg.APIID, log: cfg.Log, now: cfg.Now, buckets: map[string]*bucket{}}
 	if g.log == nil {
 		g.log = slog.New(slog.DiscardHandler)
 	}
@@ -95,8 +99,10 @@ func NewGateway(cfg GatewayConfig) (*Gateway, error) {
 	return g, nil
 }
 
-// ServeHTTP answers one request: 413 for a body over MaxRequestBody, 404
-// when no route matches, 429 when the route's throttling refuses it, 401 when the route's authorizer rejects the token,
+// ServeHTTP answers one request: a CORS preflight with 204 (when the API
+// has a CORS configuration), 413 for a body over MaxRequestBody, 404
+// when no route matches, 429 when the route's throttling refuses it, 401
+// when the route's authorizer rejects the token,
 // 500 when the function fails or answers a malformed response, else the
 // function's response.
 func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -108,6 +114,14 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer func() {
 		g.log.Info("request", append(attrs, "status", rec.status, "duration_ms", time.Since(start).Milliseconds())...)
 	}()
+	if g.cors != nil {
+		cw, done := g.cors.apply(w, r)
+		if done {
+			rec.status = http.StatusNoContent
+			return
+		}
+		rec.ResponseWriter = cw
+	}
 
 	body, err := io.ReadAll(io.LimitReader(r.Body, MaxRequestBody+1))
 	if err != nil {

@@ -22,6 +22,10 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 )
 
+// testOrigin is the browser origin the template's CORS configuration allows
+// in these tests.
+const testOrigin = "https://app.foccolojas.example"
+
 var testAuthorizer = JWTAuthorizer{Secret: []byte("test-secret"), Issuer: "foccolojas-local", Audience: []string{"promob-integration"}}
 
 // fakeFunction records the events it receives and answers resp.
@@ -71,9 +75,14 @@ func projectGateway(t *testing.T, logw io.Writer) (*httptest.Server, map[string]
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := tpl.Resolver(samtemplate.Context{StackName: "promob-local", Region: "us-east-1", AccountID: "000000000000"})
+	r, err := tpl.Resolver(samtemplate.Context{StackName: "promob-local", Region: "us-east-1", AccountID: "000000000000",
+		Parameters: map[string]string{"JwtIssuer": "foccolojas-local", "JwtAudience": "promob-integration", "AllowedOrigins": testOrigin}})
 	if err != nil {
 		t.Fatal(err)
+	}
+	api, err := r.HTTPAPI("HttpApi")
+	if err != nil || api.Cors == nil {
+		t.Fatalf("HTTPAPI: %v, Cors %v", err, api.Cors)
 	}
 	fns, err := r.Functions()
 	if err != nil {
@@ -94,7 +103,7 @@ func projectGateway(t *testing.T, logw io.Writer) (*httptest.Server, map[string]
 	}
 	g, err := NewGateway(GatewayConfig{
 		AccountID: "000000000000", APIID: "localapi01", Endpoints: endpoints,
-		Authorizers: map[string]JWTAuthorizer{"FoccoJwt": testAuthorizer}, Log: log,
+		Authorizers: map[string]JWTAuthorizer{"FoccoJwt": testAuthorizer}, Cors: NewCors(*api.Cors), Log: log,
 	})
 	if err != nil {
 		t.Fatalf("NewGateway: %v", err)
@@ -494,4 +503,67 @@ func TestNewGatewayErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestGatewayCors: the gateway answers a browser's preflight itself, before
+// the authorizer (no token) and without invoking the function, and puts the
+// CORS headers on every answer to an allowed origin, a refusal included.
+func TestGatewayCors(t *testing.T) {
+	srv, fakes := projectGateway(t, nil)
+	tok := mustToken(t, map[string]any{"sub": "u1", "store_id": "s1", "roles": []string{"admin"}}, time.Hour)
+	preflight := func(origin string) *http.Response {
+		req := newRequest(t, http.MethodOptions, srv.URL+"/v1/clients", nil)
+		req.Header.Set("Origin", origin)
+		req.Header.Set("Access-Control-Request-Method", "POST")
+		req.Header.Set("Access-Control-Request-Headers", "authorization,content-type")
+		resp, _ := do(t, req)
+		return resp
+	}
+	t.Run("preflight of an allowed origin", func(t *testing.T) {
+		resp := preflight(testOrigin)
+		h := resp.Header
+		if resp.StatusCode != http.StatusNoContent || h.Get("Access-Control-Allow-Origin") != testOrigin ||
+			!strings.Contains(h.Get("Access-Control-Allow-Methods"), "POST") ||
+			!strings.Contains(strings.ToLower(h.Get("Access-Control-Allow-Headers")), "authorization") ||
+			!strings.Contains(h.Get("Access-Control-Allow-Headers"), "Idempotency-Key") ||
+			h.Get("Access-Control-Max-Age") != "600" {
+			t.Fatalf("status %d headers %v", resp.StatusCode, h)
+		}
+		if n := fakes["ApiFunction"].calls(); n != 0 {
+			t.Errorf("the preflight invoked the function %d times", n)
+		}
+	})
+	t.Run("preflight of another origin", func(t *testing.T) {
+		resp := preflight("https://evil.example")
+		if got := resp.Header.Get("Access-Control-Allow-Origin"); got != "" {
+			t.Fatalf("Access-Control-Allow-Origin %q for an origin not allowed", got)
+		}
+	})
+	t.Run("actual request", func(t *testing.T) {
+		fakes["ApiFunction"].resp.Headers = map[string]string{"Access-Control-Allow-Origin": "*"}
+		req := newRequest(t, http.MethodGet, srv.URL+"/v1/clients", nil)
+		req.Header.Set("Origin", testOrigin)
+		req.Header.Set("Authorization", "Bearer "+tok)
+		resp, body := do(t, req)
+		if resp.StatusCode != 200 || resp.Header.Get("Access-Control-Allow-Origin") != testOrigin ||
+			resp.Header.Get("Access-Control-Expose-Headers") != "Apigw-Requestid" {
+			t.Fatalf("status %d headers %v body %s", resp.StatusCode, resp.Header, body)
+		}
+	})
+	t.Run("refused by the authorizer", func(t *testing.T) {
+		req := newRequest(t, http.MethodGet, srv.URL+"/v1/clients", nil)
+		req.Header.Set("Origin", testOrigin)
+		resp, _ := do(t, req)
+		if resp.StatusCode != http.StatusUnauthorized || resp.Header.Get("Access-Control-Allow-Origin") != testOrigin {
+			t.Fatalf("status %d headers %v: a page must be able to read the 401", resp.StatusCode, resp.Header)
+		}
+	})
+	t.Run("actual request from another origin", func(t *testing.T) {
+		req := newRequest(t, http.MethodGet, srv.URL+"/health", nil)
+		req.Header.Set("Origin", "https://evil.example")
+		resp, _ := do(t, req)
+		if got := resp.Header.Get("Access-Control-Allow-Origin"); got != "" {
+			t.Fatalf("Access-Control-Allow-Origin %q for an origin not allowed", got)
+		}
+	})
 }

@@ -13,12 +13,14 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	"github.com/foccolojas/promob-integration/infra/console"
 	"github.com/foccolojas/promob-integration/infra/localenv"
 	"github.com/foccolojas/promob-integration/infra/modroot"
 	"github.com/foccolojas/promob-integration/infra/samtemplate"
@@ -33,6 +35,9 @@ const (
 	DefaultJWTSecret = "local-dev-secret"
 	DefaultIssuer    = "foccolojas-local"
 	DefaultAudience  = "promob-integration"
+	// DevServerOrigin is a front end's development server (Vite's
+	// default), allowed by default beside the gateway's own origin.
+	DevServerOrigin = "http://localhost:5173"
 )
 
 // Config configures a Stack.
@@ -51,7 +56,9 @@ type Config struct {
 	// Addr is where the gateway listens; "" means 127.0.0.1 on a free port.
 	Addr string
 	// Parameters override the template's parameters. JwtIssuer and
-	// JwtAudience default to DefaultIssuer and DefaultAudience, and
+	// JwtAudience default to DefaultIssuer and DefaultAudience,
+	// AllowedOrigins to the gateway's own origin (the console's) and
+	// DevServerOrigin, and
 	// PromobApiUrl to the simulator's URL when there is a simulator.
 	Parameters map[string]string
 	// Env adds or overrides variables of every function's environment;
@@ -68,6 +75,10 @@ type Config struct {
 	// a free port) as the Promob API.
 	Simulator     http.Handler
 	SimulatorAddr string
+
+	// Console, when true, serves the console (a page that walks the API and
+	// the simulator from a browser) at /console/ on the gateway's address.
+	Console bool
 
 	// JWTSecret signs and verifies the HS256 tokens; DefaultJWTSecret when "".
 	JWTSecret string
@@ -110,16 +121,35 @@ func Start(ctx context.Context, cfg Config) (*Stack, error) {
 	}
 	s := &Stack{log: slog.New(slog.NewJSONHandler(cfg.Log, nil))}
 	ok := false
+	// The gateway's address is taken first: the console is served there,
+	// and its origin is the one browsers are allowed from by default.
+	gwLn, err := listen(cfg.Addr, "gateway")
+	if err != nil {
+		return nil, err
+	}
+	s.url = "http://" + gwLn.Addr().String()
 	defer func() {
 		if !ok {
+			_ = gwLn.Close()
 			_ = s.Stop()
 		}
 	}()
+	if _, set := cfg.Parameters["AllowedOrigins"]; !set {
+		cfg.Parameters["AllowedOrigins"] = s.url + "," + DevServerOrigin
+	}
 
 	if cfg.Simulator != nil {
-		if s.simURL, err = s.serve(cfg.SimulatorAddr, cfg.Simulator, "simulator"); err != nil {
+		// The console calls the simulator's control API from the browser.
+		simCors := NewCors(samtemplate.Cors{
+			AllowOrigins: strings.Split(cfg.Parameters["AllowedOrigins"], ","),
+			AllowMethods: []string{"GET", "POST", "PUT", "DELETE"}, AllowHeaders: []string{"Content-Type"},
+		})
+		simLn, err := listen(cfg.SimulatorAddr, "simulator")
+		if err != nil {
 			return nil, err
 		}
+		s.simURL = "http://" + simLn.Addr().String()
+		s.serve(simLn, simCors.Handler(cfg.Simulator), "simulator")
 		if _, set := cfg.Parameters["PromobApiUrl"]; !set {
 			cfg.Parameters["PromobApiUrl"] = s.simURL
 		}
@@ -169,9 +199,15 @@ func Start(ctx context.Context, cfg Config) (*Stack, error) {
 	if err != nil {
 		return nil, err
 	}
-	if s.url, err = s.serve(cfg.Addr, gw, "gateway"); err != nil {
-		return nil, err
+	var h http.Handler = gw
+	if cfg.Console {
+		mux := http.NewServeMux()
+		mux.Handle("/", gw)
+		mux.Handle("/console/", http.StripPrefix("/console", console.Handler(s.url, s.simURL, s.ConsoleToken)))
+		mux.Handle("GET /console", http.RedirectHandler("/console/", http.StatusFound))
+		h = mux
 	}
+	s.serve(gwLn, h, "gateway")
 	pollCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	s.stopPoll = cancel
 	for _, p := range pollers {
@@ -246,20 +282,27 @@ func (s *Stack) gateway(r *samtemplate.Resolver, cfg Config, fns []samtemplate.F
 			gc.Authorizers[name] = JWTAuthorizer{Secret: []byte(cfg.JWTSecret), Issuer: a.Issuer, Audience: a.Audience}
 		}
 		s.authorizer = gc.Authorizers[api.DefaultAuthorizer]
+		if api.Cors != nil {
+			gc.Cors = NewCors(*api.Cors)
+		}
 	}
 	return NewGateway(gc)
 }
 
-// serve listens on addr and serves h in the background; it returns the
-// http:// URL it listens on.
-func (s *Stack) serve(addr string, h http.Handler, what string) (string, error) {
+// listen listens on addr ("" means 127.0.0.1 on a free port).
+func listen(addr, what string) (net.Listener, error) {
 	if addr == "" {
 		addr = "127.0.0.1:0"
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return "", fmt.Errorf("%s: %w", what, err)
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
+	return ln, nil
+}
+
+// serve serves h on ln in the background until Stop.
+func (s *Stack) serve(ln net.Listener, h http.Handler, what string) {
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	s.servers = append(s.servers, srv)
 	s.served.Go(func() {
@@ -267,7 +310,6 @@ func (s *Stack) serve(addr string, h http.Handler, what string) (string, error) 
 			s.log.Error("server stopped", "server", what, "err", err)
 		}
 	})
-	return "http://" + ln.Addr().String(), nil
 }
 
 // URL returns the gateway's base URL (http://127.0.0.1:PORT).
@@ -284,6 +326,15 @@ func (s *Stack) Resources() *Resources { return s.resources }
 // roles) and an expiry ttl from now. It returns an error when signing fails.
 func (s *Stack) Token(claims map[string]any, ttl time.Duration) (string, error) {
 	return s.authorizer.Token(claims, ttl)
+}
+
+// ConsoleToken is a token of the store's user with roles, valid for 12
+// hours: what the console signs in with.
+func (s *Stack) ConsoleToken(storeID, userID string, roles []string) (string, error) {
+	if roles == nil {
+		roles = []string{}
+	}
+	return s.Token(map[string]any{"sub": userID, "store_id": storeID, "roles": roles}, 12*time.Hour)
 }
 
 // Stop stops the pollers (letting the batches in flight finish), then the

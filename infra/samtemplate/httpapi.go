@@ -22,6 +22,20 @@ type HTTPAPI struct {
 	// RouteThrottles (by route key, "POST /a/{b}").
 	DefaultThrottle Throttle
 	RouteThrottles  map[string]Throttle
+	// Cors is the API's CorsConfiguration; nil when it has none.
+	Cors *Cors
+}
+
+// Cors is the CorsConfiguration of an HTTP API: which browser origins may
+// call it, with which methods and request headers, which response headers
+// their scripts may read, and how long a preflight answer may be cached.
+type Cors struct {
+	AllowOrigins     []string
+	AllowMethods     []string
+	AllowHeaders     []string
+	ExposeHeaders    []string
+	MaxAge           int
+	AllowCredentials bool
 }
 
 // JWTAuthorizer is a JWT authorizer of an HTTP API.
@@ -71,7 +85,36 @@ func (r *Resolver) HTTPAPI(logicalID string) (HTTPAPI, error) {
 			return HTTPAPI{}, fmt.Errorf("%s: DefaultAuthorizer %s is not among its Authorizers", logicalID, api.DefaultAuthorizer)
 		}
 	}
+	if res, ok := r.tpl.Resources[logicalID]; ok {
+		if n := child(res.Properties, "CorsConfiguration"); n != nil {
+			if api.Cors, err = r.cors(n); err != nil {
+				return HTTPAPI{}, fmt.Errorf("%s CorsConfiguration: %w", logicalID, err)
+			}
+		}
+	}
 	return api, nil
+}
+
+// cors reads a CorsConfiguration object (SAM's boolean or string shorthand
+// is not supported: it is an error).
+func (r *Resolver) cors(n *yaml.Node) (*Cors, error) {
+	if n.Kind != yaml.MappingNode {
+		return nil, fmt.Errorf("line %d: expected an object with AllowOrigins", n.Line)
+	}
+	v, err := r.Value(n)
+	if err != nil {
+		return nil, err
+	}
+	var c struct {
+		AllowOrigins, AllowMethods, AllowHeaders, ExposeHeaders []string
+		MaxAge                                                  number
+		AllowCredentials                                        boolean
+	}
+	if err := decodeInto(v, &c); err != nil {
+		return nil, err
+	}
+	return &Cors{AllowOrigins: c.AllowOrigins, AllowMethods: c.AllowMethods, AllowHeaders: c.AllowHeaders,
+		ExposeHeaders: c.ExposeHeaders, MaxAge: int(c.MaxAge), AllowCredentials: bool(c.AllowCredentials)}, nil
 }
 
 func (r *Resolver) jwtAuthorizer(n *yaml.Node) (JWTAuthorizer, error) {

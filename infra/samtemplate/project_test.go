@@ -504,3 +504,45 @@ func TestProjectOperations(t *testing.T) {
 		})
 	}
 }
+
+// TestProjectCorsOfTheDeployedConfiguration: the deploy configuration
+// (samconfig.toml) names the front end's exact origins, never a wildcard,
+// and the template allows every header the API and its callers send.
+func TestProjectCorsOfTheDeployedConfiguration(t *testing.T) {
+	conf, err := os.ReadFile(filepath.Join("..", "..", "samconfig.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`AllowedOrigins=\\"([^"\\]*)\\"`).FindSubmatch(conf)
+	if m == nil {
+		t.Fatal("samconfig.toml sets no AllowedOrigins")
+	}
+	ctx := localContext()
+	ctx.Parameters["AllowedOrigins"] = string(m[1])
+	tpl, err := Load(projectTemplate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	api, err := mustResolver(t, tpl, ctx).HTTPAPI("HttpApi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if api.Cors == nil || len(api.Cors.AllowOrigins) == 0 {
+		t.Fatalf("Cors = %+v, want the configured origins", api.Cors)
+	}
+	for _, o := range api.Cors.AllowOrigins {
+		if strings.Contains(o, "*") || !strings.HasPrefix(o, "https://") {
+			t.Errorf("deployed origin %q: want an exact https origin", o)
+		}
+	}
+	for _, h := range []string{"Authorization", "Content-Type", "Idempotency-Key"} {
+		if !slices.Contains(api.Cors.AllowHeaders, h) {
+			t.Errorf("AllowHeaders %v lacks %s", api.Cors.AllowHeaders, h)
+		}
+	}
+	noOrigins := localContext()
+	delete(noOrigins.Parameters, "AllowedOrigins")
+	if _, err := mustResolver(t, tpl, noOrigins).HTTPAPI("HttpApi"); err == nil || !strings.Contains(err.Error(), "AllowedOrigins") {
+		t.Errorf("HTTPAPI without AllowedOrigins: error = %v, want one naming the parameter", err)
+	}
+}

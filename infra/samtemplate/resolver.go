@@ -127,6 +127,9 @@ func (r *Resolver) intrinsic(name string, arg *yaml.Node) (any, error) {
 		if arg.Kind != yaml.ScalarNode {
 			return nil, fmt.Errorf("line %d: Ref takes a name", arg.Line)
 		}
+		if p, ok := r.tpl.Parameters[arg.Value]; ok && p.Type == "CommaDelimitedList" {
+			return r.listParameter(arg.Value, p)
+		}
 		return r.Ref(arg.Value)
 	case "Fn::GetAtt":
 		res, attr, err := getAttArgs(arg)
@@ -211,6 +214,20 @@ func (r *Resolver) parameter(name string, p Parameter) (string, error) {
 		return "", fmt.Errorf("parameter %s: %q is not one of %v", name, v, p.AllowedValues)
 	}
 	return v, nil
+}
+
+// listParameter returns the value of a CommaDelimitedList parameter as the
+// list !Ref of it yields: its comma-separated values, trimmed.
+func (r *Resolver) listParameter(name string, p Parameter) ([]any, error) {
+	v, err := r.parameter(name, p)
+	if err != nil {
+		return nil, err
+	}
+	out := []any{}
+	for _, s := range strings.Split(v, ",") {
+		out = append(out, strings.TrimSpace(s))
+	}
+	return out, nil
 }
 
 func (r *Resolver) queueURL(name string) (string, error) {

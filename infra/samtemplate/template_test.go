@@ -18,7 +18,7 @@ var projectTemplate = filepath.Join("..", "..", "template.yaml")
 func localContext() Context {
 	return Context{
 		StackName: "promob-local", Region: "us-east-1", AccountID: "000000000000",
-		Parameters: map[string]string{"JwtIssuer": "foccolojas-local", "JwtAudience": "promob-integration"},
+		Parameters: map[string]string{"JwtIssuer": "foccolojas-local", "JwtAudience": "promob-integration", "AllowedOrigins": "http://127.0.0.1:3000, http://localhost:5173"},
 		QueueURL:   func(n string) string { return "http://127.0.0.1:3011/000000000000/" + n },
 	}
 }
@@ -118,11 +118,19 @@ func TestProjectTable(t *testing.T) {
 	want := &dynamodb.CreateTableInput{
 		TableName:            aws.String("promob-local-Table"),
 		BillingMode:          types.BillingModePayPerRequest,
-		AttributeDefinitions: []types.AttributeDefinition{attr("PK"), attr("SK"), attr("GSI1PK"), attr("GSI1SK")},
+		AttributeDefinitions: []types.AttributeDefinition{attr("PK"), attr("SK"), attr("GSI1PK"), attr("GSI1SK"), attr("GSI2PK"), attr("GSI2SK"), attr("GSI3PK")},
 		KeySchema:            []types.KeySchemaElement{key("PK", types.KeyTypeHash), key("SK", types.KeyTypeRange)},
 		GlobalSecondaryIndexes: []types.GlobalSecondaryIndex{{
 			IndexName:  aws.String("GSI1"),
 			KeySchema:  []types.KeySchemaElement{key("GSI1PK", types.KeyTypeHash), key("GSI1SK", types.KeyTypeRange)},
+			Projection: &types.Projection{ProjectionType: types.ProjectionTypeAll},
+		}, {
+			IndexName:  aws.String("GSI2"),
+			KeySchema:  []types.KeySchemaElement{key("GSI2PK", types.KeyTypeHash), key("GSI2SK", types.KeyTypeRange)},
+			Projection: &types.Projection{ProjectionType: types.ProjectionTypeAll},
+		}, {
+			IndexName:  aws.String("GSI3"),
+			KeySchema:  []types.KeySchemaElement{key("GSI3PK", types.KeyTypeHash), key("GSI2SK", types.KeyTypeRange)},
 			Projection: &types.Projection{ProjectionType: types.ProjectionTypeAll},
 		}},
 		SSESpecification: &types.SSESpecification{Enabled: aws.Bool(true)},
@@ -237,6 +245,16 @@ func TestProjectHTTPAPI(t *testing.T) {
 	}
 	if jwt.Issuer != "foccolojas-local" || !reflect.DeepEqual(jwt.Audience, []string{"promob-integration"}) || jwt.IdentitySource != "$request.header.Authorization" {
 		t.Errorf("authorizer = %+v", jwt)
+	}
+	want := &Cors{
+		AllowOrigins:  []string{"http://127.0.0.1:3000", "http://localhost:5173"},
+		AllowMethods:  []string{"GET", "POST", "PUT", "PATCH", "DELETE"},
+		AllowHeaders:  []string{"Authorization", "Content-Type", "Idempotency-Key"},
+		ExposeHeaders: []string{"Apigw-Requestid"},
+		MaxAge:        600,
+	}
+	if !reflect.DeepEqual(api.Cors, want) {
+		t.Errorf("Cors = %+v, want %+v", api.Cors, want)
 	}
 	noParams := localContext()
 	noParams.Parameters = nil

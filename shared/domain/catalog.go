@@ -84,9 +84,14 @@ type Project struct {
 	PromobProjectID string    `json:"promobProjectId,omitempty"`
 	// FinanciallyReleasedAt is when finance released the contract; review
 	// cannot start before.
-	FinanciallyReleasedAt *time.Time    `json:"financiallyReleasedAt,omitempty"`
-	FinanciallyReleasedBy string        `json:"financiallyReleasedBy,omitempty"`
-	Environments          []Environment `json:"environments"`
+	FinanciallyReleasedAt *time.Time `json:"financiallyReleasedAt,omitempty"`
+	FinanciallyReleasedBy string     `json:"financiallyReleasedBy,omitempty"`
+	// State is the stage its sale reached (ProjectOpen…ProjectLocked) and
+	// LastActivityAt when it last moved (created, released, an environment
+	// approved, a review started or completed).
+	State          string        `json:"state"`
+	LastActivityAt time.Time     `json:"lastActivityAt"`
+	Environments   []Environment `json:"environments"`
 
 	// Connect is the situation and stage last sent to Promob's Connect for
 	// the project, and whether Connect received them.

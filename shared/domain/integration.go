@@ -245,10 +245,8 @@ type IntegrationStore interface {
 	// Account returns the account routing of a Promob AccountID, or a
 	// not_found *Error.
 	Account(ctx context.Context, accountID string) (Account, error)
-	// RecordUser records that userID is one of the store's users.
-	RecordUser(ctx context.Context, storeID, userID string, now time.Time) error
-	// Users returns the store's recorded users, sorted.
-	Users(ctx context.Context, storeID string) ([]string, error)
+	// UserIDs returns the ids of the store's users the API has seen, sorted.
+	UserIDs(ctx context.Context, storeID string) ([]string, error)
 	// PromobLinks returns the Promob links of the store's users, whatever
 	// their state.
 	PromobLinks(ctx context.Context, storeID string) ([]PromobLink, error)

@@ -59,6 +59,12 @@ type LinkView struct {
 	LinkedAt   *time.Time `json:"linkedAt,omitempty"`
 }
 
+// View is what the user and the store's user list see of the link.
+func (l PromobLink) View() LinkView {
+	at := l.LinkedAt
+	return LinkView{Status: l.Status, PromobUser: l.PromobUser, LinkedAt: &at}
+}
+
 // PromobLinkStore keeps users' Promob links.
 type PromobLinkStore interface {
 	// PutPromobLink stores the link, replacing the user's previous one.

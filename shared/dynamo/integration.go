@@ -15,8 +15,8 @@ import (
 //
 //	STORE#<storeId>   / INTEGRATION    the store's configuration
 //	ACCOUNT#<account> / ACCOUNT        webhook routing: store and secrets of a Promob AccountID
-//	STORE#<storeId>   / USERLINK#<uid> a user's Promob link (see promoblink.go)
-//	STORE#<storeId>   / USER#<uid>     a user of the store, recorded when they first show themselves (see users.go)
+//	STORE#<storeId>   / USERLINK#<uid> a user's Promob link (see promoblink.go; counted as a prerequisite)
+//	STORE#<storeId>   / USER#<uid>     a user the API has seen (see users.go)
 func storePK(storeID string) string     { return "STORE#" + storeID }
 func accountPK(accountID string) string { return "ACCOUNT#" + accountID }
 

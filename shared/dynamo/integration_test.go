@@ -101,6 +101,9 @@ func TestRoutesRetireWithTheAccount(t *testing.T) {
 	for name, open := range backends(t) {
 		t.Run(name, func(t *testing.T) {
 			s := open(t)
+			for _, store := range []string{"s1", "s2"} {
+				mustOK(t, s.CreateProject(ctx, domain.Project{ID: "p-" + store, StoreID: store, ClientID: "c1", Name: "Casa", CreatedAt: now}))
+			}
 			holdAccount(t, s, "s1", "acc-1")
 			mustOK(t, s.CreateEnvironment(ctx, env("s1", "e1", "acc-1")))
 			if got, err := s.EnvironmentByPromobID(ctx, "acc-1", "pe-1"); err != nil || got.ID != "e1" {

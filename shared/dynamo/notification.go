@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/foccolojas/promob-integration/shared/domain"
+	"github.com/foccolojas/promob-integration/shared/page"
 )
 
 var _ domain.NotificationStore = (*Store)(nil)
@@ -81,36 +82,42 @@ func (s *Store) PutNotification(ctx context.Context, n domain.Notification) erro
 	return wrap("put notification", err)
 }
 
-// Notifications returns the user's notifications, newest first.
+// Notifications returns the user's notifications, newest first, at most
+// limit (the first page of NotificationPage).
 func (s *Store) Notifications(ctx context.Context, storeID, userID string, unreadOnly bool, limit int) ([]domain.Notification, error) {
+	p, err := s.NotificationPage(ctx, storeID, userID, unreadOnly, page.Request{Limit: limit})
+	return p.Items, err
+}
+
+// NotificationPage returns a page of the user's notifications, newest
+// first, only unread ones when unreadOnly. A cursor of another list is an
+// invalid_request *Error.
+func (s *Store) NotificationPage(ctx context.Context, storeID, userID string, unreadOnly bool, req page.Request) (page.Page[domain.Notification], error) {
+	pk := userPK(storeID, userID)
 	in := &dynamodb.QueryInput{
-		TableName:              &s.table,
-		KeyConditionExpression: aws.String("PK = :pk AND begins_with(SK, :sk)"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":pk": &types.AttributeValueMemberS{Value: userPK(storeID, userID)},
-			":sk": &types.AttributeValueMemberS{Value: skNotification},
-		},
-		ScanIndexForward: aws.Bool(false),
+		TableName:                 &s.table,
+		KeyConditionExpression:    aws.String("PK = :pk AND begins_with(SK, :sk)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(pk), ":sk": str(skNotification)},
+		ScanIndexForward:          aws.Bool(false),
 	}
 	if unreadOnly {
 		in.FilterExpression = aws.String("#read = :false")
 		in.ExpressionAttributeNames = map[string]string{"#read": "read"}
 		in.ExpressionAttributeValues[":false"] = &types.AttributeValueMemberBOOL{Value: false}
 	}
-	out := []domain.Notification{}
-	err := s.queryPages(ctx, in, func(page *dynamodb.QueryOutput) (bool, error) {
-		var items []notificationItem
-		if err := attributevalue.UnmarshalListOfMaps(page.Items, &items); err != nil {
-			return false, err
-		}
-		for _, it := range items {
-			if len(out) < limit {
-				out = append(out, it.domain())
-			}
-		}
-		return len(out) < limit, nil
-	})
-	return out, wrap("query notifications", err)
+	items, next, err := s.queryPage(ctx, in, req, attrPK, pk, attrPK, attrSK)
+	if err != nil {
+		return page.Page[domain.Notification]{}, wrap("query notifications", err)
+	}
+	var its []notificationItem
+	if err := attributevalue.UnmarshalListOfMaps(items, &its); err != nil {
+		return page.Page[domain.Notification]{}, wrap("decode notifications", err)
+	}
+	out := page.Page[domain.Notification]{Items: make([]domain.Notification, 0, len(its)), Next: next}
+	for _, it := range its {
+		out.Items = append(out.Items, it.domain())
+	}
+	return out, nil
 }
 
 // MarkNotificationRead marks one of the user's notifications read.

@@ -159,10 +159,10 @@ func TestPromobLink(t *testing.T) {
 			}
 			mustOK(t, store.PutPromobLink(ctx, domain.PromobLink{StoreID: "s1", UserID: "u1", PromobUser: "ana", Status: domain.LinkLinked, SealedToken: "v1:x", LinkedAt: first}))
 			mustOK(t, store.PutPromobLink(ctx, domain.PromobLink{StoreID: "s1", UserID: "u2", PromobUser: "bia", Status: domain.LinkLinked, SealedToken: "v1:y", LinkedAt: first}))
-			mustOK(t, store.RecordUser(ctx, "s1", "u3", first))
-			mustOK(t, store.RecordUser(ctx, "s1", "u1", first))
-			mustOK(t, store.RecordUser(ctx, "s1", "u1", second))
-			if users, err := store.Users(ctx, "s1"); err != nil || fmt.Sprint(users) != "[u1 u3]" {
+			mustOK(t, store.SeeUser(ctx, "s1", "u3", nil, first))
+			mustOK(t, store.SeeUser(ctx, "s1", "u1", []domain.Role{domain.RoleSeller}, first))
+			mustOK(t, store.SeeUser(ctx, "s1", "u1", []domain.Role{domain.RoleSeller}, second))
+			if users, err := store.UserIDs(ctx, "s1"); err != nil || fmt.Sprint(users) != "[u1 u3]" {
 				t.Fatalf("users = %v, %v (the links are not users)", users, err)
 			}
 			if links, err := store.PromobLinks(ctx, "s1"); err != nil || len(links) != 2 || links[0].PromobUser != "ana" || links[1].UserID != "u2" {

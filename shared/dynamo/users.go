@@ -5,33 +5,80 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/foccolojas/promob-integration/shared/domain"
+	"github.com/foccolojas/promob-integration/shared/page"
 )
 
-// A store's users live at STORE#<sid> / USER#<uid> (see integration.go),
-// with when they were first and last seen. Tokens name users; the API
-// records a user when they show themselves (GET /v1/me, linking Promob), so
-// that the prerequisites can list who has not linked Promob.
+// A user the API has seen lives at STORE#<sid> / USER#<uid> (see
+// integration.go), beside their Promob link at USERLINK#<uid>.
 const skUser = "USER#"
 
 type userItem struct {
-	UserID string `dynamodbav:"userId"`
+	UserID     string        `dynamodbav:"userId"`
+	Roles      []domain.Role `dynamodbav:"roles"`
+	LastSeenAt time.Time     `dynamodbav:"lastSeenAt"`
 }
 
-// RecordUser records that userID is one of the store's users, seen now.
-func (s *Store) RecordUser(ctx context.Context, storeID, userID string, now time.Time) error {
-	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+// SeeUser records that the user called the API at with roles.
+func (s *Store) SeeUser(ctx context.Context, storeID, userID string, roles []domain.Role, at time.Time) error {
+	rs, err := attributevalue.Marshal(roles)
+	if err != nil {
+		return wrap("encode roles", err)
+	}
+	if roles == nil {
+		rs = &types.AttributeValueMemberL{Value: []types.AttributeValue{}}
+	}
+	_, err = s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName:                 &s.table,
 		Key:                       key(storePK(storeID), skUser+userID),
-		UpdateExpression:          aws.String("SET userId = :uid, firstSeenAt = if_not_exists(firstSeenAt, :now), lastSeenAt = :now"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":uid": str(userID), ":now": stamp(now)},
+		UpdateExpression:          aws.String("SET userId = :u, storeId = :s, #roles = :r, lastSeenAt = :at"),
+		ExpressionAttributeNames:  map[string]string{"#roles": "roles"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":u": str(userID), ":s": str(storeID), ":r": rs, ":at": stamp(at)},
 	})
-	return wrap("record user", err)
+	return wrap("see user", err)
 }
 
-// Users returns the store's recorded users in id order.
-func (s *Store) Users(ctx context.Context, storeID string) ([]string, error) {
+// Users returns a page of the users the API has seen in the store, by id,
+// each with their Promob link's status (not_linked when they never linked).
+// A cursor of another list is an invalid_request *Error.
+func (s *Store) Users(ctx context.Context, storeID string, req page.Request) (page.Page[domain.User], error) {
+	pk := storePK(storeID)
+	items, next, err := s.queryPage(ctx, &dynamodb.QueryInput{
+		TableName:                 &s.table,
+		KeyConditionExpression:    aws.String("PK = :pk AND begins_with(SK, :sk)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(pk), ":sk": str(skUser)},
+	}, req, attrPK, pk, attrPK, attrSK)
+	if err != nil {
+		return page.Page[domain.User]{}, wrap("query users", err)
+	}
+	var its []userItem
+	if err := attributevalue.UnmarshalListOfMaps(items, &its); err != nil {
+		return page.Page[domain.User]{}, wrap("decode users", err)
+	}
+	out := page.Page[domain.User]{Items: make([]domain.User, 0, len(its)), Next: next}
+	for _, it := range its {
+		u := domain.User{ID: it.UserID, Roles: it.Roles, LastSeenAt: it.LastSeenAt, PromobLink: domain.LinkView{Status: domain.LinkNotLinked}}
+		if u.Roles == nil {
+			u.Roles = []domain.Role{}
+		}
+		l, err := s.PromobLink(ctx, storeID, it.UserID)
+		switch {
+		case err == nil:
+			u.PromobLink = l.View()
+		case !domain.IsNotFound(err):
+			return page.Page[domain.User]{}, err
+		}
+		out.Items = append(out.Items, u)
+	}
+	return out, nil
+}
+
+// UserIDs returns the ids of every user the API has seen in the store, in
+// id order (the prerequisites list who of them has not linked Promob).
+func (s *Store) UserIDs(ctx context.Context, storeID string) ([]string, error) {
 	out := []string{}
 	err := queryPrefix(ctx, s, storePK(storeID), skUser, false, func(it userItem) (bool, error) {
 		out = append(out, it.UserID)

@@ -61,6 +61,7 @@ func (s *Store) Approve(ctx context.Context, env domain.Environment, entry domai
 				":now": stamp(now), ":false": &types.AttributeValueMemberBOOL{Value: false},
 			},
 		}},
+		{Update: s.projectStep(env.StoreID, env.ProjectID, domain.ProjectConverted, now, "")},
 		hist,
 	}})
 	if cancellationReasons(err) != nil {
@@ -91,9 +92,11 @@ func (s *Store) ReleaseFinancially(ctx context.Context, storeID, projectID strin
 	_, err = s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
 		{Update: &types.Update{
 			TableName: &s.table, Key: key(projectPK(storeID, projectID), skProject),
-			UpdateExpression:          aws.String("SET financiallyReleasedAt = :at, financiallyReleasedBy = :by"),
-			ConditionExpression:       aws.String("attribute_exists(PK) AND attribute_not_exists(financiallyReleasedAt)"),
-			ExpressionAttributeValues: map[string]types.AttributeValue{":at": stamp(entry.At), ":by": str(entry.By)},
+			UpdateExpression:    aws.String("SET financiallyReleasedAt = :at, financiallyReleasedBy = :by, lastActivityAt = :at, GSI2SK = :actsk"),
+			ConditionExpression: aws.String("attribute_exists(PK) AND attribute_not_exists(financiallyReleasedAt)"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{
+				":at": stamp(entry.At), ":by": str(entry.By), ":actsk": str(activitySK(entry.At, projectID)),
+			},
 		}},
 		hist,
 	}})
@@ -116,10 +119,7 @@ func (s *Store) StartReview(ctx context.Context, env domain.Environment, entry d
 		return false, err
 	}
 	_, err = s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
-		{ConditionCheck: &types.ConditionCheck{
-			TableName: &s.table, Key: key(projectPK(env.StoreID, env.ProjectID), skProject),
-			ConditionExpression: aws.String("attribute_exists(financiallyReleasedAt)"),
-		}},
+		{Update: s.projectStep(env.StoreID, env.ProjectID, domain.ProjectInReview, entry.At, "attribute_exists(financiallyReleasedAt)")},
 		{Update: &types.Update{
 			TableName: &s.table, Key: key(envPK(env.StoreID, env.ID), skEnv),
 			UpdateExpression: aws.String("SET reviewStartedAt = :at, reviewStartedBy = :by, reviewStartVersion = :v, " +
@@ -204,6 +204,7 @@ func (s *Store) CompleteReview(ctx context.Context, env domain.Environment, orde
 			":now": stamp(now), ":true": &types.AttributeValueMemberBOOL{Value: true}, ":v": num(env.LatestVersion),
 		},
 	}}}
+	items = append(items, types.TransactWriteItem{Update: s.projectStep(env.StoreID, env.ProjectID, domain.ProjectLocked, now, "")})
 	for _, o := range orders {
 		var buf bytes.Buffer
 		zw := gzip.NewWriter(&buf)

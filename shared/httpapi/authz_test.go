@@ -77,6 +77,10 @@ var authMatrix = []authRow{
 	{route: "POST /v1/clients/{id}/sync", path: "/v1/clients/{client}/sync", allowed: anyRoleNames, store: true},
 	{route: "POST /v1/projects", path: "/v1/projects", body: `{"clientId":"{client}","name":"Sala"}`, allowed: []string{"admin", "seller"}, store: true},
 	{route: "GET /v1/projects/{id}", path: "/v1/projects/{project}", allowed: anyRoleNames, store: true},
+	{route: "GET /v1/clients", path: "/v1/clients?q=ana", allowed: anyRoleNames},
+	{route: "GET /v1/projects", path: "/v1/projects?state=open", allowed: anyRoleNames},
+	{route: "GET /v1/projects/{pid}/budget", path: "/v1/projects/{project}/budget", allowed: anyRoleNames, store: true},
+	{route: "GET /v1/users", path: "/v1/users", allowed: anyRoleNames},
 	{route: "GET /v1/projects/{pid}/history", path: "/v1/projects/{project}/history", allowed: anyRoleNames, store: true},
 	{route: "POST /v1/projects/{pid}/financial-release", path: "/v1/projects/{project}/financial-release", allowed: []string{"finance", "admin"}, store: true},
 	{route: "POST /v1/projects/{pid}/environments", path: "/v1/projects/{project}/environments", body: `{"name":"Sala"}`, allowed: []string{"seller", "admin"}, store: true},
@@ -183,7 +187,7 @@ func newAuthFixture(t *testing.T) *authFixture {
 		Env: domain.Environment{Name: domain.DesignName("Cozinha", "42"), PromobAccountID: "acc-s1"}}))
 	must(t, c.store.AddManualItem(ctx, "s1", f.aid, domain.ManualItem{ID: f.aitem, Description: "Dobradiça",
 		Quantity: decimal.NewFromInt(1), UnitPrice: decimal.NewFromInt(5), CreatedBy: "u1", CreatedAt: now}))
-	must(t, c.store.PutNotification(ctx, domain.Notification{ID: f.note, StoreID: "s1", UserID: "u1", Kind: "version_imported",
+	must(t, c.store.PutNotification(ctx, domain.Notification{ID: f.note, StoreID: "s1", UserID: "u1", Kind: "environment.outdated",
 		Title: "Nova versão", Message: "Cozinha: versão 1", CreatedAt: now}))
 	return f
 }

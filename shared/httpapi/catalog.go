@@ -62,8 +62,9 @@ func (s *Server) createProject(r *http.Request, id domain.Identity) (int, any, e
 	}
 	p := domain.Project{
 		ID: domain.NewID(), StoreID: id.StoreID, ClientID: strings.TrimSpace(body.ClientID), Name: strings.TrimSpace(body.Name),
-		CreatedBy: id.UserID, CreatedAt: s.now().UTC(), Environments: []domain.Environment{},
+		CreatedBy: id.UserID, CreatedAt: s.now().UTC(), State: domain.ProjectOpen, Environments: []domain.Environment{},
 	}
+	p.LastActivityAt = p.CreatedAt
 	if err := s.store.CreateProject(r.Context(), p); err != nil {
 		return 0, nil, err
 	}

@@ -39,7 +39,7 @@ func (s *Server) getIntegration(r *http.Request, id domain.Identity) (int, any, 
 	if err != nil {
 		return 0, nil, err
 	}
-	users, err := s.store.Users(r.Context(), id.StoreID)
+	users, err := s.store.UserIDs(r.Context(), id.StoreID)
 	if err != nil {
 		return 0, nil, err
 	}

@@ -16,7 +16,7 @@ func seedNotifications(t *testing.T, a *api) {
 	ctx := context.Background()
 	at := time.Date(2026, 11, 28, 14, 0, 0, 0, time.UTC)
 	put := func(id, user string, minutes int) {
-		n := domain.Notification{ID: id, StoreID: "s1", UserID: user, Kind: "environment.updated", Title: "Ambiente " + id,
+		n := domain.Notification{ID: id, StoreID: "s1", UserID: user, Kind: "environment.outdated", Title: "Ambiente " + id,
 			Message: "Nova versão.", CreatedAt: at.Add(time.Duration(minutes) * time.Minute),
 			Action: &domain.Action{Type: "update_environment", ProjectID: "p1", EnvironmentID: "e1"}}
 		if err := a.store.PutNotification(ctx, n); err != nil {

@@ -36,13 +36,10 @@ func WithPromobLink(v Verifier, box domain.TokenBox) Option {
 	return func(s *Server) { s.verifier, s.box = v, box }
 }
 
-// getMe answers the caller and records them as one of the store's users
-// (the front end asks at sign-in), so that the integration's prerequisites
-// can list who has not linked Promob.
+// getMe answers the caller; like every answered request, it records them
+// as one of the store's users (see handle), so that the integration's
+// prerequisites can list who has not linked Promob.
 func (s *Server) getMe(r *http.Request, id domain.Identity) (int, any, error) {
-	if err := s.store.RecordUser(r.Context(), id.StoreID, id.UserID, s.now()); err != nil {
-		return 0, nil, err
-	}
 	me := domain.Me{UserID: id.UserID, StoreID: id.StoreID, Roles: id.Roles, PromobLink: domain.LinkView{Status: domain.LinkNotLinked}}
 	if me.Roles == nil {
 		me.Roles = []domain.Role{}
@@ -50,8 +47,7 @@ func (s *Server) getMe(r *http.Request, id domain.Identity) (int, any, error) {
 	l, err := s.store.PromobLink(r.Context(), id.StoreID, id.UserID)
 	switch {
 	case err == nil:
-		at := l.LinkedAt
-		me.PromobLink = domain.LinkView{Status: l.Status, PromobUser: l.PromobUser, LinkedAt: &at}
+		me.PromobLink = l.View()
 	case !domain.IsNotFound(err):
 		return 0, nil, err
 	}
@@ -119,9 +115,6 @@ func (s *Server) linkPromob(r *http.Request, id domain.Identity) (int, any, erro
 	}
 	l := domain.PromobLink{StoreID: id.StoreID, UserID: id.UserID, PromobUser: user, Status: domain.LinkLinked, SealedToken: sealed, LinkedAt: s.now().UTC()}
 	if err := s.store.PutPromobLink(ctx, l); err != nil {
-		return 0, nil, err
-	}
-	if err := s.store.RecordUser(ctx, id.StoreID, id.UserID, l.LinkedAt); err != nil {
 		return 0, nil, err
 	}
 	if err := s.store.ResetCredentialFailures(ctx, throttles[0].subject); err != nil {

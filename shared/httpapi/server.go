@@ -5,6 +5,7 @@ package httpapi
 import (
 	"context"
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"regexp"
 	"time"
@@ -29,6 +30,7 @@ type Store interface {
 	PromobStore
 	domain.AssistanceStore
 	domain.JobStore
+	ListStore
 }
 
 // WorkflowStore keeps the sale's workflow: approval, financial release,
@@ -69,6 +71,7 @@ type Server struct {
 	projects ProjectLister
 	// accounts checks integrations with Promob (WithPromobAccounts).
 	accounts AccountReader
+	seen     seenUsers
 }
 
 // NewServer returns the REST API handler over the store; imports is the
@@ -106,6 +109,10 @@ func (s *Server) routes() {
 	s.handle("GET /v1/clients/{id}", s.getClient, anyRole...)
 	s.handle("POST /v1/projects", s.createProject, domain.RoleAdmin, domain.RoleSeller)
 	s.handle("GET /v1/projects/{id}", s.getProject, anyRole...)
+	s.handle("GET /v1/clients", s.listClients, anyRole...)
+	s.handle("GET /v1/projects", s.listProjects, anyRole...)
+	s.handle("GET /v1/users", s.listUsers, anyRole...)
+	s.handle("GET /v1/projects/{pid}/budget", s.getProjectBudget, anyRole...)
 	s.handle("GET /v1/integration/commercial-rules", s.getCommercialRules, anyRole...)
 	s.handle("PUT /v1/integration/commercial-rules", s.putCommercialRules, domain.RoleAdmin)
 	s.handle("POST /v1/environments/{eid}/items", s.addManualItem, manualItemWriters...)
@@ -201,6 +208,13 @@ func (s *Server) handle(pattern string, h handler, roles ...domain.Role) {
 		ctx := logging.With(domain.WithIdentity(r.Context(), id), "store_id", id.StoreID, "user_id", id.UserID)
 		r = r.WithContext(ctx)
 		status, body, err := h(r, id)
+		if err == nil {
+			// The user is recorded after a request that succeeded, so that
+			// a refused one still changes nothing.
+			if err := s.see(ctx, id); err != nil {
+				slog.WarnContext(ctx, "user not recorded", "err", err)
+			}
+		}
 		switch {
 		case err != nil:
 			httperror.WriteError(w, r, err)

@@ -234,7 +234,7 @@ func TestConnectStatusOnTheProject(t *testing.T) {
 	c.configure()
 	ctx := context.Background()
 	status, _ := c.do(admin, "PUT", "/v1/integration", "application/json",
-		`{"cnpj":"11.222.333/0001-81","promobAccountId":"acc-s1","serialNumbers":["SN-1"],"connectSituation":"Fechado","connectStage":"Produção"}`)
+		`{"cnpj":"11.222.333/0001-81","promobAccountId":"acc-s1","serialNumbers":["SN-1"],"promobApiToken":"pmi-s1","connectSituation":"Fechado","connectStage":"Produção"}`)
 	if status != 200 {
 		t.Fatalf("PUT integration: %d", status)
 	}

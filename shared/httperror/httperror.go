@@ -54,10 +54,17 @@ var statusOf = map[string]int{
 // Status returns the HTTP status for an application error code (500 when the
 // code is unknown).
 func Status(code string) int {
+	s, _ := Lookup(code)
+	return s
+}
+
+// Lookup returns the HTTP status of an application error code, and whether
+// the table maps the code (500 and false when it does not).
+func Lookup(code string) (int, bool) {
 	if s, ok := statusOf[code]; ok {
-		return s
+		return s, true
 	}
-	return http.StatusInternalServerError
+	return http.StatusInternalServerError, false
 }
 
 // ErrorBody is the JSON shape of every error answer.

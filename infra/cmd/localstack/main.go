@@ -41,6 +41,7 @@ func run(args []string, out io.Writer) error {
 	template := fs.String("template", "", "SAM template `path` (default: template.yaml at the module root)")
 	stack := fs.String("stack", localstack.DefaultStackName, "stack `name` (prefix of the table and queue names)")
 	visibility := fs.Int("visibility-timeout", 0, "override every queue's visibility timeout (`seconds`; 0 keeps the template's)")
+	origins := fs.String("allowed-origins", "", "comma-separated browser `origins` allowed by CORS (default: the gateway's own and "+localstack.DevServerOrigin+")")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -48,6 +49,9 @@ func run(args []string, out io.Writer) error {
 	params := map[string]string{}
 	if lv := os.Getenv("LOG_LEVEL"); lv != "" {
 		params["LogLevel"] = lv
+	}
+	if *origins != "" {
+		params["AllowedOrigins"] = *origins
 	}
 	secret := os.Getenv("LOCAL_JWT_SECRET")
 	if secret == "" {
@@ -88,6 +92,7 @@ func run(args []string, out io.Writer) error {
 		Simulator:                 sim,
 		SimulatorAddr:             *simAddr,
 		JWTSecret:                 secret,
+		Console:                   true,
 		VisibilityTimeoutOverride: *visibility,
 		Log:                       out,
 	})
@@ -106,6 +111,7 @@ func printEndpoints(w io.Writer, st *localstack.Stack, dynamo, sqsURL string) {
 	fmt.Fprintf(w, "  health   %s/health\n", st.URL())
 	fmt.Fprintf(w, "  openapi  %s/openapi.json\n", st.URL())
 	fmt.Fprintf(w, "  webhooks %s/webhooks/promob/{accountId}\n", st.URL())
+	fmt.Fprintf(w, "console    %s/console/\n", st.URL())
 	if st.SimURL() != "" {
 		fmt.Fprintf(w, "simulator  %s\n", st.SimURL())
 	} else {
