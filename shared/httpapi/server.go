@@ -49,6 +49,11 @@ type EnvironmentStore interface {
 	Versions(ctx context.Context, env domain.Environment) ([]domain.Version, error)
 	Version(ctx context.Context, env domain.Environment, number int) (domain.Version, error)
 	VersionItems(ctx context.Context, env domain.Environment, number int, fn func(dec *json.Decoder) error) error
+	VersionItemsFrom(ctx context.Context, env domain.Environment, v domain.Version, from domain.ItemPos, fn func(dec *json.Decoder) (bool, error)) (domain.ItemPos, bool, error)
+	// Reprice replaces the latest version's rules and budget by v's, under
+	// the condition that the environment is as env says, else
+	// domain.ErrManualRace.
+	Reprice(ctx context.Context, env domain.Environment, v domain.Version, entry domain.HistoryEntry, now time.Time) error
 }
 
 // Server routes the REST API.
@@ -90,6 +95,10 @@ func (s *Server) routes() {
 	s.handle("GET /v1/environments/{eid}/versions/{n}", s.getVersion, anyRole...)
 	s.handle("GET /v1/environments/{eid}/items", s.listItems, anyRole...)
 	s.handle("GET /v1/environments/{eid}/budget", s.getBudget, anyRole...)
+	s.handle("GET /v1/environments/{eid}/budget/lines", s.listBudgetLines, anyRole...)
+	s.handle("GET /v1/environments/{eid}/versions/{n}/items", s.listVersionItems, anyRole...)
+	s.handle("GET /v1/environments/{eid}/versions/{n}/budget/lines", s.listBudgetLines, anyRole...)
+	s.handle("POST /v1/environments/{eid}/reprice", s.reprice, domain.RoleSeller, domain.RoleAdmin)
 	s.handle("GET /v1/notifications", s.listNotifications)
 	s.handle("POST /v1/notifications/{id}/read", s.readNotification)
 
@@ -130,6 +139,8 @@ func (s *Server) routes() {
 	s.handle("GET /v1/assistances/{aid}/items", s.listItems, anyRole...)
 	s.handle("GET /v1/assistances/{aid}/versions/{n}", s.getVersion, anyRole...)
 	s.handle("GET /v1/assistances/{aid}/budget", s.getBudget, anyRole...)
+	s.handle("GET /v1/assistances/{aid}/budget/lines", s.listBudgetLines, anyRole...)
+	s.handle("GET /v1/assistances/{aid}/versions/{n}/items", s.listVersionItems, anyRole...)
 	s.handle("POST /v1/assistances/{aid}/items", s.addManualItem, manualItemWriters...)
 	s.handle("PATCH /v1/assistances/{aid}/items/{itemId}", s.updateManualItem, manualItemWriters...)
 	s.handle("DELETE /v1/assistances/{aid}/items/{itemId}", s.deleteManualItem, manualItemWriters...)
