@@ -249,9 +249,7 @@ func TestSaleWorkflow(t *testing.T) {
 	}
 	items := func(s *stack, n int) []wfItem {
 		s.t.Helper()
-		var out struct{ Items []wfItem }
-		s.call(http.MethodGet, fmt.Sprintf("%s/versions/%d", envPath, n), seller, nil, http.StatusOK, &out)
-		return out.Items
+		return pages[wfItem](s, fmt.Sprintf("%s/versions/%d/items", envPath, n), seller)
 	}
 	// imported waits until version n is the latest and the import is done.
 	imported := func(s *stack, n, revision int) {

@@ -59,6 +59,7 @@ type EnvironmentStore interface {
 // Server routes the REST API.
 type Server struct {
 	mux     *http.ServeMux
+	handler http.Handler // mux, compressed
 	store   Store
 	imports domain.Queue
 	outbox  domain.Queue
@@ -76,6 +77,7 @@ func NewServer(store Store, imports, outbox domain.Queue, now func() time.Time, 
 		o(s)
 	}
 	s.routes()
+	s.handler = compressed(s.mux)
 	return s
 }
 
@@ -151,13 +153,14 @@ func (s *Server) routes() {
 	})
 }
 
-// ServeHTTP adds the request id to the log context and routes the request.
+// ServeHTTP adds the request id to the log context and routes the request;
+// answers are gzip-encoded for clients that accept it (see compressed).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	if gw, ok := core.GetAPIGatewayV2ContextFromContext(ctx); ok {
 		ctx = logging.With(ctx, "request_id", gw.RequestID)
 	}
-	s.mux.ServeHTTP(w, r.WithContext(ctx))
+	s.handler.ServeHTTP(w, r.WithContext(ctx))
 }
 
 // handler serves a route for a caller already identified and allowed: it
