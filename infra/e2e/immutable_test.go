@@ -185,7 +185,9 @@ func TestVersionsAreImmutable(t *testing.T) {
 			Diff struct {
 				Added  []any
 				Manual struct {
-					Changed []struct{ Before, After struct{ ID, UnitPrice string } }
+					Changed []struct {
+						Before, After struct{ ID, UnitPrice string }
+					}
 				}
 				TotalDelta string
 			}
