@@ -183,8 +183,8 @@ func TestVersionsAreImmutable(t *testing.T) {
 		waitImported(3)
 		var rv struct {
 			Diff struct {
-				Added  []any
-				Manual struct {
+				Added, Removed, Changed []any
+				Manual                  struct {
 					Changed []struct {
 						Before, After struct{ ID, UnitPrice string }
 					}
@@ -194,7 +194,7 @@ func TestVersionsAreImmutable(t *testing.T) {
 		}
 		s.call(http.MethodGet, envPath+"/review", reviewer, nil, http.StatusOK, &rv)
 		ch := rv.Diff.Manual.Changed
-		if len(ch) != 1 || ch[0].Before.ID != frete.ID || ch[0].Before.UnitPrice != "100" || ch[0].After.UnitPrice != "150" || len(rv.Diff.Added) == 0 {
+		if len(ch) != 1 || ch[0].Before.ID != frete.ID || ch[0].Before.UnitPrice != "100" || ch[0].After.UnitPrice != "150" || len(rv.Diff.Added)+len(rv.Diff.Removed)+len(rv.Diff.Changed) == 0 {
 			t.Fatalf("review diff = %+v", rv.Diff)
 		}
 		s.call(http.MethodPost, envPath+"/review/complete", reviewer, nil, http.StatusCreated, nil)
