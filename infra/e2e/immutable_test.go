@@ -20,7 +20,8 @@ type immutableVersion struct {
 	ManualChange *struct {
 		By string `json:"by"`
 	} `json:"manualChange"`
-	Budget json.RawMessage `json:"budget"`
+	Budget      json.RawMessage `json:"budget"`
+	BudgetFixed bool            `json:"budgetFixed"`
 }
 
 // TestVersionsAreImmutable is issue 11's first point on the local stack:
@@ -131,7 +132,7 @@ func TestVersionsAreImmutable(t *testing.T) {
 		if b.Version != 1 || len(b.Manual) != 1 || !b.ManualTotal.Equal(decimal.NewFromInt(100)) {
 			t.Fatalf("budget = version %d, manual %+v (total %s)", b.Version, b.Manual, b.ManualTotal)
 		}
-		if v := version(1); v.Total != b.Total.StringFixed(2) || v.ManualChange != nil {
+		if v := version(1); v.Total != b.Total.StringFixed(2) || v.ManualChange != nil || v.BudgetFixed {
 			t.Fatalf("version 1 total %s, its budget %s", v.Total, b.Total)
 		}
 	})
@@ -167,7 +168,7 @@ func TestVersionsAreImmutable(t *testing.T) {
 			t.Errorf("version 2 total %s, converted %s: want 50.00 + 3%% freight more", v2.Total, converted.Total)
 		}
 		again := version(1)
-		if again.Total != converted.Total || !bytes.Equal(again.Budget, converted.Budget) || !again.Converted || again.Latest {
+		if again.Total != converted.Total || !bytes.Equal(again.Budget, converted.Budget) || !again.Converted || again.Latest || !again.BudgetFixed || v2.BudgetFixed {
 			t.Fatalf("the converted version changed: %s → %s", converted.Total, again.Total)
 		}
 		if lines := pages[budgetLine](s, envPath+"/versions/1/budget/lines", seller); len(lines) != len(convertedLines) || !lines[0].Price.Equal(convertedLines[0].Price) {
@@ -198,6 +199,15 @@ func TestVersionsAreImmutable(t *testing.T) {
 			t.Fatalf("review diff = %+v", rv.Diff)
 		}
 		s.call(http.MethodPost, envPath+"/review/complete", reviewer, nil, http.StatusCreated, nil)
+		var history struct{ History []domain.HistoryEntry }
+		s.call(http.MethodGet, "/v1/projects/"+project.ID+"/history", seller, nil, http.StatusOK, &history)
+		kinds := map[string]int{}
+		for _, h := range history.History {
+			kinds[h.Kind]++
+		}
+		if kinds[domain.HistoryManualChange] != 1 || kinds[domain.HistoryRepriced] != 1 {
+			t.Errorf("history kinds %v: want one manual_change and one repriced", kinds)
+		}
 	})
 
 	t.Run("after the purchase orders manual changes are refused", func(t *testing.T) {

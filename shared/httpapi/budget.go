@@ -45,6 +45,9 @@ type BudgetLine struct {
 type VersionDetail struct {
 	domain.Version
 	Budget pricing.Summary `json:"budget"`
+	// BudgetFixed says the budget can no longer change (see
+	// domain.Environment.BudgetFixed).
+	BudgetFixed bool `json:"budgetFixed"`
 }
 
 // pageOf is the JSON answer of a page: the items and, except on the last
@@ -95,7 +98,7 @@ func (s *Server) getVersion(r *http.Request, id domain.Identity) (int, any, erro
 	if err != nil {
 		return 0, nil, err
 	}
-	return http.StatusOK, VersionDetail{Version: v, Budget: sum}, nil
+	return http.StatusOK, VersionDetail{Version: v, Budget: sum, BudgetFixed: env.BudgetFixed(v.Number)}, nil
 }
 
 // getBudget answers the latest version's stored budget summary.

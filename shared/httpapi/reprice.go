@@ -61,5 +61,5 @@ func (s *Server) reprice(r *http.Request, id domain.Identity) (int, any, error) 
 	if err := s.store.Reprice(ctx, env, v, entry, now); err != nil {
 		return 0, nil, err
 	}
-	return http.StatusOK, VersionDetail{Version: v, Budget: sum}, nil
+	return http.StatusOK, VersionDetail{Version: v, Budget: sum, BudgetFixed: env.BudgetFixed(v.Number)}, nil
 }
