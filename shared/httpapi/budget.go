@@ -223,7 +223,11 @@ func (s *Server) listItems(r *http.Request, id domain.Identity) (int, any, error
 			return 0, nil, err
 		}
 		if !done || len(items) == req.Limit {
-			return http.StatusOK, pageOf[ItemView]{Items: items, NextCursor: s.itemsNext(r, env, cur.v, next, done, items)}, nil
+			next, err := s.itemsNext(r, env, cur.v, next, done)
+			if err != nil {
+				return 0, nil, err
+			}
+			return http.StatusOK, pageOf[ItemView]{Items: items, NextCursor: next}, nil
 		}
 		out = items
 	}
@@ -248,15 +252,16 @@ func (s *Server) listItems(r *http.Request, id domain.Identity) (int, any, error
 // itemsNext is the cursor after a full page of Promob items: the next
 // Promob item, or the first manual item when the Promob items are done
 // (none when there is no manual item either).
-func (s *Server) itemsNext(r *http.Request, env domain.Environment, v int, next domain.ItemPos, done bool, items []ItemView) string {
+func (s *Server) itemsNext(r *http.Request, env domain.Environment, v int, next domain.ItemPos, done bool) (string, error) {
 	if !done {
-		return itemCursor{v: v, pos: next}.encode().Encode()
+		return itemCursor{v: v, pos: next}.encode().Encode(), nil
 	}
 	manual, err := s.store.ManualItems(r.Context(), env.StoreID, env.ID)
 	if err != nil || len(manual) == 0 {
-		return ""
+		return "", err
 	}
-	return itemCursor{v: v, manual: "-"}.encode().Encode()
+	// "-" sorts before every manual item id (hex): all of them follow.
+	return itemCursor{v: v, manual: "-"}.encode().Encode(), nil
 }
 
 // id is the row's item id.
