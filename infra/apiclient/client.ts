@@ -54,7 +54,7 @@ export const getProjectBudget = (path: Path<"getProjectBudget">) => api.GET("/v1
 export const listUsers = (query: Query<"listUsers"> = {}) => api.GET("/v1/users", { params: { query } });
 export const getCommercialRules = () => api.GET("/v1/integration/commercial-rules");
 export const putCommercialRules = (body: Body<"putCommercialRules">) => api.PUT("/v1/integration/commercial-rules", { body });
-export const listItems = (path: Path<"listItems">) => api.GET("/v1/environments/{eid}/items", { params: { path } });
+export const listItems = (path: Path<"listItems">, query: Query<"listItems"> = {}) => api.GET("/v1/environments/{eid}/items", { params: { path, query } });
 export const addManualItem = (path: Path<"addManualItem">, body: Body<"addManualItem">) => api.POST("/v1/environments/{eid}/items", { params: { path }, body });
 export const updateManualItem = (path: Path<"updateManualItem">, body: Body<"updateManualItem">) => api.PATCH("/v1/environments/{eid}/items/{itemId}", { params: { path }, body });
 export const deleteManualItem = (path: Path<"deleteManualItem">) => api.DELETE("/v1/environments/{eid}/items/{itemId}", { params: { path } });
@@ -75,13 +75,23 @@ export const retryEnvironment = (path: Path<"retryEnvironment">) => api.POST("/v
 export const createAssistance = (body: Body<"createAssistance">) => api.POST("/v1/assistances", { body });
 export const getAssistance = (path: Path<"getAssistance">) => api.GET("/v1/assistances/{aid}", { params: { path } });
 export const designAssistance = (path: Path<"designAssistance">, body: Body<"designAssistance">) => api.POST("/v1/assistances/{aid}/design", { params: { path }, body });
-export const listAssistanceItems = (path: Path<"listAssistanceItems">) => api.GET("/v1/assistances/{aid}/items", { params: { path } });
+export const listAssistanceItems = (path: Path<"listAssistanceItems">, query: Query<"listAssistanceItems"> = {}) => api.GET("/v1/assistances/{aid}/items", { params: { path, query } });
 export const addAssistanceItem = (path: Path<"addAssistanceItem">, body: Body<"addAssistanceItem">) => api.POST("/v1/assistances/{aid}/items", { params: { path }, body });
 export const updateAssistanceItem = (path: Path<"updateAssistanceItem">, body: Body<"updateAssistanceItem">) => api.PATCH("/v1/assistances/{aid}/items/{itemId}", { params: { path }, body });
 export const deleteAssistanceItem = (path: Path<"deleteAssistanceItem">) => api.DELETE("/v1/assistances/{aid}/items/{itemId}", { params: { path } });
 export const getAssistanceVersion = (path: Path<"getAssistanceVersion">) => api.GET("/v1/assistances/{aid}/versions/{n}", { params: { path } });
 export const getAssistanceBudget = (path: Path<"getAssistanceBudget">) => api.GET("/v1/assistances/{aid}/budget", { params: { path } });
 export const listAssistances = (path: Path<"listAssistances">) => api.GET("/v1/projects/{pid}/assistances", { params: { path } });
+export const updateAssistance = (path: Path<"updateAssistance">) => api.POST("/v1/assistances/{aid}/update", { params: { path } });
+export const openAssistanceVersion = (path: Path<"openAssistanceVersion">) => api.GET("/v1/assistances/{aid}/versions/{n}/open", { params: { path } });
+export const listAssistanceBudgetLines = (path: Path<"listAssistanceBudgetLines">, query: Query<"listAssistanceBudgetLines"> = {}) => api.GET("/v1/assistances/{aid}/budget/lines", { params: { path, query } });
+export const listAssistanceVersionItems = (path: Path<"listAssistanceVersionItems">, query: Query<"listAssistanceVersionItems"> = {}) => api.GET("/v1/assistances/{aid}/versions/{n}/items", { params: { path, query } });
+export const listBudgetLines = (path: Path<"listBudgetLines">, query: Query<"listBudgetLines"> = {}) => api.GET("/v1/environments/{eid}/budget/lines", { params: { path, query } });
+export const listVersionItems = (path: Path<"listVersionItems">, query: Query<"listVersionItems"> = {}) => api.GET("/v1/environments/{eid}/versions/{n}/items", { params: { path, query } });
+export const listVersionBudgetLines = (path: Path<"listVersionBudgetLines">, query: Query<"listVersionBudgetLines"> = {}) => api.GET("/v1/environments/{eid}/versions/{n}/budget/lines", { params: { path, query } });
+export const repriceEnvironment = (path: Path<"repriceEnvironment">) => api.POST("/v1/environments/{eid}/reprice", { params: { path } });
+export const listPromobProjects = (query: Query<"listPromobProjects"> = {}) => api.GET("/v1/promob/projects", { params: { query } });
+export const retryJob = (path: Path<"retryJob">) => api.POST("/v1/jobs/{id}/{kind}/retry", { params: { path } });
 
 // The article's walk, as a front end reads the answers: each field used
 // below must exist with this type in the document.

@@ -51,16 +51,20 @@ type versionView struct {
 
 // budgetView is a budget as the API answers it.
 type budgetView struct {
-	Version int `json:"version"`
-	Lines   []struct {
-		Ref                 string
-		Cost, Markup, Price decimal.Decimal
-	} `json:"lines"`
+	Version int          `json:"version"`
+	Lines   []budgetLine `json:"-"` // read from …/budget/lines
+
 	Manual []struct {
 		Description                string
 		Quantity, UnitPrice, Price decimal.Decimal
 	} `json:"manual"`
 	PromobTotal, ManualTotal, Subtotal, Freight, Assembly, Total, CostTotal decimal.Decimal
+}
+
+// budgetLine is a priced Promob line of a budget.
+type budgetLine struct {
+	Ref                 string
+	Cost, Markup, Price decimal.Decimal
 }
 
 // itemView is a row of the items tab.
@@ -270,9 +274,7 @@ func TestPromobRevisionsBecomeVersions(t *testing.T) {
 	}
 	budget := func() budgetView {
 		t.Helper()
-		var b budgetView
-		s.Call(http.MethodGet, envPath+"/budget", seller, nil, http.StatusOK, &b)
-		return b
+		return budgetAt(s, envPath+"/budget", envPath+"/budget/lines", seller)
 	}
 
 	vs := waitVersions(1)
@@ -344,7 +346,7 @@ func TestPromobRevisionsBecomeVersions(t *testing.T) {
 		}
 
 		var items struct{ Items []itemView }
-		s.Call(http.MethodGet, envPath+"/items", seller, nil, http.StatusOK, &items)
+		items.Items = pages[itemView](s, envPath+"/items", seller)
 		sources := map[string]int{}
 		var kept *itemView
 		for i, it := range items.Items {
@@ -414,7 +416,10 @@ func TestPromobRevisionsBecomeVersions(t *testing.T) {
 				Items  []domain.PromobItem
 				Budget budgetView
 			}
-			s.Call(http.MethodGet, fmt.Sprintf("%s/versions/%d", envPath, tt.number), seller, nil, http.StatusOK, &v)
+			vpath := fmt.Sprintf("%s/versions/%d", envPath, tt.number)
+			s.Call(http.MethodGet, vpath, seller, nil, http.StatusOK, &v)
+			v.Items = pages[domain.PromobItem](s, vpath+"/items", seller)
+			v.Budget.Lines = pages[budgetLine](s, vpath+"/budget/lines", seller)
 			if v.Number != tt.number || v.PromobRevision != tt.revision || v.Latest != (tt.number == 3) || len(v.Items) != tt.parts || v.ItemCount != tt.parts {
 				t.Errorf("version %d: number %d, revision %d, latest %v, %d items (itemCount %d)", tt.number, v.Number, v.PromobRevision, v.Latest, len(v.Items), v.ItemCount)
 			}

@@ -230,9 +230,7 @@ func TestSaleWorkflow(t *testing.T) {
 	}
 	items := func(s *stack, n int) []wfItem {
 		s.T.Helper()
-		var out struct{ Items []wfItem }
-		s.Call(http.MethodGet, fmt.Sprintf("%s/versions/%d", envPath, n), seller, nil, http.StatusOK, &out)
-		return out.Items
+		return pages[wfItem](s, fmt.Sprintf("%s/versions/%d/items", envPath, n), seller)
 	}
 	// imported waits until version n is the latest and the import is done.
 	imported := func(s *stack, n, revision int) {

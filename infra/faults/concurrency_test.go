@@ -107,13 +107,15 @@ func (e *faultEnv) checkBudget(latest, manual int) {
 	t.Helper()
 	var b struct {
 		Version int
-		pricing.Result
+		pricing.Summary
+		Lines []pricing.PricedLine `json:"-"`
 	}
 	e.fs.s.Call(http.MethodGet, e.envPath+"/budget", e.fs.admin, nil, http.StatusOK, &b)
+	b.Lines = allPages[pricing.PricedLine](e.fs.s, e.envPath+"/budget/lines", e.fs.admin)
 	var v struct {
 		Items []domain.PromobItem
 	}
-	e.fs.s.Call(http.MethodGet, fmt.Sprintf("%s/versions/%d", e.envPath, latest), e.fs.admin, nil, http.StatusOK, &v)
+	v.Items = allPages[domain.PromobItem](e.fs.s, fmt.Sprintf("%s/versions/%d/items", e.envPath, latest), e.fs.admin)
 	if b.Version != latest {
 		t.Fatalf("budget of version %d, latest is %d", b.Version, latest)
 	}

@@ -175,12 +175,9 @@ func (e *faultEnv) checkVersions(vs []version) {
 		if i > 0 && v.PromobRevision >= vs[i-1].PromobRevision {
 			t.Errorf("versions %+v: version %d has revision %d, not older than version %d's", vs, v.Number, v.PromobRevision, vs[i-1].Number)
 		}
-		var full struct {
-			Items []json.RawMessage
-		}
-		e.fs.s.Call(http.MethodGet, fmt.Sprintf("%s/versions/%d", e.envPath, v.Number), e.fs.admin, nil, http.StatusOK, &full)
-		if len(full.Items) != v.ItemCount {
-			t.Errorf("version %d lists %d items, itemCount %d", v.Number, len(full.Items), v.ItemCount)
+		items := allPages[json.RawMessage](e.fs.s, fmt.Sprintf("%s/versions/%d/items", e.envPath, v.Number), e.fs.admin)
+		if len(items) != v.ItemCount {
+			t.Errorf("version %d lists %d items, itemCount %d", v.Number, len(items), v.ItemCount)
 		}
 	}
 }

@@ -102,9 +102,9 @@ func NewGateway(cfg GatewayConfig) (*Gateway, error) {
 // ServeHTTP answers one request: a CORS preflight with 204 (when the API
 // has a CORS configuration), 413 for a body over MaxRequestBody, 404
 // when no route matches, 429 when the route's throttling refuses it, 401
-// when the route's authorizer rejects the token,
-// 500 when the function fails or answers a malformed response, else the
-// function's response.
+// when the route's authorizer rejects the token, 500 when the function
+// fails, answers a malformed response or one over Lambda's
+// MaxResponsePayload, else the function's response.
 func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	requestID := newRequestID()
@@ -158,6 +158,9 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := invocation(r.Context(), rt.Timeout)
 	defer cancel()
 	resp, err := safeCall(func() (events.APIGatewayV2HTTPResponse, error) { return rt.Handler(ctx, ev) })
+	if err == nil {
+		err = checkResponsePayload(resp)
+	}
 	if err != nil {
 		attrs = append(attrs, "function_error", err.Error())
 		gatewayError(rec, http.StatusInternalServerError, "Internal Server Error")

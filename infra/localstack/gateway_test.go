@@ -567,3 +567,45 @@ func TestGatewayCors(t *testing.T) {
 		}
 	})
 }
+
+// TestGatewayResponsePayloadLimit: a function response whose JSON is over
+// Lambda's 6 MB (6,291,556 bytes, envelope and base64 included) fails as
+// it does on AWS; one at the limit passes.
+func TestGatewayResponsePayloadLimit(t *testing.T) {
+	srv, fakes := projectGateway(t, nil)
+	envelope, err := json.Marshal(events.APIGatewayV2HTTPResponse{StatusCode: 200})
+	if err != nil {
+		t.Fatal(err)
+	}
+	atLimit := MaxResponsePayload - len(envelope)
+	binary := bytes.Repeat([]byte{0xff}, (MaxResponsePayload/4)*3) // 6 MB once base64-encoded, under it raw
+	cases := []struct {
+		name       string
+		resp       events.APIGatewayV2HTTPResponse
+		wantStatus int
+		wantBytes  int
+	}{
+		{"text body at the limit", events.APIGatewayV2HTTPResponse{StatusCode: 200, Body: strings.Repeat("a", atLimit)}, 200, atLimit},
+		{"text body one byte over", events.APIGatewayV2HTTPResponse{StatusCode: 200, Body: strings.Repeat("a", atLimit+1)}, 500, 0},
+		{"binary body under 6 MB, over it in base64", events.APIGatewayV2HTTPResponse{StatusCode: 200,
+			Body: base64.StdEncoding.EncodeToString(binary), IsBase64Encoded: true}, 500, 0},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			f := fakes["ApiFunction"]
+			f.mu.Lock()
+			f.resp, f.err, f.panics = tc.resp, nil, false
+			f.mu.Unlock()
+			resp, body := do(t, newRequest(t, http.MethodGet, srv.URL+"/health", nil))
+			if resp.StatusCode != tc.wantStatus {
+				t.Fatalf("status %d, want %d", resp.StatusCode, tc.wantStatus)
+			}
+			if tc.wantStatus == 500 && strings.TrimSpace(string(body)) != `{"message":"Internal Server Error"}` {
+				t.Fatalf("body %.100s, want API Gateway's error", body)
+			}
+			if tc.wantStatus == 200 && len(body) != tc.wantBytes {
+				t.Fatalf("body of %d bytes, want %d", len(body), tc.wantBytes)
+			}
+		})
+	}
+}

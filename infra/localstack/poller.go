@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"math"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -22,6 +23,11 @@ type QueueConsumerAPI interface {
 }
 
 var _ QueueConsumerAPI = (*sqs.Client)(nil)
+
+// LambdaInitialPollers is how many batches of one queue Lambda's SQS event
+// source mapping handles at once when it starts (it scales up from there
+// with the backlog); the local stack handles that many.
+const LambdaInitialPollers = 5
 
 // pollWait is the longest a receive waits for the first message; it bounds
 // how long Run takes to return once its context is done.
@@ -44,11 +50,26 @@ type Poller struct {
 	Timeout  time.Duration // the function's timeout; 30 s when zero
 	Handler  functions.SQSHandler
 	Log      *slog.Logger // nil discards
+	// Concurrency is how many batches are handled at once (one when zero).
+	Concurrency int
 }
 
-// Run polls until ctx is done, then returns once the batch in flight (if any)
-// has been handled and deleted. Receive errors are logged and retried.
+// Run polls until ctx is done, then returns once the batches in flight (if
+// any) have been handled and deleted. Receive errors are logged and
+// retried. It runs Concurrency receivers at once (one when zero), each
+// handing its batches to the function in turn, as Lambda's event source
+// mapping handles several batches of a queue at once; a FIFO queue still
+// hands out a message group's messages one batch at a time.
 func (p *Poller) Run(ctx context.Context) {
+	var wg sync.WaitGroup
+	for range max(p.Concurrency, 1) {
+		wg.Go(func() { p.poll(ctx) })
+	}
+	wg.Wait()
+}
+
+// poll is one receiver of Run.
+func (p *Poller) poll(ctx context.Context) {
 	log := p.logger()
 	for ctx.Err() == nil {
 		msgs, err := p.receive(ctx)

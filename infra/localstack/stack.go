@@ -190,7 +190,7 @@ func Start(ctx context.Context, cfg Config) (*Stack, error) {
 		for _, src := range fn.SQSEvents {
 			pollers = append(pollers, &Poller{
 				Client: sq, Function: fn.LogicalID, Source: src, Queue: s.resources.Queues[src.QueueLogicalID],
-				Region: cfg.Region, Timeout: timeout, Handler: f.SQS, Log: s.log,
+				Region: cfg.Region, Timeout: timeout, Handler: f.SQS, Log: s.log, Concurrency: LambdaInitialPollers,
 			})
 		}
 	}

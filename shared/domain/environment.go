@@ -51,11 +51,14 @@ type Environment struct {
 	ReviewStartRevision int        `json:"reviewStartRevision,omitempty"`
 	ReviewCompletedAt   *time.Time `json:"reviewCompletedAt,omitempty"`
 	Locked              bool       `json:"locked"`
-	ImportStatus        string     `json:"importStatus"`
-	ImportError         string     `json:"importError,omitempty"`
-	CreatedBy           string     `json:"createdBy"`
-	CreatedAt           time.Time  `json:"createdAt"`
-	UpdatedAt           time.Time  `json:"updatedAt"`
+	// ManualSeq counts the changes of the environment's manual items; every
+	// write that depends on them is conditioned on it.
+	ManualSeq    int       `json:"-"`
+	ImportStatus string    `json:"importStatus"`
+	ImportError  string    `json:"importError,omitempty"`
+	CreatedBy    string    `json:"createdBy"`
+	CreatedAt    time.Time `json:"createdAt"`
+	UpdatedAt    time.Time `json:"updatedAt"`
 
 	// CreatedRevision is the revision Promob gave the environment when
 	// FoccoLojas created it there (blank, or a copy): no one saved it, so it
@@ -131,6 +134,15 @@ type Version struct {
 	ItemCount        int       `json:"itemCount"`
 	// Rules are the commercial rules the version was priced with.
 	Rules json.RawMessage `json:"rules"`
+	// ManualChange is set on a version made by a change of manual items
+	// after the conversion (same Promob revision as the version before).
+	ManualChange *ManualChange `json:"manualChange,omitempty"`
+	// Budget is the version's stored budget summary (pricing.Summary as
+	// JSON), written with the version; the API answers it on its own routes.
+	Budget json.RawMessage `json:"-"`
+	// ChunkStarts are the index of the first item of each stored chunk of
+	// the version's items, in order (see the store).
+	ChunkStarts []int `json:"-"`
 }
 
 // ManualItem is an item typed in FoccoLojas; updates never touch it.

@@ -15,6 +15,8 @@ const (
 	HistoryReviewCompleted  = "review_completed"      // the review was completed; the environment is locked
 	HistoryPurchaseOrders   = "purchase_orders"       // purchase orders were written
 	HistoryRefusedChange    = "promob_change_refused" // Promob changed a locked environment; refused
+	HistoryManualChange     = "manual_change"         // manual items changed after the conversion: version n
+	HistoryRepriced         = "repriced"              // version n was priced again with the current commercial rules
 )
 
 // HistoryEntry is one event of a project's life, shown in time order.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"regexp"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
@@ -175,16 +176,51 @@ func readDecimal(field string, raw json.RawMessage) (d decimal.Decimal, ok bool,
 	return d, true, nil
 }
 
+// Apply returns the item with the patch's fields set.
+func (m ManualItem) Apply(p ManualItemPatch) ManualItem {
+	if p.Description != nil {
+		m.Description = *p.Description
+	}
+	if p.Reference != nil {
+		m.Reference = *p.Reference
+	}
+	if p.Quantity != nil {
+		m.Quantity = *p.Quantity
+	}
+	if p.UnitPrice != nil {
+		m.UnitPrice = *p.UnitPrice
+	}
+	return m
+}
+
+// ErrManualRace is returned by ManualItemStore.WriteManual when the
+// environment changed since it was read (its manual items, its latest or
+// converted version, its lock): read it again and decide again.
+var ErrManualRace = Errorf(CodeConflict, "The environment changed meanwhile; read it again and retry.")
+
+// ManualWrite is one change of an environment's manual items and what it
+// does to the versions (see Environment.ManualChangeEffect): Put adds an
+// item (Create) or replaces one, or Delete removes the item of that id;
+// Latest is the latest version with its budget as the change leaves it
+// (ManualRepriceLatest); New is the version the change makes, with its
+// history Entry (ManualNewVersion).
+type ManualWrite struct {
+	Put    *ManualItem
+	Create bool
+	Delete string
+	Latest *Version
+	New    *Version
+	Entry  *HistoryEntry
+}
+
 // ManualItemStore keeps the items typed by hand in an environment.
 type ManualItemStore interface {
-	// AddManualItem stores a new manual item of the environment.
-	AddManualItem(ctx context.Context, storeID, envID string, it ManualItem) error
-	// UpdateManualItem changes the fields the patch sets and returns the
-	// item, or a not_found *Error when the environment has no such item.
-	UpdateManualItem(ctx context.Context, storeID, envID, id string, p ManualItemPatch) (ManualItem, error)
-	// DeleteManualItem removes the item, or returns a not_found *Error when
-	// the environment has no such item.
-	DeleteManualItem(ctx context.Context, storeID, envID, id string) error
+	// WriteManual makes the change in one transaction, under the condition
+	// that the environment is as env says (same manual items, latest and
+	// converted versions, not locked), else ErrManualRace. It returns a
+	// not_found *Error when the item to change or remove does not exist,
+	// and a conflict when the item to add does.
+	WriteManual(ctx context.Context, env Environment, w ManualWrite, now time.Time) error
 	// ManualItems returns the environment's manual items in creation order
 	// (none is an empty slice).
 	ManualItems(ctx context.Context, storeID, envID string) ([]ManualItem, error)

@@ -27,10 +27,12 @@ type PartChange struct {
 
 // Diff is what changed from one version to another.
 type Diff struct {
-	Added      []PartChange `json:"added"`
-	Removed    []PartChange `json:"removed"`
-	Changed    []PartChange `json:"changed"`
-	TotalDelta Money        `json:"totalDelta"`
+	Added   []PartChange `json:"added"`
+	Removed []PartChange `json:"removed"`
+	Changed []PartChange `json:"changed"`
+	// Manual is what changed in the manual items (see CompareManual).
+	Manual     ManualDiff `json:"manual"`
+	TotalDelta Money      `json:"totalDelta"`
 }
 
 type partSum struct {
@@ -60,7 +62,7 @@ func sumParts(items []PromobItem) map[PartKey]partSum {
 // difference of the versions' totals, in cents.
 func Compare(before, after []PromobItem, totalBefore, totalAfter decimal.Decimal) Diff {
 	b, a := sumParts(before), sumParts(after)
-	d := Diff{Added: []PartChange{}, Removed: []PartChange{}, Changed: []PartChange{}, TotalDelta: Cents(totalAfter.Sub(totalBefore))}
+	d := Diff{Added: []PartChange{}, Removed: []PartChange{}, Changed: []PartChange{}, Manual: CompareManual(nil, nil), TotalDelta: Cents(totalAfter.Sub(totalBefore))}
 	for k, av := range a {
 		bv, ok := b[k]
 		switch {

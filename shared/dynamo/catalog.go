@@ -102,11 +102,11 @@ type projectItem struct {
 	ReleasedAt      *time.Time `dynamodbav:"financiallyReleasedAt,omitempty"`
 	ReleasedBy      string     `dynamodbav:"financiallyReleasedBy,omitempty"`
 
-	Connect *domain.ConnectDelivery `dynamodbav:"connect,omitempty"`
-	GSI2PK          string     `dynamodbav:"GSI2PK"`
-	GSI2SK          string     `dynamodbav:"GSI2SK"`
-	GSI3PK          string     `dynamodbav:"GSI3PK"`
-	ActivityAt      time.Time  `dynamodbav:"lastActivityAt"`
+	Connect    *domain.ConnectDelivery `dynamodbav:"connect,omitempty"`
+	GSI2PK     string                  `dynamodbav:"GSI2PK"`
+	GSI2SK     string                  `dynamodbav:"GSI2SK"`
+	GSI3PK     string                  `dynamodbav:"GSI3PK"`
+	ActivityAt time.Time               `dynamodbav:"lastActivityAt"`
 	// When the project first reached each stage (see projectStep).
 	ConvertedAt *time.Time `dynamodbav:"convertedAt,omitempty"`
 	InReviewAt  *time.Time `dynamodbav:"inReviewAt,omitempty"`

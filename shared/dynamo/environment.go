@@ -66,6 +66,7 @@ type envItem struct {
 	ReviewStartRevision int        `dynamodbav:"reviewStartRevision,omitempty"`
 	ReviewCompletedAt   *time.Time `dynamodbav:"reviewCompletedAt,omitempty"`
 	Locked              bool       `dynamodbav:"locked"`
+	ManualSeq           int        `dynamodbav:"manualSeq,omitempty"`
 	ImportStatus        string     `dynamodbav:"importStatus"`
 	ImportError         string     `dynamodbav:"importError"`
 	CreatedBy           string     `dynamodbav:"createdBy"`
@@ -88,7 +89,7 @@ func (it envItem) domain() domain.Environment {
 		ImportedRevision: it.ImportedRevision, LatestVersion: it.LatestVersion, ConvertedVersion: it.ConvertedVersion,
 		ImportStatus: it.ImportStatus, ImportError: it.ImportError, CreatedBy: it.CreatedBy, CreatedAt: it.CreatedAt, UpdatedAt: it.UpdatedAt,
 		ReviewStartedAt: it.ReviewStartedAt, ReviewStartedBy: it.ReviewStartedBy, ReviewStartVersion: it.ReviewStartVersion,
-		ReviewStartRevision: it.ReviewStartRevision, ReviewCompletedAt: it.ReviewCompletedAt, Locked: it.Locked,
+		ReviewStartRevision: it.ReviewStartRevision, ReviewCompletedAt: it.ReviewCompletedAt, Locked: it.Locked, ManualSeq: it.ManualSeq,
 		CreatedRevision: it.CreatedRevision, ReviewUpdatedAt: it.ReviewUpdatedAt,
 	}
 }

@@ -1,8 +1,8 @@
 package dynamo
 
 import (
+	"cmp"
 	"context"
-	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -46,87 +46,102 @@ func (it manualItem) domain() (domain.ManualItem, error) {
 		CreatedBy: it.CreatedBy, CreatedAt: it.CreatedAt}, nil
 }
 
-// AddManualItem stores a new manual item of the environment; it fails with
-// conflict when the id is taken.
-func (s *Store) AddManualItem(ctx context.Context, storeID, envID string, m domain.ManualItem) error {
-	av, err := attributevalue.MarshalMap(manualItem{
-		PK: envPK(storeID, envID), SK: skManual + m.ID, ID: m.ID, Description: m.Description, Reference: m.Reference,
-		Quantity: m.Quantity.String(), UnitPrice: m.UnitPrice.String(), CreatedBy: m.CreatedBy, CreatedAt: m.CreatedAt,
-	})
-	if err != nil {
-		return wrap("encode manual item", err)
+// WriteManual makes the change of manual items w in one transaction (see
+// domain.ManualItemStore): the item, the environment's manual sequence
+// (and latest version, for a new version), and the version it touches.
+func (s *Store) WriteManual(ctx context.Context, env domain.Environment, w domain.ManualWrite, now time.Time) error {
+	pk := envPK(env.StoreID, env.ID)
+	var op types.TransactWriteItem
+	switch {
+	case w.Put != nil:
+		m := w.Put
+		av, err := attributevalue.MarshalMap(manualItem{
+			PK: pk, SK: skManual + m.ID, ID: m.ID, Description: m.Description, Reference: m.Reference,
+			Quantity: m.Quantity.String(), UnitPrice: m.UnitPrice.String(), CreatedBy: m.CreatedBy, CreatedAt: m.CreatedAt,
+		})
+		if err != nil {
+			return wrap("encode manual item", err)
+		}
+		cond := "attribute_exists(PK)"
+		if w.Create {
+			cond = "attribute_not_exists(PK)"
+		}
+		op = types.TransactWriteItem{Put: &types.Put{TableName: &s.table, Item: av, ConditionExpression: aws.String(cond)}}
+	case w.Delete != "":
+		op = types.TransactWriteItem{Delete: &types.Delete{TableName: &s.table, Key: key(pk, skManual+w.Delete),
+			ConditionExpression: aws.String("attribute_exists(PK)")}}
+	default:
+		return domain.Errorf(domain.CodeInvalid, "The change sets no item.")
 	}
-	_, err = s.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: &s.table, Item: av, ConditionExpression: aws.String("attribute_not_exists(PK)")})
-	if isConditionFailed(err) {
-		return domain.Errorf(domain.CodeConflict, "Item %s already exists.", m.ID)
+	set := "SET manualSeq = :next, updatedAt = :now"
+	values := map[string]types.AttributeValue{
+		":seq": num(env.ManualSeq), ":next": num(env.ManualSeq + 1), ":now": stamp(now), ":false": &types.AttributeValueMemberBOOL{Value: false},
+		":latest": num(env.LatestVersion), ":conv": num(env.ConvertedVersion),
 	}
-	return wrap("add manual item", err)
-}
-
-// UpdateManualItem sets the fields the patch holds in one conditional write
-// and returns the item as it is after the change, or a not_found *Error
-// when the environment has no such manual item.
-func (s *Store) UpdateManualItem(ctx context.Context, storeID, envID, id string, p domain.ManualItemPatch) (domain.ManualItem, error) {
-	var (
-		sets   []string
-		names  = map[string]string{}
-		values = map[string]types.AttributeValue{}
-	)
-	set := func(attr, value string) {
-		sets = append(sets, "#"+attr+" = :"+attr)
-		names["#"+attr] = attr
-		values[":"+attr] = &types.AttributeValueMemberS{Value: value}
+	items := []types.TransactWriteItem{op, {}}
+	switch {
+	case w.New != nil:
+		set += ", latestVersion = :new"
+		values[":new"] = num(w.New.Number)
+		it, err := newVersionItem(env, *w.New)
+		if err != nil {
+			return wrap("encode version", err)
+		}
+		av, err := attributevalue.MarshalMap(it)
+		if err != nil {
+			return wrap("encode version", err)
+		}
+		items = append(items, types.TransactWriteItem{Put: &types.Put{TableName: &s.table, Item: av, ConditionExpression: aws.String("attribute_not_exists(PK)")}})
+		if w.Entry != nil {
+			hist, err := s.historyPut(env.StoreID, env.ProjectID, *w.Entry)
+			if err != nil {
+				return err
+			}
+			items = append(items, hist)
+		}
+	case w.Latest != nil:
+		budget, err := compress(w.Latest.Budget)
+		if err != nil {
+			return wrap("encode budget", err)
+		}
+		items = append(items, types.TransactWriteItem{Update: &types.Update{
+			TableName: &s.table, Key: key(pk, versionSK(w.Latest.Number)),
+			UpdateExpression:         aws.String("SET budget = :b, #total = :t"),
+			ConditionExpression:      aws.String("attribute_exists(PK)"),
+			ExpressionAttributeNames: map[string]string{"#total": "total"},
+			ExpressionAttributeValues: map[string]types.AttributeValue{
+				":b": &types.AttributeValueMemberB{Value: budget}, ":t": str(w.Latest.Total),
+			},
+		}})
 	}
-	if p.Description != nil {
-		set("description", *p.Description)
-	}
-	if p.Reference != nil {
-		set("reference", *p.Reference)
-	}
-	if p.Quantity != nil {
-		set("quantity", p.Quantity.String())
-	}
-	if p.UnitPrice != nil {
-		set("unitPrice", p.UnitPrice.String())
-	}
-	if len(sets) == 0 {
-		return domain.ManualItem{}, domain.Errorf(domain.CodeInvalid, "The change sets no field.")
-	}
-	out, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName:                 &s.table,
-		Key:                       key(envPK(storeID, envID), skManual+id),
-		UpdateExpression:          aws.String("SET " + strings.Join(sets, ", ")),
-		ConditionExpression:       aws.String("attribute_exists(PK)"),
-		ExpressionAttributeNames:  names,
+	items[1] = types.TransactWriteItem{Update: &types.Update{
+		TableName: &s.table, Key: key(pk, skEnv),
+		UpdateExpression: aws.String(set),
+		ConditionExpression: aws.String("attribute_exists(PK) AND latestVersion = :latest AND " +
+			"(attribute_not_exists(convertedVersion) OR convertedVersion = :conv) AND " +
+			sameManual + " AND " + notLocked),
 		ExpressionAttributeValues: values,
-		ReturnValues:              types.ReturnValueAllNew,
-	})
-	if isConditionFailed(err) {
-		return domain.ManualItem{}, domain.Errorf(domain.CodeNotFound, "The environment has no item %q.", id)
+	}}
+	_, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+	reasons := cancellationReasons(err)
+	switch {
+	case reasons == nil:
+		return wrap("write manual item", err)
+	case len(reasons) > 1 && reasons[1] == "ConditionalCheckFailed":
+		return domain.ErrManualRace
+	case reasons[0] == "ConditionalCheckFailed" && w.Create:
+		return domain.Errorf(domain.CodeConflict, "Item %s already exists.", w.Put.ID)
+	case reasons[0] == "ConditionalCheckFailed":
+		return domain.Errorf(domain.CodeNotFound, "The environment has no item %q.", cmp.Or(w.Delete, idOf(w.Put)))
 	}
-	if err != nil {
-		return domain.ManualItem{}, wrap("update manual item", err)
-	}
-	var it manualItem
-	if err := attributevalue.UnmarshalMap(out.Attributes, &it); err != nil {
-		return domain.ManualItem{}, wrap("decode manual item", err)
-	}
-	m, err := it.domain()
-	return m, wrap("decode manual item", err)
+	return domain.ErrManualRace
 }
 
-// DeleteManualItem removes the manual item, or returns a not_found *Error
-// when the environment has no such item.
-func (s *Store) DeleteManualItem(ctx context.Context, storeID, envID, id string) error {
-	_, err := s.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{
-		TableName:           &s.table,
-		Key:                 key(envPK(storeID, envID), skManual+id),
-		ConditionExpression: aws.String("attribute_exists(PK)"),
-	})
-	if isConditionFailed(err) {
-		return domain.Errorf(domain.CodeNotFound, "The environment has no item %q.", id)
+func idOf(m *domain.ManualItem) string {
+	if m == nil {
+		return ""
 	}
-	return wrap("delete manual item", err)
+	return m.ID
 }
 
 // ManualItems returns the environment's manual items in creation order.
@@ -141,4 +156,47 @@ func (s *Store) ManualItems(ctx context.Context, storeID, envID string) ([]domai
 		return nil, wrap("query manual items", err)
 	}
 	return out, nil
+}
+
+// Reprice replaces the latest version's rules, budget and total by v's (v
+// is env's latest version priced again), in one transaction with the
+// history entry, under the condition that the environment is as env says:
+// same latest and converted versions, same manual items, not locked; else
+// it returns domain.ErrManualRace.
+func (s *Store) Reprice(ctx context.Context, env domain.Environment, v domain.Version, entry domain.HistoryEntry, now time.Time) error {
+	pk := envPK(env.StoreID, env.ID)
+	budget, err := compress(v.Budget)
+	if err != nil {
+		return wrap("encode budget", err)
+	}
+	hist, err := s.historyPut(env.StoreID, env.ProjectID, entry)
+	if err != nil {
+		return err
+	}
+	_, err = s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
+		{Update: &types.Update{
+			TableName: &s.table, Key: key(pk, skEnv),
+			UpdateExpression: aws.String("SET manualSeq = :next, updatedAt = :now"),
+			ConditionExpression: aws.String("attribute_exists(PK) AND latestVersion = :latest AND " +
+				"(attribute_not_exists(convertedVersion) OR convertedVersion = :conv) AND " + sameManual + " AND " + notLocked),
+			ExpressionAttributeValues: map[string]types.AttributeValue{
+				":seq": num(env.ManualSeq), ":next": num(env.ManualSeq + 1), ":now": stamp(now), ":false": &types.AttributeValueMemberBOOL{Value: false},
+				":latest": num(v.Number), ":conv": num(env.ConvertedVersion),
+			},
+		}},
+		{Update: &types.Update{
+			TableName: &s.table, Key: key(pk, versionSK(v.Number)),
+			UpdateExpression:         aws.String("SET budget = :b, #total = :t, #rules = :r"),
+			ConditionExpression:      aws.String("attribute_exists(PK)"),
+			ExpressionAttributeNames: map[string]string{"#total": "total", "#rules": "rules"},
+			ExpressionAttributeValues: map[string]types.AttributeValue{
+				":b": &types.AttributeValueMemberB{Value: budget}, ":t": str(v.Total), ":r": &types.AttributeValueMemberB{Value: v.Rules},
+			},
+		}},
+		hist,
+	}})
+	if cancellationReasons(err) != nil {
+		return domain.ErrManualRace
+	}
+	return wrap("reprice version", err)
 }

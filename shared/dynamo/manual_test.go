@@ -2,19 +2,37 @@ package dynamo_test
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/foccolojas/promob-integration/shared/domain"
+	"github.com/foccolojas/promob-integration/shared/dynamo"
 	"github.com/shopspring/decimal"
 )
+
+// addManual adds a manual item to an environment that has no version yet.
+func addManual(t *testing.T, s *dynamo.Store, storeID, envID string, it domain.ManualItem) error {
+	t.Helper()
+	env, err := s.Environment(context.Background(), storeID, envID)
+	if err != nil {
+		return err
+	}
+	return s.WriteManual(context.Background(), env, domain.ManualWrite{Put: &it, Create: true}, time.Now())
+}
 
 func TestManualItems(t *testing.T) {
 	ctx := context.Background()
 	for name, open := range backends(t) {
 		t.Run(name, func(t *testing.T) {
 			s := open(t)
+			for _, e := range []struct{ store, env string }{{"s1", "e1"}, {"s1", "e2"}, {"s2", "e1"}} {
+				if err := s.CreateEnvironment(ctx, testEnvironment(e.store, "p1", e.env, t0)); err != nil {
+					t.Fatal(err)
+				}
+			}
 			if got, err := s.ManualItems(ctx, "s1", "e1"); err != nil || got == nil || len(got) != 0 {
 				t.Fatalf("ManualItems of an empty environment = %#v, %v", got, err)
 			}
@@ -24,24 +42,21 @@ func TestManualItems(t *testing.T) {
 					ID: domain.NewID(), Description: d, Reference: "R" + d[:1], Quantity: decimal.RequireFromString("2.5"),
 					UnitPrice: decimal.RequireFromString("1234567890.99"), CreatedBy: "u1", CreatedAt: t0.Add(time.Duration(i) * time.Second),
 				}
-				if err := s.AddManualItem(ctx, "s1", "e1", it); err != nil {
+				if err := addManual(t, s, "s1", "e1", it); err != nil {
 					t.Fatal(err)
 				}
 				ids = append(ids, it.ID)
 			}
-			// Another environment, and the same environment id in another store.
 			other := domain.ManualItem{ID: domain.NewID(), Description: "Outro", Quantity: decimal.NewFromInt(1), UnitPrice: decimal.Zero, CreatedAt: t0}
-			if err := s.AddManualItem(ctx, "s1", "e2", other); err != nil {
+			if err := addManual(t, s, "s1", "e2", other); err != nil {
 				t.Fatal(err)
 			}
-			if err := s.AddManualItem(ctx, "s2", "e1", other); err != nil {
+			if err := addManual(t, s, "s2", "e1", other); err != nil {
 				t.Fatal(err)
 			}
-			dup := other
-			if err := s.AddManualItem(ctx, "s1", "e2", dup); domain.ErrorCode(err) != domain.CodeConflict {
+			if err := addManual(t, s, "s1", "e2", other); domain.ErrorCode(err) != domain.CodeConflict {
 				t.Fatalf("adding an id twice: %v", err)
 			}
-
 			items, err := s.ManualItems(ctx, "s1", "e1")
 			if err != nil || len(items) != 3 {
 				t.Fatalf("ManualItems = %+v, %v", items, err)
@@ -53,55 +68,91 @@ func TestManualItems(t *testing.T) {
 				}
 			}
 
-			// A partial update changes only what it sets.
-			q := decimal.RequireFromString("3.0001")
-			desc := "Puxador cromado"
-			got, err := s.UpdateManualItem(ctx, "s1", "e1", ids[0], domain.ManualItemPatch{Description: &desc, Quantity: &q})
-			if err != nil || got.Description != desc || got.Quantity.String() != "3.0001" || got.Reference != "RP" ||
-				got.UnitPrice.String() != "1234567890.99" || got.ID != ids[0] || !got.CreatedAt.Equal(t0) {
-				t.Fatalf("UpdateManualItem = %+v, %v", got, err)
-			}
-			if items, _ := s.ManualItems(ctx, "s1", "e1"); items[0].Description != desc || items[1].Description != "Tampo" {
-				t.Fatalf("after update: %+v", items)
-			}
-
-			refusals := []struct{ name, store, env, id string }{
-				{"unknown id", "s1", "e1", "nothing"},
-				{"item of another environment", "s1", "e1", other.ID},
-				{"item of another store", "s2", "e1", ids[1]},
-			}
-			for _, tt := range refusals {
-				if _, err := s.UpdateManualItem(ctx, tt.store, tt.env, tt.id, domain.ManualItemPatch{Description: &desc}); !domain.IsNotFound(err) {
-					t.Errorf("update, %s: %v", tt.name, err)
-				}
-				if err := s.DeleteManualItem(ctx, tt.store, tt.env, tt.id); !domain.IsNotFound(err) {
-					t.Errorf("delete, %s: %v", tt.name, err)
-				}
-			}
-			if _, err := s.UpdateManualItem(ctx, "s1", "e1", ids[0], domain.ManualItemPatch{}); domain.ErrorCode(err) != domain.CodeInvalid {
-				t.Errorf("empty patch: %v", err)
-			}
-			// A refused update creates nothing.
-			if items, _ := s.ManualItems(ctx, "s1", "e1"); len(items) != 3 {
-				t.Fatalf("refusals wrote items: %+v", items)
-			}
-
-			if err := s.DeleteManualItem(ctx, "s1", "e1", ids[1]); err != nil {
+			env, _ := s.Environment(ctx, "s1", "e1")
+			stale := env
+			changed := items[0]
+			changed.Description = "Puxador cromado"
+			if err := s.WriteManual(ctx, env, domain.ManualWrite{Put: &changed}, t0); err != nil {
 				t.Fatal(err)
 			}
-			if err := s.DeleteManualItem(ctx, "s1", "e1", ids[1]); !domain.IsNotFound(err) {
-				t.Fatalf("deleting twice: %v", err)
+			// A write decided on the environment as it was before races.
+			if err := s.WriteManual(ctx, stale, domain.ManualWrite{Delete: ids[1]}, t0); !errors.Is(err, domain.ErrManualRace) {
+				t.Fatalf("write on a stale read: %v, want ErrManualRace", err)
+			}
+			env, _ = s.Environment(ctx, "s1", "e1")
+			missing := domain.ManualItem{ID: other.ID, Description: "x"}
+			refusals := []domain.ManualWrite{{Put: &missing}, {Delete: other.ID}, {Delete: "nothing"}}
+			for _, w := range refusals {
+				if err := s.WriteManual(ctx, env, w, t0); !domain.IsNotFound(err) {
+					t.Errorf("write %+v of an item the environment lacks: %v", w, err)
+				}
+			}
+			if err := s.WriteManual(ctx, env, domain.ManualWrite{Delete: ids[1]}, t0); err != nil {
+				t.Fatal(err)
 			}
 			items, _ = s.ManualItems(ctx, "s1", "e1")
 			var left []string
 			for _, it := range items {
 				left = append(left, it.ID)
 			}
-			if strings.Join(left, ",") != ids[0]+","+ids[2] {
-				t.Fatalf("after delete: %v", left)
+			if strings.Join(left, ",") != ids[0]+","+ids[2] || items[0].Description != "Puxador cromado" {
+				t.Fatalf("after update and delete: %+v", items)
 			}
 			if items, _ := s.ManualItems(ctx, "s2", "e1"); len(items) != 1 || items[0].ID != other.ID {
 				t.Fatalf("another store's environment: %+v", items)
+			}
+		})
+	}
+}
+
+// TestManualVersions: a change before the conversion rewrites the latest
+// version's budget; after it, a new version of the same revision; a
+// converted version never changes; a locked environment takes nothing.
+func TestManualVersions(t *testing.T) {
+	ctx := context.Background()
+	for name, open := range backends(t) {
+		t.Run(name, func(t *testing.T) {
+			s := open(t)
+			env := imported(t, s)
+			item := domain.ManualItem{ID: domain.NewID(), Description: "Frete", Quantity: decimal.NewFromInt(1), UnitPrice: decimal.NewFromInt(5), CreatedAt: t0}
+			v1, err := s.Version(ctx, env, 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			v1.Budget, v1.Total = json.RawMessage(`{"total":"15.00"}`), "15.00"
+			if err := s.WriteManual(ctx, env, domain.ManualWrite{Put: &item, Create: true, Latest: &v1}, t0); err != nil {
+				t.Fatal(err)
+			}
+			if got, _ := s.Version(ctx, env, 1); got.Total != "15.00" || string(got.Budget) != `{"total":"15.00"}` {
+				t.Fatalf("latest unconverted version after a manual change = %+v, budget %s", got, got.Budget)
+			}
+			env, _ = s.Environment(ctx, "s1", "e1")
+			if _, err := s.Approve(ctx, env, domain.NewHistoryEntry(domain.HistoryApproved, env.ID, 1, "u1", t0, "ok"), t0); err != nil {
+				t.Fatal(err)
+			}
+			// Decided before the approval: refused, so the converted
+			// version keeps its budget.
+			if err := s.WriteManual(ctx, env, domain.ManualWrite{Delete: item.ID, Latest: &v1}, t0); !errors.Is(err, domain.ErrManualRace) {
+				t.Fatalf("reprice decided before the approval: %v", err)
+			}
+			env, _ = s.Environment(ctx, "s1", "e1")
+			v2 := v1
+			v2.Number, v2.Total, v2.Budget = 2, "10.00", json.RawMessage(`{"total":"10.00"}`)
+			v2.ManualChange = &domain.ManualChange{By: "u2", At: t0}
+			entry := domain.NewHistoryEntry(domain.HistoryManualChange, env.ID, 2, "u2", t0, "manual")
+			if err := s.WriteManual(ctx, env, domain.ManualWrite{Delete: item.ID, New: &v2, Entry: &entry}, t0); err != nil {
+				t.Fatal(err)
+			}
+			env, _ = s.Environment(ctx, "s1", "e1")
+			vs, err := s.Versions(ctx, env)
+			if err != nil || len(vs) != 2 || env.LatestVersion != 2 || env.ImportedRevision != 1 {
+				t.Fatalf("versions = %+v, env %+v, %v", vs, env, err)
+			}
+			if vs[0].ManualChange == nil || vs[0].ManualChange.By != "u2" || vs[0].PromobRevision != 1 || !vs[0].Latest || vs[0].Converted {
+				t.Fatalf("manual version = %+v", vs[0])
+			}
+			if vs[1].Total != "15.00" || !vs[1].Converted || string(vs[1].Budget) != `{"total":"15.00"}` {
+				t.Fatalf("converted version changed: %+v", vs[1])
 			}
 		})
 	}

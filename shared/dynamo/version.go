@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"strconv"
 	"time"
 
@@ -34,31 +35,99 @@ type versionItem struct {
 	Total            string          `dynamodbav:"total"`
 	ItemCount        int             `dynamodbav:"itemCount"`
 	Chunks           int             `dynamodbav:"chunks"`
+	ChunkStarts      []int           `dynamodbav:"chunkStarts,omitempty"`
 	Rules            json.RawMessage `dynamodbav:"rules"`
+	// Budget is the budget summary, gzip-compressed JSON.
+	Budget   []byte     `dynamodbav:"budget,omitempty"`
+	ManualBy string     `dynamodbav:"manualBy,omitempty"`
+	ManualAt *time.Time `dynamodbav:"manualAt,omitempty"`
+}
+
+// newVersionItem is the stored form of v, a version of env.
+func newVersionItem(env domain.Environment, v domain.Version) (versionItem, error) {
+	budget, err := compress(v.Budget)
+	if err != nil {
+		return versionItem{}, err
+	}
+	it := versionItem{
+		PK: envPK(env.StoreID, env.ID), SK: versionSK(v.Number), Number: v.Number, OptionName: v.OptionName,
+		OptionDate: v.OptionDate, PromobIdentifier: v.PromobIdentifier, PromobRevision: v.PromobRevision,
+		Total: v.Total, ItemCount: v.ItemCount, Chunks: len(v.ChunkStarts), ChunkStarts: v.ChunkStarts, Rules: v.Rules, Budget: budget,
+	}
+	if v.ManualChange != nil {
+		at := v.ManualChange.At
+		it.ManualBy, it.ManualAt = v.ManualChange.By, &at
+	}
+	return it, nil
 }
 
 // domain returns the version; Latest is left to the caller, which knows
 // whether a newer version exists.
-func (it versionItem) domain(env domain.Environment) domain.Version {
-	return domain.Version{
+func (it versionItem) domain(env domain.Environment) (domain.Version, error) {
+	v := domain.Version{
 		Number: it.Number, OptionName: it.OptionName, OptionDate: it.OptionDate, PromobIdentifier: it.PromobIdentifier,
 		PromobRevision: it.PromobRevision, Total: it.Total, ItemCount: it.ItemCount, Rules: it.Rules,
-		Converted: it.Number == env.ConvertedVersion,
+		Converted: it.Number == env.ConvertedVersion, ChunkStarts: it.ChunkStarts,
 	}
+	if it.ManualAt != nil {
+		v.ManualChange = &domain.ManualChange{By: it.ManualBy, At: *it.ManualAt}
+	}
+	budget, err := decompress(it.Budget)
+	v.Budget = budget
+	return v, err
 }
 
-// ItemWriter writes a Promob revision's items as gzip-compressed JSON lines
-// cut into chunks of at most chunkSize bytes, each written as soon as it is
-// full, so memory stays bounded whatever the number of items. The chunks are
-// invisible until a version that names them is committed.
+// compress gzips b; nil stays nil.
+func compress(b []byte) ([]byte, error) {
+	if b == nil {
+		return nil, nil
+	}
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	if _, err := zw.Write(b); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// decompress reverses compress.
+func decompress(b []byte) ([]byte, error) {
+	if b == nil {
+		return nil, nil
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(b))
+	if err != nil {
+		return nil, fmt.Errorf("dynamo: stored budget: %w", err)
+	}
+	return io.ReadAll(zr)
+}
+
+// Item chunks: each chunk is a gzip stream of its own (JSON lines), cut
+// when it holds chunkRaw bytes of JSON or chunkPacked compressed bytes, so
+// that a page of items reads and decompresses one chunk, not the version.
+const (
+	chunkRaw    = 256 * 1024
+	chunkPacked = 200 * 1024
+)
+
+// ItemWriter writes a Promob revision's items as chunks of gzip-compressed
+// JSON lines, each written as soon as it is full, so memory stays bounded
+// whatever the number of items. The chunks are invisible until a version
+// that names them is committed.
 type ItemWriter struct {
-	s                 *Store
-	ctx               context.Context
-	pk                string
-	revision, written int
-	buf               bytes.Buffer
-	zw                *gzip.Writer
-	enc               *json.Encoder
+	s        *Store
+	ctx      context.Context
+	pk       string
+	revision int
+	buf      bytes.Buffer
+	zw       *gzip.Writer
+	raw      int   // JSON bytes in the current chunk
+	count    int   // items written
+	inChunk  int   // items in the current chunk
+	starts   []int // index of the first item of each chunk written
 	// WriteUnits is the capacity consumed by the chunks written so far.
 	WriteUnits float64
 }
@@ -67,49 +136,66 @@ type ItemWriter struct {
 func (s *Store) NewItemWriter(ctx context.Context, storeID, envID string, revision int) *ItemWriter {
 	w := &ItemWriter{s: s, ctx: ctx, pk: envPK(storeID, envID), revision: revision}
 	w.zw, _ = gzip.NewWriterLevel(&w.buf, gzip.BestSpeed) // the level is valid
-	w.enc = json.NewEncoder(w.zw)
 	return w
 }
 
 // Write adds one item, encoded as JSON.
 func (w *ItemWriter) Write(item any) error {
-	if err := w.enc.Encode(item); err != nil {
+	line, err := json.Marshal(item)
+	if err != nil {
 		return fmt.Errorf("dynamo: encode item: %w", err)
 	}
-	return w.flush(false)
+	line = append(line, '\n')
+	if _, err := w.zw.Write(line); err != nil {
+		return fmt.Errorf("dynamo: compress items: %w", err)
+	}
+	w.count++
+	w.inChunk++
+	w.raw += len(line)
+	if w.raw >= chunkRaw || w.buf.Len() >= chunkPacked {
+		return w.cut()
+	}
+	return nil
 }
 
-// Close writes the last chunk and returns how many chunks were written.
-func (w *ItemWriter) Close() (int, error) {
+// Close writes the last chunk and returns the index of the first item of
+// each chunk written.
+func (w *ItemWriter) Close() ([]int, error) {
+	if w.raw > 0 {
+		if err := w.cut(); err != nil {
+			return nil, err
+		}
+	}
+	if w.starts == nil {
+		w.starts = []int{}
+	}
+	return w.starts, nil
+}
+
+// cut ends the current chunk's gzip stream and writes it.
+func (w *ItemWriter) cut() error {
 	if err := w.zw.Close(); err != nil {
-		return 0, fmt.Errorf("dynamo: compress items: %w", err)
+		return fmt.Errorf("dynamo: compress items: %w", err)
 	}
-	if err := w.flush(true); err != nil {
-		return 0, err
+	out, err := w.s.db.PutItem(w.ctx, &dynamodb.PutItemInput{
+		TableName: &w.s.table,
+		Item: map[string]types.AttributeValue{
+			attrPK: &types.AttributeValueMemberS{Value: w.pk},
+			attrSK: &types.AttributeValueMemberS{Value: itemsSK(w.revision, len(w.starts))},
+			"data": &types.AttributeValueMemberB{Value: bytes.Clone(w.buf.Bytes())},
+		},
+		ReturnConsumedCapacity: types.ReturnConsumedCapacityTotal,
+	})
+	if err != nil {
+		return wrap("put item chunk", err)
 	}
-	return w.written, nil
-}
-
-func (w *ItemWriter) flush(final bool) error {
-	for w.buf.Len() >= chunkSize || (final && w.buf.Len() > 0) {
-		data := w.buf.Next(min(chunkSize, w.buf.Len()))
-		out, err := w.s.db.PutItem(w.ctx, &dynamodb.PutItemInput{
-			TableName: &w.s.table,
-			Item: map[string]types.AttributeValue{
-				attrPK: &types.AttributeValueMemberS{Value: w.pk},
-				attrSK: &types.AttributeValueMemberS{Value: itemsSK(w.revision, w.written)},
-				"data": &types.AttributeValueMemberB{Value: bytes.Clone(data)},
-			},
-			ReturnConsumedCapacity: types.ReturnConsumedCapacityTotal,
-		})
-		if err != nil {
-			return wrap("put item chunk", err)
-		}
-		if out.ConsumedCapacity != nil && out.ConsumedCapacity.CapacityUnits != nil {
-			w.WriteUnits += *out.ConsumedCapacity.CapacityUnits
-		}
-		w.written++
+	if out.ConsumedCapacity != nil && out.ConsumedCapacity.CapacityUnits != nil {
+		w.WriteUnits += *out.ConsumedCapacity.CapacityUnits
 	}
+	w.starts = append(w.starts, w.count-w.inChunk)
+	w.buf.Reset()
+	w.zw.Reset(&w.buf)
+	w.raw, w.inChunk = 0, 0
 	return nil
 }
 
@@ -120,19 +206,21 @@ var ErrVersionRace = domain.Errorf(domain.CodeConflict, "The environment changed
 // CommitVersion makes v the environment's next version, in one transaction
 // with the environment, under the condition that the environment is still as
 // env says (same latest version, same Promob revision) and that v's revision
-// is newer than the imported one, and that the environment is not locked;
-// the history entry that records the import is written in the same
+// is newer than the imported one, that the manual items did not change
+// since env was read (v's budget holds them as they were), and that the
+// environment is not locked; v names its item chunks in v.ChunkStarts; the
+// history entry that records the import is written in the same
 // transaction. It returns ErrVersionRace when the condition fails.
-func (s *Store) CommitVersion(ctx context.Context, env domain.Environment, v domain.Version, chunks int, entry domain.HistoryEntry, now time.Time) error {
+func (s *Store) CommitVersion(ctx context.Context, env domain.Environment, v domain.Version, entry domain.HistoryEntry, now time.Time) error {
 	hist, err := s.historyPut(env.StoreID, env.ProjectID, entry)
 	if err != nil {
 		return err
 	}
-	av, err := attributevalue.MarshalMap(versionItem{
-		PK: envPK(env.StoreID, env.ID), SK: versionSK(v.Number), Number: v.Number, OptionName: v.OptionName,
-		OptionDate: v.OptionDate, PromobIdentifier: v.PromobIdentifier, PromobRevision: v.PromobRevision,
-		Total: v.Total, ItemCount: v.ItemCount, Chunks: chunks, Rules: v.Rules,
-	})
+	it, err := newVersionItem(env, v)
+	if err != nil {
+		return wrap("encode version", err)
+	}
+	av, err := attributevalue.MarshalMap(it)
 	if err != nil {
 		return wrap("encode version", err)
 	}
@@ -143,9 +231,11 @@ func (s *Store) CommitVersion(ctx context.Context, env domain.Environment, v dom
 			TableName: &s.table, Key: key(envPK(env.StoreID, env.ID), skEnv),
 			UpdateExpression: aws.String("SET latestVersion = :n, importedRevision = :rev, promobRevision = :prev, " +
 				"importStatus = :imported, importError = :none, updatedAt = :now"),
-			ConditionExpression: aws.String("latestVersion = :latest AND promobRevision = :readPromob AND importedRevision < :rev AND " + notLocked),
+			ConditionExpression: aws.String("latestVersion = :latest AND promobRevision = :readPromob AND importedRevision < :rev AND " +
+				sameManual + " AND " + notLocked),
 			ExpressionAttributeValues: map[string]types.AttributeValue{
-				":n": n(v.Number), ":rev": n(v.PromobRevision), ":prev": n(max(env.PromobRevision, v.PromobRevision)),
+				":seq": n(env.ManualSeq),
+				":n":   n(v.Number), ":rev": n(v.PromobRevision), ":prev": n(max(env.PromobRevision, v.PromobRevision)),
 				":latest": n(env.LatestVersion), ":readPromob": n(env.PromobRevision),
 				":imported": &types.AttributeValueMemberS{Value: domain.ImportImported},
 				":none":     &types.AttributeValueMemberS{Value: ""},
@@ -168,10 +258,10 @@ func (s *Store) CommitVersion(ctx context.Context, env domain.Environment, v dom
 func (s *Store) Versions(ctx context.Context, env domain.Environment) ([]domain.Version, error) {
 	out := []domain.Version{}
 	err := queryPrefix(ctx, s, envPK(env.StoreID, env.ID), skVersionPrefix, true, func(it versionItem) (bool, error) {
-		v := it.domain(env)
+		v, err := it.domain(env)
 		v.Latest = len(out) == 0
 		out = append(out, v)
-		return true, nil
+		return err == nil, err
 	})
 	return out, wrap("query versions", err)
 }
@@ -203,9 +293,9 @@ func (s *Store) Version(ctx context.Context, env domain.Environment, number int)
 	if len(items) == 0 || items[0].Number != number {
 		return domain.Version{}, domain.Errorf(domain.CodeNotFound, "Environment %s has no version %d.", env.ID, number)
 	}
-	v := items[0].domain(env)
+	v, err := items[0].domain(env)
 	v.Latest = len(items) == 1
-	return v, nil
+	return v, wrap("decode version", err)
 }
 
 func (s *Store) version(ctx context.Context, env domain.Environment, number int) (versionItem, error) {
@@ -311,14 +401,15 @@ func (s *Store) SetImportStatus(ctx context.Context, storeID, envID, status, rea
 }
 
 // WriteItems writes a revision's items: fn emits each one, in order. It
-// returns the number of chunks written and the capacity they consumed.
-func (s *Store) WriteItems(ctx context.Context, storeID, envID string, revision int, fn func(emit func(item any) error) error) (chunks int, writeUnits float64, err error) {
+// returns the index of the first item of each chunk written (what the
+// version's ChunkStarts must hold) and the capacity they consumed.
+func (s *Store) WriteItems(ctx context.Context, storeID, envID string, revision int, fn func(emit func(item any) error) error) (starts []int, writeUnits float64, err error) {
 	w := s.NewItemWriter(ctx, storeID, envID, revision)
 	if err := fn(w.Write); err != nil {
-		return 0, w.WriteUnits, err
+		return nil, w.WriteUnits, err
 	}
-	chunks, err = w.Close()
-	return chunks, w.WriteUnits, err
+	starts, err = w.Close()
+	return starts, w.WriteUnits, err
 }
 
 // DeleteItems removes the item chunks written for a revision, and returns

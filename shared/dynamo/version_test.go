@@ -47,7 +47,7 @@ func TestVersionsLatestIsTheNewest(t *testing.T) {
 				}
 				v := domain.Version{Number: n, PromobRevision: n, Total: "1.00", Rules: []byte(`{}`)}
 				entry := domain.NewHistoryEntry(domain.HistoryImported, current.ID, n, "importer", t0, "imported")
-				if err := s.CommitVersion(ctx, current, v, 0, entry, t0); err != nil {
+				if err := s.CommitVersion(ctx, current, v, entry, t0); err != nil {
 					t.Fatal(err)
 				}
 				stale = current
@@ -100,7 +100,7 @@ func TestDeleteItems(t *testing.T) {
 			write := func(revision int) int {
 				t.Helper()
 				rnd := rand.New(rand.NewPCG(uint64(revision), 1))
-				chunks, _, err := s.WriteItems(ctx, "s1", "e1", revision, func(emit func(any) error) error {
+				starts, _, err := s.WriteItems(ctx, "s1", "e1", revision, func(emit func(any) error) error {
 					for range 100 { // ~1 MB of hex, about two 300 KB chunks once compressed
 						b := make([]byte, 5000)
 						for i := range b {
@@ -115,7 +115,7 @@ func TestDeleteItems(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				return chunks
+				return len(starts)
 			}
 			one, two := write(1), write(2)
 			if one < 2 {

@@ -21,6 +21,10 @@ import (
 // ":false" among the expression's values.
 const notLocked = "(attribute_not_exists(locked) OR locked = :false)"
 
+// sameManual is the condition that an environment's manual items did not
+// change since it was read; it needs ":seq", the ManualSeq read.
+const sameManual = "(attribute_not_exists(manualSeq) OR manualSeq = :seq)"
+
 const skPurchaseOrder = "PO#"
 
 // MaxPurchaseOrders bounds the suppliers of one review: the orders are

@@ -41,7 +41,7 @@ func commit(t *testing.T, s *dynamo.Store, env domain.Environment, rev int) {
 	t.Helper()
 	v := domain.Version{Number: env.LatestVersion + 1, PromobRevision: rev, Total: "10.00", Rules: json.RawMessage(`{}`)}
 	entry := domain.NewHistoryEntry(domain.HistoryImported, env.ID, v.Number, domain.ByPromob, time.Now(), "imported")
-	if err := s.CommitVersion(context.Background(), env, v, 0, entry, time.Now()); err != nil {
+	if err := s.CommitVersion(context.Background(), env, v, entry, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -163,7 +163,7 @@ func TestWorkflowIsSafeUnderConcurrency(t *testing.T) {
 				t.Fatalf("after completion: %+v", env)
 			}
 			// A locked environment takes no version.
-			if err := s.CommitVersion(ctx, env, domain.Version{Number: 4, PromobRevision: 4, Total: "1.00", Rules: json.RawMessage(`{}`)}, 0,
+			if err := s.CommitVersion(ctx, env, domain.Version{Number: 4, PromobRevision: 4, Total: "1.00", Rules: json.RawMessage(`{}`)},
 				entry(domain.HistoryImported), time.Now()); err != dynamo.ErrVersionRace {
 				t.Fatalf("commit on a locked environment: %v", err)
 			}

@@ -95,6 +95,10 @@ var authMatrix = []authRow{
 	{route: "GET /v1/environments/{eid}/versions/{n}", path: "/v1/environments/{env}/versions/2", allowed: anyRoleNames, store: true},
 	{route: "GET /v1/environments/{eid}/versions/{n}/open", path: "/v1/environments/{env}/versions/2/open", allowed: anyRoleNames, store: true},
 	{route: "GET /v1/environments/{eid}/budget", path: "/v1/environments/{env}/budget", allowed: anyRoleNames, store: true},
+	{route: "GET /v1/environments/{eid}/budget/lines", path: "/v1/environments/{env}/budget/lines", allowed: anyRoleNames, store: true},
+	{route: "GET /v1/environments/{eid}/versions/{n}/items", path: "/v1/environments/{env}/versions/2/items", allowed: anyRoleNames, store: true},
+	{route: "GET /v1/environments/{eid}/versions/{n}/budget/lines", path: "/v1/environments/{env}/versions/2/budget/lines", allowed: anyRoleNames, store: true},
+	{route: "POST /v1/environments/{eid}/reprice", path: "/v1/environments/{env}/reprice", allowed: []string{"seller", "admin"}, store: true},
 	{route: "GET /v1/environments/{eid}/items", path: "/v1/environments/{env}/items", allowed: anyRoleNames, store: true},
 	{route: "POST /v1/environments/{eid}/items", path: "/v1/environments/{env}/items", body: `{"description":"Frete","quantity":"1","unitPrice":"10"}`, allowed: []string{"admin", "seller"}, store: true},
 	{route: "PATCH /v1/environments/{eid}/items/{itemId}", path: "/v1/environments/{env}/items/{item}", body: `{"quantity":"3"}`, allowed: []string{"admin", "seller"}, store: true},
@@ -118,6 +122,8 @@ var authMatrix = []authRow{
 	{route: "GET /v1/assistances/{aid}", path: "/v1/assistances/{aid}", allowed: anyRoleNames, store: true},
 	{route: "GET /v1/assistances/{aid}/items", path: "/v1/assistances/{aid}/items", allowed: anyRoleNames, store: true},
 	{route: "GET /v1/assistances/{aid}/budget", path: "/v1/assistances/{aid}/budget", allowed: anyRoleNames, store: true},
+	{route: "GET /v1/assistances/{aid}/budget/lines", path: "/v1/assistances/{aid}/budget/lines", allowed: anyRoleNames, store: true},
+	{route: "GET /v1/assistances/{aid}/versions/{n}/items", path: "/v1/assistances/{aid}/versions/1/items", allowed: anyRoleNames, store: true},
 	{route: "GET /v1/assistances/{aid}/versions/{n}", path: "/v1/assistances/{aid}/versions/1", allowed: anyRoleNames, store: true},
 	{route: "POST /v1/assistances/{aid}/update", path: "/v1/assistances/{aid}/update", allowed: []string{"seller", "reviewer", "admin"}, store: true},
 	{route: "GET /v1/assistances/{aid}/versions/{n}/open", path: "/v1/assistances/{aid}/versions/1/open", allowed: anyRoleNames, store: true},
@@ -185,7 +191,7 @@ func newAuthFixture(t *testing.T) *authFixture {
 	must(t, c.store.CreateAssistance(ctx, domain.Assistance{ID: f.aid, StoreID: "s1", ProjectID: c.project, EnvironmentID: c.env,
 		Number: "42", Description: "Porta empenada", CreatedBy: "u1", CreatedAt: now,
 		Env: domain.Environment{Name: domain.DesignName("Cozinha", "42"), PromobAccountID: "acc-s1"}}))
-	must(t, c.store.AddManualItem(ctx, "s1", f.aid, domain.ManualItem{ID: f.aitem, Description: "Dobradiça",
+	must(t, addManual(ctx, c.store, "s1", f.aid, domain.ManualItem{ID: f.aitem, Description: "Dobradiça",
 		Quantity: decimal.NewFromInt(1), UnitPrice: decimal.NewFromInt(5), CreatedBy: "u1", CreatedAt: now}))
 	must(t, c.store.PutNotification(ctx, domain.Notification{ID: f.note, StoreID: "s1", UserID: "u1", Kind: "environment.outdated",
 		Title: "Nova versão", Message: "Cozinha: versão 1", CreatedAt: now}))

@@ -2,43 +2,12 @@ package httpapi
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
 
 	"github.com/foccolojas/promob-integration/shared/domain"
-	"github.com/foccolojas/promob-integration/shared/pricing"
 )
-
-// ItemView is a row of the items tab: a Promob item or a manual one,
-// marked with its source ("promob" or "manual").
-type ItemView struct {
-	Source string
-	Promob *domain.PromobItem
-	Manual *domain.ManualItem
-}
-
-// MarshalJSON writes the item's own fields and "source".
-func (v ItemView) MarshalJSON() ([]byte, error) {
-	if v.Promob != nil {
-		return json.Marshal(struct {
-			Source string `json:"source"`
-			domain.PromobItem
-		}{v.Source, *v.Promob})
-	}
-	return json.Marshal(struct {
-		Source string `json:"source"`
-		domain.ManualItem
-	}{v.Source, *v.Manual})
-}
-
-// VersionDetail is a version with its items and budget.
-type VersionDetail struct {
-	domain.Version
-	Items  []domain.PromobItem `json:"items"`
-	Budget pricing.Result      `json:"budget"`
-}
 
 // routedRecord returns the caller's store's environment record the route
 // names: the {aid} assistance's on assistance routes (it has the same
@@ -191,104 +160,4 @@ func versionNumber(r *http.Request) (int, error) {
 		return 0, domain.Errorf(domain.CodeNotFound, "No version %q.", r.PathValue("n"))
 	}
 	return n, nil
-}
-
-func (s *Server) getVersion(r *http.Request, id domain.Identity) (int, any, error) {
-	env, err := s.routedRecord(r, id.StoreID)
-	if err != nil {
-		return 0, nil, err
-	}
-	n, err := versionNumber(r)
-	if err != nil {
-		return 0, nil, err
-	}
-	detail, err := s.versionDetail(r, env, n)
-	if err != nil {
-		return 0, nil, err
-	}
-	return http.StatusOK, detail, nil
-}
-
-// versionDetail reads a version, its items, and prices it with the rules it
-// was imported with and the environment's manual items.
-func (s *Server) versionDetail(r *http.Request, env domain.Environment, n int) (VersionDetail, error) {
-	ctx := r.Context()
-	v, err := s.store.Version(ctx, env, n)
-	if err != nil {
-		return VersionDetail{}, err
-	}
-	items := make([]domain.PromobItem, 0, v.ItemCount)
-	var lines []pricing.Line
-	err = s.store.VersionItems(ctx, env, n, func(dec *json.Decoder) error {
-		var it domain.PromobItem
-		if err := dec.Decode(&it); err != nil {
-			return err
-		}
-		items = append(items, it)
-		if !it.HasChildren {
-			lines = append(lines, pricing.LineOf(it))
-		}
-		return nil
-	})
-	if err != nil {
-		return VersionDetail{}, err
-	}
-	manual, err := s.store.ManualItems(ctx, env.StoreID, env.ID)
-	if err != nil {
-		return VersionDetail{}, err
-	}
-	var rules pricing.Rules
-	if err := json.Unmarshal(v.Rules, &rules); err != nil {
-		return VersionDetail{}, err
-	}
-	return VersionDetail{Version: v, Items: items, Budget: pricing.Budget(lines, pricing.ManualLines(manual), rules)}, nil
-}
-
-// latest returns the detail of the record's latest version, or a not_found
-// *Error when nothing is imported yet.
-func (s *Server) latest(r *http.Request, env domain.Environment) (VersionDetail, error) {
-	if env.LatestVersion == 0 {
-		return VersionDetail{}, domain.Errorf(domain.CodeNotFound, "The %s %s has no imported version yet (import %s).", recordNoun(env.Kind), env.ID, env.ImportStatus)
-	}
-	return s.versionDetail(r, env, env.LatestVersion)
-}
-
-func (s *Server) listItems(r *http.Request, id domain.Identity) (int, any, error) {
-	env, err := s.routedRecord(r, id.StoreID)
-	if err != nil {
-		return 0, nil, err
-	}
-	out := []ItemView{}
-	if env.LatestVersion > 0 {
-		detail, err := s.latest(r, env)
-		if err != nil {
-			return 0, nil, err
-		}
-		for i := range detail.Items {
-			out = append(out, ItemView{Source: "promob", Promob: &detail.Items[i]})
-		}
-	}
-	manual, err := s.store.ManualItems(r.Context(), env.StoreID, env.ID)
-	if err != nil {
-		return 0, nil, err
-	}
-	for i := range manual {
-		out = append(out, ItemView{Source: "manual", Manual: &manual[i]})
-	}
-	return http.StatusOK, map[string][]ItemView{"items": out}, nil
-}
-
-func (s *Server) getBudget(r *http.Request, id domain.Identity) (int, any, error) {
-	env, err := s.routedRecord(r, id.StoreID)
-	if err != nil {
-		return 0, nil, err
-	}
-	detail, err := s.latest(r, env)
-	if err != nil {
-		return 0, nil, err
-	}
-	return http.StatusOK, struct {
-		Version int `json:"version"`
-		pricing.Result
-	}{detail.Number, detail.Budget}, nil
 }

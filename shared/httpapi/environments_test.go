@@ -359,7 +359,7 @@ func (c *catalog) seedVersion(t *testing.T, env domain.Environment, itemsPath st
 		{ID: domain.PromobItemID(2), Parent: domain.PromobItemID(0), Level: 2, Reference: "CHAPA", Description: "Chapa", Family: "COM",
 			Category: "Cozinhas", Quantity: dec("1.4915"), RealQuantity: dec("1.4915"), PriceTable: dec("55"), PriceUnit: dec("82.01"), PriceTotal: dec("82.01")},
 	}
-	chunks, _, err := c.store.WriteItems(ctx, env.StoreID, env.ID, 1, func(emit func(any) error) error {
+	starts, _, err := c.store.WriteItems(ctx, env.StoreID, env.ID, 1, func(emit func(any) error) error {
 		for _, it := range items {
 			if err := emit(it); err != nil {
 				return err
@@ -372,7 +372,7 @@ func (c *catalog) seedVersion(t *testing.T, env domain.Environment, itemsPath st
 	rules, err := json.Marshal(imported)
 	must(t, err)
 	must(t, c.store.CommitVersion(ctx, env, domain.Version{Number: 1, OptionName: "Casa / " + env.Name, OptionDate: now, PromobIdentifier: "pp/pe",
-		PromobRevision: 1, Total: "0.00", ItemCount: len(items), Rules: rules}, chunks,
+		PromobRevision: 1, Total: "0.00", ItemCount: len(items), Rules: rules, ChunkStarts: starts, Budget: budgetOf(t, imported, items)},
 		domain.NewHistoryEntry(domain.HistoryImported, env.ID, 1, "importer", now, env.Name+": version 1 imported."), now))
 	// Rules changed after the import do not reprice the version.
 	if status, body := c.do(admin, "PUT", "/v1/integration/commercial-rules", "application/json", `{"defaultMarkup":"3"}`); status != 200 {
@@ -390,9 +390,16 @@ func (c *catalog) seedVersion(t *testing.T, env domain.Environment, itemsPath st
 // freight 3% = 27.1956 → 27.20; assembly 5% = 45.326 → 45.33.
 func checkSeededBudget(t *testing.T, b map[string]any) {
 	t.Helper()
-	lines, _ := b["lines"].([]any)
-	if len(lines) != 2 || lines[0].(map[string]any)["price"] != "42.00" || lines[1].(map[string]any)["price"] != "164.02" {
-		t.Errorf("lines = %v", lines)
+	cats, _ := b["categories"].([]any)
+	if len(cats) != 1 || cats[0].(map[string]any)["price"] != "206.02" || cats[0].(map[string]any)["lines"] != 2.0 {
+		t.Errorf("categories = %v", cats)
+	}
+	sups, _ := b["suppliers"].([]any)
+	if len(sups) != 2 || sups[0].(map[string]any)["name"] != "COM" || sups[1].(map[string]any)["price"] != "42.00" {
+		t.Errorf("suppliers = %v", sups)
+	}
+	if manual, _ := b["manual"].([]any); len(manual) != 1 || manual[0].(map[string]any)["price"] != "700.50" {
+		t.Errorf("manual = %v", manual)
 	}
 	want := map[string]string{"promobTotal": "206.02", "manualTotal": "700.50", "subtotal": "906.52", "freight": "27.20",
 		"assembly": "45.33", "total": "979.05", "costTotal": "110.01"}
@@ -413,20 +420,45 @@ func (c *catalog) checkVersionRoutes(t *testing.T, path string, manual map[strin
 			t.Fatalf("GET budget: %d %v", status, body)
 		}
 		checkSeededBudget(t, body)
+		// The lines (the parts, not the module) priced by the version's
+		// rules, a page at a time.
+		status, body = c.do(finance, "GET", path+"/budget/lines?limit=1", "", "")
+		lines, _ := body["items"].([]any)
+		if status != 200 || len(lines) != 1 || lines[0].(map[string]any)["price"] != "42.00" || lines[0].(map[string]any)["itemId"] != "p-00001" || body["nextCursor"] == nil {
+			t.Fatalf("GET budget lines: %d %v", status, body)
+		}
+		status, body = c.do(finance, "GET", path+"/budget/lines?limit=1&cursor="+body["nextCursor"].(string), "", "")
+		lines, _ = body["items"].([]any)
+		if status != 200 || len(lines) != 1 || lines[0].(map[string]any)["price"] != "164.02" || body["nextCursor"] != nil {
+			t.Fatalf("GET budget lines, page 2: %d %v", status, body)
+		}
 	})
 	t.Run("version", func(t *testing.T) {
 		status, body := c.do(seller, "GET", path+"/versions/1", "", "")
-		got, _ := body["items"].([]any)
-		if status != 200 || body["number"] != 1.0 || body["latest"] != true || len(got) != 3 || got[1].(map[string]any)["realQuantity"] != "2" {
+		if status != 200 || body["number"] != 1.0 || body["latest"] != true || body["items"] != nil {
 			t.Fatalf("GET version: %d %v", status, body)
 		}
 		checkSeededBudget(t, body["budget"].(map[string]any))
+		status, body = c.do(seller, "GET", path+"/versions/1/items", "", "")
+		got, _ := body["items"].([]any)
+		if status != 200 || len(got) != 3 || got[1].(map[string]any)["realQuantity"] != "2" || body["nextCursor"] != nil {
+			t.Fatalf("GET version items: %d %v", status, body)
+		}
 	})
 	t.Run("items tab", func(t *testing.T) {
-		status, body := c.do(reviewer, "GET", path+"/items", "", "")
-		got, _ := body["items"].([]any)
-		if status != 200 || len(got) != 4 {
-			t.Fatalf("GET items: %d %v", status, body)
+		var got []any
+		cursor := ""
+		for page := 0; page == 0 || cursor != ""; page++ {
+			status, body := c.do(reviewer, "GET", path+"/items?limit=3&cursor="+cursor, "", "")
+			items, _ := body["items"].([]any)
+			if status != 200 || page > 1 || len(items) == 0 {
+				t.Fatalf("GET items page %d: %d %v", page, status, body)
+			}
+			got = append(got, items...)
+			cursor, _ = body["nextCursor"].(string)
+		}
+		if len(got) != 4 {
+			t.Fatalf("GET items: %v", got)
 		}
 		for i, want := range []string{"promob", "promob", "promob", "manual"} {
 			if it := got[i].(map[string]any); it["source"] != want {

@@ -75,7 +75,7 @@ func newCatalog(t *testing.T) *catalog {
 		must(t, store.CreateClient(ctx, domain.Client{ID: client, StoreID: storeID, Name: "Maria", Document: "52998224725", DocumentType: "cpf", CreatedAt: now}))
 		must(t, store.CreateProject(ctx, domain.Project{ID: project, StoreID: storeID, ClientID: client, Name: "Casa", CreatedBy: "u1", CreatedAt: now}))
 		must(t, store.CreateEnvironment(ctx, environment(storeID, project, env, now)))
-		must(t, store.AddManualItem(ctx, storeID, env, domain.ManualItem{ID: item, Description: "Puxador", Reference: "PX",
+		must(t, addManual(ctx, store, storeID, env, domain.ManualItem{ID: item, Description: "Puxador", Reference: "PX",
 			Quantity: decimal.NewFromInt(2), UnitPrice: decimal.RequireFromString("10.5"), CreatedBy: "u1", CreatedAt: now}))
 		return client, project, env, item
 	}
@@ -135,4 +135,14 @@ func runRefusals(t *testing.T, tests []refusal) {
 func (c *catalog) expand(s string) string {
 	return strings.NewReplacer("{client}", c.client, "{client2}", c.client2, "{project}", c.project, "{project2}", c.project2, "{env}", c.env,
 		"{env2}", c.env2, "{env9}", c.env9, "{item}", c.item, "{item9}", c.item9).Replace(s)
+}
+
+// addManual adds a manual item to an environment that has no version yet,
+// as the API does.
+func addManual(ctx context.Context, s *dynamo.Store, storeID, envID string, it domain.ManualItem) error {
+	env, err := s.Environment(ctx, storeID, envID)
+	if err != nil {
+		return err
+	}
+	return s.WriteManual(ctx, env, domain.ManualWrite{Put: &it, Create: true}, time.Now())
 }

@@ -1,17 +1,25 @@
 package httpapi
 
 import (
+	"encoding/json"
+	"errors"
+	"fmt"
 	"net/http"
+	"slices"
 
 	"github.com/foccolojas/promob-integration/shared/domain"
+	"github.com/foccolojas/promob-integration/shared/pricing"
 )
 
 // manualItemWriters may add, change and remove manual items.
 var manualItemWriters = []domain.Role{domain.RoleAdmin, domain.RoleSeller}
 
+// maxManualAttempts bounds the retries of a manual item change that raced
+// with another change of the environment.
+const maxManualAttempts = 5
+
 func (s *Server) addManualItem(r *http.Request, id domain.Identity) (int, any, error) {
-	envID, err := s.manualItemTarget(r, id.StoreID, "")
-	if err != nil {
+	if _, err := s.manualItemTarget(r, id.StoreID, ""); err != nil {
 		return 0, nil, err
 	}
 	var body domain.ManualItemInput
@@ -23,7 +31,13 @@ func (s *Server) addManualItem(r *http.Request, id domain.Identity) (int, any, e
 		return 0, nil, err
 	}
 	item.ID, item.CreatedBy, item.CreatedAt = domain.NewID(), id.UserID, s.now().UTC()
-	if err := s.store.AddManualItem(r.Context(), id.StoreID, envID, item); err != nil {
+	err = s.changeManual(r, id, func(manual []domain.ManualItem) (domain.ManualWrite, []domain.ManualItem, error) {
+		if err := domain.CheckManualCount(len(manual)); err != nil {
+			return domain.ManualWrite{}, nil, err
+		}
+		return domain.ManualWrite{Put: &item, Create: true}, append(manual, item), nil
+	})
+	if err != nil {
 		return 0, nil, err
 	}
 	return http.StatusCreated, item, nil
@@ -31,8 +45,7 @@ func (s *Server) addManualItem(r *http.Request, id domain.Identity) (int, any, e
 
 func (s *Server) updateManualItem(r *http.Request, id domain.Identity) (int, any, error) {
 	itemID := r.PathValue("itemId")
-	envID, err := s.manualItemTarget(r, id.StoreID, itemID)
-	if err != nil {
+	if _, err := s.manualItemTarget(r, id.StoreID, itemID); err != nil {
 		return 0, nil, err
 	}
 	var body domain.ManualItemInput
@@ -43,23 +56,108 @@ func (s *Server) updateManualItem(r *http.Request, id domain.Identity) (int, any
 	if err != nil {
 		return 0, nil, err
 	}
-	item, err := s.store.UpdateManualItem(r.Context(), id.StoreID, envID, itemID, patch)
+	var changed domain.ManualItem
+	err = s.changeManual(r, id, func(manual []domain.ManualItem) (domain.ManualWrite, []domain.ManualItem, error) {
+		i, err := findManual(manual, itemID)
+		if err != nil {
+			return domain.ManualWrite{}, nil, err
+		}
+		after := slices.Clone(manual)
+		after[i] = manual[i].Apply(patch)
+		changed = after[i]
+		return domain.ManualWrite{Put: &changed}, after, nil
+	})
 	if err != nil {
 		return 0, nil, err
 	}
-	return http.StatusOK, item, nil
+	return http.StatusOK, changed, nil
 }
 
 func (s *Server) deleteManualItem(r *http.Request, id domain.Identity) (int, any, error) {
 	itemID := r.PathValue("itemId")
-	envID, err := s.manualItemTarget(r, id.StoreID, itemID)
+	if _, err := s.manualItemTarget(r, id.StoreID, itemID); err != nil {
+		return 0, nil, err
+	}
+	err := s.changeManual(r, id, func(manual []domain.ManualItem) (domain.ManualWrite, []domain.ManualItem, error) {
+		i, err := findManual(manual, itemID)
+		if err != nil {
+			return domain.ManualWrite{}, nil, err
+		}
+		return domain.ManualWrite{Delete: itemID}, slices.Delete(slices.Clone(manual), i, i+1), nil
+	})
 	if err != nil {
 		return 0, nil, err
 	}
-	if err := s.store.DeleteManualItem(r.Context(), id.StoreID, envID, itemID); err != nil {
-		return 0, nil, err
-	}
 	return http.StatusNoContent, nil, nil
+}
+
+func findManual(manual []domain.ManualItem, id string) (int, error) {
+	i := slices.IndexFunc(manual, func(m domain.ManualItem) bool { return m.ID == id })
+	if i < 0 {
+		return 0, domain.Errorf(domain.CodeNotFound, "The environment has no item %q.", id)
+	}
+	return i, nil
+}
+
+// changeManual makes a change of the routed record's manual items and what
+// it does to its versions (domain.Environment.ManualChangeEffect): change
+// returns the write and the manual items as it leaves them, from the items
+// as they are. Before the conversion the latest version's budget follows;
+// after it, the change makes a new version of the same Promob revision,
+// marked with who and when; after the purchase orders it is refused with
+// environment_locked. A race with another change is decided again on fresh
+// reads, a few times, then answered as a conflict.
+func (s *Server) changeManual(r *http.Request, id domain.Identity, change func([]domain.ManualItem) (domain.ManualWrite, []domain.ManualItem, error)) error {
+	ctx := r.Context()
+	for range maxManualAttempts {
+		env, err := s.routedRecord(r, id.StoreID)
+		if err != nil {
+			return err
+		}
+		effect, err := env.ManualChangeEffect()
+		if err != nil {
+			return err
+		}
+		manual, err := s.store.ManualItems(ctx, env.StoreID, env.ID)
+		if err != nil {
+			return err
+		}
+		w, after, err := change(manual)
+		if err != nil {
+			return err
+		}
+		now := s.now().UTC()
+		if effect != domain.ManualNoVersion {
+			v, err := s.store.Version(ctx, env, env.LatestVersion)
+			if err != nil {
+				return err
+			}
+			sum, err := summaryOf(v)
+			if err != nil {
+				return err
+			}
+			sum = sum.WithManual(pricing.ManualLines(after))
+			if v.Budget, err = json.Marshal(sum); err != nil {
+				return err
+			}
+			v.Total = sum.Total.String()
+			if effect == domain.ManualRepriceLatest {
+				w.Latest = &v
+			} else {
+				v.Number, v.OptionDate, v.Converted = env.LatestVersion+1, now, false
+				v.ManualChange = &domain.ManualChange{By: id.UserID, At: now}
+				entry := domain.NewHistoryEntry(domain.HistoryManualChange, env.ID, v.Number, id.UserID, now,
+					fmt.Sprintf("%s: manual items changed after the conversion of version %d; version %d (Promob revision %d) holds the change.",
+						env.Name, env.ConvertedVersion, v.Number, v.PromobRevision))
+				w.New, w.Entry = &v, &entry
+			}
+		}
+		err = s.store.WriteManual(ctx, env, w, now)
+		if !errors.Is(err, domain.ErrManualRace) {
+			return err
+		}
+	}
+	return domain.ErrManualRace
 }
 
 // manualItemTarget checks, after the route's role check, what every manual

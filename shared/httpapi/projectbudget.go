@@ -35,7 +35,7 @@ type BudgetTotals struct {
 	Total       domain.Money `json:"total"`
 }
 
-func totalsOf(b pricing.Result) BudgetTotals {
+func totalsOf(b pricing.Summary) BudgetTotals {
 	return BudgetTotals{PromobTotal: b.PromobTotal, ManualTotal: b.ManualTotal, Subtotal: b.Subtotal,
 		Freight: b.Freight, Assembly: b.Assembly, Total: b.Total}
 }
@@ -64,11 +64,11 @@ func (s *Server) getProjectBudget(r *http.Request, id domain.Identity) (int, any
 		eb := EnvironmentBudget{EnvironmentID: env.ID, Name: env.Name, Outdated: env.Outdated()}
 		eb.BudgetTotals.add(BudgetTotals{})
 		if env.LatestVersion > 0 {
-			detail, err := s.latest(r, env)
+			n, sum, err := s.latestBudget(r, env)
 			if err != nil {
 				return 0, nil, err
 			}
-			eb.Version, eb.BudgetTotals = detail.Number, totalsOf(detail.Budget)
+			eb.Version, eb.BudgetTotals = n, totalsOf(sum)
 		}
 		out.BudgetTotals.add(eb.BudgetTotals)
 		out.Environments = append(out.Environments, eb)

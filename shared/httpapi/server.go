@@ -55,11 +55,17 @@ type EnvironmentStore interface {
 	Versions(ctx context.Context, env domain.Environment) ([]domain.Version, error)
 	Version(ctx context.Context, env domain.Environment, number int) (domain.Version, error)
 	VersionItems(ctx context.Context, env domain.Environment, number int, fn func(dec *json.Decoder) error) error
+	VersionItemsFrom(ctx context.Context, env domain.Environment, v domain.Version, from domain.ItemPos, fn func(dec *json.Decoder) (bool, error)) (domain.ItemPos, bool, error)
+	// Reprice replaces the latest version's rules and budget by v's, under
+	// the condition that the environment is as env says, else
+	// domain.ErrManualRace.
+	Reprice(ctx context.Context, env domain.Environment, v domain.Version, entry domain.HistoryEntry, now time.Time) error
 }
 
 // Server routes the REST API.
 type Server struct {
 	mux     *http.ServeMux
+	handler http.Handler // mux, compressed
 	store   Store
 	imports domain.Queue
 	outbox  domain.Queue
@@ -82,6 +88,7 @@ func NewServer(store Store, imports, outbox domain.Queue, now func() time.Time, 
 		o(s)
 	}
 	s.routes()
+	s.handler = compressed(s.mux)
 	return s
 }
 
@@ -101,6 +108,10 @@ func (s *Server) routes() {
 	s.handle("GET /v1/environments/{eid}/versions/{n}", s.getVersion, anyRole...)
 	s.handle("GET /v1/environments/{eid}/items", s.listItems, anyRole...)
 	s.handle("GET /v1/environments/{eid}/budget", s.getBudget, anyRole...)
+	s.handle("GET /v1/environments/{eid}/budget/lines", s.listBudgetLines, anyRole...)
+	s.handle("GET /v1/environments/{eid}/versions/{n}/items", s.listVersionItems, anyRole...)
+	s.handle("GET /v1/environments/{eid}/versions/{n}/budget/lines", s.listBudgetLines, anyRole...)
+	s.handle("POST /v1/environments/{eid}/reprice", s.reprice, domain.RoleSeller, domain.RoleAdmin)
 	s.handle("GET /v1/notifications", s.listNotifications)
 	s.handle("POST /v1/notifications/{id}/read", s.readNotification)
 
@@ -149,6 +160,8 @@ func (s *Server) routes() {
 	s.handle("GET /v1/assistances/{aid}/items", s.listItems, anyRole...)
 	s.handle("GET /v1/assistances/{aid}/versions/{n}", s.getVersion, anyRole...)
 	s.handle("GET /v1/assistances/{aid}/budget", s.getBudget, anyRole...)
+	s.handle("GET /v1/assistances/{aid}/budget/lines", s.listBudgetLines, anyRole...)
+	s.handle("GET /v1/assistances/{aid}/versions/{n}/items", s.listVersionItems, anyRole...)
 	s.handle("POST /v1/assistances/{aid}/items", s.addManualItem, manualItemWriters...)
 	s.handle("PATCH /v1/assistances/{aid}/items/{itemId}", s.updateManualItem, manualItemWriters...)
 	s.handle("DELETE /v1/assistances/{aid}/items/{itemId}", s.deleteManualItem, manualItemWriters...)
@@ -160,14 +173,15 @@ func (s *Server) routes() {
 }
 
 // ServeHTTP adds the request id to the log context, sets SecureHeaders and
-// routes the request.
+// routes the request; answers are gzip-encoded for clients that accept it
+// (see compressed).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	httperror.SecureHeaders(w.Header())
 	ctx := r.Context()
 	if gw, ok := core.GetAPIGatewayV2ContextFromContext(ctx); ok {
 		ctx = logging.With(ctx, "request_id", gw.RequestID)
 	}
-	s.mux.ServeHTTP(w, r.WithContext(ctx))
+	s.handler.ServeHTTP(w, r.WithContext(ctx))
 }
 
 // handler serves a route for a caller already identified and allowed: it

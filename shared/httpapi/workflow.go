@@ -140,7 +140,7 @@ func (s *Server) getReview(r *http.Request, id domain.Identity) (int, any, error
 		EnvironmentID: env.ID, Status: env.ReviewStatus(), UpdateRequired: env.UpdateRequired(), ConvertedVersion: env.ConvertedVersion,
 		LatestVersion: env.LatestVersion, StartedAt: env.ReviewStartedAt, StartedBy: env.ReviewStartedBy, StartVersion: env.ReviewStartVersion,
 		StartRevision: env.ReviewStartRevision, CompletedAt: env.ReviewCompletedAt, Locked: env.Locked,
-		Diff: domain.Diff{Added: []domain.PartChange{}, Removed: []domain.PartChange{}, Changed: []domain.PartChange{}},
+		Diff: domain.Diff{Added: []domain.PartChange{}, Removed: []domain.PartChange{}, Changed: []domain.PartChange{}, Manual: domain.CompareManual(nil, nil)},
 	}
 	if env.ConvertedVersion > 0 {
 		diff, err := s.diff(r, env)
@@ -152,15 +152,27 @@ func (s *Server) getReview(r *http.Request, id domain.Identity) (int, any, error
 	return http.StatusOK, rv, nil
 }
 
-// diff compares the converted version with the latest.
+// diff compares the converted version with the latest: the Promob parts,
+// the manual items their budgets hold, and their totals.
 func (s *Server) diff(r *http.Request, env domain.Environment) (domain.Diff, error) {
-	before, err := s.versionDetail(r, env, env.ConvertedVersion)
+	ctx := r.Context()
+	before, err := s.store.Version(ctx, env, env.ConvertedVersion)
 	if err != nil {
 		return domain.Diff{}, err
 	}
 	after := before
 	if env.LatestVersion != env.ConvertedVersion {
-		if after, err = s.versionDetail(r, env, env.LatestVersion); err != nil {
+		if after, err = s.store.Version(ctx, env, env.LatestVersion); err != nil {
+			return domain.Diff{}, err
+		}
+	}
+	itemsBefore, err := s.versionItems(r, env, before.Number)
+	if err != nil {
+		return domain.Diff{}, err
+	}
+	itemsAfter := itemsBefore
+	if after.PromobRevision != before.PromobRevision {
+		if itemsAfter, err = s.versionItems(r, env, after.Number); err != nil {
 			return domain.Diff{}, err
 		}
 	}
@@ -172,7 +184,44 @@ func (s *Server) diff(r *http.Request, env domain.Environment) (domain.Diff, err
 	if err != nil {
 		return domain.Diff{}, err
 	}
-	return domain.Compare(before.Items, after.Items, tb, ta), nil
+	d := domain.Compare(itemsBefore, itemsAfter, tb, ta)
+	mb, err := manualOf(before)
+	if err != nil {
+		return domain.Diff{}, err
+	}
+	ma, err := manualOf(after)
+	if err != nil {
+		return domain.Diff{}, err
+	}
+	d.Manual = domain.CompareManual(mb, ma)
+	return d, nil
+}
+
+// manualOf returns the manual items a version's budget holds.
+func manualOf(v domain.Version) ([]domain.ManualLine, error) {
+	sum, err := summaryOf(v)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]domain.ManualLine, len(sum.Manual))
+	for i, m := range sum.Manual {
+		out[i] = domain.ManualLine{ID: m.ID, Description: m.Description, Reference: m.Reference, Quantity: m.Quantity, UnitPrice: m.UnitPrice}
+	}
+	return out, nil
+}
+
+// versionItems reads every Promob item of a version, for the work that
+// needs them all at once (the review's diff, the purchase orders, a
+// reprice); answers page them instead.
+func (s *Server) versionItems(r *http.Request, env domain.Environment, n int) ([]domain.PromobItem, error) {
+	var items []domain.PromobItem
+	err := s.store.VersionItems(r.Context(), env, n, func(dec *json.Decoder) error {
+		var it domain.PromobItem
+		err := dec.Decode(&it)
+		items = append(items, it)
+		return err
+	})
+	return items, err
 }
 
 func (s *Server) completeReview(r *http.Request, id domain.Identity) (int, any, error) {
@@ -183,16 +232,20 @@ func (s *Server) completeReview(r *http.Request, id domain.Identity) (int, any, 
 	if err := env.CanCompleteReview(); err != nil {
 		return 0, nil, err
 	}
-	detail, err := s.versionDetail(r, env, env.LatestVersion)
+	v, err := s.store.Version(r.Context(), env, env.LatestVersion)
+	if err != nil {
+		return 0, nil, err
+	}
+	items, err := s.versionItems(r, env, v.Number)
 	if err != nil {
 		return 0, nil, err
 	}
 	var rules pricing.Rules
-	if err := json.Unmarshal(detail.Rules, &rules); err != nil {
+	if err := json.Unmarshal(v.Rules, &rules); err != nil {
 		return 0, nil, err
 	}
 	now := s.now()
-	orders := domain.PurchaseOrders(env.ID, env.LatestVersion, detail.Items, rules.Suppliers, id.UserID)
+	orders := domain.PurchaseOrders(env.ID, env.LatestVersion, items, rules.Suppliers, id.UserID)
 	entries := []domain.HistoryEntry{
 		domain.NewHistoryEntry(domain.HistoryReviewCompleted, env.ID, env.LatestVersion, id.UserID, now,
 			fmt.Sprintf("%s: review completed on version %d; the environment is locked.", env.Name, env.LatestVersion)),

@@ -29,7 +29,7 @@ func (c *catalog) commit(envID string, rev int, total string, rules pricing.Rule
 	ctx := context.Background()
 	env, err := c.store.Environment(ctx, "s1", envID)
 	must(t, err)
-	chunks, _, err := c.store.WriteItems(ctx, "s1", envID, rev, func(emit func(any) error) error {
+	starts, _, err := c.store.WriteItems(ctx, "s1", envID, rev, func(emit func(any) error) error {
 		for _, it := range items {
 			if err := emit(it); err != nil {
 				return err
@@ -41,9 +41,25 @@ func (c *catalog) commit(envID string, rev int, total string, rules pricing.Rule
 	rj, err := json.Marshal(rules)
 	must(t, err)
 	v := domain.Version{Number: env.LatestVersion + 1, OptionName: "Casa / Cozinha", OptionDate: time.Now().UTC(), PromobIdentifier: "g/" + env.PromobEnvironmentID,
-		PromobRevision: rev, Total: total, ItemCount: len(items), Rules: rj}
+		PromobRevision: rev, Total: total, ItemCount: len(items), Rules: rj, ChunkStarts: starts, Budget: budgetOf(t, rules, items)}
 	entry := domain.NewHistoryEntry(domain.HistoryImported, envID, v.Number, domain.ByPromob, time.Now(), fmt.Sprintf("imported version %d", v.Number))
-	must(t, c.store.CommitVersion(ctx, env, v, chunks, entry, time.Now()))
+	must(t, c.store.CommitVersion(ctx, env, v, entry, time.Now()))
+}
+
+// budgetOf is the stored budget summary of items priced by rules, with no
+// manual item.
+func budgetOf(t *testing.T, rules pricing.Rules, items []domain.PromobItem) json.RawMessage {
+	t.Helper()
+	totals := pricing.NewTotals(rules)
+	for _, it := range items {
+		if !it.HasChildren {
+			totals.Add(pricing.Line{Ref: it.Reference, Description: it.Description, Family: it.Family, Category: it.Category,
+				Quantity: it.RealQuantity, Cost: it.PriceTotal})
+		}
+	}
+	b, err := json.Marshal(totals.Summary(nil))
+	must(t, err)
+	return b
 }
 
 // freshEnvironment adds an environment of s1's project with nothing imported.

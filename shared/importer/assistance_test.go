@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/foccolojas/promob-integration/shared/domain"
+	"github.com/foccolojas/promob-integration/shared/dynamo"
 	"github.com/foccolojas/promob-integration/shared/listing"
 	"github.com/foccolojas/promob-integration/shared/listing/listinggen"
 	"github.com/shopspring/decimal"
@@ -36,7 +37,7 @@ func (f *fixture) assistance() domain.Assistance {
 			return f.store.EnvironmentCreated(ctx, got.Env, "acc-1", "79a9ee88", assistancePromobEnv, 1, now)
 		},
 		func() error {
-			return f.store.AddManualItem(ctx, "s1", a.ID, domain.ManualItem{ID: domain.NewID(), Description: "Frete", Quantity: decimal.NewFromInt(1),
+			return addManual(ctx, f.store, "s1", a.ID, domain.ManualItem{ID: domain.NewID(), Description: "Frete", Quantity: decimal.NewFromInt(1),
 				UnitPrice: decimal.NewFromInt(150), CreatedBy: "seller-2", CreatedAt: now})
 		},
 	}
@@ -118,4 +119,14 @@ func TestWebhooksOfAnAssistanceImportIntoIt(t *testing.T) {
 			}
 		})
 	}
+}
+
+// addManual adds a manual item to an environment that has no version yet,
+// as the API does.
+func addManual(ctx context.Context, s *dynamo.Store, storeID, envID string, it domain.ManualItem) error {
+	env, err := s.Environment(ctx, storeID, envID)
+	if err != nil {
+		return err
+	}
+	return s.WriteManual(ctx, env, domain.ManualWrite{Put: &it, Create: true}, time.Now())
 }

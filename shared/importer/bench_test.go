@@ -45,7 +45,7 @@ type costStore struct {
 	bytes    int     // bytes of the items written, naive layout
 }
 
-func (s *costStore) WriteItems(ctx context.Context, storeID, envID string, revision int, fn func(emit func(any) error) error) (int, float64, error) {
+func (s *costStore) WriteItems(ctx context.Context, storeID, envID string, revision int, fn func(emit func(any) error) error) ([]int, float64, error) {
 	if !s.naive {
 		chunks, units, err := s.Store.WriteItems(ctx, storeID, envID, revision, fn)
 		s.reported += units
@@ -91,9 +91,9 @@ func (s *costStore) WriteItems(ctx context.Context, storeID, envID string, revis
 		return nil
 	})
 	if err != nil {
-		return 0, 0, err
+		return nil, 0, err
 	}
-	return 0, 0, flush()
+	return []int{}, 0, flush()
 }
 
 // attributeBytes is the size DynamoDB counts for an item of strings and

@@ -68,9 +68,9 @@ type Store interface {
 	Project(ctx context.Context, storeID, id string) (domain.Project, error)
 	CommercialRules(ctx context.Context, storeID string) (pricing.Rules, error)
 	ManualItems(ctx context.Context, storeID, envID string) ([]domain.ManualItem, error)
-	WriteItems(ctx context.Context, storeID, envID string, revision int, fn func(emit func(item any) error) error) (int, float64, error)
+	WriteItems(ctx context.Context, storeID, envID string, revision int, fn func(emit func(item any) error) error) ([]int, float64, error)
 	DeleteItems(ctx context.Context, storeID, envID string, revision int) (int, error)
-	CommitVersion(ctx context.Context, env domain.Environment, v domain.Version, chunks int, entry domain.HistoryEntry, now time.Time) error
+	CommitVersion(ctx context.Context, env domain.Environment, v domain.Version, entry domain.HistoryEntry, now time.Time) error
 	AddHistory(ctx context.Context, storeID, projectID string, e domain.HistoryEntry, onceKey string) error
 	RecordPromobRevision(ctx context.Context, storeID, envID string, revision int, now time.Time) (bool, error)
 	SetImportStatus(ctx context.Context, storeID, envID, status, reason string, now time.Time) error
@@ -282,7 +282,7 @@ func (im *Importer) importListing(ctx context.Context, env domain.Environment, x
 		count  int
 		header listing.Header
 	)
-	chunks, _, err := im.store.WriteItems(ctx, env.StoreID, env.ID, revision, func(emit func(any) error) error {
+	starts, _, err := im.store.WriteItems(ctx, env.StoreID, env.ID, revision, func(emit func(any) error) error {
 		var perr error
 		header, perr = listing.Parse(xml, func(it listing.Item) error {
 			count++
@@ -308,11 +308,6 @@ func (im *Importer) importListing(ctx context.Context, env domain.Environment, x
 	if err != nil {
 		return im.fail(ctx, env, err)
 	}
-	manual, err := im.store.ManualItems(ctx, env.StoreID, env.ID)
-	if err != nil {
-		return im.fail(ctx, env, err)
-	}
-	budget := totals.Result(pricing.ManualLines(manual))
 	rulesJSON, err := json.Marshal(rules)
 	if err != nil {
 		return err
@@ -322,16 +317,28 @@ func (im *Importer) importListing(ctx context.Context, env domain.Environment, x
 		optionName = p.Name + " / " + env.Name
 	}
 	for attempt := 0; ; attempt++ {
+		// The version's budget holds the manual items as they are when it
+		// is committed: the commit is conditioned on them being unchanged
+		// since env was read, so they are read after env, on every attempt.
+		manual, err := im.store.ManualItems(ctx, env.StoreID, env.ID)
+		if err != nil {
+			return im.fail(ctx, env, err)
+		}
+		summary := totals.Summary(pricing.ManualLines(manual))
+		budget, err := json.Marshal(summary)
+		if err != nil {
+			return err
+		}
 		v := domain.Version{
 			Number: env.LatestVersion + 1, OptionName: optionName, OptionDate: im.now().UTC(),
 			PromobIdentifier: header.ProjectGUID + "/" + env.PromobEnvironmentID, PromobRevision: revision,
-			Total: budget.Total.String(), ItemCount: count, Rules: rulesJSON,
+			Total: summary.Total.String(), ItemCount: count, Rules: rulesJSON, Budget: budget, ChunkStarts: starts,
 		}
 		entry := domain.NewHistoryEntry(domain.HistoryImported, env.ID, v.Number, domain.ByPromob, im.now(),
 			fmt.Sprintf("%s: imported Promob revision %d as version %d.", env.Name, revision, v.Number))
-		err := im.store.CommitVersion(ctx, env, v, chunks, entry, im.now())
+		err = im.store.CommitVersion(ctx, env, v, entry, im.now())
 		if err == nil {
-			slog.InfoContext(ctx, "version imported", "version", v.Number, "items", count, "chunks", chunks, "total", v.Total)
+			slog.InfoContext(ctx, "version imported", "version", v.Number, "items", count, "chunks", len(starts), "total", v.Total)
 			im.Metrics.Duration(ctx, "ImportDuration", time.Since(start))
 			im.Metrics.Count(ctx, "ImportParts", count)
 			return im.notifyAssistance(ctx, env, v)

@@ -55,6 +55,7 @@ type Line struct {
 
 // ManualLine is an item added by hand in FoccoLojas, priced by the seller.
 type ManualLine struct {
+	ID          string          `json:"id,omitempty"` // the manual item's id
 	Description string          `json:"description"`
 	Reference   string          `json:"reference"`
 	Quantity    decimal.Decimal `json:"quantity"`
@@ -105,14 +106,15 @@ func Budget(lines []Line, manual []ManualLine, rules Rules) Result {
 // listing of any size is priced in constant memory: Result gives the same
 // totals as Budget over the lines added, in the order added.
 type Totals struct {
-	rules        Rules
-	promob, cost decimal.Decimal
+	rules                 Rules
+	promob, cost          decimal.Decimal
+	categories, suppliers map[string]*group
 }
 
 // NewTotals returns an empty tally of lines priced by rules, taken as they
 // are (see Budget).
 func NewTotals(rules Rules) *Totals {
-	return &Totals{rules: rules, promob: decimal.Zero, cost: decimal.Zero}
+	return &Totals{rules: rules, promob: decimal.Zero, cost: decimal.Zero, categories: map[string]*group{}, suppliers: map[string]*group{}}
 }
 
 // Add prices the line, adds it to the totals and returns it priced.
@@ -121,6 +123,8 @@ func (t *Totals) Add(l Line) PricedLine {
 	p := domain.Cents(l.Cost.Mul(m))
 	t.promob = t.promob.Add(p.Decimal)
 	t.cost = t.cost.Add(l.Cost)
+	addTo(t.categories, l.Category, l.Cost, p.Decimal)
+	addTo(t.suppliers, domain.SupplierOf(l.Family, t.rules.Suppliers), l.Cost, p.Decimal)
 	return PricedLine{Line: l, Markup: m, Price: p}
 }
 

@@ -26,7 +26,7 @@ var suites = []struct{ pkgs, bench, benchtime string }{
 	{"./shared/listing", "^BenchmarkParse$", "1s"},
 	{"./shared/importer", "^Benchmark(ImportWriteCost|ImportPeakMemory|ImporterVersions)$", "1x"},
 	{"./infra/rie", "^BenchmarkColdStart$", "5x"},
-	{"./infra/e2e", "^BenchmarkWebhookAck$", "1x"},
+	{"./infra/e2e", "^Benchmark(WebhookAck|LargeVersionReads|SaveToNotification)$", "1x"},
 }
 
 func main() {

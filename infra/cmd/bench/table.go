@@ -109,7 +109,48 @@ func rows(r results) []row {
 			value:   num(r, name, "init-ms", "%.1f") + ", " + num(r, name, "arm64-MB", "%.2f"),
 		})
 	}
+	for _, size := range []string{"3k", "30k", "100k"} {
+		name := "LargeVersionReads/" + size
+		base := "GET /health + GetItem " + num(r, name, "base-ms", "%.1f")
+		for _, read := range []struct{ what, unit, kb string }{
+			{"first page of items (50)", "items-ms", "items-KB"},
+			{"budget summary", "budget-ms", "budget-KB"},
+		} {
+			v, ok := ratio(r, name, read.unit, name, "base-ms")
+			q, met := check(v, ok, func(v float64) bool { return v <= 2 })
+			out = append(out, row{
+				measure:  read.what + ", " + size + "-part version (median of 30)",
+				value:    num(r, name, read.unit, "%.1f") + " (" + num(r, name, read.kb, "%.1f") + ")",
+				baseline: base, ratio: q, goal: "≤ 2×", met: met,
+			})
+		}
+		v, ok := r.get(name, "max-KB")
+		met := "n/a"
+		if ok {
+			met = map[bool]string{true: "yes", false: "**no**"}[v <= 1024]
+		}
+		out = append(out, row{
+			measure: "largest answer of a " + size + "-part version (items, lines, budget, versions, detail; 200 a page)",
+			value:   num(r, name, "max-KB", "%.1f"), goal: "≤ 1 MB", met: met,
+		})
+		v, ok = ratio(r, name, "page200-KB", name, "page200-gz-KB")
+		q, _ := check(v, ok, func(float64) bool { return true })
+		out = append(out, row{
+			measure:  "a page of 200 items gzip-encoded on the wire, " + size,
+			value:    num(r, name, "page200-gz-KB", "%.1f"),
+			baseline: "plain " + num(r, name, "page200-KB", "%.1f"), ratio: q + " smaller",
+		})
+		out = append(out, row{
+			measure: "read capacity: first page of items, budget summary, " + size,
+			value:   num(r, name, "items-rcu", "%.1f") + ", " + num(r, name, "budget-rcu", "%.1f"),
+		})
+	}
 	out = append(out,
+		row{
+			measure: "Promob save → notification readable, 10 saves/s for 60 s, 1,000-part listings (p50, p99)",
+			value: num(r, "SaveToNotification", "p50-ms", "%.0f") + ", " + num(r, "SaveToNotification", "p99-ms", "%.0f") +
+				" (" + num(r, "SaveToNotification", "saves", "%.0f") + ", " + num(r, "SaveToNotification", "sqs-sends/save", "%.2f") + ")",
+		},
 		row{
 			measure: "webhook acks, 2,000 signed deliveries 16 at a time (p50, p99)",
 			value:   num(r, "WebhookAck", "acks/s", "%.0f") + " (" + num(r, "WebhookAck", "p50-ms", "%.1f") + ", " + num(r, "WebhookAck", "p99-ms", "%.1f") + ")",

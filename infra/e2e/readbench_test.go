@@ -1,0 +1,193 @@
+package e2e_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"fmt"
+	"net/http"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/foccolojas/promob-integration/infra/localstack"
+	"github.com/foccolojas/promob-integration/infra/poll"
+	"github.com/foccolojas/promob-integration/infra/stacktest"
+	"github.com/foccolojas/promob-integration/shared/domain"
+)
+
+// readStack is a store on the real local stack with one environment whose
+// version 1 is a Promob listing of the given size, imported as a user
+// would (legacy import: the importer fetches it from the simulator).
+type readStack struct {
+	s        *stack
+	store    string
+	envID    string
+	revision int
+	seller   string
+	envPath  string
+}
+
+func newReadStack(b *testing.B, s *stack, parts int) *readStack {
+	b.Helper()
+	store, account := localstack.UniqueName("store"), localstack.UniqueName("acc")
+	apiToken := "pmi_" + localstack.UniqueName("bench")
+	admin := s.Token("admin-1", store, "admin")
+	cfg := s.configureWithToken(store, account, apiToken)
+	s.Control(http.MethodPut, "/_sim/accounts/"+account, map[string]string{
+		"webhookUrl": s.URL() + cfg.WebhookPath, "webhookSecret": cfg.WebhookSecret, "integrationToken": apiToken,
+	}, http.StatusCreated)
+	pe := newPromobEnv(s, account, apiToken)
+	rev := pe.save(nil, parts)
+	var client, project struct{ ID string }
+	s.Call(http.MethodPost, "/v1/clients", admin, map[string]string{"name": "Ana Silva", "document": "529.982.247-25"}, http.StatusCreated, &client)
+	s.Call(http.MethodPost, "/v1/projects", admin, map[string]string{"clientId": client.ID, "name": "Casa"}, http.StatusCreated, &project)
+	var env envView
+	s.Call(http.MethodPost, "/v1/projects/"+project.ID+"/environments/import", admin, map[string]string{
+		"promobProjectId": pe.project, "promobEnvironmentId": pe.env, "name": "Casa inteira",
+	}, http.StatusAccepted, &env)
+	r := &readStack{s: s, store: store, envID: env.ID, revision: rev, seller: s.Token("seller-1", store, "seller"), envPath: "/v1/environments/" + env.ID}
+	poll.Until(b, 10*time.Minute, fmt.Sprintf("the %d-part version imported", parts), func() bool {
+		var e envView
+		s.Call(http.MethodGet, r.envPath, admin, nil, http.StatusOK, &e)
+		if e.ImportStatus == domain.ImportFailed {
+			b.Fatalf("import failed: %s", e.ImportError)
+		}
+		return e.LatestVersion == 1
+	})
+	return r
+}
+
+// get sends GET path through the gateway as a browser would (Accept-Encoding
+// gzip when gz) and returns the time to the last byte and the bytes on the
+// wire.
+func (r *readStack) get(b *testing.B, path string, gz bool) (time.Duration, []byte) {
+	b.Helper()
+	header := map[string]string{"Authorization": "Bearer " + r.seller}
+	if gz {
+		header["Accept-Encoding"] = "gzip"
+	}
+	start := time.Now()
+	a := stacktest.Send(b, http.MethodGet, r.s.URL()+path, nil, header)
+	took := time.Since(start)
+	if a.Status != http.StatusOK {
+		b.Fatalf("GET %s: %d %.300s", path, a.Status, a.Body)
+	}
+	return took, a.Body
+}
+
+// median runs fn n times and returns the median duration.
+func median(n int, fn func() time.Duration) time.Duration {
+	d := make([]time.Duration, n)
+	for i := range d {
+		d[i] = fn()
+	}
+	slices.Sort(d)
+	return d[n/2]
+}
+
+// readUnits returns the read capacity DynamoDB reports for the reads the API
+// makes for the first page of items (the environment, the version, the
+// first chunk of items) and for the budget summary (the environment, the
+// version), issued with the same keys and consistency.
+func (r *readStack) readUnits(b *testing.B) (items, budget float64) {
+	b.Helper()
+	ctx, db, table := b.Context(), local.DynamoDB(), r.s.Resources().TableName
+	pk := "STORE#" + r.store + "#ENV#" + r.envID
+	key := func(sk string) map[string]types.AttributeValue {
+		return map[string]types.AttributeValue{"PK": &types.AttributeValueMemberS{Value: pk}, "SK": &types.AttributeValueMemberS{Value: sk}}
+	}
+	units := func(c *types.ConsumedCapacity) float64 {
+		if c == nil || c.CapacityUnits == nil {
+			b.Fatal("DynamoDB Local reported no consumed capacity")
+		}
+		return *c.CapacityUnits
+	}
+	get := func(sk string, consistent bool) float64 {
+		out, err := db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &table, Key: key(sk), ConsistentRead: aws.Bool(consistent),
+			ReturnConsumedCapacity: types.ReturnConsumedCapacityTotal})
+		if err != nil {
+			b.Fatal(err)
+		}
+		return units(out.ConsumedCapacity)
+	}
+	out, err := db.Query(ctx, &dynamodb.QueryInput{TableName: &table, KeyConditionExpression: aws.String("PK = :pk AND SK BETWEEN :a AND :b"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: pk},
+			":a": &types.AttributeValueMemberS{Value: "VERSION#0000000001"}, ":b": &types.AttributeValueMemberS{Value: "VERSION#0000000002"}},
+		ConsistentRead: aws.Bool(true), ReturnConsumedCapacity: types.ReturnConsumedCapacityTotal})
+	if err != nil {
+		b.Fatal(err)
+	}
+	env, version := get("ENV", true), units(out.ConsumedCapacity)
+	chunk := get(fmt.Sprintf("VITEMS#r%010d#%04d", r.revision, 0), false)
+	return env + version + chunk, env + version
+}
+
+// BenchmarkLargeVersionReads imports versions of 3,000, 30,000 and 100,000
+// parts on the local stack and measures, through the gateway, the first
+// page of items and the budget summary (median of 30) beside GET /health
+// through the same gateway plus one DynamoDB GetItem of the environment
+// (the baseline: a read that does not depend on the version's size); the
+// size of every answer a screen of the version reads (the largest page:
+// 200 items or budget lines); a page of 200 items gzip-encoded; and the
+// read capacity of the first page and of the summary.
+func BenchmarkLargeVersionReads(b *testing.B) {
+	s := startRealStack(b)
+	for _, parts := range []int{3_000, 30_000, 100_000} {
+		b.Run(fmt.Sprintf("%dk", parts/1000), func(b *testing.B) {
+			r := newReadStack(b, s, parts)
+			ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+			for b.Loop() {
+				health := median(30, func() time.Duration {
+					start := time.Now()
+					a := stacktest.Send(b, http.MethodGet, s.URL()+"/health", nil, nil)
+					if a.Status != http.StatusOK {
+						b.Fatalf("health: %d", a.Status)
+					}
+					return time.Since(start)
+				})
+				table := s.Resources().TableName
+				getItem := median(30, func() time.Duration {
+					start := time.Now()
+					_, err := local.DynamoDB().GetItem(b.Context(), &dynamodb.GetItemInput{TableName: &table, ConsistentRead: aws.Bool(true),
+						Key: map[string]types.AttributeValue{"PK": &types.AttributeValueMemberS{Value: "STORE#" + r.store + "#ENV#" + r.envID},
+							"SK": &types.AttributeValueMemberS{Value: "ENV"}}})
+					if err != nil {
+						b.Fatal(err)
+					}
+					return time.Since(start)
+				})
+				items := median(30, func() time.Duration { d, _ := r.get(b, r.envPath+"/items", false); return d })
+				budget := median(30, func() time.Duration { d, _ := r.get(b, r.envPath+"/budget", false); return d })
+				base := health + getItem
+				b.ReportMetric(ms(health), "health-ms")
+				b.ReportMetric(ms(getItem), "getitem-ms")
+				b.ReportMetric(ms(base), "base-ms")
+				b.ReportMetric(ms(items), "items-ms")
+				b.ReportMetric(ms(budget), "budget-ms")
+			}
+			largest := 0
+			for _, p := range []string{"/items", "/items?limit=200", "/budget", "/budget/lines?limit=200", "/versions", "/versions/1", "/versions/1/items?limit=200"} {
+				_, body := r.get(b, r.envPath+p, false)
+				largest = max(largest, len(body))
+			}
+			_, plain := r.get(b, r.envPath+"/items?limit=200", false)
+			_, packed := r.get(b, r.envPath+"/items?limit=200", true)
+			if zr, err := gzip.NewReader(bytes.NewReader(packed)); err != nil || zr.Close() != nil {
+				b.Fatalf("a gzip answer was expected: %v", err)
+			}
+			_, summary := r.get(b, r.envPath+"/budget", false)
+			_, first := r.get(b, r.envPath+"/items", false)
+			itemsRCU, budgetRCU := r.readUnits(b)
+			b.ReportMetric(float64(largest)/1024, "max-KB")
+			b.ReportMetric(float64(len(plain))/1024, "page200-KB")
+			b.ReportMetric(float64(len(packed))/1024, "page200-gz-KB")
+			b.ReportMetric(float64(len(summary))/1024, "budget-KB")
+			b.ReportMetric(float64(len(first))/1024, "items-KB")
+			b.ReportMetric(itemsRCU, "items-rcu")
+			b.ReportMetric(budgetRCU, "budget-rcu")
+		})
+	}
+}

@@ -1,0 +1,105 @@
+package dynamo
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/foccolojas/promob-integration/shared/domain"
+)
+
+var errBadPosition = domain.Errorf(domain.CodeInvalid, "cursor is not one this API issued: pass back a nextCursor unchanged.")
+
+// VersionItemsFrom hands fn a decoder positioned at each stored item of
+// version v from position from, in order; fn decodes the item and returns
+// false to stop after it. Only the chunks it reaches are read, one GetItem
+// each. It returns the position after the last item fn took and true, or
+// false when the version has no item after it. A position outside the
+// version's items is an invalid_request *domain.Error.
+func (s *Store) VersionItemsFrom(ctx context.Context, env domain.Environment, v domain.Version, from domain.ItemPos, fn func(dec *json.Decoder) (bool, error)) (domain.ItemPos, bool, error) {
+	starts := v.ChunkStarts
+	count := func(c int) int {
+		if c+1 < len(starts) {
+			return starts[c+1] - starts[c]
+		}
+		return v.ItemCount - starts[c]
+	}
+	if len(starts) == 0 && from == (domain.ItemPos{}) {
+		return domain.ItemPos{}, false, nil
+	}
+	if from.Chunk < 0 || from.Chunk >= len(starts) || from.Index < 0 || from.Index >= count(from.Chunk) {
+		return domain.ItemPos{}, false, errBadPosition
+	}
+	for c := from.Chunk; c < len(starts); c++ {
+		dec, closer, err := s.chunk(ctx, env, v, c)
+		if err != nil {
+			return domain.ItemPos{}, false, err
+		}
+		n := count(c)
+		skip := 0
+		if c == from.Chunk {
+			skip = from.Index
+		}
+		for i := 0; i < n; i++ {
+			if i < skip {
+				var raw json.RawMessage
+				if err := dec.Decode(&raw); err != nil {
+					closer()
+					return domain.ItemPos{}, false, wrap("decode item chunk", err)
+				}
+				continue
+			}
+			more, err := fn(dec)
+			if err != nil {
+				closer()
+				return domain.ItemPos{}, false, err
+			}
+			if !more {
+				closer()
+				switch {
+				case i+1 < n:
+					return domain.ItemPos{Chunk: c, Index: i + 1}, true, nil
+				case c+1 < len(starts):
+					return domain.ItemPos{Chunk: c + 1}, true, nil
+				}
+				return domain.ItemPos{}, false, nil
+			}
+		}
+		closer()
+	}
+	return domain.ItemPos{}, false, nil
+}
+
+// chunk reads chunk c of the version's items and returns a decoder of its
+// JSON lines. Chunks never change once written, so an eventually
+// consistent read (half the read units) is enough; a chunk not yet seen by
+// that read (just after the version was committed) is read again
+// consistently.
+func (s *Store) chunk(ctx context.Context, env domain.Environment, v domain.Version, c int) (*json.Decoder, func(), error) {
+	k := key(envPK(env.StoreID, env.ID), itemsSK(v.PromobRevision, c))
+	var data []byte
+	for _, consistent := range []bool{false, true} {
+		out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: k, ConsistentRead: aws.Bool(consistent)})
+		if err != nil {
+			return nil, nil, wrap("get item chunk", err)
+		}
+		if b, ok := out.Item["data"].(*types.AttributeValueMemberB); ok {
+			data = b.Value
+			break
+		}
+	}
+	if data == nil {
+		return nil, nil, fmt.Errorf("dynamo: version %d of %s lacks item chunk %d", v.Number, env.ID, c)
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(data))
+	if err != nil {
+		return nil, nil, wrap("decompress item chunk", err)
+	}
+	zr.Multistream(false)
+	return json.NewDecoder(zr), func() { _ = zr.Close() }, nil
+}

@@ -1,0 +1,354 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/foccolojas/promob-integration/shared/domain"
+	"github.com/foccolojas/promob-integration/shared/page"
+	"github.com/foccolojas/promob-integration/shared/pricing"
+)
+
+// ItemView is a row of the items tab: a Promob item or a manual one,
+// marked with its source ("promob" or "manual").
+type ItemView struct {
+	Source string
+	Promob *domain.PromobItem
+	Manual *domain.ManualItem
+}
+
+// MarshalJSON writes the item's own fields and "source".
+func (v ItemView) MarshalJSON() ([]byte, error) {
+	if v.Promob != nil {
+		return json.Marshal(struct {
+			Source string `json:"source"`
+			domain.PromobItem
+		}{v.Source, *v.Promob})
+	}
+	return json.Marshal(struct {
+		Source string `json:"source"`
+		domain.ManualItem
+	}{v.Source, *v.Manual})
+}
+
+// BudgetLine is a priced Promob line of a version's budget, with the id of
+// the item it prices.
+type BudgetLine struct {
+	ItemID string `json:"itemId"`
+	pricing.PricedLine
+}
+
+// VersionDetail is a version with its stored budget summary; its items and
+// budget lines are read a page at a time on their own routes.
+type VersionDetail struct {
+	domain.Version
+	Budget pricing.Summary `json:"budget"`
+	// BudgetFixed says the budget can no longer change (see
+	// domain.Environment.BudgetFixed).
+	BudgetFixed bool `json:"budgetFixed"`
+}
+
+// pageOf is the JSON answer of a page: the items and, except on the last
+// page, the cursor of the next.
+type pageOf[T any] struct {
+	Items      []T    `json:"items"`
+	NextCursor string `json:"nextCursor,omitempty"`
+}
+
+// summaryOf decodes a version's stored budget summary.
+func summaryOf(v domain.Version) (pricing.Summary, error) {
+	var sum pricing.Summary
+	if err := json.Unmarshal(v.Budget, &sum); err != nil {
+		return pricing.Summary{}, fmt.Errorf("httpapi: version %d budget: %w", v.Number, err)
+	}
+	return sum, nil
+}
+
+// latestNumber returns the record's latest version number, or a not_found
+// *Error when nothing is imported yet.
+func latestNumber(env domain.Environment) (int, error) {
+	if env.LatestVersion == 0 {
+		return 0, domain.Errorf(domain.CodeNotFound, "The %s %s has no imported version yet (import %s).", recordNoun(env.Kind), env.ID, env.ImportStatus)
+	}
+	return env.LatestVersion, nil
+}
+
+func (s *Server) getVersion(r *http.Request, id domain.Identity) (int, any, error) {
+	env, err := s.routedRecord(r, id.StoreID)
+	if err != nil {
+		return 0, nil, err
+	}
+	n, err := versionNumber(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	v, err := s.store.Version(r.Context(), env, n)
+	if err != nil {
+		return 0, nil, err
+	}
+	sum, err := summaryOf(v)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, VersionDetail{Version: v, Budget: sum, BudgetFixed: env.BudgetFixed(v.Number)}, nil
+}
+
+// getBudget answers the latest version's stored budget summary.
+func (s *Server) getBudget(r *http.Request, id domain.Identity) (int, any, error) {
+	env, err := s.routedRecord(r, id.StoreID)
+	if err != nil {
+		return 0, nil, err
+	}
+	n, sum, err := s.latestBudget(r, env)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, struct {
+		Version int `json:"version"`
+		pricing.Summary
+	}{n, sum}, nil
+}
+
+// latestBudget returns the number and the stored budget summary of the
+// record's latest version, or a not_found *Error when nothing is imported.
+func (s *Server) latestBudget(r *http.Request, env domain.Environment) (int, pricing.Summary, error) {
+	n, err := latestNumber(env)
+	if err != nil {
+		return 0, pricing.Summary{}, err
+	}
+	v, err := s.store.Version(r.Context(), env, n)
+	if err != nil {
+		return 0, pricing.Summary{}, err
+	}
+	sum, err := summaryOf(v)
+	return n, sum, err
+}
+
+// itemCursor is a position in an items list: version v's Promob item at
+// pos, or, with manual set, the manual items after the one of that id.
+type itemCursor struct {
+	v      int
+	pos    domain.ItemPos
+	manual string
+}
+
+func (c itemCursor) encode() page.Cursor {
+	if c.manual != "" {
+		return page.Cursor{"v": strconv.Itoa(c.v), "m": c.manual}
+	}
+	return page.Cursor{"v": strconv.Itoa(c.v), "c": strconv.Itoa(c.pos.Chunk), "i": strconv.Itoa(c.pos.Index)}
+}
+
+var errCursor = domain.Errorf(domain.CodeInvalid, "cursor does not belong to this list: pass back a nextCursor unchanged.")
+
+// readItemCursor reads a cursor made by encode; the store checks that the
+// position is inside the version's items.
+func readItemCursor(c page.Cursor) (itemCursor, error) {
+	num := func(k string) (int, bool) {
+		n, err := strconv.Atoi(c[k])
+		return n, err == nil && n >= 0 && strconv.Itoa(n) == c[k]
+	}
+	v, ok := num("v")
+	if !ok {
+		return itemCursor{}, errCursor
+	}
+	if m, isManual := c["m"]; isManual {
+		if len(c) != 2 || m == "" || len(m) > 64 {
+			return itemCursor{}, errCursor
+		}
+		return itemCursor{v: v, manual: m}, nil
+	}
+	ch, ok1 := num("c")
+	i, ok2 := num("i")
+	if len(c) != 3 || !ok1 || !ok2 || v < 1 {
+		return itemCursor{}, errCursor
+	}
+	return itemCursor{v: v, pos: domain.ItemPos{Chunk: ch, Index: i}}, nil
+}
+
+// promobPage reads at most limit items of version v from pos, keeping those
+// keep accepts, each turned into a T by conv. It returns the page and the
+// position after it, or done when the version has no item after it.
+func promobPage[T any](s *Server, r *http.Request, env domain.Environment, v domain.Version, pos domain.ItemPos, limit int,
+	keep func(domain.PromobItem) bool, conv func(domain.PromobItem) T) ([]T, domain.ItemPos, bool, error) {
+	out := make([]T, 0, limit)
+	next, more, err := s.store.VersionItemsFrom(r.Context(), env, v, pos, func(dec *json.Decoder) (bool, error) {
+		var it domain.PromobItem
+		if err := dec.Decode(&it); err != nil {
+			return false, err
+		}
+		if keep(it) {
+			out = append(out, conv(it))
+		}
+		return len(out) < limit, nil
+	})
+	return out, next, !more, err
+}
+
+func promobView(it domain.PromobItem) ItemView { return ItemView{Source: "promob", Promob: &it} }
+func allItems(domain.PromobItem) bool          { return true }
+func partsOnly(it domain.PromobItem) bool      { return !it.HasChildren }
+
+// listItems answers a page of the items tab: the latest version's Promob
+// items in listing order, then the environment's manual items in creation
+// order (the latest version's budget holds the same ones). A cursor keeps
+// reading the version the first page read.
+func (s *Server) listItems(r *http.Request, id domain.Identity) (int, any, error) {
+	env, err := s.routedRecord(r, id.StoreID)
+	if err != nil {
+		return 0, nil, err
+	}
+	req, err := page.FromQuery(r.URL.Query())
+	if err != nil {
+		return 0, nil, err
+	}
+	out := []ItemView{}
+	cur := itemCursor{v: env.LatestVersion}
+	if req.Cursor != nil {
+		if cur, err = readItemCursor(req.Cursor); err != nil {
+			return 0, nil, err
+		}
+		if cur.v > env.LatestVersion || (cur.v == 0 && cur.manual == "") {
+			return 0, nil, errCursor
+		}
+	}
+	if cur.v > 0 && cur.manual == "" {
+		v, err := s.store.Version(r.Context(), env, cur.v)
+		if err != nil {
+			return 0, nil, err
+		}
+		items, next, done, err := promobPage(s, r, env, v, cur.pos, req.Limit, allItems, promobView)
+		if err != nil {
+			return 0, nil, err
+		}
+		if !done || len(items) == req.Limit {
+			next, err := s.itemsNext(r, env, cur.v, next, done)
+			if err != nil {
+				return 0, nil, err
+			}
+			return http.StatusOK, pageOf[ItemView]{Items: items, NextCursor: next}, nil
+		}
+		out = items
+	}
+	manual, err := s.store.ManualItems(r.Context(), env.StoreID, env.ID)
+	if err != nil {
+		return 0, nil, err
+	}
+	next := ""
+	for i := range manual {
+		if cur.manual != "" && manual[i].ID <= cur.manual {
+			continue
+		}
+		if len(out) == req.Limit {
+			next = itemCursor{v: cur.v, manual: out[len(out)-1].id()}.encode().Encode()
+			break
+		}
+		out = append(out, ItemView{Source: "manual", Manual: &manual[i]})
+	}
+	return http.StatusOK, pageOf[ItemView]{Items: out, NextCursor: next}, nil
+}
+
+// itemsNext is the cursor after a full page of Promob items: the next
+// Promob item, or the first manual item when the Promob items are done
+// (none when there is no manual item either).
+func (s *Server) itemsNext(r *http.Request, env domain.Environment, v int, next domain.ItemPos, done bool) (string, error) {
+	if !done {
+		return itemCursor{v: v, pos: next}.encode().Encode(), nil
+	}
+	manual, err := s.store.ManualItems(r.Context(), env.StoreID, env.ID)
+	if err != nil || len(manual) == 0 {
+		return "", err
+	}
+	// "-" sorts before every manual item id (hex): all of them follow.
+	return itemCursor{v: v, manual: "-"}.encode().Encode(), nil
+}
+
+// id is the row's item id.
+func (v ItemView) id() string {
+	if v.Promob != nil {
+		return v.Promob.ID
+	}
+	return v.Manual.ID
+}
+
+// versionPageTarget reads what a page of a version's items needs: the
+// record, the version ({n} in the path, else the latest; a cursor must be
+// of that version), the page asked for and the position it starts at.
+func (s *Server) versionPageTarget(r *http.Request, id domain.Identity) (domain.Environment, domain.Version, page.Request, domain.ItemPos, error) {
+	env, err := s.routedRecord(r, id.StoreID)
+	if err != nil {
+		return env, domain.Version{}, page.Request{}, domain.ItemPos{}, err
+	}
+	req, err := page.FromQuery(r.URL.Query())
+	if err != nil {
+		return env, domain.Version{}, req, domain.ItemPos{}, err
+	}
+	var n int
+	if r.PathValue("n") != "" {
+		n, err = versionNumber(r)
+	} else {
+		n, err = latestNumber(env)
+	}
+	if err != nil {
+		return env, domain.Version{}, req, domain.ItemPos{}, err
+	}
+	var pos domain.ItemPos
+	if req.Cursor != nil {
+		cur, err := readItemCursor(req.Cursor)
+		if err != nil {
+			return env, domain.Version{}, req, pos, err
+		}
+		if cur.manual != "" || (r.PathValue("n") != "" && cur.v != n) || cur.v > env.LatestVersion {
+			return env, domain.Version{}, req, pos, errCursor
+		}
+		n, pos = cur.v, cur.pos
+	}
+	v, err := s.store.Version(r.Context(), env, n)
+	return env, v, req, pos, err
+}
+
+// listVersionItems answers a page of one version's Promob items, in
+// listing order (its manual items are in its budget summary).
+func (s *Server) listVersionItems(r *http.Request, id domain.Identity) (int, any, error) {
+	env, v, req, pos, err := s.versionPageTarget(r, id)
+	if err != nil {
+		return 0, nil, err
+	}
+	items, next, done, err := promobPage(s, r, env, v, pos, req.Limit, allItems, func(it domain.PromobItem) domain.PromobItem { return it })
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, pageOf[domain.PromobItem]{Items: items, NextCursor: nextOf(v, next, done)}, nil
+}
+
+// listBudgetLines answers a page of the priced Promob lines (the parts:
+// items without children) of the version in the path, else of the latest,
+// priced with the rules the version's budget holds, in listing order. A
+// cursor keeps reading the version the first page read.
+func (s *Server) listBudgetLines(r *http.Request, id domain.Identity) (int, any, error) {
+	env, v, req, pos, err := s.versionPageTarget(r, id)
+	if err != nil {
+		return 0, nil, err
+	}
+	sum, err := summaryOf(v)
+	if err != nil {
+		return 0, nil, err
+	}
+	lines, next, done, err := promobPage(s, r, env, v, pos, req.Limit, partsOnly, func(it domain.PromobItem) BudgetLine {
+		return BudgetLine{ItemID: it.ID, PricedLine: sum.Price(pricing.LineOf(it))}
+	})
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, pageOf[BudgetLine]{Items: lines, NextCursor: nextOf(v, next, done)}, nil
+}
+
+// nextOf is the cursor text after a page of version v's items.
+func nextOf(v domain.Version, next domain.ItemPos, done bool) string {
+	if done {
+		return ""
+	}
+	return itemCursor{v: v.Number, pos: next}.encode().Encode()
+}
