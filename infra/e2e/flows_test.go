@@ -356,7 +356,8 @@ func TestReviewAndIntegrationNotices(t *testing.T) {
 		t.Fatalf("after another admin's edit: %+v", cfg)
 	}
 
-	// Prerequisites: every user but the responsible one links Promob.
+	// Prerequisites: every user but the responsible one links Promob; the
+	// users are those the API has answered (here u-admin2 and u-fin too).
 	for _, tok := range []string{f.admin, f.seller, f.reviewer} {
 		s.Call(http.MethodGet, "/v1/me", tok, nil, http.StatusOK, nil)
 	}
@@ -367,8 +368,8 @@ func TestReviewAndIntegrationNotices(t *testing.T) {
 		}
 	}
 	s.Call(http.MethodGet, "/v1/integration", f.seller, nil, http.StatusOK, &integ)
-	if p := integ.Prerequisites; p.Ready || fmt.Sprint(p.UnlinkedUsers) != "[{u-rev not_linked} {u-seller not_linked}]" {
-		t.Fatalf("prerequisites = %+v, want u-rev and u-seller unlinked (u-admin is responsible)", p)
+	if p := integ.Prerequisites; p.Ready || fmt.Sprint(p.UnlinkedUsers) != "[{u-admin2 not_linked} {u-fin not_linked} {u-rev not_linked} {u-seller not_linked}]" {
+		t.Fatalf("prerequisites = %+v, want every user but u-admin (the responsible one) unlinked", p)
 	}
 
 	// Promob stops accepting the integration token: the responsible user

@@ -546,7 +546,7 @@ func TestGatewayCors(t *testing.T) {
 		req.Header.Set("Authorization", "Bearer "+tok)
 		resp, body := do(t, req)
 		if resp.StatusCode != 200 || resp.Header.Get("Access-Control-Allow-Origin") != testOrigin ||
-			resp.Header.Get("Access-Control-Expose-Headers") != "Apigw-Requestid" {
+			resp.Header.Get("Access-Control-Expose-Headers") != "Apigw-Requestid,Retry-After" {
 			t.Fatalf("status %d headers %v body %s", resp.StatusCode, resp.Header, body)
 		}
 	})

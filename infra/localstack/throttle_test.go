@@ -22,7 +22,7 @@ func TestGatewayThrottles(t *testing.T) {
 		t.Fatal(err)
 	}
 	r, err := tpl.Resolver(samtemplate.Context{StackName: "promob-local", Region: "us-east-1", AccountID: "000000000000",
-		Parameters: map[string]string{"JwtIssuer": "https://issuer.local", "JwtAudience": "promob-integration"}})
+		Parameters: map[string]string{"JwtIssuer": "https://issuer.local", "JwtAudience": "promob-integration", "AllowedOrigins": "http://127.0.0.1:3000"}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -250,7 +250,7 @@ func TestProjectHTTPAPI(t *testing.T) {
 		AllowOrigins:  []string{"http://127.0.0.1:3000", "http://localhost:5173"},
 		AllowMethods:  []string{"GET", "POST", "PUT", "PATCH", "DELETE"},
 		AllowHeaders:  []string{"Authorization", "Content-Type", "Idempotency-Key"},
-		ExposeHeaders: []string{"Apigw-Requestid"},
+		ExposeHeaders: []string{"Apigw-Requestid", "Retry-After"},
 		MaxAge:        600,
 	}
 	if !reflect.DeepEqual(api.Cors, want) {

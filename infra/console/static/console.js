@@ -150,13 +150,16 @@ async function setupScreen() {
     <button id="setup">Configurar loja</button> <div id="setup-result"></div>`);
   on("#setup", async () => {
     state.account = $("#account").value.trim();
+    // The Promob account exists first (Portal Promob: CNPJ × AccountID, the
+    // serial numbers linked to it): the API checks the integration with it.
+    await sim("PUT", "", { integrationToken: "pmi-" + state.account, cnpj: $("#cnpj").value, serialNumbers: [$("#serial").value],
+      users: [{ user: $("#puser").value, password: $("#ppass").value }] });
     const integ = await api("PUT", "/v1/integration", {
       cnpj: $("#cnpj").value, promobAccountId: state.account, serialNumbers: [$("#serial").value], promobApiToken: "pmi-" + state.account,
     });
-    const account = { integrationToken: "pmi-" + state.account, users: [{ user: $("#puser").value, password: $("#ppass").value }],
-      webhookUrl: state.cfg.apiUrl + integ.webhookPath };
-    if (integ.webhookSecret) account.webhookSecret = integ.webhookSecret;
-    await sim("PUT", "", account);
+    const hook = { webhookUrl: state.cfg.apiUrl + integ.webhookPath };
+    if (integ.webhookSecret) hook.webhookSecret = integ.webhookSecret;
+    await sim("PUT", "", hook);
     $("#setup-result").textContent = "Loja configurada.";
     say("Loja configurada: o Promob simulado envia seus webhooks para esta API.");
   });
