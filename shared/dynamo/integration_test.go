@@ -102,6 +102,7 @@ func TestRoutesRetireWithTheAccount(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			s := open(t)
 			for _, store := range []string{"s1", "s2"} {
+				mustOK(t, s.CreateClient(ctx, domain.Client{ID: "c1", StoreID: store, Name: "Ana", Document: "52998224725", DocumentType: "cpf", CreatedAt: now}))
 				mustOK(t, s.CreateProject(ctx, domain.Project{ID: "p-" + store, StoreID: store, ClientID: "c1", Name: "Casa", CreatedAt: now}))
 			}
 			holdAccount(t, s, "s1", "acc-1")

@@ -28,6 +28,10 @@ func TestManualItems(t *testing.T) {
 	for name, open := range backends(t) {
 		t.Run(name, func(t *testing.T) {
 			s := open(t)
+			for _, store := range []string{"s1", "s2"} {
+				mustOK(t, s.CreateClient(ctx, domain.Client{ID: "c1", StoreID: store, Name: "Ana", Document: "52998224725", DocumentType: "cpf", CreatedAt: t0}))
+				mustOK(t, s.CreateProject(ctx, domain.Project{ID: "p1", StoreID: store, ClientID: "c1", Name: "Casa", CreatedAt: t0}))
+			}
 			for _, e := range []struct{ store, env string }{{"s1", "e1"}, {"s1", "e2"}, {"s2", "e1"}} {
 				if err := s.CreateEnvironment(ctx, testEnvironment(e.store, "p1", e.env, t0)); err != nil {
 					t.Fatal(err)

@@ -19,7 +19,7 @@ func LineOf(it domain.PromobItem) Line {
 func ManualLines(items []domain.ManualItem) []ManualLine {
 	out := make([]ManualLine, len(items))
 	for i, m := range items {
-		out[i] = ManualLine{Description: m.Description, Reference: m.Reference, Quantity: m.Quantity, UnitPrice: m.UnitPrice}
+		out[i] = ManualLine{ID: m.ID, Description: m.Description, Reference: m.Reference, Quantity: m.Quantity, UnitPrice: m.UnitPrice}
 	}
 	return out
 }
