@@ -18,6 +18,7 @@ import (
 	"github.com/foccolojas/promob-integration/shared/domain"
 	"github.com/foccolojas/promob-integration/shared/dynamo"
 	"github.com/foccolojas/promob-integration/shared/promob/promobsim"
+	"github.com/foccolojas/promob-integration/shared/tokenbox"
 )
 
 // simPut calls the simulator's control API and fails the test unless it
@@ -63,10 +64,15 @@ func TestEveryEventGivesItsDocumentedAnswer(t *testing.T) {
 	promob := httptest.NewServer(sim)
 	t.Cleanup(promob.Close)
 
-	// Walk-through steps 2 and 3.
+	// Walk-through steps 2 and 3, the secrets sealed with the development
+	// key as the local stack's functions seal them.
+	box, err := tokenbox.New(localenv.PromobTokenKey)
+	if err != nil {
+		t.Fatal(err)
+	}
 	secret := domain.NewWebhookSecret()
 	in := domain.Integration{StoreID: "s1", CNPJ: "11222333000181", PromobAccountID: "acc-1", SerialNumbers: []string{"SN-1"}, ResponsibleUserID: "u1", PromobAPIToken: "pmi-local"}
-	if _, _, err := dynamo.New(local.DynamoDB(), res.TableName).SaveIntegration(t.Context(), in, secret, time.Now()); err != nil {
+	if _, _, err := dynamo.New(local.DynamoDB(), res.TableName).WithSecrets(box).SaveIntegration(t.Context(), in, secret, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	account, _ := json.Marshal(map[string]any{"webhookUrl": "http://127.0.0.1:9/webhooks/promob/acc-1", "webhookSecret": secret, "integrationToken": "pmi-local"})

@@ -10,6 +10,7 @@ import (
 	"github.com/foccolojas/promob-integration/infra/localenv"
 	"github.com/foccolojas/promob-integration/shared/domain"
 	"github.com/foccolojas/promob-integration/shared/dynamo"
+	"github.com/foccolojas/promob-integration/shared/tokenbox"
 	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
 )
 
@@ -32,7 +33,13 @@ func stampWebhook(ctx context.Context, event []byte, t target, now time.Time) ([
 	if webhookID == "" || account == "" {
 		return event, nil
 	}
-	store := dynamo.New((&localenv.Env{DynamoEndpoint: t.DynamoEndpoint}).DynamoDB(), t.tableName())
+	// The local stack's functions seal the stores' secrets with the
+	// development key; the secret is opened with it.
+	box, err := tokenbox.New(localenv.PromobTokenKey)
+	if err != nil {
+		return nil, err
+	}
+	store := dynamo.New((&localenv.Env{DynamoEndpoint: t.DynamoEndpoint}).DynamoDB(), t.tableName()).WithSecrets(box)
 	acc, err := store.Account(ctx, account)
 	if domain.IsNotFound(err) {
 		return event, nil
