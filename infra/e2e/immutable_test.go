@@ -90,7 +90,7 @@ func TestVersionsAreImmutable(t *testing.T) {
 	waitImported(1)
 
 	t.Run("items and budget lines page in listing order; gzip on the wire", func(t *testing.T) {
-		items := pages[itemView](s, envPath+"/items", seller)
+		items := stacktest.Pages[itemView](s.Stack, envPath+"/items", seller)
 		if len(items) != 1200 {
 			t.Fatalf("the items tab pages %d items, want 1200", len(items))
 		}
@@ -152,7 +152,7 @@ func TestVersionsAreImmutable(t *testing.T) {
 	t.Run("after the conversion a manual change makes a new version; the converted one stays", func(t *testing.T) {
 		s.Call(http.MethodPost, envPath+"/approve", seller, nil, http.StatusOK, nil)
 		converted = version(1)
-		convertedLines := pages[budgetLine](s, envPath+"/versions/1/budget/lines", seller)
+		convertedLines := stacktest.Pages[budgetLine](s.Stack, envPath+"/versions/1/budget/lines", seller)
 		wfRefused(s, http.MethodPost, envPath+"/reprice", seller, http.StatusConflict, domain.CodeAlreadyConverted)
 		var changed itemView
 		s.Call(http.MethodPatch, envPath+"/items/"+frete.ID, seller, map[string]string{"unitPrice": "150.00"}, http.StatusOK, &changed)
@@ -168,7 +168,7 @@ func TestVersionsAreImmutable(t *testing.T) {
 		if again.Total != converted.Total || !bytes.Equal(again.Budget, converted.Budget) || !again.Converted || again.Latest || !again.BudgetFixed || v2.BudgetFixed {
 			t.Fatalf("the converted version changed: %s → %s", converted.Total, again.Total)
 		}
-		if lines := pages[budgetLine](s, envPath+"/versions/1/budget/lines", seller); len(lines) != len(convertedLines) || !lines[0].Price.Equal(convertedLines[0].Price) {
+		if lines := stacktest.Pages[budgetLine](s.Stack, envPath+"/versions/1/budget/lines", seller); len(lines) != len(convertedLines) || !lines[0].Price.Equal(convertedLines[0].Price) {
 			t.Fatal("the converted version's lines changed")
 		}
 	})

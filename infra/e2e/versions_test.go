@@ -346,7 +346,7 @@ func TestPromobRevisionsBecomeVersions(t *testing.T) {
 		}
 
 		var items struct{ Items []itemView }
-		items.Items = pages[itemView](s, envPath+"/items", seller)
+		items.Items = stacktest.Pages[itemView](s.Stack, envPath+"/items", seller)
 		sources := map[string]int{}
 		var kept *itemView
 		for i, it := range items.Items {
@@ -418,8 +418,8 @@ func TestPromobRevisionsBecomeVersions(t *testing.T) {
 			}
 			vpath := fmt.Sprintf("%s/versions/%d", envPath, tt.number)
 			s.Call(http.MethodGet, vpath, seller, nil, http.StatusOK, &v)
-			v.Items = pages[domain.PromobItem](s, vpath+"/items", seller)
-			v.Budget.Lines = pages[budgetLine](s, vpath+"/budget/lines", seller)
+			v.Items = stacktest.Pages[domain.PromobItem](s.Stack, vpath+"/items", seller)
+			v.Budget.Lines = stacktest.Pages[budgetLine](s.Stack, vpath+"/budget/lines", seller)
 			if v.Number != tt.number || v.PromobRevision != tt.revision || v.Latest != (tt.number == 3) || len(v.Items) != tt.parts || v.ItemCount != tt.parts {
 				t.Errorf("version %d: number %d, revision %d, latest %v, %d items (itemCount %d)", tt.number, v.Number, v.PromobRevision, v.Latest, len(v.Items), v.ItemCount)
 			}

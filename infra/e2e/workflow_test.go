@@ -230,7 +230,7 @@ func TestSaleWorkflow(t *testing.T) {
 	}
 	items := func(s *stack, n int) []wfItem {
 		s.T.Helper()
-		return pages[wfItem](s, fmt.Sprintf("%s/versions/%d/items", envPath, n), seller)
+		return stacktest.Pages[wfItem](s.Stack, fmt.Sprintf("%s/versions/%d/items", envPath, n), seller)
 	}
 	// imported waits until version n is the latest and the import is done.
 	imported := func(s *stack, n, revision int) {

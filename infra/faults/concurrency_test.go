@@ -111,11 +111,11 @@ func (e *faultEnv) checkBudget(latest, manual int) {
 		Lines []pricing.PricedLine `json:"-"`
 	}
 	e.fs.s.Call(http.MethodGet, e.envPath+"/budget", e.fs.admin, nil, http.StatusOK, &b)
-	b.Lines = allPages[pricing.PricedLine](e.fs.s, e.envPath+"/budget/lines", e.fs.admin)
+	b.Lines = stacktest.Pages[pricing.PricedLine](e.fs.s.Stack, e.envPath+"/budget/lines", e.fs.admin)
 	var v struct {
 		Items []domain.PromobItem
 	}
-	v.Items = allPages[domain.PromobItem](e.fs.s, fmt.Sprintf("%s/versions/%d/items", e.envPath, latest), e.fs.admin)
+	v.Items = stacktest.Pages[domain.PromobItem](e.fs.s.Stack, fmt.Sprintf("%s/versions/%d/items", e.envPath, latest), e.fs.admin)
 	if b.Version != latest {
 		t.Fatalf("budget of version %d, latest is %d", b.Version, latest)
 	}

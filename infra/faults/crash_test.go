@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/foccolojas/promob-integration/infra/poll"
+	"github.com/foccolojas/promob-integration/infra/stacktest"
 )
 
 // TestDynamoKilledDuringImport kills DynamoDB Local in the middle of an
@@ -50,7 +51,7 @@ func TestDynamoKilledDuringImport(t *testing.T) {
 	poll.Until(t, wait, "version 2 with all its items", func() bool {
 		vs = e.versions()
 		for _, v := range vs {
-			items := allPages[any](s, fmt.Sprintf("%s/versions/%d/items", e.envPath, v.Number), e.fs.admin)
+			items := stacktest.Pages[any](s.Stack, fmt.Sprintf("%s/versions/%d/items", e.envPath, v.Number), e.fs.admin)
 			if len(items) != v.ItemCount {
 				t.Fatalf("version %d is visible with %d of its %d items", v.Number, len(items), v.ItemCount)
 			}

@@ -175,7 +175,7 @@ func (e *faultEnv) checkVersions(vs []version) {
 		if i > 0 && v.PromobRevision >= vs[i-1].PromobRevision {
 			t.Errorf("versions %+v: version %d has revision %d, not older than version %d's", vs, v.Number, v.PromobRevision, vs[i-1].Number)
 		}
-		items := allPages[json.RawMessage](e.fs.s, fmt.Sprintf("%s/versions/%d/items", e.envPath, v.Number), e.fs.admin)
+		items := stacktest.Pages[json.RawMessage](e.fs.s.Stack, fmt.Sprintf("%s/versions/%d/items", e.envPath, v.Number), e.fs.admin)
 		if len(items) != v.ItemCount {
 			t.Errorf("version %d lists %d items, itemCount %d", v.Number, len(items), v.ItemCount)
 		}

@@ -10,7 +10,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -287,4 +289,35 @@ func marshal(t testing.TB, in any) []byte {
 		t.Fatal(fmt.Errorf("encode the request: %w", err))
 	}
 	return b
+}
+
+// Pages reads every page of the paged list at path (200 entries a page) as
+// token, following nextCursor until the last page, and returns the entries.
+func Pages[T any](s *Stack, path, token string) []T {
+	s.T.Helper()
+	sep := "?"
+	if strings.Contains(path, "?") {
+		sep = "&"
+	}
+	var all []T
+	cursor := ""
+	for page := 0; ; page++ {
+		var out struct {
+			Items      []T    `json:"items"`
+			NextCursor string `json:"nextCursor"`
+		}
+		p := path + sep + "limit=200"
+		if cursor != "" {
+			p += "&cursor=" + url.QueryEscape(cursor)
+		}
+		s.Call(http.MethodGet, p, token, nil, http.StatusOK, &out)
+		all = append(all, out.Items...)
+		if out.NextCursor == "" {
+			return all
+		}
+		if page > 10_000 {
+			s.T.Fatalf("%s: more than 10,000 pages", path)
+		}
+		cursor = out.NextCursor
+	}
 }
