@@ -38,7 +38,7 @@ func newReadStack(b *testing.B, s *stack, parts int) *readStack {
 	cfg := s.configureWithToken(store, account, apiToken)
 	s.Control(http.MethodPut, "/_sim/accounts/"+account, map[string]string{
 		"webhookUrl": s.URL() + cfg.WebhookPath, "webhookSecret": cfg.WebhookSecret, "integrationToken": apiToken,
-	}, http.StatusCreated)
+	}, http.StatusOK)
 	pe := newPromobEnv(s, account, apiToken)
 	rev := pe.save(nil, parts)
 	var client, project struct{ ID string }

@@ -152,7 +152,7 @@ func TestLatestItemsReadsAsVersionItemsFrom(t *testing.T) {
 				t.Helper()
 				rnd := rand.New(rand.NewPCG(uint64(revision), 2))
 				starts, _, err := s.WriteItems(ctx, "s1", "e1", revision, func(emit func(any) error) error {
-					for i := range count { // 10 KB of hex each: about 26 items a chunk
+					for i := range count { // 10 KB of hex each: 7 items in the first chunk, 26 in the others
 						b := make([]byte, 5000)
 						for j := range b {
 							b[j] = byte(rnd.Uint32())
