@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -36,7 +37,10 @@ func (s *Store) VersionItemsFrom(ctx context.Context, env domain.Environment, v 
 		return domain.ItemPos{}, false, errBadPosition
 	}
 	for c := from.Chunk; c < len(starts); c++ {
-		dec, closer, err := s.chunk(ctx, env, v, c)
+		dec, closer, err := s.chunk(ctx, env, v.PromobRevision, c)
+		if errors.Is(err, errNoChunk) {
+			return domain.ItemPos{}, false, fmt.Errorf("dynamo: version %d of %s lacks item chunk %d", v.Number, env.ID, c)
+		}
 		if err != nil {
 			return domain.ItemPos{}, false, err
 		}
@@ -75,13 +79,62 @@ func (s *Store) VersionItemsFrom(ctx context.Context, env domain.Environment, v 
 	return domain.ItemPos{}, false, nil
 }
 
-// chunk reads chunk c of the version's items and returns a decoder of its
-// JSON lines. Chunks never change once written, so an eventually
-// consistent read (half the read units) is enough; a chunk not yet seen by
-// that read (just after the version was committed) is read again
-// consistently.
-func (s *Store) chunk(ctx context.Context, env domain.Environment, v domain.Version, c int) (*json.Decoder, func(), error) {
-	k := key(envPK(env.StoreID, env.ID), itemsSK(v.PromobRevision, c))
+// LatestItems is VersionItemsFrom for the record's latest version from its
+// first item, without reading the version first: the first chunk's key
+// follows from env.ImportedRevision (the revision of the latest version),
+// so a page that ends inside the first chunk costs one GetItem. The version
+// is read only when fn goes on to the first chunk's end (to know whether
+// other chunks follow) or when the version has no chunk.
+func (s *Store) LatestItems(ctx context.Context, env domain.Environment, fn func(dec *json.Decoder) (bool, error)) (domain.ItemPos, bool, error) {
+	dec, closer, err := s.chunk(ctx, env, env.ImportedRevision, 0)
+	if errors.Is(err, errNoChunk) {
+		return s.latestItemsFrom(ctx, env, domain.ItemPos{}, fn)
+	}
+	if err != nil {
+		return domain.ItemPos{}, false, err
+	}
+	defer closer()
+	taken := 0
+	for dec.More() {
+		more, err := fn(dec)
+		if err != nil {
+			return domain.ItemPos{}, false, err
+		}
+		taken++
+		if !more {
+			if dec.More() {
+				return domain.ItemPos{Index: taken}, true, nil
+			}
+			v, err := s.Version(ctx, env, env.LatestVersion)
+			if err != nil || len(v.ChunkStarts) < 2 {
+				return domain.ItemPos{}, false, err
+			}
+			return domain.ItemPos{Chunk: 1}, true, nil
+		}
+	}
+	return s.latestItemsFrom(ctx, env, domain.ItemPos{Chunk: 1}, fn)
+}
+
+// latestItemsFrom reads the latest version and hands fn its items from
+// position from (none when from is past its last chunk).
+func (s *Store) latestItemsFrom(ctx context.Context, env domain.Environment, from domain.ItemPos, fn func(dec *json.Decoder) (bool, error)) (domain.ItemPos, bool, error) {
+	v, err := s.Version(ctx, env, env.LatestVersion)
+	if err != nil || (from.Chunk > 0 && from.Chunk >= len(v.ChunkStarts)) {
+		return domain.ItemPos{}, false, err
+	}
+	return s.VersionItemsFrom(ctx, env, v, from, fn)
+}
+
+// errNoChunk is chunk's answer for a chunk that does not exist.
+var errNoChunk = errors.New("dynamo: no such item chunk")
+
+// chunk reads chunk c of a Promob revision's items and returns a decoder
+// of its JSON lines, or errNoChunk. Chunks never change once written, so
+// an eventually consistent read (half the read units) is enough; a chunk
+// not yet seen by that read (just after the version was committed) is read
+// again consistently.
+func (s *Store) chunk(ctx context.Context, env domain.Environment, revision, c int) (*json.Decoder, func(), error) {
+	k := key(envPK(env.StoreID, env.ID), itemsSK(revision, c))
 	var data []byte
 	for _, consistent := range []bool{false, true} {
 		out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: k, ConsistentRead: aws.Bool(consistent)})
@@ -94,7 +147,7 @@ func (s *Store) chunk(ctx context.Context, env domain.Environment, v domain.Vers
 		}
 	}
 	if data == nil {
-		return nil, nil, fmt.Errorf("dynamo: version %d of %s lacks item chunk %d", v.Number, env.ID, c)
+		return nil, nil, errNoChunk
 	}
 	zr, err := gzip.NewReader(bytes.NewReader(data))
 	if err != nil {

@@ -108,9 +108,13 @@ func decompress(b []byte) ([]byte, error) {
 // Item chunks: each chunk is a gzip stream of its own (JSON lines), cut
 // when it holds chunkRaw bytes of JSON or chunkPacked compressed bytes, so
 // that a page of items reads and decompresses one chunk, not the version.
+// The first chunk is cut at firstChunkRaw: it holds a first page of the
+// default size (50 items of about 500 bytes) and more, and reading it for
+// the items tab's first page costs a fraction of a full chunk.
 const (
-	chunkRaw    = 256 * 1024
-	chunkPacked = 200 * 1024
+	chunkRaw      = 256 * 1024
+	chunkPacked   = 200 * 1024
+	firstChunkRaw = 64 * 1024
 )
 
 // ItemWriter writes a Promob revision's items as chunks of gzip-compressed
@@ -152,7 +156,11 @@ func (w *ItemWriter) Write(item any) error {
 	w.count++
 	w.inChunk++
 	w.raw += len(line)
-	if w.raw >= chunkRaw || w.buf.Len() >= chunkPacked {
+	limit := chunkRaw
+	if len(w.starts) == 0 {
+		limit = firstChunkRaw
+	}
+	if w.raw >= limit || w.buf.Len() >= chunkPacked {
 		return w.cut()
 	}
 	return nil

@@ -3,6 +3,7 @@ package dynamo_test
 import (
 	"context"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"strings"
@@ -128,6 +129,93 @@ func TestDeleteItems(t *testing.T) {
 					t.Fatalf("DeleteItems(revision %d) = %d, %v; want %d", step.revision, n, err, step.want)
 				}
 			}
+		})
+	}
+}
+
+// TestLatestItemsReadsAsVersionItemsFrom reads the first items of the
+// latest version with LatestItems (no version read first) and with
+// VersionItemsFrom, for pages that end inside the first chunk, at its last
+// item, in the next chunk and past the last item, and for a version
+// without items: both give the same items, position and "more".
+func TestLatestItemsReadsAsVersionItemsFrom(t *testing.T) {
+	ctx := context.Background()
+	for name, open := range backends(t) {
+		t.Run(name, func(t *testing.T) {
+			s := open(t)
+			mustOK(t, s.CreateClient(ctx, domain.Client{ID: "c1", StoreID: "s1", Name: "Ana", Document: "52998224725", DocumentType: "cpf", CreatedAt: t0}))
+			mustOK(t, s.CreateProject(ctx, domain.Project{ID: "p1", StoreID: "s1", ClientID: "c1", Name: "Casa", CreatedAt: t0}))
+			env := domain.Environment{ID: "e1", StoreID: "s1", ProjectID: "p1", Name: "Cozinha", PromobAccountID: "acc",
+				PromobProjectID: "pp", PromobEnvironmentID: "pe", ImportStatus: domain.ImportPending, CreatedAt: t0, UpdatedAt: t0}
+			mustOK(t, s.CreateEnvironment(ctx, env))
+			commit := func(revision, count int) (domain.Environment, domain.Version) {
+				t.Helper()
+				rnd := rand.New(rand.NewPCG(uint64(revision), 2))
+				starts, _, err := s.WriteItems(ctx, "s1", "e1", revision, func(emit func(any) error) error {
+					for i := range count { // 10 KB of hex each: 7 items in the first chunk, 26 in the others
+						b := make([]byte, 5000)
+						for j := range b {
+							b[j] = byte(rnd.Uint32())
+						}
+						if err := emit(fmt.Sprintf("%d:%s", i, hex.EncodeToString(b))); err != nil {
+							return err
+						}
+					}
+					return nil
+				})
+				mustOK(t, err)
+				current, err := s.Environment(ctx, "s1", "e1")
+				mustOK(t, err)
+				v := domain.Version{Number: current.LatestVersion + 1, PromobRevision: revision, Total: "1.00", Rules: []byte(`{}`), ItemCount: count, ChunkStarts: starts}
+				entry := domain.NewHistoryEntry(domain.HistoryImported, current.ID, v.Number, "importer", t0, "imported")
+				mustOK(t, s.CommitVersion(ctx, current, v, entry, t0))
+				current, err = s.Environment(ctx, "s1", "e1")
+				mustOK(t, err)
+				v, err = s.Version(ctx, current, v.Number)
+				mustOK(t, err)
+				return current, v
+			}
+			read := func(limit int, from func(fn func(dec *json.Decoder) (bool, error)) (domain.ItemPos, bool, error)) string {
+				t.Helper()
+				var got []string
+				pos, more, err := from(func(dec *json.Decoder) (bool, error) {
+					var it string
+					if err := dec.Decode(&it); err != nil {
+						return false, err
+					}
+					got = append(got, it[:strings.IndexByte(it, ':')])
+					return len(got) < limit, nil
+				})
+				mustOK(t, err)
+				return fmt.Sprintf("%v %+v %v", got, pos, more)
+			}
+			compare := func(env domain.Environment, v domain.Version, limits []int) {
+				t.Helper()
+				for _, limit := range limits {
+					latest := read(limit, func(fn func(dec *json.Decoder) (bool, error)) (domain.ItemPos, bool, error) {
+						return s.LatestItems(ctx, env, fn)
+					})
+					want := read(limit, func(fn func(dec *json.Decoder) (bool, error)) (domain.ItemPos, bool, error) {
+						return s.VersionItemsFrom(ctx, env, v, domain.ItemPos{}, fn)
+					})
+					if latest != want {
+						t.Errorf("version %d, limit %d: LatestItems %s, VersionItemsFrom %s", v.Number, limit, latest, want)
+					}
+				}
+			}
+			env1, v1 := commit(1, 60)
+			if len(v1.ChunkStarts) < 2 {
+				t.Fatalf("version 1 has %d chunks, want several", len(v1.ChunkStarts))
+			}
+			first := v1.ChunkStarts[1]
+			compare(env1, v1, []int{1, first - 1, first, first + 1, 60, 61})
+			env2, v2 := commit(2, 3)
+			if len(v2.ChunkStarts) != 1 {
+				t.Fatalf("version 2 has %d chunks, want one", len(v2.ChunkStarts))
+			}
+			compare(env2, v2, []int{1, 2, 3, 4})
+			env3, v3 := commit(3, 0)
+			compare(env3, v3, []int{1})
 		})
 	}
 }

@@ -168,13 +168,23 @@ func readItemCursor(c page.Cursor) (itemCursor, error) {
 	return itemCursor{v: v, pos: domain.ItemPos{Chunk: ch, Index: i}}, nil
 }
 
-// promobPage reads at most limit items of version v from pos, keeping those
-// keep accepts, each turned into a T by conv. It returns the page and the
+// itemReader hands fn each stored item of a version from some position,
+// as the store's VersionItemsFrom does.
+type itemReader func(fn func(dec *json.Decoder) (bool, error)) (domain.ItemPos, bool, error)
+
+// itemsOf reads version v's items from pos.
+func (s *Server) itemsOf(r *http.Request, env domain.Environment, v domain.Version, pos domain.ItemPos) itemReader {
+	return func(fn func(dec *json.Decoder) (bool, error)) (domain.ItemPos, bool, error) {
+		return s.store.VersionItemsFrom(r.Context(), env, v, pos, fn)
+	}
+}
+
+// promobPage reads at most limit items with read, keeping those keep
+// accepts, each turned into a T by conv. It returns the page and the
 // position after it, or done when the version has no item after it.
-func promobPage[T any](s *Server, r *http.Request, env domain.Environment, v domain.Version, pos domain.ItemPos, limit int,
-	keep func(domain.PromobItem) bool, conv func(domain.PromobItem) T) ([]T, domain.ItemPos, bool, error) {
+func promobPage[T any](read itemReader, limit int, keep func(domain.PromobItem) bool, conv func(domain.PromobItem) T) ([]T, domain.ItemPos, bool, error) {
 	out := make([]T, 0, limit)
-	next, more, err := s.store.VersionItemsFrom(r.Context(), env, v, pos, func(dec *json.Decoder) (bool, error) {
+	next, more, err := read(func(dec *json.Decoder) (bool, error) {
 		var it domain.PromobItem
 		if err := dec.Decode(&it); err != nil {
 			return false, err
@@ -194,7 +204,9 @@ func partsOnly(it domain.PromobItem) bool      { return !it.HasChildren }
 // listItems answers a page of the items tab: the latest version's Promob
 // items in listing order, then the environment's manual items in creation
 // order (the latest version's budget holds the same ones). A cursor keeps
-// reading the version the first page read.
+// reading the version the first page read. The first page reads the
+// latest version's items without reading the version first, so that it
+// costs what the budget summary costs.
 func (s *Server) listItems(r *http.Request, id domain.Identity) (int, any, error) {
 	env, err := s.routedRecord(r, id.StoreID)
 	if err != nil {
@@ -215,11 +227,17 @@ func (s *Server) listItems(r *http.Request, id domain.Identity) (int, any, error
 		}
 	}
 	if cur.v > 0 && cur.manual == "" {
-		v, err := s.store.Version(r.Context(), env, cur.v)
-		if err != nil {
-			return 0, nil, err
+		read := func(fn func(dec *json.Decoder) (bool, error)) (domain.ItemPos, bool, error) {
+			return s.store.LatestItems(r.Context(), env, fn)
 		}
-		items, next, done, err := promobPage(s, r, env, v, cur.pos, req.Limit, allItems, promobView)
+		if req.Cursor != nil {
+			v, err := s.store.Version(r.Context(), env, cur.v)
+			if err != nil {
+				return 0, nil, err
+			}
+			read = s.itemsOf(r, env, v, cur.pos)
+		}
+		items, next, done, err := promobPage(read, req.Limit, allItems, promobView)
 		if err != nil {
 			return 0, nil, err
 		}
@@ -316,7 +334,7 @@ func (s *Server) listVersionItems(r *http.Request, id domain.Identity) (int, any
 	if err != nil {
 		return 0, nil, err
 	}
-	items, next, done, err := promobPage(s, r, env, v, pos, req.Limit, allItems, func(it domain.PromobItem) domain.PromobItem { return it })
+	items, next, done, err := promobPage(s.itemsOf(r, env, v, pos), req.Limit, allItems, func(it domain.PromobItem) domain.PromobItem { return it })
 	if err != nil {
 		return 0, nil, err
 	}
@@ -336,7 +354,7 @@ func (s *Server) listBudgetLines(r *http.Request, id domain.Identity) (int, any,
 	if err != nil {
 		return 0, nil, err
 	}
-	lines, next, done, err := promobPage(s, r, env, v, pos, req.Limit, partsOnly, func(it domain.PromobItem) BudgetLine {
+	lines, next, done, err := promobPage(s.itemsOf(r, env, v, pos), req.Limit, partsOnly, func(it domain.PromobItem) BudgetLine {
 		return BudgetLine{ItemID: it.ID, PricedLine: sum.Price(pricing.LineOf(it))}
 	})
 	if err != nil {
