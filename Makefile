@@ -79,7 +79,7 @@ test: deps rie ## run every test (one DynamoDB Local and fauxqs for the run; the
 	$(GO) build -o $(LOCAL_BIN)/testenv ./infra/cmd/testenv
 	AWS_LAMBDA_RIE=$(RIE) $(LOCAL_BIN)/testenv -- $(GO) test -count=1 ./...
 
-bench: deps rie ## run the benchmarks and print one table (see BENCHMARKS.md; about a minute)
+bench: deps rie ## run the benchmarks and print one table (see BENCHMARKS.md; about nine minutes)
 	AWS_LAMBDA_RIE=$(RIE) $(GO) run ./infra/cmd/bench
 
 test-faults: deps rie ## run only the fault tests (crashes, restarts, poison messages, concurrency; also part of make test)
