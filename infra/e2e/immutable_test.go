@@ -44,9 +44,7 @@ func TestVersionsAreImmutable(t *testing.T) {
 	reviewer := s.Token("reviewer-1", store, "reviewer")
 	cfg := s.configureWithToken(store, account, apiToken)
 	s.Call(http.MethodPut, "/v1/integration/commercial-rules", admin, map[string]string{"defaultMarkup": "2", "freightPercent": "3"}, http.StatusOK, nil)
-	s.Control(http.MethodPut, "/_sim/accounts/"+account, map[string]string{
-		"webhookUrl": s.URL() + cfg.WebhookPath, "webhookSecret": cfg.WebhookSecret, "integrationToken": apiToken,
-	}, http.StatusOK)
+	s.pointWebhooks(account, cfg)
 	pe := newPromobEnv(s, account, apiToken)
 	pe.save(nil, 1200)
 	var client, project struct{ ID string }

@@ -36,9 +36,7 @@ func newReadStack(b *testing.B, s *stack, parts int) *readStack {
 	apiToken := "pmi_" + localstack.UniqueName("bench")
 	admin := s.Token("admin-1", store, "admin")
 	cfg := s.configureWithToken(store, account, apiToken)
-	s.Control(http.MethodPut, "/_sim/accounts/"+account, map[string]string{
-		"webhookUrl": s.URL() + cfg.WebhookPath, "webhookSecret": cfg.WebhookSecret, "integrationToken": apiToken,
-	}, http.StatusOK)
+	s.pointWebhooks(account, cfg)
 	pe := newPromobEnv(s, account, apiToken)
 	rev := pe.save(nil, parts)
 	var client, project struct{ ID string }

@@ -28,9 +28,7 @@ func BenchmarkSaveToNotification(b *testing.B) {
 	apiToken := "pmi_" + localstack.UniqueName("bench")
 	admin := s.Token("admin-1", store, "admin")
 	cfg := s.configureWithToken(store, account, apiToken)
-	s.Control(http.MethodPut, "/_sim/accounts/"+account, map[string]string{
-		"webhookUrl": s.URL() + cfg.WebhookPath, "webhookSecret": cfg.WebhookSecret, "integrationToken": apiToken,
-	}, http.StatusOK)
+	s.pointWebhooks(account, cfg)
 	var client, project struct{ ID string }
 	s.Call(http.MethodPost, "/v1/clients", admin, map[string]string{"name": "Ana Silva", "document": "529.982.247-25"}, http.StatusCreated, &client)
 	s.Call(http.MethodPost, "/v1/projects", admin, map[string]string{"clientId": client.ID, "name": "Casa"}, http.StatusCreated, &project)

@@ -224,9 +224,7 @@ func TestPromobRevisionsBecomeVersions(t *testing.T) {
 	rules := pricing.Rules{DefaultMarkup: decimal.NewFromInt(2), FreightPercent: decimal.NewFromInt(3), AssemblyPercent: decimal.NewFromInt(5)}
 	s.Call(http.MethodPut, "/v1/integration/commercial-rules", admin,
 		map[string]string{"defaultMarkup": "2", "freightPercent": "3", "assemblyPercent": "5"}, http.StatusOK, nil)
-	s.Control(http.MethodPut, "/_sim/accounts/"+account, map[string]string{
-		"webhookUrl": s.URL() + cfg.WebhookPath, "webhookSecret": cfg.WebhookSecret, "integrationToken": apiToken,
-	}, http.StatusOK)
+	s.pointWebhooks(account, cfg)
 	pe := newPromobEnv(s, account, apiToken)
 	if rev := pe.save(nil, 60); rev != 1 {
 		t.Fatalf("first revision is %d", rev)
@@ -452,9 +450,7 @@ func TestRefusedListingOnTheStack(t *testing.T) {
 	apiToken := "pmi_" + localstack.UniqueName("e2e")
 	admin := s.Token("admin-1", store, "admin")
 	cfg := s.configureWithToken(store, account, apiToken)
-	s.Control(http.MethodPut, "/_sim/accounts/"+account, map[string]string{
-		"webhookUrl": s.URL() + cfg.WebhookPath, "webhookSecret": cfg.WebhookSecret, "integrationToken": apiToken,
-	}, http.StatusOK)
+	s.pointWebhooks(account, cfg)
 	pe := newPromobEnv(s, account, apiToken)
 	pe.save(listinggen.Bytes(listinggen.Spec{ProjectGUID: pe.project, EnvironmentGUID: pe.env, Parts: 30, Ambients: 2, Seed: 3}), 0)
 

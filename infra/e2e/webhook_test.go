@@ -63,6 +63,15 @@ func (s *stack) configureWithToken(store, account, apiToken string) integrationC
 	return cfg
 }
 
+// pointWebhooks has the simulator send the account's webhooks to the
+// stack, signed with the secret the configuration answered.
+func (s *stack) pointWebhooks(account string, cfg integrationConfig) {
+	s.T.Helper()
+	s.Control(http.MethodPut, "/_sim/accounts/"+account, map[string]string{
+		"webhookUrl": s.URL() + cfg.WebhookPath, "webhookSecret": cfg.WebhookSecret,
+	}, http.StatusOK)
+}
+
 // simDelivery is the simulator's report of one webhook it sent.
 type simDelivery struct {
 	Status    int             `json:"status"`

@@ -58,18 +58,23 @@ func (s *Store) Users(ctx context.Context, storeID string, req page.Request) (pa
 	if err := attributevalue.UnmarshalListOfMaps(items, &its); err != nil {
 		return page.Page[domain.User]{}, wrap("decode users", err)
 	}
+	// The store's links are read in one query, not one read per user.
+	links, err := s.PromobLinks(ctx, storeID)
+	if err != nil {
+		return page.Page[domain.User]{}, err
+	}
+	linkOf := make(map[string]domain.LinkView, len(links))
+	for _, l := range links {
+		linkOf[l.UserID] = l.View()
+	}
 	out := page.Page[domain.User]{Items: make([]domain.User, 0, len(its)), Next: next}
 	for _, it := range its {
 		u := domain.User{ID: it.UserID, Roles: it.Roles, LastSeenAt: it.LastSeenAt, PromobLink: domain.LinkView{Status: domain.LinkNotLinked}}
 		if u.Roles == nil {
 			u.Roles = []domain.Role{}
 		}
-		l, err := s.PromobLink(ctx, storeID, it.UserID)
-		switch {
-		case err == nil:
-			u.PromobLink = l.View()
-		case !domain.IsNotFound(err):
-			return page.Page[domain.User]{}, err
+		if l, ok := linkOf[it.UserID]; ok {
+			u.PromobLink = l
 		}
 		out.Items = append(out.Items, u)
 	}

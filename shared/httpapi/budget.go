@@ -75,16 +75,32 @@ func latestNumber(env domain.Environment) (int, error) {
 	return env.LatestVersion, nil
 }
 
-func (s *Server) getVersion(r *http.Request, id domain.Identity) (int, any, error) {
-	env, err := s.routedRecord(r, id.StoreID)
-	if err != nil {
-		return 0, nil, err
+// versionIn returns the version number the path names ({n}), or the
+// record's latest when the path has none.
+func versionIn(r *http.Request, env domain.Environment) (int, error) {
+	if r.PathValue("n") != "" {
+		return versionNumber(r)
 	}
-	n, err := versionNumber(r)
+	return latestNumber(env)
+}
+
+// routedVersion reads the record in the path and the version versionIn
+// names.
+func (s *Server) routedVersion(r *http.Request, storeID string) (domain.Environment, domain.Version, error) {
+	env, err := s.routedRecord(r, storeID)
 	if err != nil {
-		return 0, nil, err
+		return env, domain.Version{}, err
+	}
+	n, err := versionIn(r, env)
+	if err != nil {
+		return env, domain.Version{}, err
 	}
 	v, err := s.store.Version(r.Context(), env, n)
+	return env, v, err
+}
+
+func (s *Server) getVersion(r *http.Request, id domain.Identity) (int, any, error) {
+	env, v, err := s.routedVersion(r, id.StoreID)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -97,18 +113,18 @@ func (s *Server) getVersion(r *http.Request, id domain.Identity) (int, any, erro
 
 // getBudget answers the latest version's stored budget summary.
 func (s *Server) getBudget(r *http.Request, id domain.Identity) (int, any, error) {
-	env, err := s.routedRecord(r, id.StoreID)
+	_, v, err := s.routedVersion(r, id.StoreID)
 	if err != nil {
 		return 0, nil, err
 	}
-	n, sum, err := s.latestBudget(r, env)
+	sum, err := summaryOf(v)
 	if err != nil {
 		return 0, nil, err
 	}
 	return http.StatusOK, struct {
 		Version int `json:"version"`
 		pricing.Summary
-	}{n, sum}, nil
+	}{v.Number, sum}, nil
 }
 
 // latestBudget returns the number and the stored budget summary of the
@@ -303,12 +319,7 @@ func (s *Server) versionPageTarget(r *http.Request, id domain.Identity) (domain.
 	if err != nil {
 		return env, domain.Version{}, req, domain.ItemPos{}, err
 	}
-	var n int
-	if r.PathValue("n") != "" {
-		n, err = versionNumber(r)
-	} else {
-		n, err = latestNumber(env)
-	}
+	n, err := versionIn(r, env)
 	if err != nil {
 		return env, domain.Version{}, req, domain.ItemPos{}, err
 	}

@@ -284,15 +284,7 @@ func (s *Server) listHistory(r *http.Request, id domain.Identity) (int, any, err
 }
 
 func (s *Server) openVersion(r *http.Request, id domain.Identity) (int, any, error) {
-	env, err := s.routedRecord(r, id.StoreID)
-	if err != nil {
-		return 0, nil, err
-	}
-	n, err := versionNumber(r)
-	if err != nil {
-		return 0, nil, err
-	}
-	v, err := s.store.Version(r.Context(), env, n)
+	env, v, err := s.routedVersion(r, id.StoreID)
 	if err != nil {
 		return 0, nil, err
 	}
