@@ -373,7 +373,7 @@ func TestSaleWorkflow(t *testing.T) {
 		}
 		var rv wfReview
 		s.Call(http.MethodPost, envPath+"/review/start", reviewer, nil, http.StatusOK, &rv)
-		if !rv.UpdateRequired || rv.Status != domain.ReviewInProgress || rv.StartVersion != 2 || rv.ConvertedVersion != 2 {
+		if !rv.UpdateRequired || rv.Status != domain.ReviewStateInProgress || rv.StartVersion != 2 || rv.ConvertedVersion != 2 {
 			t.Fatalf("review start %+v, want in progress from version 2 with updateRequired", rv)
 		}
 		wfRefused(s, http.MethodPost, envPath+"/review/complete", reviewer, http.StatusConflict, domain.CodeUpdateRequired)

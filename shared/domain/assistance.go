@@ -100,9 +100,9 @@ func (in AssistanceInput) Validate() (AssistanceInput, error) {
 	}
 	switch {
 	case out.Number == "" || utf8.RuneCountInString(out.Number) > maxAssistanceNumber || strings.ContainsAny(out.Number, "#/ \t\n"):
-		return AssistanceInput{}, Errorf(CodeInvalid, "number is required (at most %d characters, without '#', '/' or spaces).", maxAssistanceNumber)
+		return AssistanceInput{}, Invalid("number is required (at most %d characters, without '#', '/' or spaces).", maxAssistanceNumber)
 	case out.Description == "" || utf8.RuneCountInString(out.Description) > maxName:
-		return AssistanceInput{}, Errorf(CodeInvalid, "description is required (at most %d characters).", maxName)
+		return AssistanceInput{}, Invalid("description is required (at most %d characters).", maxName)
 	}
 	return out, nil
 }
@@ -120,9 +120,9 @@ type DesignInput struct {
 func (in DesignInput) Validate() error {
 	switch {
 	case in.Source != DesignBlank && in.Source != DesignRevision:
-		return Errorf(CodeInvalid, "source must be %q or %q.", DesignBlank, DesignRevision)
+		return Invalid("source must be %q or %q.", DesignBlank, DesignRevision)
 	case in.Version < 0 || (in.Version > 0 && in.Source != DesignRevision):
-		return Errorf(CodeInvalid, "version is a positive version number of the environment, and only with source %q.", DesignRevision)
+		return Invalid("version is a positive version number of the environment, and only with source %q.", DesignRevision)
 	}
 	return nil
 }
@@ -134,13 +134,13 @@ func (in DesignInput) Validate() error {
 func DesignVersion(env Environment, requested int) (int, error) {
 	switch {
 	case requested > env.LatestVersion:
-		return 0, Errorf(CodeNotFound, "Environment %s has no version %d.", env.ID, requested)
+		return 0, NotFound("Environment %s has no version %d.", env.ID, requested)
 	case requested > 0:
 		return requested, nil
 	case env.ConvertedVersion > 0:
 		return env.ConvertedVersion, nil
 	}
-	return 0, Errorf(CodeConflict, "Environment %s has no converted version to copy: choose one of its versions.", env.ID)
+	return 0, Conflict("Environment %s has no converted version to copy: choose one of its versions.", env.ID)
 }
 
 // AssistanceMessage asks promobsync to create an assistance's Promob

@@ -31,7 +31,7 @@ type ProjectFilter struct {
 // Validate returns an invalid_request *Error for an unknown state.
 func (f ProjectFilter) Validate() error {
 	if f.State != "" && !slices.Contains(ProjectStates, f.State) {
-		return Errorf(CodeInvalid, "state must be one of %s.", strings.Join(ProjectStates, ", "))
+		return Invalid("state must be one of %s.", strings.Join(ProjectStates, ", "))
 	}
 	return nil
 }

@@ -52,7 +52,7 @@ const maxName = 200
 func (in ClientInput) Validate() (Client, error) {
 	name := strings.TrimSpace(in.Name)
 	if name == "" || utf8.RuneCountInString(name) > maxName {
-		return Client{}, Errorf(CodeInvalid, "name is required (at most %d characters).", maxName)
+		return Client{}, Invalid("name is required (at most %d characters).", maxName)
 	}
 	c := Client{Name: name, Email: strings.TrimSpace(in.Email), Phone: strings.TrimSpace(in.Phone)}
 	if d, ok := NormalizeCPF(in.Document); ok {
@@ -60,15 +60,15 @@ func (in ClientInput) Validate() (Client, error) {
 	} else if d, ok := NormalizeCNPJ(in.Document); ok {
 		c.Document, c.DocumentType = d, "cnpj"
 	} else {
-		return Client{}, Errorf(CodeInvalid, "document must be a valid CPF or CNPJ.")
+		return Client{}, Invalid("document must be a valid CPF or CNPJ.")
 	}
 	if c.Email != "" {
 		if a, err := mail.ParseAddress(c.Email); err != nil || a.Address != c.Email {
-			return Client{}, Errorf(CodeInvalid, "email must be an e-mail address.")
+			return Client{}, Invalid("email must be an e-mail address.")
 		}
 	}
 	if len(c.Phone) > 30 {
-		return Client{}, Errorf(CodeInvalid, "phone is at most 30 characters.")
+		return Client{}, Invalid("phone is at most 30 characters.")
 	}
 	return c, nil
 }
@@ -110,7 +110,7 @@ func (in ProjectInput) Validate() error {
 		return err
 	}
 	if n := strings.TrimSpace(in.Name); n == "" || utf8.RuneCountInString(n) > maxName {
-		return Errorf(CodeInvalid, "name is required (at most %d characters).", maxName)
+		return Invalid("name is required (at most %d characters).", maxName)
 	}
 	return nil
 }

@@ -44,19 +44,19 @@ func (e WebhookEvent) Validate() error {
 	needsListing, known := carriesListing[e.Type]
 	switch {
 	case e.Type == "":
-		return Errorf(CodeInvalid, "type is required.")
+		return Invalid("type is required.")
 	case !known:
-		return Errorf(CodeUnknownEvent, "Unknown event type %q.", e.Type)
+		return UnknownEvent("Unknown event type %q.", e.Type)
 	case !ValidID(e.Data.ProjectID):
 		return RequireID("data.projectId", e.Data.ProjectID)
 	case !ValidID(e.Data.EnvironmentID):
 		return RequireID("data.environmentId", e.Data.EnvironmentID)
 	case e.Data.Revision < 1:
-		return Errorf(CodeInvalid, "data.revision must be a positive integer.")
+		return Invalid("data.revision must be a positive integer.")
 	case len(e.Data.UserID) > 200:
-		return Errorf(CodeInvalid, "data.userId is at most 200 bytes.")
+		return Invalid("data.userId is at most 200 bytes.")
 	case needsListing && e.Data.Listing == "":
-		return Errorf(CodeInvalid, "data.listing is required for %s.", e.Type)
+		return Invalid("data.listing is required for %s.", e.Type)
 	}
 	return nil
 }

@@ -102,7 +102,7 @@ func (in LegacyImportInput) Validate() error {
 		return err
 	}
 	if n := strings.TrimSpace(in.Name); n == "" || utf8.RuneCountInString(n) > maxName {
-		return Errorf(CodeInvalid, "name is required (at most %d characters).", maxName)
+		return Invalid("name is required (at most %d characters).", maxName)
 	}
 	return nil
 }
@@ -116,7 +116,7 @@ type NewEnvironmentInput struct {
 // long.
 func (in NewEnvironmentInput) Validate() error {
 	if n := strings.TrimSpace(in.Name); n == "" || utf8.RuneCountInString(n) > maxName {
-		return Errorf(CodeInvalid, "name is required (at most %d characters).", maxName)
+		return Invalid("name is required (at most %d characters).", maxName)
 	}
 	return nil
 }

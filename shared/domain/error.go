@@ -66,9 +66,90 @@ type Error struct {
 
 func (e *Error) Error() string { return e.Code + ": " + e.Message }
 
-// Errorf returns an *Error with the code and a formatted message.
-func Errorf(code, format string, args ...any) *Error {
+// errorf returns an *Error with the code and a formatted message. Only the
+// constructors below and in refusal.go call it: each code is built in one
+// place (TestEachCodeHasOneConstructor).
+func errorf(code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// The constructors of the codes whose message says what was wrong with the
+// request or the caller; the sale's refusals are in refusal.go.
+
+// Invalid is an invalid_request *Error: the request fails validation.
+func Invalid(format string, args ...any) *Error { return errorf(CodeInvalid, format, args...) }
+
+// Unauthorized is an unauthorized *Error: no or bad credentials.
+func Unauthorized(format string, args ...any) *Error {
+	return errorf(CodeUnauthorized, format, args...)
+}
+
+// Forbidden is a forbidden *Error: the caller's role does not allow it.
+func Forbidden(format string, args ...any) *Error { return errorf(CodeForbidden, format, args...) }
+
+// NotFound is a not_found *Error: no such record, or another store's.
+func NotFound(format string, args ...any) *Error { return errorf(CodeNotFound, format, args...) }
+
+// Conflict is a conflict *Error: the record's state does not allow it.
+func Conflict(format string, args ...any) *Error { return errorf(CodeConflict, format, args...) }
+
+// AccountInUse is an account_in_use *Error.
+func AccountInUse(format string, args ...any) *Error {
+	return errorf(CodeAccountInUse, format, args...)
+}
+
+// TooLarge is a payload_too_large *Error.
+func TooLarge(format string, args ...any) *Error { return errorf(CodeTooLarge, format, args...) }
+
+// UnsupportedMedia is an unsupported_media *Error.
+func UnsupportedMedia(format string, args ...any) *Error {
+	return errorf(CodeUnsupportedMedia, format, args...)
+}
+
+// Internal is an internal *Error whose message is shown: a fault of ours
+// the caller can name (a missing configuration), never a detail.
+func Internal(format string, args ...any) *Error { return errorf(CodeInternal, format, args...) }
+
+// NotConfigured is an integration_missing *Error.
+func NotConfigured(format string, args ...any) *Error {
+	return errorf(CodeNotConfigured, format, args...)
+}
+
+// MalformedJSON is a malformed_json *Error.
+func MalformedJSON(format string, args ...any) *Error {
+	return errorf(CodeMalformedJSON, format, args...)
+}
+
+// UnknownEvent is an unknown_event_type *Error.
+func UnknownEvent(format string, args ...any) *Error {
+	return errorf(CodeUnknownEvent, format, args...)
+}
+
+// BadSignature is an invalid_signature *Error.
+func BadSignature(format string, args ...any) *Error {
+	return errorf(CodeBadSignature, format, args...)
+}
+
+// PromobCredentialsInvalid is a promob_credentials_invalid *Error.
+func PromobCredentialsInvalid(format string, args ...any) *Error {
+	return errorf(CodePromobCredentialsInvalid, format, args...)
+}
+
+// PromobUnavailable is a promob_unavailable *Error.
+func PromobUnavailable(format string, args ...any) *Error {
+	return errorf(CodePromobUnavailable, format, args...)
+}
+
+// PromobAccountMismatch is a promob_account_mismatch *Error.
+func PromobAccountMismatch(format string, args ...any) *Error {
+	return errorf(CodePromobAccountMismatch, format, args...)
+}
+
+// TooManyAttempts is a too_many_attempts *Error asking the caller to wait.
+func TooManyAttempts(wait time.Duration) *Error {
+	e := errorf(CodeTooManyAttempts, "Too many wrong attempts; try again in %d minutes.", int(wait.Minutes())+1)
+	e.RetryAfter = wait
+	return e
 }
 
 // ErrorCode returns the code of the *Error in err's chain, CodeInternal for any

@@ -38,7 +38,7 @@ func (id Identity) Require(roles ...Role) error {
 	if id.Has(roles...) {
 		return nil
 	}
-	return Errorf(CodeForbidden, "This action needs one of the roles %v.", roles)
+	return Forbidden("This action needs one of the roles %v.", roles)
 }
 
 type identityKey struct{}
@@ -53,7 +53,7 @@ func WithIdentity(ctx context.Context, id Identity) context.Context {
 func IdentityFrom(ctx context.Context) (Identity, error) {
 	id, ok := ctx.Value(identityKey{}).(Identity)
 	if !ok || id.StoreID == "" || id.UserID == "" {
-		return Identity{}, Errorf(CodeUnauthorized, "The request carries no valid identity.")
+		return Identity{}, Unauthorized("The request carries no valid identity.")
 	}
 	return id, nil
 }

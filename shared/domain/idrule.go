@@ -22,5 +22,5 @@ func RequireID(field, v string) error {
 	if ValidID(v) {
 		return nil
 	}
-	return Errorf(CodeInvalid, "%s is required: 1 to %d letters, digits or _.:@|+- (starting with a letter or digit).", field, MaxIDLen)
+	return Invalid("%s is required: 1 to %d letters, digits or _.:@|+- (starting with a letter or digit).", field, MaxIDLen)
 }

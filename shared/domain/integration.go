@@ -58,27 +58,27 @@ const (
 func (in IntegrationInput) Validate(storeID string) (Integration, error) {
 	cnpj, ok := NormalizeCNPJ(in.CNPJ)
 	if !ok {
-		return Integration{}, Errorf(CodeInvalid, "cnpj must be a valid CNPJ (14 digits with valid check digits).")
+		return Integration{}, Invalid("cnpj must be a valid CNPJ (14 digits with valid check digits).")
 	}
 	acc := strings.TrimSpace(in.PromobAccountID)
 	if acc == "" {
-		return Integration{}, Errorf(CodeInvalid, "promobAccountId is required.")
+		return Integration{}, Invalid("promobAccountId is required.")
 	}
 	if len(acc) > maxAccountIDLen || !ValidID(acc) {
-		return Integration{}, Errorf(CodeInvalid, "promobAccountId must be at most %d letters, digits or _.:@|+- (starting with a letter or digit).", maxAccountIDLen)
+		return Integration{}, Invalid("promobAccountId must be at most %d letters, digits or _.:@|+- (starting with a letter or digit).", maxAccountIDLen)
 	}
 	if len(in.SerialNumbers) == 0 {
-		return Integration{}, Errorf(CodeInvalid, "serialNumbers must hold at least one Promob serial number.")
+		return Integration{}, Invalid("serialNumbers must hold at least one Promob serial number.")
 	}
 	if len(in.SerialNumbers) > maxSerials {
-		return Integration{}, Errorf(CodeInvalid, "serialNumbers holds at most %d serial numbers.", maxSerials)
+		return Integration{}, Invalid("serialNumbers holds at most %d serial numbers.", maxSerials)
 	}
 	serials := make([]string, 0, len(in.SerialNumbers))
 	seen := make(map[string]bool, len(in.SerialNumbers))
 	for _, s := range in.SerialNumbers {
 		s = strings.TrimSpace(s)
 		if s == "" || len(s) > maxSerialLen {
-			return Integration{}, Errorf(CodeInvalid, "each serial number must be 1 to %d characters.", maxSerialLen)
+			return Integration{}, Invalid("each serial number must be 1 to %d characters.", maxSerialLen)
 		}
 		if !seen[s] {
 			seen[s] = true
@@ -88,11 +88,11 @@ func (in IntegrationInput) Validate(storeID string) (Integration, error) {
 	connect := map[string]string{"connectSituation": in.ConnectSituation, "connectStage": in.ConnectStage}
 	for field, v := range connect {
 		if utf8.RuneCountInString(strings.TrimSpace(v)) > maxConnectValue {
-			return Integration{}, Errorf(CodeInvalid, "%s is at most %d characters.", field, maxConnectValue)
+			return Integration{}, Invalid("%s is at most %d characters.", field, maxConnectValue)
 		}
 	}
 	if len(in.PromobAPIToken) > maxAPITokenLen {
-		return Integration{}, Errorf(CodeInvalid, "promobApiToken is at most %d characters.", maxAPITokenLen)
+		return Integration{}, Invalid("promobApiToken is at most %d characters.", maxAPITokenLen)
 	}
 	if u := strings.TrimSpace(in.ResponsibleUserID); u != "" && !ValidID(u) {
 		return Integration{}, RequireID("responsibleUserId", u)
@@ -141,7 +141,7 @@ func (in Integration) ConnectStatus() (situation, stage string) {
 // naming what differs.
 func MatchPromobAccount(in Integration, promobCNPJ string, promobSerials []string) error {
 	if cnpj, ok := NormalizeCNPJ(promobCNPJ); !ok || cnpj != in.CNPJ {
-		return Errorf(CodePromobAccountMismatch, "Promob account %s is not registered to CNPJ %s.", in.PromobAccountID, in.CNPJ)
+		return PromobAccountMismatch("Promob account %s is not registered to CNPJ %s.", in.PromobAccountID, in.CNPJ)
 	}
 	held := make(map[string]bool, len(promobSerials))
 	for _, s := range promobSerials {
@@ -149,7 +149,7 @@ func MatchPromobAccount(in Integration, promobCNPJ string, promobSerials []strin
 	}
 	for _, s := range in.SerialNumbers {
 		if !held[s] {
-			return Errorf(CodePromobAccountMismatch, "Serial number %s is not linked to Promob account %s.", s, in.PromobAccountID)
+			return PromobAccountMismatch("Serial number %s is not linked to Promob account %s.", s, in.PromobAccountID)
 		}
 	}
 	return nil

@@ -85,7 +85,7 @@ func (in ManualItemInput) Patch() (ManualItemPatch, error) {
 	}
 	if ok {
 		if !q.IsPositive() || q.GreaterThan(maxManualQuantity) || !q.Equal(q.Truncate(ManualQuantityPlaces)) {
-			return ManualItemPatch{}, Errorf(CodeInvalid, "quantity must be greater than 0 and at most %d, with at most %d decimal places.", MaxManualQuantity, ManualQuantityPlaces)
+			return ManualItemPatch{}, Invalid("quantity must be greater than 0 and at most %d, with at most %d decimal places.", MaxManualQuantity, ManualQuantityPlaces)
 		}
 		p.Quantity = &q
 	}
@@ -95,12 +95,12 @@ func (in ManualItemInput) Patch() (ManualItemPatch, error) {
 	}
 	if ok {
 		if u.IsNegative() || u.GreaterThan(maxManualUnitPrice) || !u.Equal(u.Truncate(ManualPricePlaces)) {
-			return ManualItemPatch{}, Errorf(CodeInvalid, "unitPrice must be from 0 to %d, with at most %d decimal places.", MaxManualUnitPrice, ManualPricePlaces)
+			return ManualItemPatch{}, Invalid("unitPrice must be from 0 to %d, with at most %d decimal places.", MaxManualUnitPrice, ManualPricePlaces)
 		}
 		p.UnitPrice = &u
 	}
 	if p == (ManualItemPatch{}) {
-		return ManualItemPatch{}, Errorf(CodeInvalid, "Send at least one of description, reference, quantity and unitPrice.")
+		return ManualItemPatch{}, Invalid("Send at least one of description, reference, quantity and unitPrice.")
 	}
 	return p, nil
 }
@@ -115,11 +115,11 @@ func (in ManualItemInput) Patch() (ManualItemPatch, error) {
 func (in ManualItemInput) Item() (ManualItem, error) {
 	switch {
 	case in.Description == nil:
-		return ManualItem{}, Errorf(CodeInvalid, "description is required.")
+		return ManualItem{}, Invalid("description is required.")
 	case isAbsent(in.Quantity):
-		return ManualItem{}, Errorf(CodeInvalid, "quantity is required.")
+		return ManualItem{}, Invalid("quantity is required.")
 	case isAbsent(in.UnitPrice):
-		return ManualItem{}, Errorf(CodeInvalid, "unitPrice is required.")
+		return ManualItem{}, Invalid("unitPrice is required.")
 	}
 	p, err := in.Patch()
 	if err != nil {
@@ -139,9 +139,9 @@ func manualText(field, s string, required bool) (string, error) {
 	s = strings.TrimSpace(s)
 	if (required && s == "") || utf8.RuneCountInString(s) > maxName || len(s) > MaxManualTextBytes {
 		if required {
-			return "", Errorf(CodeInvalid, "%s is required (at most %d characters, %d bytes).", field, maxName, MaxManualTextBytes)
+			return "", Invalid("%s is required (at most %d characters, %d bytes).", field, maxName, MaxManualTextBytes)
 		}
-		return "", Errorf(CodeInvalid, "%s is at most %d characters (%d bytes).", field, maxName, MaxManualTextBytes)
+		return "", Invalid("%s is at most %d characters (%d bytes).", field, maxName, MaxManualTextBytes)
 	}
 	return s, nil
 }
@@ -160,18 +160,18 @@ func readDecimal(field string, raw json.RawMessage) (d decimal.Decimal, ok bool,
 	switch c := raw[0]; {
 	case c == '"':
 		if err := json.Unmarshal(raw, &text); err != nil {
-			return decimal.Decimal{}, false, Errorf(CodeMalformedJSON, "Field %q must be a number or a string holding one.", field)
+			return decimal.Decimal{}, false, MalformedJSON("Field %q must be a number or a string holding one.", field)
 		}
 	case c == '-' || (c >= '0' && c <= '9'):
 	default:
-		return decimal.Decimal{}, false, Errorf(CodeMalformedJSON, "Field %q must be a number or a string holding one.", field)
+		return decimal.Decimal{}, false, MalformedJSON("Field %q must be a number or a string holding one.", field)
 	}
 	if !plainDecimal.MatchString(text) {
-		return decimal.Decimal{}, false, Errorf(CodeInvalid, "%s must be a decimal number such as 2.5 or \"2.50\".", field)
+		return decimal.Decimal{}, false, Invalid("%s must be a decimal number such as 2.5 or \"2.50\".", field)
 	}
 	d, err = decimal.NewFromString(text)
 	if err != nil {
-		return decimal.Decimal{}, false, Errorf(CodeInvalid, "%s must be a decimal number such as 2.5 or \"2.50\".", field)
+		return decimal.Decimal{}, false, Invalid("%s must be a decimal number such as 2.5 or \"2.50\".", field)
 	}
 	return d, true, nil
 }
@@ -196,7 +196,7 @@ func (m ManualItem) Apply(p ManualItemPatch) ManualItem {
 // ErrManualRace is returned by ManualItemStore.WriteManual when the
 // environment changed since it was read (its manual items, its latest or
 // converted version, its lock): read it again and decide again.
-var ErrManualRace = Errorf(CodeConflict, "The environment changed meanwhile; read it again and retry.")
+var ErrManualRace = Conflict("The environment changed meanwhile; read it again and retry.")
 
 // ManualWrite is one change of an environment's manual items and what it
 // does to the versions (see Environment.ManualChangeEffect): Put adds an

@@ -37,11 +37,11 @@ type Action struct {
 func (n Notification) Validate() error {
 	switch {
 	case n.ID == "" || n.StoreID == "" || n.UserID == "":
-		return Errorf(CodeInvalid, "A notification needs an id, a store and a user.")
+		return Invalid("A notification needs an id, a store and a user.")
 	case n.Kind == "" || n.Title == "":
-		return Errorf(CodeInvalid, "A notification needs a kind and a title.")
+		return Invalid("A notification needs a kind and a title.")
 	case n.CreatedAt.IsZero():
-		return Errorf(CodeInvalid, "A notification needs its creation time.")
+		return Invalid("A notification needs its creation time.")
 	}
 	return nil
 }

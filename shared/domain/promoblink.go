@@ -36,10 +36,10 @@ type LinkInput struct {
 // long; the message never repeats the password.
 func (in LinkInput) Validate() error {
 	if u := strings.TrimSpace(in.PromobUser); u == "" || len(u) > 200 {
-		return Errorf(CodeInvalid, "promobUser is required (at most 200 characters).")
+		return Invalid("promobUser is required (at most 200 characters).")
 	}
 	if in.PromobPassword == "" || len(in.PromobPassword) > 200 {
-		return Errorf(CodeInvalid, "promobPassword is required (at most 200 characters).")
+		return Invalid("promobPassword is required (at most 200 characters).")
 	}
 	return nil
 }

@@ -62,7 +62,7 @@ const (
 func (e Environment) ManualChangeEffect() (ManualEffect, error) {
 	switch {
 	case e.Locked:
-		return 0, Errorf(CodeLocked, "Environment %s is locked: its purchase orders exist, so its items can no longer change.", e.ID)
+		return 0, Locked(e.ID)
 	case e.LatestVersion == 0:
 		return ManualNoVersion, nil
 	case e.LatestVersion == e.ConvertedVersion:
@@ -80,11 +80,11 @@ func (e Environment) ManualChangeEffect() (ManualEffect, error) {
 func (e Environment) CanReprice() error {
 	switch {
 	case e.Locked:
-		return Errorf(CodeLocked, "Environment %s is locked: its purchase orders exist.", e.ID)
+		return Locked(e.ID)
 	case e.LatestVersion == 0:
-		return Errorf(CodeNotFound, "Environment %s has no version to reprice yet.", e.ID)
+		return NotFound("Environment %s has no version to reprice yet.", e.ID)
 	case e.LatestVersion == e.ConvertedVersion:
-		return Errorf(CodeAlreadyConverted, "Version %d of environment %s is converted: its budget is the one approved and never changes.", e.LatestVersion, e.ID)
+		return AlreadyConverted(e.ID, e.LatestVersion)
 	}
 	return nil
 }
@@ -93,7 +93,7 @@ func (e Environment) CanReprice() error {
 // that has n manual items cannot take one more.
 func CheckManualCount(n int) error {
 	if n >= MaxManualItems {
-		return Errorf(CodeInvalid, "An environment holds at most %d manual items.", MaxManualItems)
+		return Invalid("An environment holds at most %d manual items.", MaxManualItems)
 	}
 	return nil
 }

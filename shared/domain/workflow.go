@@ -8,9 +8,9 @@ import (
 
 // Review states of an environment.
 const (
-	ReviewNotStarted = "not_started"
-	ReviewInProgress = "in_progress"
-	ReviewCompleted  = "completed"
+	ReviewStateNotStarted = "not_started"
+	ReviewStateInProgress = "in_progress"
+	ReviewStateCompleted  = "completed"
 )
 
 // Connect situation and stage set in Promob when an environment is
@@ -27,15 +27,15 @@ const (
 func (e Environment) CanApprove() error {
 	switch {
 	case e.ConvertedVersion > 0:
-		return Errorf(CodeAlreadyConverted, "Environment %s is already converted (version %d).", e.ID, e.ConvertedVersion)
+		return AlreadyConverted(e.ID, e.ConvertedVersion)
 	case e.Outdated():
-		return Errorf(CodeOutdated, "Promob revision %d is waiting to be imported (version %d has revision %d): update the environment before approving.", e.PromobRevision, e.LatestVersion, e.ImportedRevision)
+		return Outdated(e.ID, fmt.Sprintf("Promob revision %d is waiting to be imported (version %d has revision %d); update it first", e.PromobRevision, e.LatestVersion, e.ImportedRevision))
 	case e.ImportStatus == ImportPending:
-		return Errorf(CodeOutdated, "An import of environment %s is pending: wait for it before approving.", e.ID)
+		return Outdated(e.ID, "an import is pending; wait for it")
 	case e.ImportStatus == ImportFailed:
-		return Errorf(CodeOutdated, "The last import of environment %s failed: update the environment before approving (%s).", e.ID, e.ImportError)
+		return Outdated(e.ID, "its last import failed ("+e.ImportError+"); update it first")
 	case e.LatestVersion == 0:
-		return Errorf(CodeOutdated, "Environment %s has no imported version to approve.", e.ID)
+		return Outdated(e.ID, "it has no imported version")
 	}
 	return nil
 }
@@ -46,9 +46,9 @@ func (e Environment) CanApprove() error {
 func (e Environment) CanUpdate() error {
 	switch {
 	case e.Locked:
-		return Errorf(CodeLocked, "Environment %s is locked: its review is complete and purchase orders exist.", e.ID)
+		return Locked(e.ID)
 	case e.Status != EnvReady || e.PromobEnvironmentID == "":
-		return Errorf(CodeConflict, "%s is not in Promob yet: nothing to update from.", e.Name)
+		return Conflict("%s is not in Promob yet: nothing to update from.", e.Name)
 	}
 	return nil
 }
@@ -57,11 +57,11 @@ func (e Environment) CanUpdate() error {
 func (e Environment) ReviewStatus() string {
 	switch {
 	case e.ReviewCompletedAt != nil:
-		return ReviewCompleted
+		return ReviewStateCompleted
 	case e.ReviewStartedAt != nil:
-		return ReviewInProgress
+		return ReviewStateInProgress
 	}
-	return ReviewNotStarted
+	return ReviewStateNotStarted
 }
 
 // UpdateRequired reports whether the review waits for its mandatory update:
@@ -84,11 +84,11 @@ func (e Environment) UpdateSatisfiesReview(checkedAt time.Time) bool {
 func (e Environment) CanCompleteReview() error {
 	switch {
 	case e.Locked || e.ReviewCompletedAt != nil:
-		return Errorf(CodeLocked, "The review of environment %s is complete and the environment is locked.", e.ID)
+		return Locked(e.ID)
 	case e.ReviewStartedAt == nil:
-		return Errorf(CodeReviewNotStarted, "The review of environment %s was not started.", e.ID)
+		return ReviewNotStarted(e.ID)
 	case e.UpdateRequired():
-		return Errorf(CodeUpdateRequired, "The review requires an update: import Promob's current listing (version %d was the latest when the review started).", e.ReviewStartVersion)
+		return UpdateRequired(e.ID, e.ReviewStartVersion)
 	}
 	return nil
 }

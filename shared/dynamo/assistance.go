@@ -81,9 +81,9 @@ func (s *Store) CreateAssistance(ctx context.Context, a domain.Assistance) error
 	}})
 	if reasons := cancellationReasons(err); reasons != nil {
 		if reasons[0] == "ConditionalCheckFailed" {
-			return domain.Errorf(domain.CodeConflict, "Project %s already has assistance number %s.", a.ProjectID, a.Number)
+			return domain.Conflict("Project %s already has assistance number %s.", a.ProjectID, a.Number)
 		}
-		return domain.Errorf(domain.CodeConflict, "Assistance %s already exists.", a.ID)
+		return domain.Conflict("Assistance %s already exists.", a.ID)
 	}
 	return wrap("create assistance", err)
 }
@@ -92,7 +92,7 @@ func (s *Store) CreateAssistance(ctx context.Context, a domain.Assistance) error
 // *Error (also for an id that names an environment).
 func (s *Store) Assistance(ctx context.Context, storeID, id string) (domain.Assistance, error) {
 	var it assistanceItem
-	notFound := domain.Errorf(domain.CodeNotFound, "No assistance %q.", id)
+	notFound := domain.NotFound("No assistance %q.", id)
 	if err := s.getExisting(ctx, envPK(storeID, id), skEnv, &it, "get assistance", notFound); err != nil {
 		return domain.Assistance{}, err
 	}
@@ -149,7 +149,7 @@ func (s *Store) RequestDesign(ctx context.Context, storeID, id string, d domain.
 		if err != nil {
 			return err
 		}
-		return domain.Errorf(domain.CodeConflict, "The design of assistance %s is already %s.", id, a.Design.Status)
+		return domain.Conflict("The design of assistance %s is already %s.", id, a.Design.Status)
 	}
 	return wrap("request design", err)
 }

@@ -181,7 +181,7 @@ func (s *Store) CreateClient(ctx context.Context, c domain.Client) error {
 	}
 	_, err = s.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: &s.table, Item: av, ConditionExpression: aws.String("attribute_not_exists(PK)")})
 	if isConditionFailed(err) {
-		return domain.Errorf(domain.CodeConflict, "Client %s already exists.", c.ID)
+		return domain.Conflict("Client %s already exists.", c.ID)
 	}
 	return wrap("create client", err)
 }
@@ -189,7 +189,7 @@ func (s *Store) CreateClient(ctx context.Context, c domain.Client) error {
 // Client returns one of the store's clients, or a not_found *Error.
 func (s *Store) Client(ctx context.Context, storeID, id string) (domain.Client, error) {
 	var it clientItem
-	if err := s.getExisting(ctx, storePK(storeID), skClient+id, &it, "get client", domain.Errorf(domain.CodeNotFound, "No client %q.", id)); err != nil {
+	if err := s.getExisting(ctx, storePK(storeID), skClient+id, &it, "get client", domain.NotFound("No client %q.", id)); err != nil {
 		return domain.Client{}, err
 	}
 	return it.domain(), nil
@@ -215,9 +215,9 @@ func (s *Store) CreateProject(ctx context.Context, p domain.Project) error {
 	}})
 	if reasons := cancellationReasons(err); reasons != nil {
 		if reasons[0] == "ConditionalCheckFailed" {
-			return domain.Errorf(domain.CodeNotFound, "No client %q.", p.ClientID)
+			return domain.NotFound("No client %q.", p.ClientID)
 		}
-		return domain.Errorf(domain.CodeConflict, "Project %s already exists.", p.ID)
+		return domain.Conflict("Project %s already exists.", p.ID)
 	}
 	return wrap("create project", err)
 }
@@ -276,7 +276,7 @@ func (s *Store) Project(ctx context.Context, storeID, id string) (domain.Project
 // projectItem reads the project alone from the table, consistently.
 func (s *Store) projectItem(ctx context.Context, storeID, id string) (domain.Project, error) {
 	var it projectItem
-	if err := s.getExisting(ctx, projectPK(storeID, id), skProject, &it, "get project", domain.Errorf(domain.CodeNotFound, "No project %q.", id)); err != nil {
+	if err := s.getExisting(ctx, projectPK(storeID, id), skProject, &it, "get project", domain.NotFound("No project %q.", id)); err != nil {
 		return domain.Project{}, err
 	}
 	return it.domain(), nil

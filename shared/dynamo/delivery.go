@@ -117,7 +117,7 @@ func (s *Store) CreateDelivery(ctx context.Context, d domain.Delivery, body []by
 
 func (s *Store) getDelivery(ctx context.Context, accountID, webhookID string) (deliveryItem, error) {
 	var it deliveryItem
-	if err := s.getExisting(ctx, deliveryPK(accountID, webhookID), skMeta, &it, "get delivery", domain.Errorf(domain.CodeNotFound, "No delivery %s for account %s.", webhookID, accountID)); err != nil {
+	if err := s.getExisting(ctx, deliveryPK(accountID, webhookID), skMeta, &it, "get delivery", domain.NotFound("No delivery %s for account %s.", webhookID, accountID)); err != nil {
 		return deliveryItem{}, err
 	}
 	return it, nil
@@ -134,7 +134,7 @@ func (s *Store) MarkDeliveryQueued(ctx context.Context, accountID, webhookID str
 		},
 	})
 	if isConditionFailed(err) {
-		return domain.Errorf(domain.CodeNotFound, "No delivery %s for account %s.", webhookID, accountID)
+		return domain.NotFound("No delivery %s for account %s.", webhookID, accountID)
 	}
 	return wrap("mark delivery queued", err)
 }

@@ -120,7 +120,7 @@ func (s *Store) CreateEnvironment(ctx context.Context, e domain.Environment) err
 	if e.PromobEnvironmentID == "" { // to be created in Promob: routed once it exists
 		_, err = s.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: &s.table, Item: av, ConditionExpression: aws.String("attribute_not_exists(PK)")})
 		if isConditionFailed(err) {
-			return domain.Errorf(domain.CodeConflict, "Environment %s already exists.", e.ID)
+			return domain.Conflict("Environment %s already exists.", e.ID)
 		}
 		return wrap("create environment", err)
 	}
@@ -138,7 +138,7 @@ func (s *Store) CreateEnvironment(ctx context.Context, e domain.Environment) err
 		ConditionExpression:       aws.String("attribute_exists(PK)"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pp": str(e.PromobProjectID)},
 	}}
-	noProject := domain.Errorf(domain.CodeNotFound, "No project %q.", e.ProjectID)
+	noProject := domain.NotFound("No project %q.", e.ProjectID)
 	_, err = s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
 		putEnv,
 		{Put: &types.Put{TableName: &s.table, Item: route, ConditionExpression: aws.String("attribute_not_exists(PK)")}},
@@ -151,7 +151,7 @@ func (s *Store) CreateEnvironment(ctx context.Context, e domain.Environment) err
 	if reasons[2] == "ConditionalCheckFailed" {
 		return noProject
 	}
-	conflict := domain.Errorf(domain.CodeConflict, "Promob environment %s is already linked to an environment.", e.PromobEnvironmentID)
+	conflict := domain.Conflict("Promob environment %s is already linked to an environment.", e.PromobEnvironmentID)
 	retired, err := s.retiredRoute(ctx, e.PromobAccountID, e.PromobEnvironmentID, e.StoreID)
 	if err != nil || retired == "" {
 		return cmp.Or(err, error(conflict))
@@ -187,7 +187,7 @@ type promobRoute struct {
 // storeID holds the account now; "" otherwise.
 func (s *Store) retiredRoute(ctx context.Context, accountID, promobEnvID, storeID string) (string, error) {
 	var route promobRoute
-	err := s.getExisting(ctx, promobEnvPK(accountID, promobEnvID), skPromobEnv, &route, "get Promob environment route", domain.Errorf(domain.CodeNotFound, "not linked"))
+	err := s.getExisting(ctx, promobEnvPK(accountID, promobEnvID), skPromobEnv, &route, "get Promob environment route", domain.NotFound("not linked"))
 	if domain.IsNotFound(err) {
 		return "", nil
 	}
@@ -207,7 +207,7 @@ func (s *Store) retiredRoute(ctx context.Context, accountID, promobEnvID, storeI
 // Environment returns one of the store's environments, or a not_found *Error.
 func (s *Store) Environment(ctx context.Context, storeID, id string) (domain.Environment, error) {
 	var it envItem
-	if err := s.getExisting(ctx, envPK(storeID, id), skEnv, &it, "get environment", domain.Errorf(domain.CodeNotFound, "No environment %q.", id)); err != nil {
+	if err := s.getExisting(ctx, envPK(storeID, id), skEnv, &it, "get environment", domain.NotFound("No environment %q.", id)); err != nil {
 		return domain.Environment{}, err
 	}
 	return it.domain(), nil
@@ -218,7 +218,7 @@ func (s *Store) Environment(ctx context.Context, storeID, id string) (domain.Env
 // item is retired (its store no longer holds the account) or leads to an
 // environment of another account.
 func (s *Store) EnvironmentByPromobID(ctx context.Context, accountID, promobEnvID string) (domain.Environment, error) {
-	notLinked := domain.Errorf(domain.CodeNotFound, "Promob environment %q is not linked.", promobEnvID)
+	notLinked := domain.NotFound("Promob environment %q is not linked.", promobEnvID)
 	var route promobRoute
 	if err := s.getExisting(ctx, promobEnvPK(accountID, promobEnvID), skPromobEnv, &route, "get Promob environment route", notLinked); err != nil {
 		return domain.Environment{}, err

@@ -72,7 +72,7 @@ func (s *Store) GetIntegration(ctx context.Context, storeID string) (domain.Inte
 
 func (s *Store) getIntegration(ctx context.Context, storeID string) (integrationItem, error) {
 	var it integrationItem
-	if err := s.getExisting(ctx, storePK(storeID), skIntegration, &it, "get integration", domain.Errorf(domain.CodeNotConfigured, "The store has not configured the Promob integration.")); err != nil {
+	if err := s.getExisting(ctx, storePK(storeID), skIntegration, &it, "get integration", domain.NotConfigured("The store has not configured the Promob integration.")); err != nil {
 		return integrationItem{}, err
 	}
 	return it, nil
@@ -172,9 +172,9 @@ func (s *Store) SaveIntegration(ctx context.Context, in domain.Integration, newS
 	_, err = s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: tx})
 	if reasons := cancellationReasons(err); reasons != nil {
 		if !sameAccount && reasons[len(reasons)-1] == "ConditionalCheckFailed" {
-			return domain.Integration{}, false, domain.Errorf(domain.CodeAccountInUse, "Promob account %s is already linked to another store.", in.PromobAccountID)
+			return domain.Integration{}, false, domain.AccountInUse("Promob account %s is already linked to another store.", in.PromobAccountID)
 		}
-		return domain.Integration{}, false, domain.Errorf(domain.CodeConflict, "The integration was changed at the same time; read it again and retry.")
+		return domain.Integration{}, false, domain.Conflict("The integration was changed at the same time; read it again and retry.")
 	}
 	if err != nil {
 		return domain.Integration{}, false, wrap("save integration", err)
@@ -204,7 +204,7 @@ func (s *Store) RotateSecret(ctx context.Context, storeID, secret string, now ti
 		},
 	})
 	if isConditionFailed(err) {
-		return domain.Integration{}, domain.Errorf(domain.CodeConflict, "The integration was changed at the same time; read it again and retry.")
+		return domain.Integration{}, domain.Conflict("The integration was changed at the same time; read it again and retry.")
 	}
 	if err != nil {
 		return domain.Integration{}, wrap("rotate secret", err)
@@ -215,7 +215,7 @@ func (s *Store) RotateSecret(ctx context.Context, storeID, secret string, now ti
 // Account returns the routing of a Promob AccountID, or a not_found *Error.
 func (s *Store) Account(ctx context.Context, accountID string) (domain.Account, error) {
 	var it accountItem
-	if err := s.getExisting(ctx, accountPK(accountID), skAccount, &it, "get account", domain.Errorf(domain.CodeNotFound, "Unknown Promob account %q.", accountID)); err != nil {
+	if err := s.getExisting(ctx, accountPK(accountID), skAccount, &it, "get account", domain.NotFound("Unknown Promob account %q.", accountID)); err != nil {
 		return domain.Account{}, err
 	}
 	acc := domain.Account{AccountID: it.AccountID, StoreID: it.StoreID, PreviousUntil: it.PreviousUntil}

@@ -14,7 +14,7 @@ import (
 	"github.com/foccolojas/promob-integration/shared/domain"
 )
 
-var errBadPosition = domain.Errorf(domain.CodeInvalid, "cursor is not one this API issued: pass back a nextCursor unchanged.")
+var errBadPosition = domain.Invalid("cursor is not one this API issued: pass back a nextCursor unchanged.")
 
 // VersionItemsFrom hands fn a decoder positioned at each stored item of
 // version v from position from, in order; fn decodes the item and returns

@@ -85,7 +85,7 @@ func (s *Store) Jobs(ctx context.Context, storeID, recordID string) ([]domain.Jo
 // JobMessage returns a job and its queue message, or a not_found *Error.
 func (s *Store) JobMessage(ctx context.Context, ref domain.JobRef) (domain.Job, []byte, error) {
 	var it jobItem
-	if err := s.getExisting(ctx, jobsPK(ref.StoreID, ref.RecordID), jobSK(ref.Kind), &it, "job", domain.Errorf(domain.CodeNotFound, "No such job.")); err != nil {
+	if err := s.getExisting(ctx, jobsPK(ref.StoreID, ref.RecordID), jobSK(ref.Kind), &it, "job", domain.NotFound("No such job.")); err != nil {
 		return domain.Job{}, nil, err
 	}
 	return it.domain(), it.Message, nil

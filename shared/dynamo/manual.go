@@ -71,7 +71,7 @@ func (s *Store) WriteManual(ctx context.Context, env domain.Environment, w domai
 		op = types.TransactWriteItem{Delete: &types.Delete{TableName: &s.table, Key: key(pk, skManual+w.Delete),
 			ConditionExpression: aws.String("attribute_exists(PK)")}}
 	default:
-		return domain.Errorf(domain.CodeInvalid, "The change sets no item.")
+		return domain.Invalid("The change sets no item.")
 	}
 	set := "SET manualSeq = :next, updatedAt = :now"
 	values := map[string]types.AttributeValue{
@@ -130,9 +130,9 @@ func (s *Store) WriteManual(ctx context.Context, env domain.Environment, w domai
 	case len(reasons) > 1 && reasons[1] == "ConditionalCheckFailed":
 		return domain.ErrManualRace
 	case reasons[0] == "ConditionalCheckFailed" && w.Create:
-		return domain.Errorf(domain.CodeConflict, "Item %s already exists.", w.Put.ID)
+		return domain.Conflict("Item %s already exists.", w.Put.ID)
 	case reasons[0] == "ConditionalCheckFailed":
-		return domain.Errorf(domain.CodeNotFound, "The environment has no item %q.", cmp.Or(w.Delete, idOf(w.Put)))
+		return domain.NotFound("The environment has no item %q.", cmp.Or(w.Delete, idOf(w.Put)))
 	}
 	return domain.ErrManualRace
 }

@@ -132,7 +132,7 @@ func (s *Store) MarkNotificationRead(ctx context.Context, storeID, userID, id st
 		ReturnValues:              types.ReturnValueAllNew,
 	})
 	if isConditionFailed(err) {
-		return domain.Notification{}, domain.Errorf(domain.CodeNotFound, "No notification %q.", id)
+		return domain.Notification{}, domain.NotFound("No notification %q.", id)
 	}
 	if err != nil {
 		return domain.Notification{}, wrap("mark notification read", err)

@@ -72,4 +72,4 @@ func cursorOf(item map[string]types.AttributeValue, keyAttrs []string) page.Curs
 	return c
 }
 
-var errForeignCursor = domain.Errorf(domain.CodeInvalid, "cursor does not belong to this list: pass back a nextCursor unchanged.")
+var errForeignCursor = domain.Invalid("cursor does not belong to this list: pass back a nextCursor unchanged.")

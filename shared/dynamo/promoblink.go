@@ -44,7 +44,7 @@ func (s *Store) PutPromobLink(ctx context.Context, l domain.PromobLink) error {
 // PromobLink returns the user's link, or a not_found *Error.
 func (s *Store) PromobLink(ctx context.Context, storeID, userID string) (domain.PromobLink, error) {
 	var it linkItem
-	if err := s.getExisting(ctx, storePK(storeID), skUserLink+userID, &it, "get Promob link", domain.Errorf(domain.CodeNotFound, "User %q has not linked Promob.", userID)); err != nil {
+	if err := s.getExisting(ctx, storePK(storeID), skUserLink+userID, &it, "get Promob link", domain.NotFound("User %q has not linked Promob.", userID)); err != nil {
 		return domain.PromobLink{}, err
 	}
 	return it.domain()

@@ -45,7 +45,7 @@ func (s *Store) SetClientSync(ctx context.Context, storeID, clientID string, st 
 		if _, err := s.Client(ctx, storeID, clientID); err != nil {
 			return err
 		}
-		return domain.Errorf(domain.CodeAlreadySynced, "Client %s is already in Promob.", clientID)
+		return domain.AlreadySynced("Client", clientID)
 	}
 	return wrap("set client sync", err)
 }
@@ -65,7 +65,7 @@ func (s *Store) SetProjectPromobID(ctx context.Context, storeID, projectID, prom
 		if _, err := s.projectItem(ctx, storeID, projectID); err != nil {
 			return err
 		}
-		return domain.Errorf(domain.CodeConflict, "Project %s is linked to another Promob project.", projectID)
+		return domain.Conflict("Project %s is linked to another Promob project.", projectID)
 	}
 	return wrap("set project Promob id", err)
 }
@@ -85,7 +85,7 @@ func (s *Store) SetEnvironmentCreation(ctx context.Context, storeID, envID, stat
 		if _, err := s.Environment(ctx, storeID, envID); err != nil {
 			return err
 		}
-		return domain.Errorf(domain.CodeAlreadySynced, "Environment %s is already in Promob.", envID)
+		return domain.AlreadySynced("Environment", envID)
 	}
 	return wrap("set environment creation", err)
 }
@@ -123,7 +123,7 @@ func (s *Store) EnvironmentCreated(ctx context.Context, env domain.Environment, 
 		if cur.Status == domain.EnvReady && cur.PromobEnvironmentID == promobEnvID {
 			return nil
 		}
-		return domain.Errorf(domain.CodeConflict, "Environment %s or Promob environment %s is linked to another one.", env.ID, promobEnvID)
+		return domain.Conflict("Environment %s or Promob environment %s is linked to another one.", env.ID, promobEnvID)
 	}
 	return wrap("environment created", err)
 }

@@ -209,7 +209,7 @@ func (w *ItemWriter) cut() error {
 
 // ErrVersionRace is returned by CommitVersion when the environment changed
 // since it was read: read it again and retry.
-var ErrVersionRace = domain.Errorf(domain.CodeConflict, "The environment changed during the import.")
+var ErrVersionRace = domain.Conflict("The environment changed during the import.")
 
 // CommitVersion makes v the environment's next version, in one transaction
 // with the environment, under the condition that the environment is still as
@@ -299,7 +299,7 @@ func (s *Store) Version(ctx context.Context, env domain.Environment, number int)
 		return domain.Version{}, wrap("get version", err)
 	}
 	if len(items) == 0 || items[0].Number != number {
-		return domain.Version{}, domain.Errorf(domain.CodeNotFound, "Environment %s has no version %d.", env.ID, number)
+		return domain.Version{}, domain.NotFound("Environment %s has no version %d.", env.ID, number)
 	}
 	v, err := items[0].domain(env)
 	v.Latest = len(items) == 1
@@ -308,7 +308,7 @@ func (s *Store) Version(ctx context.Context, env domain.Environment, number int)
 
 func (s *Store) version(ctx context.Context, env domain.Environment, number int) (versionItem, error) {
 	var it versionItem
-	if err := s.getExisting(ctx, envPK(env.StoreID, env.ID), versionSK(number), &it, "get version", domain.Errorf(domain.CodeNotFound, "Environment %s has no version %d.", env.ID, number)); err != nil {
+	if err := s.getExisting(ctx, envPK(env.StoreID, env.ID), versionSK(number), &it, "get version", domain.NotFound("Environment %s has no version %d.", env.ID, number)); err != nil {
 		return versionItem{}, err
 	}
 	return it, nil
@@ -403,7 +403,7 @@ func (s *Store) SetImportStatus(ctx context.Context, storeID, envID, status, rea
 		},
 	})
 	if isConditionFailed(err) {
-		return domain.Errorf(domain.CodeNotFound, "No environment %q.", envID)
+		return domain.NotFound("No environment %q.", envID)
 	}
 	return wrap("set import status", err)
 }

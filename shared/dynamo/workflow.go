@@ -40,7 +40,7 @@ func stamp(t time.Time) types.AttributeValue { return str(t.UTC().Format(time.RF
 // errChanged is the answer when an environment changed between the read
 // that allowed a change and the conditional write.
 func errChanged(envID string) error {
-	return domain.Errorf(domain.CodeConflict, "Environment %s changed meanwhile; read it again and retry.", envID)
+	return domain.Conflict("Environment %s changed meanwhile; read it again and retry.", envID)
 }
 
 // Approve converts the environment's latest version, in one transaction with
@@ -141,14 +141,14 @@ func (s *Store) StartReview(ctx context.Context, env domain.Environment, entry d
 	case reasons == nil:
 		return err == nil, wrap("start review", err)
 	case reasons[0] == "ConditionalCheckFailed":
-		return false, domain.Errorf(domain.CodeNotFinanciallyReleased, "The contract of project %s has no financial release: the review cannot start.", env.ProjectID)
+		return false, domain.NotFinanciallyReleased(env.ProjectID)
 	}
 	cur, err := s.Environment(ctx, env.StoreID, env.ID)
 	switch {
 	case err != nil:
 		return false, err
 	case cur.ConvertedVersion == 0:
-		return false, domain.Errorf(domain.CodeNotConverted, "Environment %s is not approved: the review starts after the approval.", env.ID)
+		return false, domain.NotConverted(env.ID)
 	case cur.ReviewStartedAt != nil:
 		return false, nil
 	}
@@ -197,7 +197,7 @@ type purchaseOrderItem struct {
 // MaxPurchaseOrders orders.
 func (s *Store) CompleteReview(ctx context.Context, env domain.Environment, orders []domain.PurchaseOrder, entries []domain.HistoryEntry, now time.Time) error {
 	if len(orders) > MaxPurchaseOrders {
-		return domain.Errorf(domain.CodeInvalid, "The reviewed version has parts of %d suppliers; at most %d purchase orders are written at once.", len(orders), MaxPurchaseOrders)
+		return domain.Invalid("The reviewed version has parts of %d suppliers; at most %d purchase orders are written at once.", len(orders), MaxPurchaseOrders)
 	}
 	items := []types.TransactWriteItem{{Update: &types.Update{
 		TableName: &s.table, Key: key(envPK(env.StoreID, env.ID), skEnv),

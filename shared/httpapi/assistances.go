@@ -70,13 +70,13 @@ func (s *Server) createAssistance(r *http.Request, id domain.Identity) (int, any
 	}
 	env, err := s.store.Environment(ctx, id.StoreID, in.EnvironmentID)
 	if err == nil && env.Kind != "" {
-		err = domain.Errorf(domain.CodeNotFound, "No environment %q.", in.EnvironmentID)
+		err = domain.NotFound("No environment %q.", in.EnvironmentID)
 	}
 	if err != nil {
 		return 0, nil, err
 	}
 	if env.ProjectID != project.ID {
-		return 0, nil, domain.Errorf(domain.CodeInvalid, "environmentId must be an environment of project %s.", project.ID)
+		return 0, nil, domain.Invalid("environmentId must be an environment of project %s.", project.ID)
 	}
 	integ, err := s.store.GetIntegration(ctx, id.StoreID)
 	if err != nil {
@@ -148,7 +148,7 @@ func (s *Server) designAssistance(r *http.Request, id domain.Identity) (int, any
 		return 0, nil, err
 	}
 	if env.Status != domain.EnvReady || env.PromobProjectID == "" {
-		return 0, nil, domain.Errorf(domain.CodeConflict, "Environment %s is not in Promob yet.", env.ID)
+		return 0, nil, domain.Conflict("Environment %s is not in Promob yet.", env.ID)
 	}
 	d := domain.AssistanceDesign{Source: in.Source, PromobProjectID: env.PromobProjectID}
 	if in.Source == domain.DesignRevision {

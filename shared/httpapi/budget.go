@@ -70,7 +70,7 @@ func summaryOf(v domain.Version) (pricing.Summary, error) {
 // *Error when nothing is imported yet.
 func latestNumber(env domain.Environment) (int, error) {
 	if env.LatestVersion == 0 {
-		return 0, domain.Errorf(domain.CodeNotFound, "The %s %s has no imported version yet (import %s).", recordNoun(env.Kind), env.ID, env.ImportStatus)
+		return 0, domain.NotFound("The %s %s has no imported version yet (import %s).", recordNoun(env.Kind), env.ID, env.ImportStatus)
 	}
 	return env.LatestVersion, nil
 }
@@ -157,7 +157,7 @@ func (c itemCursor) encode() page.Cursor {
 	return page.Cursor{"v": strconv.Itoa(c.v), "c": strconv.Itoa(c.pos.Chunk), "i": strconv.Itoa(c.pos.Index)}
 }
 
-var errCursor = domain.Errorf(domain.CodeInvalid, "cursor does not belong to this list: pass back a nextCursor unchanged.")
+var errCursor = domain.Invalid("cursor does not belong to this list: pass back a nextCursor unchanged.")
 
 // readItemCursor reads a cursor made by encode; the store checks that the
 // position is inside the version's items.

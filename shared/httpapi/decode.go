@@ -20,15 +20,15 @@ const maxRequestBody = 1 << 20
 func decodeJSON(r *http.Request, v any) error {
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || mt != "application/json" {
-		return domain.Errorf(domain.CodeUnsupportedMedia, "The body must be application/json.")
+		return domain.UnsupportedMedia("The body must be application/json.")
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxRequestBody))
 	var tooLarge *http.MaxBytesError
 	if errors.As(err, &tooLarge) {
-		return domain.Errorf(domain.CodeTooLarge, "The body is limited to %d bytes.", maxRequestBody)
+		return domain.TooLarge("The body is limited to %d bytes.", maxRequestBody)
 	}
 	if err != nil {
-		return domain.Errorf(domain.CodeMalformedJSON, "The body could not be read.")
+		return domain.MalformedJSON("The body could not be read.")
 	}
 	return strictjson.Decode(body, v, true)
 }

@@ -23,7 +23,7 @@ func (s *Server) routedRecord(r *http.Request, storeID string) (domain.Environme
 	}
 	env, err := s.store.Environment(r.Context(), storeID, id)
 	if err == nil && env.Kind != kind {
-		err = domain.Errorf(domain.CodeNotFound, "No %s %q.", recordNoun(kind), id)
+		err = domain.NotFound("No %s %q.", recordNoun(kind), id)
 	}
 	return env, err
 }
@@ -157,7 +157,7 @@ func (s *Server) listVersions(r *http.Request, id domain.Identity) (int, any, er
 func versionNumber(r *http.Request) (int, error) {
 	n, err := strconv.Atoi(r.PathValue("n"))
 	if err != nil || n < 1 {
-		return 0, domain.Errorf(domain.CodeNotFound, "No version %q.", r.PathValue("n"))
+		return 0, domain.NotFound("No version %q.", r.PathValue("n"))
 	}
 	return n, nil
 }

@@ -25,7 +25,7 @@ import (
 func identityFromGateway(r *http.Request) (domain.Identity, error) {
 	gw, ok := core.GetAPIGatewayV2ContextFromContext(r.Context())
 	if !ok || gw.Authorizer == nil || gw.Authorizer.JWT == nil {
-		return domain.Identity{}, domain.Errorf(domain.CodeUnauthorized, "The request carries no verified token.")
+		return domain.Identity{}, domain.Unauthorized("The request carries no verified token.")
 	}
 	verified := gw.Authorizer.JWT.Claims
 	claims, err := tokenClaims(r.Header.Get("Authorization"))
@@ -55,7 +55,7 @@ func identityFromGateway(r *http.Request) (domain.Identity, error) {
 // returns the unauthorized *domain.Error to answer.
 func refuse(r *http.Request, why string) (domain.Identity, error) {
 	slog.WarnContext(r.Context(), "token refused", "reason", why)
-	return domain.Identity{}, domain.Errorf(domain.CodeUnauthorized, "%s", why)
+	return domain.Identity{}, domain.Unauthorized("%s", why)
 }
 
 // jwtClaims are the claims the API reads, with their JSON types: a pointer
@@ -76,15 +76,15 @@ func tokenClaims(header string) (jwtClaims, error) {
 	}
 	parts := strings.Split(tok, ".")
 	if len(parts) != 3 {
-		return jwtClaims{}, domain.Errorf(domain.CodeUnauthorized, "The request carries no bearer token.")
+		return jwtClaims{}, domain.Unauthorized("The request carries no bearer token.")
 	}
 	payload, err := base64.RawURLEncoding.DecodeString(parts[1])
 	if err != nil {
-		return jwtClaims{}, domain.Errorf(domain.CodeUnauthorized, "The token's payload is not base64url.")
+		return jwtClaims{}, domain.Unauthorized("The token's payload is not base64url.")
 	}
 	var c jwtClaims
 	if err := strictjson.Decode(payload, &c, false); err != nil {
-		return jwtClaims{}, domain.Errorf(domain.CodeUnauthorized, "The token's claims are malformed (sub and store_id must be strings, no claim given twice).")
+		return jwtClaims{}, domain.Unauthorized("The token's claims are malformed (sub and store_id must be strings, no claim given twice).")
 	}
 	return c, nil
 }

@@ -93,7 +93,7 @@ func (s *Server) putIntegration(r *http.Request, id domain.Identity) (int, any, 
 // needed and none is given, promob_unavailable when Promob did not answer.
 func (s *Server) vouch(ctx context.Context, id domain.Identity, in domain.Integration) error {
 	if s.accounts == nil {
-		return domain.Errorf(domain.CodeInternal, "Checking Promob accounts is not configured.")
+		return domain.Internal("Checking Promob accounts is not configured.")
 	}
 	token := in.PromobAPIToken
 	if token == "" {
@@ -102,14 +102,14 @@ func (s *Server) vouch(ctx context.Context, id domain.Identity, in domain.Integr
 			return err
 		}
 		if err != nil || prev.PromobAccountID != in.PromobAccountID {
-			return domain.Errorf(domain.CodeInvalid, "promobApiToken is required to link Promob account %s: Promob must confirm the account is the store's.", in.PromobAccountID)
+			return domain.Invalid("promobApiToken is required to link Promob account %s: Promob must confirm the account is the store's.", in.PromobAccountID)
 		}
 		acc, err := s.store.Account(ctx, in.PromobAccountID)
 		if err != nil {
 			return err
 		}
 		if acc.StoreID != id.StoreID || acc.APIToken == "" {
-			return domain.Errorf(domain.CodeInvalid, "promobApiToken is required to link Promob account %s.", in.PromobAccountID)
+			return domain.Invalid("promobApiToken is required to link Promob account %s.", in.PromobAccountID)
 		}
 		token = acc.APIToken
 	}
@@ -117,12 +117,12 @@ func (s *Server) vouch(ctx context.Context, id domain.Identity, in domain.Integr
 	switch {
 	case promob.IsUnauthorized(err):
 		slog.WarnContext(ctx, "Promob refused the integration token for the account", "account_id", in.PromobAccountID)
-		return domain.Errorf(domain.CodePromobAccountMismatch, "Promob did not accept the integration token for account %s.", in.PromobAccountID)
+		return domain.PromobAccountMismatch("Promob did not accept the integration token for account %s.", in.PromobAccountID)
 	case promob.IsNotFound(err):
-		return domain.Errorf(domain.CodePromobAccountMismatch, "Promob has no account %s.", in.PromobAccountID)
+		return domain.PromobAccountMismatch("Promob has no account %s.", in.PromobAccountID)
 	case err != nil:
 		slog.ErrorContext(ctx, "Promob account check failed", "err", err, "account_id", in.PromobAccountID)
-		return domain.Errorf(domain.CodePromobUnavailable, "Promob could not confirm the account now; try again.")
+		return domain.PromobUnavailable("Promob could not confirm the account now; try again.")
 	}
 	if err := domain.MatchPromobAccount(in, pa.CNPJ, pa.SerialNumbers); err != nil {
 		slog.WarnContext(ctx, "Promob does not vouch for the integration", "account_id", in.PromobAccountID, "reason", domain.ErrorMessage(err))

@@ -48,7 +48,7 @@ func (s *Server) retryJob(r *http.Request, id domain.Identity) (int, any, error)
 		return 0, nil, err
 	}
 	if job.State != domain.JobFailed {
-		return 0, nil, domain.Errorf(domain.CodeConflict, "The job is %s; only a failed job can be retried.", job.State)
+		return 0, nil, domain.Conflict("The job is %s; only a failed job can be retried.", job.State)
 	}
 	now := s.now().UTC()
 	q, group, dedup := s.outbox, "", ""
@@ -80,7 +80,7 @@ func (s *Server) retryJob(r *http.Request, id domain.Identity) (int, any, error)
 			return http.StatusAccepted, j, nil
 		}
 	}
-	return 0, nil, domain.Errorf(domain.CodeInternal, "The retried job is missing.")
+	return 0, nil, domain.Internal("The retried job is missing.")
 }
 
 // rawMessage is a stored message sent again as it is.

@@ -94,7 +94,7 @@ func (s *Server) deleteManualItem(r *http.Request, id domain.Identity) (int, any
 func findManual(manual []domain.ManualItem, id string) (int, error) {
 	i := slices.IndexFunc(manual, func(m domain.ManualItem) bool { return m.ID == id })
 	if i < 0 {
-		return 0, domain.Errorf(domain.CodeNotFound, "The environment has no item %q.", id)
+		return 0, domain.NotFound("The environment has no item %q.", id)
 	}
 	return i, nil
 }
@@ -170,7 +170,7 @@ func (s *Server) manualItemTarget(r *http.Request, storeID, itemID string) (stri
 		return "", err
 	}
 	if domain.IsPromobItemID(itemID) {
-		return "", domain.Errorf(domain.CodePromobItemReadonly, "Items that come from Promob are changed in Promob.")
+		return "", domain.PromobItemReadonly(itemID)
 	}
 	return env.ID, nil
 }

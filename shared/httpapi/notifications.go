@@ -22,7 +22,7 @@ func boolParam(v, name string) (bool, error) {
 	}
 	b, err := strconv.ParseBool(v)
 	if err != nil {
-		return false, domain.Errorf(domain.CodeInvalid, "%s must be true or false.", name)
+		return false, domain.Invalid("%s must be true or false.", name)
 	}
 	return b, nil
 }

@@ -67,7 +67,7 @@ func (s *Server) linkPromob(r *http.Request, id domain.Identity) (int, any, erro
 		return 0, nil, err
 	}
 	if s.verifier == nil || s.box == nil {
-		return 0, nil, domain.Errorf(domain.CodeInternal, "Linking Promob is not configured.")
+		return 0, nil, domain.Internal("Linking Promob is not configured.")
 	}
 	ctx := r.Context()
 	acc, err := s.storeAccount(ctx, id.StoreID)
@@ -89,9 +89,7 @@ func (s *Server) linkPromob(r *http.Request, id domain.Identity) (int, any, erro
 		}
 		if wait := t.Wait(f, now); wait > 0 {
 			slog.WarnContext(ctx, "Promob password check refused: too many wrong ones", "subject", t.subject, "failures", f.Count)
-			e := domain.Errorf(domain.CodeTooManyAttempts, "Too many wrong Promob passwords; try again in %d minutes.", int(wait.Minutes())+1)
-			e.RetryAfter = wait
-			return 0, nil, e
+			return 0, nil, domain.TooManyAttempts(wait)
 		}
 	}
 	user := strings.TrimSpace(in.PromobUser)
@@ -103,11 +101,11 @@ func (s *Server) linkPromob(r *http.Request, id domain.Identity) (int, any, erro
 			}
 		}
 		slog.WarnContext(ctx, "Promob refused a user's password", "promob_user", user)
-		return 0, nil, domain.Errorf(domain.CodePromobCredentialsInvalid, "Promob did not accept the user or password.")
+		return 0, nil, domain.PromobCredentialsInvalid("Promob did not accept the user or password.")
 	}
 	if err != nil {
 		slog.ErrorContext(ctx, "Promob users/verify failed", "err", err, "promob_user", user)
-		return 0, nil, domain.Errorf(domain.CodePromobUnavailable, "Promob could not check the credentials now; try again.")
+		return 0, nil, domain.PromobUnavailable("Promob could not check the credentials now; try again.")
 	}
 	sealed, err := s.box.Seal(tok.Token, domain.LinkContext(id.StoreID, id.UserID))
 	if err != nil {

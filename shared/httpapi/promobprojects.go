@@ -39,7 +39,7 @@ func (s *Server) storeAccount(ctx context.Context, storeID string) (domain.Accou
 // integration token.
 func (s *Server) listPromobProjects(r *http.Request, id domain.Identity) (int, any, error) {
 	if s.projects == nil {
-		return 0, nil, domain.Errorf(domain.CodeInternal, "Listing Promob projects is not configured.")
+		return 0, nil, domain.Internal("Listing Promob projects is not configured.")
 	}
 	ctx := r.Context()
 	acc, err := s.storeAccount(ctx, id.StoreID)
@@ -54,7 +54,7 @@ func (s *Server) listPromobProjects(r *http.Request, id domain.Identity) (int, a
 	})
 	if err != nil {
 		slog.ErrorContext(ctx, "Promob projects list failed", "err", err)
-		return 0, nil, domain.Errorf(domain.CodePromobUnavailable, "Promob did not list the store's projects now; try again.")
+		return 0, nil, domain.PromobUnavailable("Promob did not list the store's projects now; try again.")
 	}
 	projects := make([]domain.PromobProject, len(list))
 	for i, p := range list {

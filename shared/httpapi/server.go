@@ -169,7 +169,7 @@ func (s *Server) routes() {
 	s.handle("GET /v1/projects/{pid}/assistances", s.listAssistances, anyRole...)
 
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		httperror.WriteError(w, r, domain.Errorf(domain.CodeNotFound, "No route for %s %s.", r.Method, r.URL.Path))
+		httperror.WriteError(w, r, domain.NotFound("No route for %s %s.", r.Method, r.URL.Path))
 	})
 }
 
@@ -213,7 +213,7 @@ func (s *Server) handle(pattern string, h handler, roles ...domain.Role) {
 		}
 		for _, name := range ids {
 			if err == nil && !domain.ValidID(r.PathValue(name)) {
-				err = domain.Errorf(domain.CodeNotFound, "No such record: %s must be 1 to %d letters, digits or _.:@|+-.", name, domain.MaxIDLen)
+				err = domain.NotFound("No such record: %s must be 1 to %d letters, digits or _.:@|+-.", name, domain.MaxIDLen)
 			}
 		}
 		if err != nil {

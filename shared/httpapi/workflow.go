@@ -116,9 +116,9 @@ func (s *Server) startReview(r *http.Request, id domain.Identity) (int, any, err
 	}
 	switch {
 	case env.Locked:
-		return 0, nil, domain.Errorf(domain.CodeLocked, "Environment %s is locked: its review is complete.", env.ID)
+		return 0, nil, domain.Locked(env.ID)
 	case env.ConvertedVersion == 0:
-		return 0, nil, domain.Errorf(domain.CodeNotConverted, "Environment %s is not approved: the review starts after the approval.", env.ID)
+		return 0, nil, domain.NotConverted(env.ID)
 	}
 	if env.ReviewStartedAt == nil {
 		entry := domain.NewHistoryEntry(domain.HistoryReviewStarted, env.ID, env.LatestVersion, id.UserID, s.now(),

@@ -44,7 +44,7 @@ func FromQuery(q url.Values) (Request, error) {
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > MaxLimit {
-			return Request{}, domain.Errorf(domain.CodeInvalid, "limit must be an integer from 1 to %d.", MaxLimit)
+			return Request{}, domain.Invalid("limit must be an integer from 1 to %d.", MaxLimit)
 		}
 		req.Limit = n
 	}
@@ -69,7 +69,7 @@ func (c Cursor) Encode() string {
 
 // Decode reads a cursor's text made by Encode.
 func Decode(s string) (Cursor, error) {
-	bad := domain.Errorf(domain.CodeInvalid, "cursor is not one this API issued: pass back a nextCursor unchanged.")
+	bad := domain.Invalid("cursor is not one this API issued: pass back a nextCursor unchanged.")
 	if len(s) > maxCursor {
 		return nil, bad
 	}

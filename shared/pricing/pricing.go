@@ -169,13 +169,13 @@ var (
 func (m ManualLine) Validate() error {
 	switch {
 	case strings.TrimSpace(m.Description) == "" || len(m.Description) > MaxDescription:
-		return domain.Errorf(domain.CodeInvalid, "description must be 1 to %d bytes.", MaxDescription)
+		return domain.Invalid("description must be 1 to %d bytes.", MaxDescription)
 	case len(m.Reference) > MaxDescription:
-		return domain.Errorf(domain.CodeInvalid, "reference must be at most %d bytes.", MaxDescription)
+		return domain.Invalid("reference must be at most %d bytes.", MaxDescription)
 	case !m.Quantity.IsPositive() || m.Quantity.GreaterThan(maxManualQuantity):
-		return domain.Errorf(domain.CodeInvalid, "quantity must be greater than 0 and at most %d.", MaxManualQuantity)
+		return domain.Invalid("quantity must be greater than 0 and at most %d.", MaxManualQuantity)
 	case m.UnitPrice.IsNegative() || m.UnitPrice.GreaterThan(maxManualUnitPrice):
-		return domain.Errorf(domain.CodeInvalid, "unitPrice must be between 0 and %d.", MaxManualUnitPrice)
+		return domain.Invalid("unitPrice must be between 0 and %d.", MaxManualUnitPrice)
 	}
 	if err := checkPlaces("quantity", m.Quantity); err != nil {
 		return err

@@ -57,7 +57,7 @@ func (r Rules) Validate() error {
 		v     map[string]decimal.Decimal
 	}{{"familyMarkup", r.FamilyMarkup}, {"categoryMarkup", r.CategoryMarkup}} {
 		if len(m.v) > MaxRuleKeys {
-			return domain.Errorf(domain.CodeInvalid, "%s holds at most %d entries.", m.field, MaxRuleKeys)
+			return domain.Invalid("%s holds at most %d entries.", m.field, MaxRuleKeys)
 		}
 		for _, k := range slices.Sorted(maps.Keys(m.v)) {
 			if err := checkName(m.field, k); err != nil {
@@ -73,14 +73,14 @@ func (r Rules) Validate() error {
 		v     decimal.Decimal
 	}{{"freightPercent", r.FreightPercent}, {"assemblyPercent", r.AssemblyPercent}, {"maxDiscountPercent", r.MaxDiscountPercent}} {
 		if p.v.IsNegative() || p.v.GreaterThan(hundred) {
-			return domain.Errorf(domain.CodeInvalid, "%s must be between 0 and 100.", p.field)
+			return domain.Invalid("%s must be between 0 and 100.", p.field)
 		}
 		if err := checkPlaces(p.field, p.v); err != nil {
 			return err
 		}
 	}
 	if len(r.Suppliers) > MaxRuleKeys {
-		return domain.Errorf(domain.CodeInvalid, "suppliers holds at most %d entries.", MaxRuleKeys)
+		return domain.Invalid("suppliers holds at most %d entries.", MaxRuleKeys)
 	}
 	for _, k := range slices.Sorted(maps.Keys(r.Suppliers)) {
 		if err := checkName("suppliers", k); err != nil {
@@ -95,21 +95,21 @@ func (r Rules) Validate() error {
 
 func checkMarkup(field string, v decimal.Decimal) error {
 	if !v.IsPositive() || v.GreaterThan(maxMarkup) {
-		return domain.Errorf(domain.CodeInvalid, "%s must be a factor greater than 0 and at most %d.", field, MaxMarkup)
+		return domain.Invalid("%s must be a factor greater than 0 and at most %d.", field, MaxMarkup)
 	}
 	return checkPlaces(field, v)
 }
 
 func checkPlaces(field string, v decimal.Decimal) error {
 	if !v.Equal(v.Truncate(MaxPlaces)) {
-		return domain.Errorf(domain.CodeInvalid, "%s has more than %d decimal places.", field, MaxPlaces)
+		return domain.Invalid("%s has more than %d decimal places.", field, MaxPlaces)
 	}
 	return nil
 }
 
 func checkName(field, name string) error {
 	if name == "" || len(name) > MaxNameLength {
-		return domain.Errorf(domain.CodeInvalid, "%s: names must be 1 to %d bytes.", field, MaxNameLength)
+		return domain.Invalid("%s: names must be 1 to %d bytes.", field, MaxNameLength)
 	}
 	return nil
 }

@@ -50,7 +50,7 @@ func (s *Syncer) makeDesign(ctx context.Context, msg domain.AssistanceMessage, a
 		return err
 	}
 	if a.Env.PromobAccountID != acc.AccountID {
-		return domain.Errorf(domain.CodeConflict, "The assistance belongs to Promob account %s, no longer the store's.", a.Env.PromobAccountID)
+		return domain.Conflict("The assistance belongs to Promob account %s, no longer the store's.", a.Env.PromobAccountID)
 	}
 	src := promob.Source{Kind: "blank"}
 	if a.Design.Source == domain.DesignRevision {

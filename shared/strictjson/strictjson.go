@@ -126,7 +126,7 @@ func describe(err error) error {
 }
 
 func malformed(format string, args ...any) error {
-	return domain.Errorf(domain.CodeMalformedJSON, format, args...)
+	return domain.MalformedJSON(format, args...)
 }
 
 // clip names a place in the body without echoing more than 100 bytes of it.

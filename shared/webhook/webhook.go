@@ -59,7 +59,7 @@ func New(store Store, imports domain.Queue, now func() time.Time) *Handler {
 	h := &Handler{store: store, imports: imports, now: now, mux: http.NewServeMux()}
 	h.mux.HandleFunc("POST /webhooks/promob/{accountId}", h.receive)
 	h.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		httperror.WriteError(w, r, domain.Errorf(domain.CodeNotFound, "No route for %s %s.", r.Method, r.URL.Path))
+		httperror.WriteError(w, r, domain.NotFound("No route for %s %s.", r.Method, r.URL.Path))
 	})
 	return h
 }
@@ -116,7 +116,7 @@ func (h *Handler) receive(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !domain.ValidID(accountID) { // checked before the store sees it
-		httperror.WriteError(w, r, domain.Errorf(domain.CodeNotFound, "Unknown Promob account."))
+		httperror.WriteError(w, r, domain.NotFound("Unknown Promob account."))
 		return
 	}
 	acc, err := h.store.Account(ctx, accountID)
@@ -194,7 +194,7 @@ func (h *Handler) refuseLocked(ctx context.Context, acc domain.Account, ev domai
 		return err
 	}
 	slog.WarnContext(ctx, "Promob change of a locked environment refused", "type", ev.Type, "revision", ev.Data.Revision, "environment_id", env.ID)
-	return domain.Errorf(domain.CodeLocked, "Environment %s is locked: its review is complete and purchase orders exist, so Promob changes are refused.", ev.Data.EnvironmentID)
+	return domain.Locked(ev.Data.EnvironmentID)
 }
 
 // redirect is where a negotiated environment sends the user: its screen in
@@ -230,16 +230,16 @@ func (h *Handler) enqueue(ctx context.Context, d domain.Delivery) error {
 func readBody(r *http.Request) ([]byte, error) {
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || mt != "application/json" {
-		return nil, domain.Errorf(domain.CodeUnsupportedMedia, "Webhook bodies must be application/json.")
+		return nil, domain.UnsupportedMedia("Webhook bodies must be application/json.")
 	}
 	var buf bytes.Buffer
 	_, err = buf.ReadFrom(http.MaxBytesReader(nil, r.Body, MaxBody))
 	var tooLarge *http.MaxBytesError
 	if errors.As(err, &tooLarge) {
-		return nil, domain.Errorf(domain.CodeTooLarge, "Webhook bodies are limited to %d bytes.", MaxBody)
+		return nil, domain.TooLarge("Webhook bodies are limited to %d bytes.", MaxBody)
 	}
 	if err != nil {
-		return nil, domain.Errorf(domain.CodeInvalid, "The body could not be read.")
+		return nil, domain.Invalid("The body could not be read.")
 	}
 	return buf.Bytes(), nil
 }
@@ -260,14 +260,14 @@ func verify(acc domain.Account, body []byte, header http.Header, now time.Time) 
 	}
 	switch {
 	case errors.Is(lastErr, standardwebhooks.ErrRequiredHeaders):
-		return domain.Errorf(domain.CodeBadSignature, "webhook-id, webhook-timestamp and webhook-signature headers are required.")
+		return domain.BadSignature("webhook-id, webhook-timestamp and webhook-signature headers are required.")
 	case errors.Is(lastErr, standardwebhooks.ErrMessageTooOld), errors.Is(lastErr, standardwebhooks.ErrMessageTooNew):
-		return domain.Errorf(domain.CodeBadSignature, "The webhook timestamp is outside the 5-minute tolerance.")
+		return domain.BadSignature("The webhook timestamp is outside the 5-minute tolerance.")
 	case lastErr != nil:
-		return domain.Errorf(domain.CodeBadSignature, "The webhook signature does not verify.")
+		return domain.BadSignature("The webhook signature does not verify.")
 	}
 	if !webhookIDPattern.MatchString(header.Get(standardwebhooks.HeaderWebhookID)) {
-		return domain.Errorf(domain.CodeInvalid, "webhook-id must be 1 to 128 letters, digits or _.:-")
+		return domain.Invalid("webhook-id must be 1 to 128 letters, digits or _.:-")
 	}
 	return nil
 }
