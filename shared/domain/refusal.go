@@ -1,5 +1,7 @@
 package domain
 
+import "errors"
+
 // The sale's refusals: each code of the workflow is built here, once, with
 // one wording, whichever rule (workflow.go, versionbudget.go) or guarded
 // write (a failed DynamoDB condition read back) finds it.
@@ -53,4 +55,17 @@ func PromobItemReadonly(itemID string) *Error {
 // names the record ("Client", "Environment").
 func AlreadySynced(what, id string) *Error {
 	return errorf(CodeAlreadySynced, "%s %s is already in Promob.", what, id)
+}
+
+// ErrChanged is what a guarded write returns when its condition fails
+// because the record is no longer as it was read. The use case (package
+// sale) reads the record again and answers the refusal its rule gives now,
+// or Changed when no rule refuses.
+var ErrChanged = errors.New("the record changed since it was read")
+
+// Changed is the conflict answered when a record changed between its read
+// and its guarded write and no rule refuses the action: reading it again
+// and retrying may succeed.
+func Changed(recordID string) *Error {
+	return Conflict("%s changed meanwhile; read it again and retry.", recordID)
 }
