@@ -182,8 +182,8 @@ type AssistanceStore interface {
 	// is an empty slice).
 	Assistances(ctx context.Context, storeID, projectID string) ([]Assistance, error)
 	// RequestDesign records that the design is queued (EnvCreating) with
-	// its source as its next attempt, or returns a conflict *Error when it
-	// is already being created or ready, and a not_found *Error for an
-	// unknown assistance.
+	// its source as its next attempt, or returns an error wrapping
+	// ErrChanged when it is already being created or ready, and a not_found
+	// *Error for an unknown assistance.
 	RequestDesign(ctx context.Context, storeID, id string, d AssistanceDesign, now time.Time) error
 }

@@ -128,9 +128,10 @@ func (s *Store) Assistances(ctx context.Context, storeID, projectID string) ([]d
 
 // RequestDesign queues the assistance's design: its status becomes
 // creating with the source and Promob project of d, and its attempt count
-// grows by one (d.Attempt is not read). It fails with conflict
-// unless the design was never requested or failed, and with not_found for
-// an assistance the store does not have.
+// grows by one (d.Attempt is not read). Unless the design was never
+// requested or failed, it changes nothing and returns an error wrapping
+// domain.ErrChanged (the use case answers the refusal); it fails with
+// not_found for an assistance the store does not have.
 func (s *Store) RequestDesign(ctx context.Context, storeID, id string, d domain.AssistanceDesign, now time.Time) error {
 	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName: &s.table, Key: key(envPK(storeID, id), skEnv),
@@ -145,11 +146,10 @@ func (s *Store) RequestDesign(ctx context.Context, storeID, id string, d domain.
 		},
 	})
 	if isConditionFailed(err) {
-		a, err := s.Assistance(ctx, storeID, id)
-		if err != nil {
+		if _, err := s.Assistance(ctx, storeID, id); err != nil {
 			return err
 		}
-		return domain.Conflict("The design of assistance %s is already %s.", id, a.Design.Status)
+		return wrap("request design of assistance "+id, domain.ErrChanged)
 	}
 	return wrap("request design", err)
 }

@@ -2,6 +2,7 @@ package dynamo_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -52,8 +53,8 @@ func TestAssistances(t *testing.T) {
 
 			design := domain.AssistanceDesign{Source: domain.DesignRevision, SourceVersion: 2, SourceRevision: 3, PromobProjectID: "pp-1", SourcePromobEnvironmentID: "pe-1"}
 			mustOK(t, store.RequestDesign(ctx, "s1", a.ID, design, now))
-			if err := store.RequestDesign(ctx, "s1", a.ID, design, now); domain.ErrorCode(err) != domain.CodeConflict {
-				t.Fatalf("design requested twice: err = %v, want conflict", err)
+			if err := store.RequestDesign(ctx, "s1", a.ID, design, now); !errors.Is(err, domain.ErrChanged) {
+				t.Fatalf("design requested twice: err = %v, want domain.ErrChanged", err)
 			}
 			if got, err := store.Assistance(ctx, "s1", a.ID); err != nil || got.Design.Attempt != 1 {
 				t.Fatalf("first request: attempt %d (%v), want 1", got.Design.Attempt, err)

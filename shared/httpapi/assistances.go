@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"context"
 	"net/http"
 	"time"
 
@@ -54,6 +53,7 @@ func newAssistanceView(a domain.Assistance, vs []domain.Version, jobs []domain.J
 	return view
 }
 
+// createAssistance opens an assistance (see sale.Creation.CreateAssistance).
 func (s *Server) createAssistance(r *http.Request, id domain.Identity) (int, any, error) {
 	var body domain.AssistanceInput
 	if err := decodeJSON(r, &body); err != nil {
@@ -63,35 +63,7 @@ func (s *Server) createAssistance(r *http.Request, id domain.Identity) (int, any
 	if err != nil {
 		return 0, nil, err
 	}
-	ctx := r.Context()
-	project, err := s.store.Project(ctx, id.StoreID, in.ProjectID)
-	if err != nil {
-		return 0, nil, err
-	}
-	env, err := s.store.Environment(ctx, id.StoreID, in.EnvironmentID)
-	if err == nil && env.Kind != "" {
-		err = domain.NotFound("No environment %q.", in.EnvironmentID)
-	}
-	if err != nil {
-		return 0, nil, err
-	}
-	if env.ProjectID != project.ID {
-		return 0, nil, domain.Invalid("environmentId must be an environment of project %s.", project.ID)
-	}
-	integ, err := s.store.GetIntegration(ctx, id.StoreID)
-	if err != nil {
-		return 0, nil, err
-	}
-	now := s.now().UTC()
-	a := domain.Assistance{
-		ID: domain.NewID(), StoreID: id.StoreID, ProjectID: project.ID, EnvironmentID: env.ID, Number: in.Number,
-		Description: in.Description, CreatedBy: id.UserID, CreatedAt: now,
-		Env: domain.Environment{Name: domain.DesignName(env.Name, in.Number), PromobAccountID: integ.PromobAccountID},
-	}
-	if err := s.store.CreateAssistance(ctx, a); err != nil {
-		return 0, nil, err
-	}
-	a, err = s.store.Assistance(ctx, id.StoreID, a.ID)
+	a, err := s.creation.CreateAssistance(r.Context(), id, in)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -127,50 +99,16 @@ func (s *Server) listAssistances(r *http.Request, id domain.Identity) (int, any,
 }
 
 // designAssistance queues the creation of the assistance's Promob
-// environment in its environment's Promob project: blank, or a copy of the
-// revision of the environment's version the user chose (by default the
-// converted one). It refuses with conflict an environment not in Promob
-// yet, a revision source without a chosen or converted version, and a
-// design already being created or ready; with not_found a version the
-// environment does not have.
+// environment, blank or a copy of one of its environment's versions (see
+// sale.Creation.RequestDesign).
 func (s *Server) designAssistance(r *http.Request, id domain.Identity) (int, any, error) {
 	var in domain.DesignInput
 	if err := decodeValid(r, &in); err != nil {
 		return 0, nil, err
 	}
-	ctx := r.Context()
-	a, err := s.store.Assistance(ctx, id.StoreID, r.PathValue("aid"))
+	a, err := s.creation.RequestDesign(r.Context(), id, r.PathValue("aid"), in)
 	if err != nil {
 		return 0, nil, err
 	}
-	env, err := s.store.Environment(ctx, id.StoreID, a.EnvironmentID)
-	if err != nil {
-		return 0, nil, err
-	}
-	if env.Status != domain.EnvReady || env.PromobProjectID == "" {
-		return 0, nil, domain.Conflict("Environment %s is not in Promob yet.", env.ID)
-	}
-	d := domain.AssistanceDesign{Source: in.Source, PromobProjectID: env.PromobProjectID}
-	if in.Source == domain.DesignRevision {
-		n, err := domain.DesignVersion(env, in.Version)
-		if err != nil {
-			return 0, nil, err
-		}
-		v, err := s.store.Version(ctx, env, n)
-		if err != nil {
-			return 0, nil, err
-		}
-		d.SourceVersion, d.SourceRevision, d.SourcePromobEnvironmentID = n, v.PromobRevision, env.PromobEnvironmentID
-	}
-	if err := s.store.RequestDesign(ctx, id.StoreID, a.ID, d, s.now().UTC()); err != nil {
-		return 0, nil, err
-	}
-	err = s.outbox.Send(ctx, domain.AssistanceMessage{Kind: domain.KindAssistanceDesign, StoreID: id.StoreID, AssistanceID: a.ID, UserID: id.UserID}, "", "")
-	if err != nil {
-		s.failUnqueued(r, err, func(ctx context.Context) error {
-			return s.store.SetEnvironmentCreation(ctx, id.StoreID, a.ID, domain.EnvFailed, unqueued+"request the design again.", s.now().UTC())
-		})
-		return 0, nil, err
-	}
-	return http.StatusAccepted, map[string]string{"id": a.ID, "status": domain.EnvCreating}, nil
+	return http.StatusAccepted, map[string]string{"id": a.ID, "status": a.Design.Status}, nil
 }

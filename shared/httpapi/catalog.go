@@ -20,20 +20,11 @@ func (s *Server) createClient(r *http.Request, id domain.Identity) (int, any, er
 	if err != nil {
 		return 0, nil, err
 	}
-	c.ID, c.StoreID, c.CreatedAt = domain.NewID(), id.StoreID, s.now().UTC()
-	c.PromobSync = domain.PromobSync{Status: domain.SyncPending}
-	if err := s.store.CreateClient(r.Context(), c); err != nil {
-		return 0, nil, err
-	}
 	// Every client is created in Promob too; a failed enqueue leaves its
-	// sync failed, and POST /v1/clients/{id}/sync queues it again. The
-	// client exists either way, so it is answered as it now stands.
-	if err := s.enqueueCustomer(r, id, c.ID); err != nil {
-		stored, rerr := s.store.Client(r.Context(), id.StoreID, c.ID)
-		if rerr != nil || stored.PromobSync.Status != domain.SyncFailed {
-			return 0, nil, err
-		}
-		c = stored
+	// sync failed, and POST /v1/clients/{id}/sync queues it again.
+	c, err = s.creation.CreateClient(r.Context(), id, c)
+	if err != nil {
+		return 0, nil, err
 	}
 	return http.StatusCreated, c, nil
 }

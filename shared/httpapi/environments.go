@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/foccolojas/promob-integration/shared/domain"
 )
@@ -36,49 +35,16 @@ func recordNoun(kind string) string {
 	return "environment"
 }
 
-// newEnvironment returns a new environment of the project in the path,
-// under the store's Promob account, created now by the caller. It fails with
-// not_found for a project not in the caller's store and integration_missing
-// before the store configured the integration.
-func (s *Server) newEnvironment(r *http.Request, id domain.Identity, name string) (domain.Environment, error) {
-	project, err := s.store.Project(r.Context(), id.StoreID, r.PathValue("pid"))
-	if err != nil {
-		return domain.Environment{}, err
-	}
-	integ, err := s.store.GetIntegration(r.Context(), id.StoreID)
-	if err != nil {
-		return domain.Environment{}, err
-	}
-	now := s.now().UTC()
-	return domain.Environment{
-		ID: domain.NewID(), StoreID: id.StoreID, ProjectID: project.ID, Name: strings.TrimSpace(name),
-		PromobAccountID: integ.PromobAccountID, CreatedBy: id.UserID, CreatedAt: now, UpdatedAt: now,
-	}, nil
-}
-
+// legacyImport links an environment Promob already holds to the project
+// and queues the import of its listing (see sale.Creation.LinkEnvironment).
 func (s *Server) legacyImport(r *http.Request, id domain.Identity) (int, any, error) {
 	var in domain.LegacyImportInput
 	if err := decodeValid(r, &in); err != nil {
 		return 0, nil, err
 	}
-	ctx := r.Context()
-	env, err := s.newEnvironment(r, id, in.Name)
+	env, err := s.creation.LinkEnvironment(r.Context(), id, r.PathValue("pid"), in)
 	if err != nil {
 		return 0, nil, err
-	}
-	env.PromobProjectID, env.PromobEnvironmentID = in.PromobProjectID, in.PromobEnvironmentID
-	env.Status, env.ImportStatus = domain.EnvReady, domain.ImportPending
-	if err := s.store.CreateEnvironment(ctx, env); err != nil {
-		return 0, nil, err
-	}
-	if err := s.enqueueUpdate(r, env, id.UserID); err != nil {
-		// The environment exists: answer it as it now stands (its import
-		// failed, saying to update) rather than hide its id behind a 500.
-		stored, rerr := s.store.Environment(ctx, id.StoreID, env.ID)
-		if rerr != nil || stored.ImportStatus != domain.ImportFailed {
-			return 0, nil, err
-		}
-		env = stored
 	}
 	return http.StatusAccepted, env, nil
 }

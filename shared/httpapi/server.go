@@ -15,6 +15,7 @@ import (
 	"github.com/foccolojas/promob-integration/shared/httperror"
 	"github.com/foccolojas/promob-integration/shared/logging"
 	"github.com/foccolojas/promob-integration/shared/pricing"
+	"github.com/foccolojas/promob-integration/shared/sale"
 )
 
 // Store is everything the REST API reads and writes.
@@ -71,6 +72,8 @@ type Server struct {
 	imports domain.Queue
 	outbox  domain.Queue
 	now     func() time.Time
+	// creation creates clients, environments and assistances.
+	creation sale.Creation
 	// verifier and box link users to Promob (WithPromobLink).
 	verifier Verifier
 	box      domain.TokenBox
@@ -85,6 +88,7 @@ type Server struct {
 // importer's queue, outbox promobsync's (calls to Promob) and now the clock.
 func NewServer(store Store, imports, outbox domain.Queue, now func() time.Time, opts ...Option) *Server {
 	s := &Server{mux: http.NewServeMux(), store: store, imports: imports, outbox: outbox, now: now}
+	s.creation = sale.Creation{Store: store, Outbox: outbox, Imports: imports, Now: now}
 	for _, o := range opts {
 		o(s)
 	}
