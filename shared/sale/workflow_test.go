@@ -303,16 +303,41 @@ func TestApproveWithTheQueueDown(t *testing.T) {
 	}
 }
 
+// race is what another request changes between a use case's read and its
+// guarded write, and the refusal code the use case answers then ("" for
+// none).
+type race struct {
+	name   string
+	change func(f *wfFixture)
+	code   string
+}
+
+// runRaces calls the use case (call) on a fresh fixture made ready by
+// setup, with each race, and checks its answer and that it wrote and sent
+// nothing after the race.
+func runRaces(t *testing.T, races []race, setup func(f *wfFixture), call func(f *wfFixture) error) {
+	t.Helper()
+	for _, r := range races {
+		t.Run(r.name, func(t *testing.T) {
+			f := newWFFixture(t)
+			setup(f)
+			var before string
+			var sent int
+			f.races.before = func() { r.change(f); before, sent = f.dump(), len(f.outbox.messages()) }
+			f.refused("a raced call", call(f), r.code, before)
+			if got := f.outbox.messages(); len(got) != sent {
+				t.Fatalf("a raced call sent %+v", got[sent:])
+			}
+		})
+	}
+}
+
 // TestApproveRaced: the environment changes between the approval's read
 // and its write; the approval answers the refusal its state gives now, or
-// a conflict, and writes nothing.
+// a conflict.
 func TestApproveRaced(t *testing.T) {
 	ctx := context.Background()
-	tests := []struct {
-		name string
-		race func(f *wfFixture)
-		code string
-	}{
+	runRaces(t, []race{
 		{"approved meanwhile", func(f *wfFixture) {
 			_, err := f.wf.Approve(ctx, wfActor("seller-2"), f.env())
 			f.must(err)
@@ -322,23 +347,10 @@ func TestApproveRaced(t *testing.T) {
 			f.must(err)
 		}, domain.CodeOutdated},
 		{"imported meanwhile", func(f *wfFixture) { f.commit(2, wfPart(0, "A", "Portas", "1", "10")) }, domain.CodeConflict},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			f := newWFFixture(t)
-			var before string
-			f.races.before = func() { tt.race(f); before = f.dump() }
-			sentBefore := 0
-			_, err := f.wf.Approve(ctx, wfActor("seller-1"), f.env())
-			f.refused("a raced approval", err, tt.code, before)
-			if tt.code == domain.CodeAlreadyConverted {
-				sentBefore = 1 // the other approval's
-			}
-			if sent := f.outbox.messages(); len(sent) != sentBefore {
-				t.Fatalf("sent %+v", sent)
-			}
-		})
-	}
+	}, func(*wfFixture) {}, func(f *wfFixture) error {
+		_, err := f.wf.Approve(ctx, wfActor("seller-1"), f.env())
+		return err
+	})
 }
 
 func TestReleaseFinancially(t *testing.T) {
@@ -424,26 +436,15 @@ func TestStartReview(t *testing.T) {
 }
 
 // TestStartReviewRaced: another reviewer's start meanwhile is the answer;
-// an import meanwhile is a conflict; neither writes.
+// an import meanwhile is a conflict.
 func TestStartReviewRaced(t *testing.T) {
 	ctx := context.Background()
-	tests := []struct {
-		name string
-		race func(f *wfFixture)
-		code string
-	}{
+	runRaces(t, []race{
 		{"started meanwhile", func(f *wfFixture) { f.must(f.wf.StartReview(ctx, wfActor("rev-2"), f.env())) }, ""},
 		{"imported meanwhile", func(f *wfFixture) { f.commit(2, wfPart(0, "A", "Portas", "1", "10")) }, domain.CodeConflict},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			f := newWFFixture(t)
-			f.approved()
-			var before string
-			f.races.before = func() { tt.race(f); before = f.dump() }
-			f.refused("a raced start", f.wf.StartReview(ctx, wfActor("rev-1"), f.env()), tt.code, before)
-		})
-	}
+	}, (*wfFixture).approved, func(f *wfFixture) error {
+		return f.wf.StartReview(ctx, wfActor("rev-1"), f.env())
+	})
 }
 
 func TestCompleteReview(t *testing.T) {
@@ -498,55 +499,36 @@ func TestCompleteReview(t *testing.T) {
 }
 
 // TestCompleteReviewRaced: another completion meanwhile is answered
-// environment_locked, an import meanwhile is a conflict; neither writes.
+// environment_locked, an import meanwhile is a conflict.
 func TestCompleteReviewRaced(t *testing.T) {
 	ctx := context.Background()
-	tests := []struct {
-		name string
-		race func(f *wfFixture)
-		code string
-	}{
+	runRaces(t, []race{
 		{"completed meanwhile", func(f *wfFixture) {
 			_, err := f.wf.CompleteReview(ctx, wfActor("rev-2"), f.env())
 			f.must(err)
 		}, domain.CodeLocked},
 		{"imported meanwhile", func(f *wfFixture) { f.commit(3, wfPart(0, "A", "Portas", "1", "10")) }, domain.CodeConflict},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			f := newWFFixture(t)
-			f.approved()
-			f.must(f.wf.StartReview(ctx, wfActor("rev-1"), f.env()))
-			f.commit(2, wfPart(0, "A", "Portas", "3", "150"))
-			var before string
-			f.races.before = func() { tt.race(f); before = f.dump() }
-			_, err := f.wf.CompleteReview(ctx, wfActor("rev-1"), f.env())
-			f.refused("a raced completion", err, tt.code, before)
-		})
-	}
+	}, func(f *wfFixture) {
+		f.approved()
+		f.must(f.wf.StartReview(ctx, wfActor("rev-1"), f.env()))
+		f.commit(2, wfPart(0, "A", "Portas", "3", "150"))
+	}, func(f *wfFixture) error {
+		_, err := f.wf.CompleteReview(ctx, wfActor("rev-1"), f.env())
+		return err
+	})
 }
 
-// concurrently runs fn n times at once and returns how many succeeded and
-// the errors of the others.
-func concurrently(n int, fn func() error) (ok int, errs []error) {
-	var (
-		mu sync.Mutex
-		wg sync.WaitGroup
-	)
-	for range n {
-		wg.Go(func() {
-			err := fn()
-			mu.Lock()
-			defer mu.Unlock()
-			if err == nil {
-				ok++
-			} else {
-				errs = append(errs, err)
-			}
-		})
+// atOnce calls fn n times at once and returns the codes of their errors,
+// sorted ("" for a success).
+func atOnce(n int, fn func() error) []string {
+	codes := make([]string, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() { codes[i] = domain.ErrorCode(fn()) })
 	}
 	wg.Wait()
-	return ok, errs
+	slices.Sort(codes)
+	return codes
 }
 
 // TestWorkflowUnderConcurrency: requests at once from the same read
@@ -556,18 +538,13 @@ func TestWorkflowUnderConcurrency(t *testing.T) {
 	f := newWFFixture(t)
 	ctx := context.Background()
 	env := f.env()
-	ok, errs := concurrently(4, func() error { _, err := f.wf.Approve(ctx, wfActor("seller-1"), env); return err })
-	if ok != 1 {
-		t.Fatalf("%d approvals succeeded: %v", ok, errs)
-	}
-	for _, err := range errs {
-		if domain.ErrorCode(err) != domain.CodeAlreadyConverted {
-			t.Fatalf("a concurrent approval failed with %v", err)
-		}
+	converted := domain.CodeAlreadyConverted
+	if got := atOnce(4, func() error { _, err := f.wf.Approve(ctx, wfActor("seller-1"), env); return err }); !slices.Equal(got, []string{"", converted, converted, converted}) {
+		t.Fatalf("approvals at once: %q", got)
 	}
 	var mu sync.Mutex
 	releases := map[time.Time]bool{}
-	if ok, errs := concurrently(3, func() error {
+	if got := atOnce(3, func() error {
 		p, err := f.wf.ReleaseFinancially(ctx, wfActor("fin-1"), "p1")
 		if err == nil {
 			mu.Lock()
@@ -575,23 +552,18 @@ func TestWorkflowUnderConcurrency(t *testing.T) {
 			mu.Unlock()
 		}
 		return err
-	}); ok != 3 || len(releases) != 1 {
-		t.Fatalf("releases: %d ok, %v, answered %v", ok, errs, releases)
+	}); !slices.Equal(got, []string{"", "", ""}) || len(releases) != 1 {
+		t.Fatalf("releases at once: %q, answered %v", got, releases)
 	}
 	env = f.env()
-	if ok, errs := concurrently(3, func() error { return f.wf.StartReview(ctx, wfActor("rev-1"), env) }); ok != 3 {
-		t.Fatalf("starts: %d ok, %v", ok, errs)
+	if got := atOnce(3, func() error { return f.wf.StartReview(ctx, wfActor("rev-1"), env) }); !slices.Equal(got, []string{"", "", ""}) {
+		t.Fatalf("starts at once: %q", got)
 	}
 	f.commit(2, wfPart(0, "A", "Portas", "3", "150"))
 	env = f.env()
-	ok, errs = concurrently(3, func() error { _, err := f.wf.CompleteReview(ctx, wfActor("rev-1"), env); return err })
-	if ok != 1 {
-		t.Fatalf("%d completions succeeded: %v", ok, errs)
-	}
-	for _, err := range errs {
-		if domain.ErrorCode(err) != domain.CodeLocked {
-			t.Fatalf("a concurrent completion failed with %v", err)
-		}
+	locked := domain.CodeLocked
+	if got := atOnce(3, func() error { _, err := f.wf.CompleteReview(ctx, wfActor("rev-1"), env); return err }); !slices.Equal(got, []string{"", locked, locked}) {
+		t.Fatalf("completions at once: %q", got)
 	}
 	want := []string{"imported:promob", "approved:seller-1", "financial_release:fin-1", "review_started:rev-1", "imported:promob",
 		"review_completed:rev-1", "purchase_orders:rev-1"}
