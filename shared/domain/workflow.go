@@ -40,6 +40,27 @@ func (e Environment) CanApprove() error {
 	return nil
 }
 
+// FinanciallyReleased reports whether finance released the project's
+// contract. It is released once: a repeat changes nothing.
+func (p Project) FinanciallyReleased() bool { return p.FinanciallyReleasedAt != nil }
+
+// CanStartReview returns nil when the review of the environment of project
+// p can start (or is started: a repeat changes nothing), else
+// environment_locked once its review is complete, not_converted before its
+// approval, or not_financially_released before finance released p's
+// contract.
+func (e Environment) CanStartReview(p Project) error {
+	switch {
+	case e.Locked || e.ReviewCompletedAt != nil:
+		return Locked(e.ID)
+	case e.ConvertedVersion == 0:
+		return NotConverted(e.ID)
+	case !p.FinanciallyReleased():
+		return NotFinanciallyReleased(p.ID)
+	}
+	return nil
+}
+
 // CanUpdate returns nil when the environment (or an assistance's design)
 // can import Promob's current listing, else environment_locked once its
 // review is complete, or conflict while it is not in Promob yet.

@@ -146,7 +146,7 @@ func TestProjectsList(t *testing.T) {
 
 			// q0 is released, then p1 approved: each moves to the front.
 			entry := domain.NewHistoryEntry(domain.HistoryFinancialRelease, "", 0, "f1", time.Now().Add(time.Second), "released")
-			if _, _, err := s.ReleaseFinancially(ctx, "s1", "q0", entry); err != nil {
+			if _, err := s.ReleaseFinancially(ctx, "s1", "q0", entry); err != nil {
 				t.Fatal(err)
 			}
 			approval := domain.NewHistoryEntry(domain.HistoryApproved, env.ID, 1, "u1", time.Now().Add(2*time.Second), "approved")

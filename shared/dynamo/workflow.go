@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"strconv"
 	"time"
@@ -37,18 +38,19 @@ func str(s string) types.AttributeValue {
 }
 func stamp(t time.Time) types.AttributeValue { return str(t.UTC().Format(time.RFC3339Nano)) }
 
-// errChanged is the answer when an environment changed between the read
-// that allowed a change and the conditional write.
-func errChanged(envID string) error {
-	return domain.Conflict("Environment %s changed meanwhile; read it again and retry.", envID)
+// errChanged is the error of a guarded write on record id whose condition
+// failed: it wraps domain.ErrChanged, and the use case reads the record
+// again to answer.
+func errChanged(id string) error {
+	return fmt.Errorf("dynamo: %s: %w", id, domain.ErrChanged)
 }
 
 // Approve converts the environment's latest version, in one transaction with
 // the history entry, under the condition that the environment is as env
 // says (same latest version), not outdated, imported, not converted and not
-// locked. When the condition fails it returns the refusal the environment's
-// current state calls for (see domain.Environment.CanApprove), or a
-// conflict when it just changed.
+// locked (see domain.Environment.CanApprove), and returns the environment
+// read back. When the condition fails it returns an error wrapping
+// domain.ErrChanged.
 func (s *Store) Approve(ctx context.Context, env domain.Environment, entry domain.HistoryEntry, now time.Time) (domain.Environment, error) {
 	hist, err := s.historyPut(env.StoreID, env.ProjectID, entry)
 	if err != nil {
@@ -69,13 +71,6 @@ func (s *Store) Approve(ctx context.Context, env domain.Environment, entry domai
 		hist,
 	}})
 	if cancellationReasons(err) != nil {
-		cur, rerr := s.Environment(ctx, env.StoreID, env.ID)
-		if rerr != nil {
-			return domain.Environment{}, rerr
-		}
-		if rerr := cur.CanApprove(); rerr != nil {
-			return domain.Environment{}, rerr
-		}
 		return domain.Environment{}, errChanged(env.ID)
 	}
 	if err != nil {
@@ -84,14 +79,21 @@ func (s *Store) Approve(ctx context.Context, env domain.Environment, entry domai
 	return s.Environment(ctx, env.StoreID, env.ID)
 }
 
+// ProjectRecord returns the project alone (without its environments), read
+// consistently, or a not_found *domain.Error.
+func (s *Store) ProjectRecord(ctx context.Context, storeID, id string) (domain.Project, error) {
+	return s.projectItem(ctx, storeID, id)
+}
+
 // ReleaseFinancially records the financial release of a project's contract
-// with its history entry, once: it returns the project and true when this
-// call released it, false when it was released before, or a not_found
-// *Error.
-func (s *Store) ReleaseFinancially(ctx context.Context, storeID, projectID string, entry domain.HistoryEntry) (domain.Project, bool, error) {
+// by entry.By at entry.At, with its history entry, under the condition that
+// the project exists and was not released (see
+// domain.Project.FinanciallyReleased), and returns the project read back.
+// When the condition fails it returns an error wrapping domain.ErrChanged.
+func (s *Store) ReleaseFinancially(ctx context.Context, storeID, projectID string, entry domain.HistoryEntry) (domain.Project, error) {
 	hist, err := s.historyPut(storeID, projectID, entry)
 	if err != nil {
-		return domain.Project{}, false, err
+		return domain.Project{}, err
 	}
 	_, err = s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
 		{Update: &types.Update{
@@ -104,23 +106,25 @@ func (s *Store) ReleaseFinancially(ctx context.Context, storeID, projectID strin
 		}},
 		hist,
 	}})
-	released := err == nil
-	if err != nil && cancellationReasons(err) == nil {
-		return domain.Project{}, false, wrap("release project", err)
+	if cancellationReasons(err) != nil {
+		return domain.Project{}, errChanged(projectID)
 	}
-	p, err := s.projectItem(ctx, storeID, projectID)
-	return p, released, err
+	if err != nil {
+		return domain.Project{}, wrap("release project", err)
+	}
+	return s.projectItem(ctx, storeID, projectID)
 }
 
 // StartReview records the start of the environment's review (who, when,
 // and the latest version and revision at that moment) with its history
-// entry. It returns true when this call started it and false when it was
-// started before; not_financially_released when the project's contract is
-// not released, not_converted when the environment is not approved.
-func (s *Store) StartReview(ctx context.Context, env domain.Environment, entry domain.HistoryEntry) (bool, error) {
+// entry, under the condition that the project's contract is released, the
+// environment approved, its review not started and its latest version and
+// revision as env says (see domain.Environment.CanStartReview). When the
+// condition fails it returns an error wrapping domain.ErrChanged.
+func (s *Store) StartReview(ctx context.Context, env domain.Environment, entry domain.HistoryEntry) error {
 	hist, err := s.historyPut(env.StoreID, env.ProjectID, entry)
 	if err != nil {
-		return false, err
+		return err
 	}
 	_, err = s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
 		{Update: s.projectStep(env.StoreID, env.ProjectID, domain.ProjectInReview, entry.At, "attribute_exists(financiallyReleasedAt)")},
@@ -136,23 +140,10 @@ func (s *Store) StartReview(ctx context.Context, env domain.Environment, entry d
 		}},
 		hist,
 	}})
-	reasons := cancellationReasons(err)
-	switch {
-	case reasons == nil:
-		return err == nil, wrap("start review", err)
-	case reasons[0] == "ConditionalCheckFailed":
-		return false, domain.NotFinanciallyReleased(env.ProjectID)
+	if cancellationReasons(err) != nil {
+		return errChanged(env.ID)
 	}
-	cur, err := s.Environment(ctx, env.StoreID, env.ID)
-	switch {
-	case err != nil:
-		return false, err
-	case cur.ConvertedVersion == 0:
-		return false, domain.NotConverted(env.ID)
-	case cur.ReviewStartedAt != nil:
-		return false, nil
-	}
-	return false, errChanged(env.ID)
+	return wrap("start review", err)
 }
 
 // MarkReviewUpdated records at `at` that the review's mandatory update is
@@ -191,10 +182,10 @@ type purchaseOrderItem struct {
 // under the condition that the review is started, not completed, that its
 // mandatory update is done (a version imported since it started, or an
 // update that found nothing newer: see MarkReviewUpdated) and that no
-// version was imported since env was read. When
-// the condition fails it returns the refusal the environment's current
-// state calls for (see domain.Environment.CanCompleteReview). At most
-// MaxPurchaseOrders orders.
+// version was imported since env was read (see
+// domain.Environment.CanCompleteReview). When the condition fails it
+// returns an error wrapping domain.ErrChanged. At most MaxPurchaseOrders
+// orders, else an invalid_request *domain.Error.
 func (s *Store) CompleteReview(ctx context.Context, env domain.Environment, orders []domain.PurchaseOrder, entries []domain.HistoryEntry, now time.Time) error {
 	if len(orders) > MaxPurchaseOrders {
 		return domain.Invalid("The reviewed version has parts of %d suppliers; at most %d purchase orders are written at once.", len(orders), MaxPurchaseOrders)
@@ -236,13 +227,6 @@ func (s *Store) CompleteReview(ctx context.Context, env domain.Environment, orde
 	}
 	_, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
 	if cancellationReasons(err) != nil {
-		cur, rerr := s.Environment(ctx, env.StoreID, env.ID)
-		if rerr != nil {
-			return rerr
-		}
-		if rerr := cur.CanCompleteReview(); rerr != nil {
-			return rerr
-		}
 		return errChanged(env.ID)
 	}
 	return wrap("complete review", err)

@@ -34,16 +34,11 @@ type Store interface {
 	ListStore
 }
 
-// WorkflowStore keeps the sale's workflow: approval, financial release,
-// review and purchase orders (see the dynamo store's methods of the same
-// names for their conditions).
+// WorkflowStore keeps the sale's workflow (see sale.WorkflowStore) and
+// reads its purchase orders.
 type WorkflowStore interface {
-	Approve(ctx context.Context, env domain.Environment, entry domain.HistoryEntry, now time.Time) (domain.Environment, error)
-	ReleaseFinancially(ctx context.Context, storeID, projectID string, entry domain.HistoryEntry) (domain.Project, bool, error)
-	StartReview(ctx context.Context, env domain.Environment, entry domain.HistoryEntry) (bool, error)
-	CompleteReview(ctx context.Context, env domain.Environment, orders []domain.PurchaseOrder, entries []domain.HistoryEntry, now time.Time) error
+	sale.WorkflowStore
 	PurchaseOrders(ctx context.Context, env domain.Environment) ([]domain.PurchaseOrder, error)
-	SetConnectDelivery(ctx context.Context, storeID, projectID string, d domain.ConnectDelivery) error
 }
 
 // EnvironmentStore keeps environments and their versions.
@@ -82,6 +77,7 @@ type Server struct {
 	// accounts checks integrations with Promob (WithPromobAccounts).
 	accounts AccountReader
 	seen     seenUsers
+	workflow sale.Workflow
 }
 
 // NewServer returns the REST API handler over the store; imports is the
@@ -92,6 +88,7 @@ func NewServer(store Store, imports, outbox domain.Queue, now func() time.Time, 
 	for _, o := range opts {
 		o(s)
 	}
+	s.workflow = sale.Workflow{Store: store, Outbox: outbox, Now: s.now}
 	s.routes()
 	s.handler = compressed(s.mux)
 	return s

@@ -1,15 +1,11 @@
 package httpapi
 
 import (
-	"context"
-	"encoding/json"
-	"fmt"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/foccolojas/promob-integration/shared/domain"
-	"github.com/foccolojas/promob-integration/shared/pricing"
+	"github.com/foccolojas/promob-integration/shared/sale"
 	"github.com/shopspring/decimal"
 )
 
@@ -42,65 +38,14 @@ func (s *Server) approve(r *http.Request, id domain.Identity) (int, any, error) 
 	if err != nil {
 		return 0, nil, err
 	}
-	if err := env.CanApprove(); err != nil {
-		// A repeated approval also repeats the Connect status message (an
-		// idempotent PUT in Promob), so a status whose sending failed after
-		// the approval was saved is not lost: the user's retry sends it.
-		if domain.ErrorCode(err) == domain.CodeAlreadyConverted {
-			if serr := s.sendConnectStatus(r, env); serr != nil {
-				err = serr
-			}
-		}
-		return 0, nil, err
-	}
-	now := s.now()
-	entry := domain.NewHistoryEntry(domain.HistoryApproved, env.ID, env.LatestVersion, id.UserID, now,
-		fmt.Sprintf("%s: version %d (Promob revision %d) approved and converted.", env.Name, env.LatestVersion, env.ImportedRevision))
-	env, err = s.store.Approve(r.Context(), env, entry, now)
-	if err != nil {
-		return 0, nil, err
-	}
-	if err := s.sendConnectStatus(r, env); err != nil {
+	if env, err = s.workflow.Approve(r.Context(), id, env); err != nil {
 		return 0, nil, err
 	}
 	return http.StatusOK, env, nil
 }
 
-// sendConnectStatus asks promobsync to show the converted environment's
-// situation and stage (the store's settings, see
-// domain.Integration.ConnectStatus) in Promob's Connect list, and records
-// on the project that they are on their way.
-func (s *Server) sendConnectStatus(r *http.Request, env domain.Environment) error {
-	ctx := r.Context()
-	integ, err := s.store.GetIntegration(ctx, env.StoreID)
-	if err != nil && !domain.IsNotConfiguredErr(err) {
-		return err
-	}
-	situation, stage := integ.ConnectStatus()
-	d := domain.ConnectDelivery{Situation: situation, Stage: stage, EnvironmentID: env.ID, Version: env.ConvertedVersion,
-		Status: domain.ConnectPending, At: s.now().UTC()}
-	if err := s.store.SetConnectDelivery(ctx, env.StoreID, env.ProjectID, d); err != nil {
-		return err
-	}
-	msg := domain.ConnectStatusMessage{
-		Kind: domain.KindConnectStatus, StoreID: env.StoreID, AccountID: env.PromobAccountID, ProjectID: env.PromobProjectID,
-		EnvironmentID: env.PromobEnvironmentID, Version: env.ConvertedVersion, Situation: situation, Stage: stage,
-		ProjectRef: env.ProjectID, EnvironmentRef: env.ID,
-	}
-	err = s.outbox.Send(ctx, msg, env.PromobAccountID+":"+env.PromobProjectID, "status:"+env.ID+":"+strconv.Itoa(env.ConvertedVersion))
-	if err != nil {
-		s.failUnqueued(r, err, func(ctx context.Context) error {
-			d.Status, d.Reason, d.At = domain.ConnectFailed, unqueued+"approve the environment again to send them.", s.now().UTC()
-			return s.store.SetConnectDelivery(ctx, env.StoreID, env.ProjectID, d)
-		})
-	}
-	return err
-}
-
 func (s *Server) releaseFinancially(r *http.Request, id domain.Identity) (int, any, error) {
-	pid := r.PathValue("pid")
-	entry := domain.NewHistoryEntry(domain.HistoryFinancialRelease, "", 0, id.UserID, s.now(), "The contract was financially released.")
-	p, _, err := s.store.ReleaseFinancially(r.Context(), id.StoreID, pid, entry)
+	p, err := s.workflow.ReleaseFinancially(r.Context(), id, r.PathValue("pid"))
 	if err != nil {
 		return 0, nil, err
 	}
@@ -114,18 +59,8 @@ func (s *Server) startReview(r *http.Request, id domain.Identity) (int, any, err
 	if err != nil {
 		return 0, nil, err
 	}
-	switch {
-	case env.Locked:
-		return 0, nil, domain.Locked(env.ID)
-	case env.ConvertedVersion == 0:
-		return 0, nil, domain.NotConverted(env.ID)
-	}
-	if env.ReviewStartedAt == nil {
-		entry := domain.NewHistoryEntry(domain.HistoryReviewStarted, env.ID, env.LatestVersion, id.UserID, s.now(),
-			fmt.Sprintf("%s: review started at version %d; an update from Promob is required.", env.Name, env.LatestVersion))
-		if _, err := s.store.StartReview(r.Context(), env, entry); err != nil {
-			return 0, nil, err
-		}
+	if err := s.workflow.StartReview(r.Context(), id, env); err != nil {
+		return 0, nil, err
 	}
 	return s.getReview(r, id)
 }
@@ -210,18 +145,10 @@ func manualOf(v domain.Version) ([]domain.ManualLine, error) {
 	return out, nil
 }
 
-// versionItems reads every Promob item of a version, for the work that
-// needs them all at once (the review's diff, the purchase orders, a
-// reprice); answers page them instead.
+// versionItems reads every Promob item of a version (see
+// sale.VersionItems); answers page them instead.
 func (s *Server) versionItems(r *http.Request, env domain.Environment, n int) ([]domain.PromobItem, error) {
-	var items []domain.PromobItem
-	err := s.store.VersionItems(r.Context(), env, n, func(dec *json.Decoder) error {
-		var it domain.PromobItem
-		err := dec.Decode(&it)
-		items = append(items, it)
-		return err
-	})
-	return items, err
+	return sale.VersionItems(r.Context(), s.store, env, n)
 }
 
 func (s *Server) completeReview(r *http.Request, id domain.Identity) (int, any, error) {
@@ -229,30 +156,8 @@ func (s *Server) completeReview(r *http.Request, id domain.Identity) (int, any, 
 	if err != nil {
 		return 0, nil, err
 	}
-	if err := env.CanCompleteReview(); err != nil {
-		return 0, nil, err
-	}
-	v, err := s.store.Version(r.Context(), env, env.LatestVersion)
+	orders, err := s.workflow.CompleteReview(r.Context(), id, env)
 	if err != nil {
-		return 0, nil, err
-	}
-	items, err := s.versionItems(r, env, v.Number)
-	if err != nil {
-		return 0, nil, err
-	}
-	var rules pricing.Rules
-	if err := json.Unmarshal(v.Rules, &rules); err != nil {
-		return 0, nil, err
-	}
-	now := s.now()
-	orders := domain.PurchaseOrders(env.ID, env.LatestVersion, items, rules.Suppliers, id.UserID)
-	entries := []domain.HistoryEntry{
-		domain.NewHistoryEntry(domain.HistoryReviewCompleted, env.ID, env.LatestVersion, id.UserID, now,
-			fmt.Sprintf("%s: review completed on version %d; the environment is locked.", env.Name, env.LatestVersion)),
-		domain.NewHistoryEntry(domain.HistoryPurchaseOrders, env.ID, env.LatestVersion, id.UserID, now,
-			fmt.Sprintf("%s: %d purchase order(s) written from version %d.", env.Name, len(orders), env.LatestVersion)),
-	}
-	if err := s.store.CompleteReview(r.Context(), env, orders, entries, now); err != nil {
 		return 0, nil, err
 	}
 	return http.StatusCreated, map[string][]domain.PurchaseOrder{"purchaseOrders": orders}, nil

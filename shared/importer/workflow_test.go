@@ -2,6 +2,7 @@ package importer_test
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"testing"
 	"time"
@@ -32,10 +33,10 @@ func (f *fixture) startReview() {
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	if _, _, err := f.store.ReleaseFinancially(ctx, "s1", "p1", domain.NewHistoryEntry(domain.HistoryFinancialRelease, "", 0, "fin-1", now, "released")); err != nil {
+	if _, err := f.store.ReleaseFinancially(ctx, "s1", "p1", domain.NewHistoryEntry(domain.HistoryFinancialRelease, "", 0, "fin-1", now, "released")); err != nil {
 		f.t.Fatal(err)
 	}
-	if _, err := f.store.StartReview(ctx, env, domain.NewHistoryEntry(domain.HistoryReviewStarted, "e1", 1, "rev-1", now, "started")); err != nil {
+	if err := f.store.StartReview(ctx, env, domain.NewHistoryEntry(domain.HistoryReviewStarted, "e1", 1, "rev-1", now, "started")); err != nil {
 		f.t.Fatal(err)
 	}
 }
@@ -111,8 +112,11 @@ func TestUpdateWithNothingNewerDoesTheReviewsUpdate(t *testing.T) {
 	if !env.UpdateRequired() || env.UpdateSatisfiesReview(env.ReviewStartedAt.Add(-time.Second)) {
 		t.Fatalf("after the start: updateRequired %v", env.UpdateRequired())
 	}
-	if err := f.store.CompleteReview(ctx, env, nil, nil, time.Now()); domain.ErrorCode(err) != domain.CodeUpdateRequired {
+	if err := env.CanCompleteReview(); domain.ErrorCode(err) != domain.CodeUpdateRequired {
 		t.Fatalf("complete before the update: %v, want update_required", err)
+	}
+	if err := f.store.CompleteReview(ctx, env, nil, nil, time.Now()); !errors.Is(err, domain.ErrChanged) {
+		t.Fatalf("complete before the update written: %v, want a failed condition", err)
 	}
 	if failed := f.update(1); failed != nil {
 		t.Fatalf("update failed: %v", failed)
