@@ -16,13 +16,6 @@ import (
 	"github.com/foccolojas/promob-integration/shared/sale"
 )
 
-// local is DynamoDB Local: the test run's, else started for the package.
-var local *dynamotest.Local
-
-func TestMain(m *testing.M) {
-	dynamotest.MainForTest(m, func(l *dynamotest.Local) { local = l })
-}
-
 var (
 	now    = time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
 	seller = domain.Identity{StoreID: "s1", UserID: "u1", Roles: []domain.Role{domain.RoleSeller}}
@@ -56,31 +49,17 @@ func (q *queue) Send(_ context.Context, msg any, group, dedup string) error {
 	return nil
 }
 
-// racingStore is the real store, with a hook run just before each guarded
-// write: it changes the record as another request would between the use
-// case's read and its write.
-type racingStore struct {
-	*dynamo.Store
-	beforeWrite func()
-}
-
-func (s racingStore) race() {
-	if s.beforeWrite != nil {
-		s.beforeWrite()
-	}
-}
-
-func (s racingStore) SetClientSync(ctx context.Context, storeID, clientID string, st domain.PromobSync) error {
+func (s *racingStore) SetClientSync(ctx context.Context, storeID, clientID string, st domain.PromobSync) error {
 	s.race()
 	return s.Store.SetClientSync(ctx, storeID, clientID, st)
 }
 
-func (s racingStore) SetEnvironmentCreation(ctx context.Context, storeID, envID, status, reason string, at time.Time) error {
+func (s *racingStore) SetEnvironmentCreation(ctx context.Context, storeID, envID, status, reason string, at time.Time) error {
 	s.race()
 	return s.Store.SetEnvironmentCreation(ctx, storeID, envID, status, reason, at)
 }
 
-func (s racingStore) RequestDesign(ctx context.Context, storeID, id string, d domain.AssistanceDesign, at time.Time) error {
+func (s *racingStore) RequestDesign(ctx context.Context, storeID, id string, d domain.AssistanceDesign, at time.Time) error {
 	s.race()
 	return s.Store.RequestDesign(ctx, storeID, id, d, at)
 }
@@ -234,10 +213,10 @@ func TestSyncClient(t *testing.T) {
 		f.refused(t, err, domain.CodeNotFound, before)
 	})
 	t.Run("raced: synced between read and write", func(t *testing.T) {
-		f.racing.beforeWrite = func() {
+		f.racing.before = func() {
 			must(t, f.store.SetClientSync(ctx, "s1", f.client, domain.PromobSync{Status: domain.SyncSynced, PromobCustomerID: "pc-1"}))
 		}
-		defer func() { f.racing.beforeWrite = nil }()
+		defer func() { f.racing.before = nil }()
 		n := len(f.outbox.sent)
 		_, err := f.creation.SyncClient(ctx, seller, f.client)
 		if domain.ErrorCode(err) != domain.CodeAlreadySynced || len(f.outbox.sent) != n {
@@ -330,8 +309,8 @@ func TestRetryEnvironment(t *testing.T) {
 	t.Run("raced: ready between read and write", func(t *testing.T) {
 		env, err := f.creation.CreateEnvironment(ctx, seller, f.project, "Varanda")
 		must(t, err)
-		f.racing.beforeWrite = func() { f.ready(t, env.ID) }
-		defer func() { f.racing.beforeWrite = nil }()
+		f.racing.before = func() { f.ready(t, env.ID) }
+		defer func() { f.racing.before = nil }()
 		n := len(f.outbox.sent)
 		_, err = f.creation.RetryEnvironment(ctx, seller, env.ID)
 		if domain.ErrorCode(err) != domain.CodeAlreadySynced || len(f.outbox.sent) != n {
@@ -488,10 +467,10 @@ func TestRequestDesign(t *testing.T) {
 	})
 	t.Run("raced: requested between read and write", func(t *testing.T) {
 		c := openAssistance(t, f, "44")
-		f.racing.beforeWrite = func() {
+		f.racing.before = func() {
 			must(t, f.store.RequestDesign(ctx, "s1", c.ID, domain.AssistanceDesign{Source: domain.DesignBlank, PromobProjectID: "pp-1"}, now))
 		}
-		defer func() { f.racing.beforeWrite = nil }()
+		defer func() { f.racing.before = nil }()
 		n := len(f.outbox.sent)
 		_, err := f.creation.RequestDesign(ctx, seller, c.ID, blank)
 		if domain.ErrorCode(err) != domain.CodeConflict || len(f.outbox.sent) != n {

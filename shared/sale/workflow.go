@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"log/slog"
 	"strconv"
 	"time"
 
@@ -82,22 +81,6 @@ func (w Workflow) Approve(ctx context.Context, actor domain.Identity, env domain
 	return approved, nil
 }
 
-// Unqueued begins the reason a record's work failed when its message could
-// not be queued; the rest says how to ask again.
-const Unqueued = "The request could not be queued: "
-
-// FailUnqueued is called when the message asking for a record's work could
-// not be sent (sendErr): it records the work as failed (fail stores it,
-// even if ctx is cancelled), so that the record does not wait for work
-// that will never be done and the user can ask again. A failure to record
-// it is logged.
-func FailUnqueued(ctx context.Context, sendErr error, fail func(ctx context.Context) error) {
-	slog.WarnContext(ctx, "request not queued", "err", sendErr)
-	if err := fail(context.WithoutCancel(ctx)); err != nil {
-		slog.ErrorContext(ctx, "could not record a request that was not queued", "err", err)
-	}
-}
-
 // sendConnectStatus asks promobsync to show the converted environment's
 // situation and stage (the store's settings, see
 // domain.Integration.ConnectStatus) in Promob's Connect list, and records
@@ -119,14 +102,11 @@ func (w Workflow) sendConnectStatus(ctx context.Context, env domain.Environment)
 		EnvironmentID: env.PromobEnvironmentID, Version: env.ConvertedVersion, Situation: situation, Stage: stage,
 		ProjectRef: env.ProjectID, EnvironmentRef: env.ID,
 	}
-	err = w.Outbox.Send(ctx, msg, env.PromobAccountID+":"+env.PromobProjectID, "status:"+env.ID+":"+strconv.Itoa(env.ConvertedVersion))
-	if err != nil {
-		FailUnqueued(ctx, err, func(ctx context.Context) error {
-			d.Status, d.Reason, d.At = domain.ConnectFailed, Unqueued+"approve the environment again to send them.", w.Now().UTC()
+	return SendOrFail(ctx, w.Outbox, msg, env.PromobAccountID+":"+env.PromobProjectID, "status:"+env.ID+":"+strconv.Itoa(env.ConvertedVersion),
+		func(ctx context.Context) error {
+			d.Status, d.Reason, d.At = domain.ConnectFailed, Unqueued("approve the environment again to send them."), w.Now().UTC()
 			return w.Store.SetConnectDelivery(ctx, env.StoreID, env.ProjectID, d)
 		})
-	}
-	return err
 }
 
 // ReleaseFinancially records that actor (finance) released the contract of

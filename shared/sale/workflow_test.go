@@ -159,21 +159,6 @@ func (f *wfFixture) refused(what string, err error, code, before string) {
 	}
 }
 
-// racingStore is the store with a race: before, when set, runs once just
-// before the next guarded write, as another request that changes the
-// record between the use case's read and its write.
-type racingStore struct {
-	*dynamo.Store
-	before func()
-}
-
-func (s *racingStore) race() {
-	if fn := s.before; fn != nil {
-		s.before = nil
-		fn()
-	}
-}
-
 func (s *racingStore) Approve(ctx context.Context, env domain.Environment, entry domain.HistoryEntry, now time.Time) (domain.Environment, error) {
 	s.race()
 	return s.Store.Approve(ctx, env, entry, now)
