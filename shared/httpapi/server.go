@@ -15,6 +15,7 @@ import (
 	"github.com/foccolojas/promob-integration/shared/httperror"
 	"github.com/foccolojas/promob-integration/shared/logging"
 	"github.com/foccolojas/promob-integration/shared/pricing"
+	"github.com/foccolojas/promob-integration/shared/sale"
 )
 
 // Store is everything the REST API reads and writes.
@@ -31,6 +32,7 @@ type Store interface {
 	domain.AssistanceStore
 	domain.JobStore
 	ListStore
+	sale.ManualStore
 }
 
 // WorkflowStore keeps the sale's workflow: approval, financial release,
@@ -57,10 +59,6 @@ type EnvironmentStore interface {
 	VersionItems(ctx context.Context, env domain.Environment, number int, fn func(dec *json.Decoder) error) error
 	VersionItemsFrom(ctx context.Context, env domain.Environment, v domain.Version, from domain.ItemPos, fn func(dec *json.Decoder) (bool, error)) (domain.ItemPos, bool, error)
 	LatestItems(ctx context.Context, env domain.Environment, fn func(dec *json.Decoder) (bool, error)) (domain.ItemPos, bool, error)
-	// Reprice replaces the latest version's rules and budget by v's, under
-	// the condition that the environment is as env says, else
-	// domain.ErrManualRace.
-	Reprice(ctx context.Context, env domain.Environment, v domain.Version, entry domain.HistoryEntry, now time.Time) error
 }
 
 // Server routes the REST API.
@@ -79,12 +77,15 @@ type Server struct {
 	// accounts checks integrations with Promob (WithPromobAccounts).
 	accounts AccountReader
 	seen     seenUsers
+	// manual adds, changes and removes manual items and reprices.
+	manual sale.Manual
 }
 
 // NewServer returns the REST API handler over the store; imports is the
 // importer's queue, outbox promobsync's (calls to Promob) and now the clock.
 func NewServer(store Store, imports, outbox domain.Queue, now func() time.Time, opts ...Option) *Server {
 	s := &Server{mux: http.NewServeMux(), store: store, imports: imports, outbox: outbox, now: now}
+	s.manual = sale.Manual{Store: store, Now: now}
 	for _, o := range opts {
 		o(s)
 	}
