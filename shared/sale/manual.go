@@ -40,15 +40,15 @@ type ManualStore interface {
 // checked) and writes with a guarded write. When the write finds the
 // record changed, the method reads it again and decides again on what it
 // finds, so that the answer is the refusal the rule gives now; after
-// maxAttempts such races it answers domain.Changed.
+// maxManualAttempts races it answers domain.Changed.
 type Manual struct {
 	Store ManualStore
 	Now   func() time.Time
 }
 
-// maxAttempts bounds the attempts of a change that raced with other
+// maxManualAttempts bounds the attempts of a change that raced with other
 // changes of the environment.
-const maxAttempts = 5
+const maxManualAttempts = 5
 
 // Add adds item, typed by actor, to env's manual items and returns it with
 // its id, author and time. It fails with environment_locked after the
@@ -147,7 +147,7 @@ func (m Manual) change(ctx context.Context, actor domain.Identity, env domain.En
 			if err != nil {
 				return err
 			}
-			if err := withManual(&v, after); err != nil {
+			if err := budgetWithManual(&v, after); err != nil {
 				return err
 			}
 			if effect == domain.ManualRepriceLatest {
@@ -165,9 +165,9 @@ func (m Manual) change(ctx context.Context, actor domain.Identity, env domain.En
 	})
 }
 
-// withManual sets v's budget and total to its Promob lines, as priced, with
-// the manual items instead of those it held.
-func withManual(v *domain.Version, manual []domain.ManualItem) error {
+// budgetWithManual sets v's budget and total to its Promob lines, as
+// priced, with the manual items instead of those it held.
+func budgetWithManual(v *domain.Version, manual []domain.ManualItem) error {
 	var sum pricing.Summary
 	if err := json.Unmarshal(v.Budget, &sum); err != nil {
 		return fmt.Errorf("sale: version %d budget: %w", v.Number, err)
@@ -242,16 +242,17 @@ func (m Manual) Reprice(ctx context.Context, actor domain.Identity, env domain.E
 }
 
 // settle runs try on env, and again on env read afresh each time try's
-// guarded write finds it changed (domain.ErrChanged), up to maxAttempts
-// times; try asks its rule first, so a refusal that applies after the
-// race is the rule's. It answers domain.Changed when env kept changing.
+// guarded write finds it changed (domain.ErrChanged), up to
+// maxManualAttempts times; try asks its rule first, so a refusal that
+// applies after the race is the rule's. It answers domain.Changed when env
+// kept changing.
 func (m Manual) settle(ctx context.Context, env domain.Environment, try func(domain.Environment) error) error {
 	for attempt := 1; ; attempt++ {
 		err := try(env)
 		switch {
 		case !errors.Is(err, domain.ErrChanged):
 			return err
-		case attempt == maxAttempts:
+		case attempt == maxManualAttempts:
 			return domain.Changed(env.ID)
 		}
 		if env, err = m.Store.Environment(ctx, env.StoreID, env.ID); err != nil {

@@ -21,21 +21,21 @@ import (
 )
 
 var (
-	seller = domain.Identity{UserID: "u1", StoreID: "s1", Roles: []domain.Role{domain.RoleSeller}}
-	dec    = decimal.RequireFromString
+	manualSeller = domain.Identity{UserID: "u1", StoreID: "s1", Roles: []domain.Role{domain.RoleSeller}}
+	mdec         = decimal.RequireFromString
 )
 
 // manualFixture is a store on DynamoDB Local holding, for store s1, a
 // project with two environments: env has version 1, two Promob lines
 // (costs 100.00 and 50.00) priced at markup 2, total 300.00, and no manual
 // item; fresh has no version yet. The store's current rules are markup 3.
-// Its use cases write through a racingStore over the store.
+// Its use cases write through a manualRacer over the store.
 type manualFixture struct {
 	t      *testing.T
 	db     *dynamodb.Client
 	table  string
 	store  *dynamo.Store
-	racing *racingStore
+	racing *manualRacer
 	manual sale.Manual
 	env    domain.Environment
 	fresh  domain.Environment
@@ -48,19 +48,19 @@ func newManualFixture(t *testing.T) *manualFixture {
 	table := dynamotest.CreateTable(t, db)
 	store := dynamo.New(db, table)
 	now := time.Now().UTC()
-	mustDo(t, store.CreateClient(ctx, domain.Client{ID: "c1", StoreID: "s1", Name: "Ana", Document: "52998224725", DocumentType: "cpf", CreatedAt: now}))
-	mustDo(t, store.CreateProject(ctx, domain.Project{ID: "p1", StoreID: "s1", ClientID: "c1", Name: "Casa", CreatedBy: "u1", CreatedAt: now}))
+	manualMust(t, store.CreateClient(ctx, domain.Client{ID: "c1", StoreID: "s1", Name: "Ana", Document: "52998224725", DocumentType: "cpf", CreatedAt: now}))
+	manualMust(t, store.CreateProject(ctx, domain.Project{ID: "p1", StoreID: "s1", ClientID: "c1", Name: "Casa", CreatedBy: "u1", CreatedAt: now}))
 	for _, id := range []string{"e1", "e2"} {
-		mustDo(t, store.CreateEnvironment(ctx, domain.Environment{ID: id, StoreID: "s1", ProjectID: "p1", Name: "Cozinha " + id,
+		manualMust(t, store.CreateEnvironment(ctx, domain.Environment{ID: id, StoreID: "s1", ProjectID: "p1", Name: "Cozinha " + id,
 			PromobAccountID: "acc-1", PromobProjectID: "pp", PromobEnvironmentID: "pe-" + id, ImportStatus: domain.ImportPending,
 			CreatedBy: "u1", CreatedAt: now, UpdatedAt: now}))
 	}
 	items := []domain.PromobItem{
-		{ID: domain.PromobItemID(0), Level: 1, HasChildren: true, Description: "Balcão", Family: "Cozinhas", Category: "Cozinhas", PriceTotal: dec("150")},
+		{ID: domain.PromobItemID(0), Level: 1, HasChildren: true, Description: "Balcão", Family: "Cozinhas", Category: "Cozinhas", PriceTotal: mdec("150")},
 		{ID: domain.PromobItemID(1), Parent: domain.PromobItemID(0), Level: 2, Description: "Porta", Family: "Portas", Category: "Cozinhas",
-			RealQuantity: dec("1"), PriceTotal: dec("100")},
+			RealQuantity: mdec("1"), PriceTotal: mdec("100")},
 		{ID: domain.PromobItemID(2), Parent: domain.PromobItemID(0), Level: 2, Description: "Gaveta", Family: "Gavetas", Category: "Cozinhas",
-			RealQuantity: dec("1"), PriceTotal: dec("50")},
+			RealQuantity: mdec("1"), PriceTotal: mdec("50")},
 	}
 	starts, _, err := store.WriteItems(ctx, "s1", "e1", 1, func(emit func(any) error) error {
 		for _, it := range items {
@@ -70,24 +70,24 @@ func newManualFixture(t *testing.T) *manualFixture {
 		}
 		return nil
 	})
-	mustDo(t, err)
-	imported := pricing.Rules{DefaultMarkup: dec("2")}
+	manualMust(t, err)
+	imported := pricing.Rules{DefaultMarkup: mdec("2")}
 	totals := pricing.NewTotals(imported)
 	for _, it := range items[1:] {
 		totals.Add(pricing.LineOf(it))
 	}
 	sum := totals.Summary(nil)
 	budget, err := json.Marshal(sum)
-	mustDo(t, err)
+	manualMust(t, err)
 	rules, err := json.Marshal(imported)
-	mustDo(t, err)
+	manualMust(t, err)
 	env, err := store.Environment(ctx, "s1", "e1")
-	mustDo(t, err)
-	mustDo(t, store.CommitVersion(ctx, env, domain.Version{Number: 1, OptionName: "Casa / Cozinha", OptionDate: now, PromobRevision: 1,
+	manualMust(t, err)
+	manualMust(t, store.CommitVersion(ctx, env, domain.Version{Number: 1, OptionName: "Casa / Cozinha", OptionDate: now, PromobRevision: 1,
 		Total: sum.Total.String(), ItemCount: len(items), Rules: rules, ChunkStarts: starts, Budget: budget},
 		domain.NewHistoryEntry(domain.HistoryImported, "e1", 1, domain.ByPromob, now, "imported"), now))
-	mustDo(t, store.SaveCommercialRules(ctx, "s1", pricing.Rules{DefaultMarkup: dec("3")}, now))
-	racing := &racingStore{Store: store}
+	manualMust(t, store.SaveCommercialRules(ctx, "s1", pricing.Rules{DefaultMarkup: mdec("3")}, now))
+	racing := &manualRacer{Store: store}
 	f := &manualFixture{t: t, db: db, table: table, store: store, racing: racing, manual: sale.Manual{Store: racing, Now: time.Now}}
 	f.env, f.fresh = f.read("e1"), f.read("e2")
 	if f.env.LatestVersion != 1 || f.version(1).Total != "300.00" {
@@ -96,35 +96,35 @@ func newManualFixture(t *testing.T) *manualFixture {
 	return f
 }
 
-func mustDo(t *testing.T, err error) {
+func manualMust(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
 	}
 }
 
-// racingStore is the store, with a change of the environment made just
+// manualRacer is the store, with a change of the environment made just
 // before each of the next races guarded writes (WriteManual and Reprice),
 // as if another request wrote between the use case's reads and its write.
-type racingStore struct {
+type manualRacer struct {
 	*dynamo.Store
 	races  int
 	change func()
 }
 
-func (r *racingStore) race() {
+func (r *manualRacer) race() {
 	if r.races > 0 {
 		r.races--
 		r.change()
 	}
 }
 
-func (r *racingStore) WriteManual(ctx context.Context, env domain.Environment, w domain.ManualWrite, now time.Time) error {
+func (r *manualRacer) WriteManual(ctx context.Context, env domain.Environment, w domain.ManualWrite, now time.Time) error {
 	r.race()
 	return r.Store.WriteManual(ctx, env, w, now)
 }
 
-func (r *racingStore) Reprice(ctx context.Context, env domain.Environment, v domain.Version, entry domain.HistoryEntry, now time.Time) error {
+func (r *manualRacer) Reprice(ctx context.Context, env domain.Environment, v domain.Version, entry domain.HistoryEntry, now time.Time) error {
 	r.race()
 	return r.Store.Reprice(ctx, env, v, entry, now)
 }
@@ -137,14 +137,14 @@ func (f *manualFixture) raceWith(n int, change func()) {
 func (f *manualFixture) read(id string) domain.Environment {
 	f.t.Helper()
 	env, err := f.store.Environment(context.Background(), "s1", id)
-	mustDo(f.t, err)
+	manualMust(f.t, err)
 	return env
 }
 
 func (f *manualFixture) version(n int) domain.Version {
 	f.t.Helper()
 	v, err := f.store.Version(context.Background(), f.read("e1"), n)
-	mustDo(f.t, err)
+	manualMust(f.t, err)
 	return v
 }
 
@@ -152,14 +152,14 @@ func (f *manualFixture) version(n int) domain.Version {
 func (f *manualFixture) budget(n int) pricing.Summary {
 	f.t.Helper()
 	var sum pricing.Summary
-	mustDo(f.t, json.Unmarshal(f.version(n).Budget, &sum))
+	manualMust(f.t, json.Unmarshal(f.version(n).Budget, &sum))
 	return sum
 }
 
 func (f *manualFixture) items(envID string) []domain.ManualItem {
 	f.t.Helper()
 	items, err := f.store.ManualItems(context.Background(), "s1", envID)
-	mustDo(f.t, err)
+	manualMust(f.t, err)
 	return items
 }
 
@@ -167,7 +167,7 @@ func (f *manualFixture) items(envID string) []domain.ManualItem {
 func (f *manualFixture) history() []string {
 	f.t.Helper()
 	entries, err := f.store.History(context.Background(), "s1", "p1")
-	mustDo(f.t, err)
+	manualMust(f.t, err)
 	var kinds []string
 	for _, e := range entries {
 		kinds = append(kinds, e.Kind)
@@ -179,11 +179,11 @@ func (f *manualFixture) history() []string {
 func (f *manualFixture) dump() string {
 	f.t.Helper()
 	out, err := f.db.Scan(context.Background(), &dynamodb.ScanInput{TableName: &f.table})
-	mustDo(f.t, err)
+	manualMust(f.t, err)
 	var rows []string
 	for _, item := range out.Items {
 		b, err := json.Marshal(item)
-		mustDo(f.t, err)
+		manualMust(f.t, err)
 		rows = append(rows, string(b))
 	}
 	slices.Sort(rows)
@@ -195,7 +195,7 @@ func (f *manualFixture) approve(id string) {
 	f.t.Helper()
 	env := f.read(id)
 	_, err := f.store.Approve(context.Background(), env, domain.NewHistoryEntry(domain.HistoryApproved, id, env.LatestVersion, "u2", time.Now(), "approved"), time.Now())
-	mustDo(f.t, err)
+	manualMust(f.t, err)
 }
 
 // lock sets the environment's lock, the attribute the completion of its
@@ -211,7 +211,7 @@ func (f *manualFixture) lock(id string) {
 		ConditionExpression:       aws.String("attribute_exists(PK)"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":true": &types.AttributeValueMemberBOOL{Value: true}},
 	})
-	mustDo(f.t, err)
+	manualMust(f.t, err)
 	if !f.read(id).Locked {
 		f.t.Fatal("lock: the environment reads unlocked")
 	}
@@ -224,7 +224,7 @@ func (f *manualFixture) fill(id string, n int) {
 	var batch []types.WriteRequest
 	flush := func() {
 		_, err := f.db.BatchWriteItem(context.Background(), &dynamodb.BatchWriteItemInput{RequestItems: map[string][]types.WriteRequest{f.table: batch}})
-		mustDo(f.t, err)
+		manualMust(f.t, err)
 		batch = nil
 	}
 	for range n {
@@ -251,19 +251,19 @@ func (f *manualFixture) fill(id string, n int) {
 // addTampo adds tampo to the environment through the use case.
 func (f *manualFixture) addTampo(id string) domain.ManualItem {
 	f.t.Helper()
-	added, err := f.manual.Add(context.Background(), seller, f.read(id), tampo())
-	mustDo(f.t, err)
+	added, err := f.manual.Add(context.Background(), manualSeller, f.read(id), tampo())
+	manualMust(f.t, err)
 	return added
 }
 
 // tampo is a manual item of 2 × 10.50 = 21.00.
 func tampo() domain.ManualItem {
-	return domain.ManualItem{Description: "Tampo", Reference: "TP", Quantity: dec("2"), UnitPrice: dec("10.50")}
+	return domain.ManualItem{Description: "Tampo", Reference: "TP", Quantity: mdec("2"), UnitPrice: mdec("10.50")}
 }
 
 func patchPrice(price string) func() (domain.ManualItemPatch, error) {
 	return func() (domain.ManualItemPatch, error) {
-		p := dec(price)
+		p := mdec(price)
 		return domain.ManualItemPatch{UnitPrice: &p}, nil
 	}
 }
@@ -271,21 +271,21 @@ func patchPrice(price string) func() (domain.ManualItemPatch, error) {
 func TestManualItemsBeforeTheFirstVersion(t *testing.T) {
 	f := newManualFixture(t)
 	ctx := context.Background()
-	added, err := f.manual.Add(ctx, seller, f.fresh, tampo())
+	added, err := f.manual.Add(ctx, manualSeller, f.fresh, tampo())
 	if err != nil || !domain.ValidID(added.ID) || added.CreatedBy != "u1" || added.CreatedAt.IsZero() || added.Description != "Tampo" {
 		t.Fatalf("Add = %+v, %v", added, err)
 	}
-	changed, err := f.manual.Change(ctx, seller, f.read("e2"), added.ID, patchPrice("12.00"))
-	if err != nil || changed.ID != added.ID || !changed.UnitPrice.Equal(dec("12")) || changed.Description != "Tampo" || !changed.CreatedAt.Equal(added.CreatedAt) {
+	changed, err := f.manual.Change(ctx, manualSeller, f.read("e2"), added.ID, patchPrice("12.00"))
+	if err != nil || changed.ID != added.ID || !changed.UnitPrice.Equal(mdec("12")) || changed.Description != "Tampo" || !changed.CreatedAt.Equal(added.CreatedAt) {
 		t.Fatalf("Change = %+v, %v", changed, err)
 	}
-	if got := f.items("e2"); len(got) != 1 || !got[0].UnitPrice.Equal(dec("12")) {
+	if got := f.items("e2"); len(got) != 1 || !got[0].UnitPrice.Equal(mdec("12")) {
 		t.Fatalf("stored items = %+v", got)
 	}
 	if env := f.read("e2"); env.LatestVersion != 0 {
 		t.Fatalf("a manual change made a version: %+v", env)
 	}
-	if err := f.manual.Remove(ctx, seller, f.read("e2"), added.ID); err != nil {
+	if err := f.manual.Remove(ctx, manualSeller, f.read("e2"), added.ID); err != nil {
 		t.Fatal(err)
 	}
 	if got := f.items("e2"); len(got) != 0 {
@@ -294,7 +294,7 @@ func TestManualItemsBeforeTheFirstVersion(t *testing.T) {
 	if got := f.items("e1"); len(got) != 0 {
 		t.Fatalf("another environment got items: %+v", got)
 	}
-	if _, _, err := f.manual.Reprice(ctx, seller, f.read("e2")); domain.ErrorCode(err) != domain.CodeNotFound {
+	if _, _, err := f.manual.Reprice(ctx, manualSeller, f.read("e2")); domain.ErrorCode(err) != domain.CodeNotFound {
 		t.Fatalf("Reprice before the first version: %v, want not_found", err)
 	}
 }
@@ -306,13 +306,13 @@ func TestManualItemsFollowTheLatestVersion(t *testing.T) {
 	if b := f.budget(1); b.Total.String() != "321.00" || len(b.Manual) != 1 || b.Manual[0].ID != added.ID || f.version(1).Total != "321.00" {
 		t.Fatalf("version 1 after Add: total %s, budget %+v", f.version(1).Total, b)
 	}
-	if _, err := f.manual.Change(ctx, seller, f.read("e1"), added.ID, patchPrice("20.00")); err != nil {
+	if _, err := f.manual.Change(ctx, manualSeller, f.read("e1"), added.ID, patchPrice("20.00")); err != nil {
 		t.Fatal(err)
 	}
 	if b := f.budget(1); b.Total.String() != "340.00" || b.Manual[0].Price.String() != "40.00" {
 		t.Fatalf("version 1 after Change: %+v", b)
 	}
-	if err := f.manual.Remove(ctx, seller, f.read("e1"), added.ID); err != nil {
+	if err := f.manual.Remove(ctx, manualSeller, f.read("e1"), added.ID); err != nil {
 		t.Fatal(err)
 	}
 	if b := f.budget(1); b.Total.String() != "300.00" || len(b.Manual) != 0 {
@@ -332,7 +332,7 @@ func TestManualChangeAfterTheConversion(t *testing.T) {
 	added := f.addTampo("e1")
 	f.approve("e1")
 	converted := f.version(1)
-	if _, err := f.manual.Change(ctx, seller, f.read("e1"), added.ID, patchPrice("20.00")); err != nil {
+	if _, err := f.manual.Change(ctx, manualSeller, f.read("e1"), added.ID, patchPrice("20.00")); err != nil {
 		t.Fatal(err)
 	}
 	env := f.read("e1")
@@ -348,7 +348,7 @@ func TestManualChangeAfterTheConversion(t *testing.T) {
 		t.Fatalf("history %v: want a manual_change entry", kinds)
 	}
 	// Version 2 is not converted: the next change follows it.
-	if err := f.manual.Remove(ctx, seller, f.read("e1"), added.ID); err != nil {
+	if err := f.manual.Remove(ctx, manualSeller, f.read("e1"), added.ID); err != nil {
 		t.Fatal(err)
 	}
 	if env := f.read("e1"); env.LatestVersion != 2 || f.version(2).Total != "300.00" {
@@ -360,15 +360,15 @@ func TestReprice(t *testing.T) {
 	f := newManualFixture(t)
 	ctx := context.Background()
 	f.addTampo("e1")
-	v, sum, err := f.manual.Reprice(ctx, seller, f.read("e1"))
+	v, sum, err := f.manual.Reprice(ctx, manualSeller, f.read("e1"))
 	// (100 + 50) × 3 + 21.00.
-	if err != nil || v.Number != 1 || v.Total != "471.00" || sum.Total.String() != "471.00" || len(sum.Manual) != 1 || !sum.Rules.DefaultMarkup.Equal(dec("3")) {
+	if err != nil || v.Number != 1 || v.Total != "471.00" || sum.Total.String() != "471.00" || len(sum.Manual) != 1 || !sum.Rules.DefaultMarkup.Equal(mdec("3")) {
 		t.Fatalf("Reprice = %+v, %+v, %v", v, sum, err)
 	}
 	stored := f.version(1)
 	var rules pricing.Rules
-	mustDo(t, json.Unmarshal(stored.Rules, &rules))
-	if stored.Total != "471.00" || f.budget(1).Total.String() != "471.00" || !rules.DefaultMarkup.Equal(dec("3")) {
+	manualMust(t, json.Unmarshal(stored.Rules, &rules))
+	if stored.Total != "471.00" || f.budget(1).Total.String() != "471.00" || !rules.DefaultMarkup.Equal(mdec("3")) {
 		t.Fatalf("stored version 1: total %s, rules %s", stored.Total, stored.Rules)
 	}
 	if kinds := f.history(); !slices.Contains(kinds, domain.HistoryRepriced) {
@@ -389,29 +389,29 @@ func TestManualRefusals(t *testing.T) {
 		code  string
 	}{
 		{name: "change a Promob item", code: domain.CodePromobItemReadonly, do: func(f *manualFixture) error {
-			_, err := f.manual.Change(ctx, seller, f.env, "p-00001", unread)
+			_, err := f.manual.Change(ctx, manualSeller, f.env, "p-00001", unread)
 			return err
 		}},
 		{name: "remove a Promob item", code: domain.CodePromobItemReadonly, do: func(f *manualFixture) error {
-			return f.manual.Remove(ctx, seller, f.env, "p-00001")
+			return f.manual.Remove(ctx, manualSeller, f.env, "p-00001")
 		}},
 		{name: "change an unknown item", code: domain.CodeNotFound, do: func(f *manualFixture) error {
-			_, err := f.manual.Change(ctx, seller, f.env, "nothing", patchPrice("1"))
+			_, err := f.manual.Change(ctx, manualSeller, f.env, "nothing", patchPrice("1"))
 			return err
 		}},
 		{name: "remove another environment's item", code: domain.CodeNotFound,
 			setup: func(f *manualFixture) { f.addTampo("e2") },
 			do: func(f *manualFixture) error {
-				return f.manual.Remove(ctx, seller, f.env, f.items("e2")[0].ID)
+				return f.manual.Remove(ctx, manualSeller, f.env, f.items("e2")[0].ID)
 			}},
 		{name: "a change that does not read", code: domain.CodeInvalid, do: func(f *manualFixture) error {
-			_, err := f.manual.Change(ctx, seller, f.env, "nothing", func() (domain.ManualItemPatch, error) {
+			_, err := f.manual.Change(ctx, manualSeller, f.env, "nothing", func() (domain.ManualItemPatch, error) {
 				return domain.ManualItemPatch{}, domain.Invalid("Send at least one field.")
 			})
 			return err
 		}},
 		{name: "add to a locked environment", code: domain.CodeLocked, setup: func(f *manualFixture) { f.lock("e1") }, do: func(f *manualFixture) error {
-			_, err := f.manual.Add(ctx, seller, f.read("e1"), tampo())
+			_, err := f.manual.Add(ctx, manualSeller, f.read("e1"), tampo())
 			return err
 		}},
 		{name: "change in a locked environment", code: domain.CodeLocked,
@@ -420,7 +420,7 @@ func TestManualRefusals(t *testing.T) {
 				f.lock("e1")
 			},
 			do: func(f *manualFixture) error {
-				_, err := f.manual.Change(ctx, seller, f.read("e1"), f.items("e1")[0].ID, patchPrice("1"))
+				_, err := f.manual.Change(ctx, manualSeller, f.read("e1"), f.items("e1")[0].ID, patchPrice("1"))
 				return err
 			}},
 		{name: "remove from a locked environment", code: domain.CodeLocked,
@@ -428,23 +428,25 @@ func TestManualRefusals(t *testing.T) {
 				f.addTampo("e1")
 				f.lock("e1")
 			},
-			do: func(f *manualFixture) error { return f.manual.Remove(ctx, seller, f.read("e1"), f.items("e1")[0].ID) }},
+			do: func(f *manualFixture) error {
+				return f.manual.Remove(ctx, manualSeller, f.read("e1"), f.items("e1")[0].ID)
+			}},
 		{name: "reprice a locked environment", code: domain.CodeLocked, setup: func(f *manualFixture) { f.lock("e1") }, do: func(f *manualFixture) error {
-			_, _, err := f.manual.Reprice(ctx, seller, f.read("e1"))
+			_, _, err := f.manual.Reprice(ctx, manualSeller, f.read("e1"))
 			return err
 		}},
 		{name: "reprice the converted version", code: domain.CodeAlreadyConverted, setup: func(f *manualFixture) { f.approve("e1") }, do: func(f *manualFixture) error {
-			_, _, err := f.manual.Reprice(ctx, seller, f.read("e1"))
+			_, _, err := f.manual.Reprice(ctx, manualSeller, f.read("e1"))
 			return err
 		}},
 		{name: "reprice before the first version", code: domain.CodeNotFound, do: func(f *manualFixture) error {
-			_, _, err := f.manual.Reprice(ctx, seller, f.fresh)
+			_, _, err := f.manual.Reprice(ctx, manualSeller, f.fresh)
 			return err
 		}},
 		{name: "add one item too many", code: domain.CodeInvalid,
 			setup: func(f *manualFixture) { f.fill("e2", domain.MaxManualItems) },
 			do: func(f *manualFixture) error {
-				_, err := f.manual.Add(ctx, seller, f.read("e2"), tampo())
+				_, err := f.manual.Add(ctx, manualSeller, f.read("e2"), tampo())
 				return err
 			}},
 	}
@@ -482,21 +484,21 @@ func TestManualRaces(t *testing.T) {
 			if env.LatestVersion > 0 {
 				v := f.version(env.LatestVersion)
 				var sum pricing.Summary
-				mustDo(f.t, json.Unmarshal(v.Budget, &sum))
+				manualMust(f.t, json.Unmarshal(v.Budget, &sum))
 				sum = sum.WithManual(pricing.ManualLines(append(f.items(envID), it)))
 				b, err := json.Marshal(sum)
-				mustDo(f.t, err)
+				manualMust(f.t, err)
 				v.Budget, v.Total = b, sum.Total.String()
 				w.Latest = &v
 			}
-			mustDo(f.t, f.store.WriteManual(ctx, env, w, time.Now()))
+			manualMust(f.t, f.store.WriteManual(ctx, env, w, time.Now()))
 		}
 	}
 
 	t.Run("an add raced by another add is made on a fresh read", func(t *testing.T) {
 		f := newManualFixture(t)
 		f.raceWith(1, other(f, "e1"))
-		added, err := f.manual.Add(ctx, seller, f.env, tampo())
+		added, err := f.manual.Add(ctx, manualSeller, f.env, tampo())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -515,7 +517,7 @@ func TestManualRaces(t *testing.T) {
 		env := f.read("e1") // read before the approval: the change would reprice version 1
 		f.raceWith(1, func() { f.approve("e1") })
 		converted := f.version(1)
-		if _, err := f.manual.Change(ctx, seller, env, added.ID, patchPrice("20.00")); err != nil {
+		if _, err := f.manual.Change(ctx, manualSeller, env, added.ID, patchPrice("20.00")); err != nil {
 			t.Fatal(err)
 		}
 		if again := f.version(1); again.Total != converted.Total || string(again.Budget) != string(converted.Budget) {
@@ -535,24 +537,24 @@ func TestManualRaces(t *testing.T) {
 		{name: "an add raced by the lock", code: domain.CodeLocked,
 			change: func(f *manualFixture) func() { return func() { f.lock("e1") } },
 			do: func(f *manualFixture, env domain.Environment) error {
-				_, err := f.manual.Add(ctx, seller, env, tampo())
+				_, err := f.manual.Add(ctx, manualSeller, env, tampo())
 				return err
 			}},
 		{name: "a removal raced by the lock", code: domain.CodeLocked,
 			change: func(f *manualFixture) func() { return func() { f.lock("e1") } },
 			do: func(f *manualFixture, env domain.Environment) error {
-				return f.manual.Remove(ctx, seller, env, f.items("e1")[0].ID)
+				return f.manual.Remove(ctx, manualSeller, env, f.items("e1")[0].ID)
 			}},
 		{name: "a reprice raced by the approval", code: domain.CodeAlreadyConverted,
 			change: func(f *manualFixture) func() { return func() { f.approve("e1") } },
 			do: func(f *manualFixture, env domain.Environment) error {
-				_, _, err := f.manual.Reprice(ctx, seller, env)
+				_, _, err := f.manual.Reprice(ctx, manualSeller, env)
 				return err
 			}},
 		{name: "a reprice raced by the lock", code: domain.CodeLocked,
 			change: func(f *manualFixture) func() { return func() { f.lock("e1") } },
 			do: func(f *manualFixture, env domain.Environment) error {
-				_, _, err := f.manual.Reprice(ctx, seller, env)
+				_, _, err := f.manual.Reprice(ctx, manualSeller, env)
 				return err
 			}},
 	}
@@ -579,7 +581,7 @@ func TestManualRaces(t *testing.T) {
 	t.Run("a change raced every time is a conflict", func(t *testing.T) {
 		f := newManualFixture(t)
 		f.raceWith(100, other(f, "e1"))
-		_, err := f.manual.Add(ctx, seller, f.env, tampo())
+		_, err := f.manual.Add(ctx, manualSeller, f.env, tampo())
 		var appErr *domain.Error
 		if !errors.As(err, &appErr) || appErr.Code != domain.CodeConflict || errors.Is(err, domain.ErrChanged) {
 			t.Fatalf("got %v, want a conflict", err)
