@@ -30,6 +30,16 @@ const PromobItemPrefix = "p-"
 // IsPromobItemID reports whether id names an item that comes from Promob.
 func IsPromobItemID(id string) bool { return strings.HasPrefix(id, PromobItemPrefix) }
 
+// CanChangeItem returns nil when the item of that id may be changed or
+// removed in FoccoLojas, else a promob_item_readonly *Error: an item that
+// comes from Promob is changed in Promob.
+func CanChangeItem(id string) error {
+	if IsPromobItemID(id) {
+		return PromobItemReadonly(id)
+	}
+	return nil
+}
+
 var (
 	maxManualQuantity  = decimal.NewFromInt(MaxManualQuantity)
 	maxManualUnitPrice = decimal.NewFromInt(MaxManualUnitPrice)
@@ -193,11 +203,6 @@ func (m ManualItem) Apply(p ManualItemPatch) ManualItem {
 	return m
 }
 
-// ErrManualRace is returned by ManualItemStore.WriteManual when the
-// environment changed since it was read (its manual items, its latest or
-// converted version, its lock): read it again and decide again.
-var ErrManualRace = Conflict("The environment changed meanwhile; read it again and retry.")
-
 // ManualWrite is one change of an environment's manual items and what it
 // does to the versions (see Environment.ManualChangeEffect): Put adds an
 // item (Create) or replaces one, or Delete removes the item of that id;
@@ -217,9 +222,10 @@ type ManualWrite struct {
 type ManualItemStore interface {
 	// WriteManual makes the change in one transaction, under the condition
 	// that the environment is as env says (same manual items, latest and
-	// converted versions, not locked), else ErrManualRace. It returns a
-	// not_found *Error when the item to change or remove does not exist,
-	// and a conflict when the item to add does.
+	// converted versions, not locked), else an error wrapping ErrChanged:
+	// read it again and decide again. It returns a not_found *Error when
+	// the item to change or remove does not exist, and a conflict when the
+	// item to add does.
 	WriteManual(ctx context.Context, env Environment, w ManualWrite, now time.Time) error
 	// ManualItems returns the environment's manual items in creation order
 	// (none is an empty slice).

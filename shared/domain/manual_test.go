@@ -108,3 +108,21 @@ func TestIsPromobItemID(t *testing.T) {
 		}
 	}
 }
+
+func TestCanChangeItem(t *testing.T) {
+	tests := []struct {
+		name, id, code string
+	}{
+		{name: "a manual item", id: NewID()},
+		{name: "an id of no item yet", id: "nothing"},
+		{name: "a Promob item", id: "p-00042", code: CodePromobItemReadonly},
+		{name: "the bare Promob prefix", id: "p-", code: CodePromobItemReadonly},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if err := CanChangeItem(tt.id); ErrorCode(err) != tt.code {
+				t.Fatalf("CanChangeItem(%q) = %v, want %q", tt.id, err, tt.code)
+			}
+		})
+	}
+}

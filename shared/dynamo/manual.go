@@ -3,6 +3,7 @@ package dynamo
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -49,6 +50,8 @@ func (it manualItem) domain() (domain.ManualItem, error) {
 // WriteManual makes the change of manual items w in one transaction (see
 // domain.ManualItemStore): the item, the environment's manual sequence
 // (and latest version, for a new version), and the version it touches.
+// When the environment is no longer as env says it returns an error
+// wrapping domain.ErrChanged; it decides no refusal of the sale.
 func (s *Store) WriteManual(ctx context.Context, env domain.Environment, w domain.ManualWrite, now time.Time) error {
 	pk := envPK(env.StoreID, env.ID)
 	var op types.TransactWriteItem
@@ -128,13 +131,15 @@ func (s *Store) WriteManual(ctx context.Context, env domain.Environment, w domai
 	case reasons == nil:
 		return wrap("write manual item", err)
 	case len(reasons) > 1 && reasons[1] == "ConditionalCheckFailed":
-		return domain.ErrManualRace
+		return fmt.Errorf("dynamo: write manual item: %w", domain.ErrChanged)
 	case reasons[0] == "ConditionalCheckFailed" && w.Create:
 		return domain.Conflict("Item %s already exists.", w.Put.ID)
 	case reasons[0] == "ConditionalCheckFailed":
 		return domain.NotFound("The environment has no item %q.", cmp.Or(w.Delete, idOf(w.Put)))
 	}
-	return domain.ErrManualRace
+	// Cancelled for another reason: a transaction on the same items ran
+	// at the same time.
+	return fmt.Errorf("dynamo: write manual item: %w", domain.ErrChanged)
 }
 
 func idOf(m *domain.ManualItem) string {
@@ -162,7 +167,7 @@ func (s *Store) ManualItems(ctx context.Context, storeID, envID string) ([]domai
 // is env's latest version priced again), in one transaction with the
 // history entry, under the condition that the environment is as env says:
 // same latest and converted versions, same manual items, not locked; else
-// it returns domain.ErrManualRace.
+// it returns an error wrapping domain.ErrChanged.
 func (s *Store) Reprice(ctx context.Context, env domain.Environment, v domain.Version, entry domain.HistoryEntry, now time.Time) error {
 	pk := envPK(env.StoreID, env.ID)
 	budget, err := compress(v.Budget)
@@ -196,7 +201,7 @@ func (s *Store) Reprice(ctx context.Context, env domain.Environment, v domain.Ve
 		hist,
 	}})
 	if cancellationReasons(err) != nil {
-		return domain.ErrManualRace
+		return fmt.Errorf("dynamo: reprice version: %w", domain.ErrChanged)
 	}
 	return wrap("reprice version", err)
 }

@@ -80,8 +80,8 @@ func TestManualItems(t *testing.T) {
 				t.Fatal(err)
 			}
 			// A write decided on the environment as it was before races.
-			if err := s.WriteManual(ctx, stale, domain.ManualWrite{Delete: ids[1]}, t0); !errors.Is(err, domain.ErrManualRace) {
-				t.Fatalf("write on a stale read: %v, want ErrManualRace", err)
+			if err := s.WriteManual(ctx, stale, domain.ManualWrite{Delete: ids[1]}, t0); !errors.Is(err, domain.ErrChanged) {
+				t.Fatalf("write on a stale read: %v, want ErrChanged", err)
 			}
 			env, _ = s.Environment(ctx, "s1", "e1")
 			missing := domain.ManualItem{ID: other.ID, Description: "x"}
@@ -136,7 +136,7 @@ func TestManualVersions(t *testing.T) {
 			}
 			// Decided before the approval: refused, so the converted
 			// version keeps its budget.
-			if err := s.WriteManual(ctx, env, domain.ManualWrite{Delete: item.ID, Latest: &v1}, t0); !errors.Is(err, domain.ErrManualRace) {
+			if err := s.WriteManual(ctx, env, domain.ManualWrite{Delete: item.ID, Latest: &v1}, t0); !errors.Is(err, domain.ErrChanged) {
 				t.Fatalf("reprice decided before the approval: %v", err)
 			}
 			env, _ = s.Environment(ctx, "s1", "e1")

@@ -32,6 +32,7 @@ type Store interface {
 	domain.AssistanceStore
 	domain.JobStore
 	ListStore
+	sale.ManualStore
 }
 
 // WorkflowStore keeps the sale's workflow (see sale.WorkflowStore) and
@@ -53,10 +54,6 @@ type EnvironmentStore interface {
 	VersionItems(ctx context.Context, env domain.Environment, number int, fn func(dec *json.Decoder) error) error
 	VersionItemsFrom(ctx context.Context, env domain.Environment, v domain.Version, from domain.ItemPos, fn func(dec *json.Decoder) (bool, error)) (domain.ItemPos, bool, error)
 	LatestItems(ctx context.Context, env domain.Environment, fn func(dec *json.Decoder) (bool, error)) (domain.ItemPos, bool, error)
-	// Reprice replaces the latest version's rules and budget by v's, under
-	// the condition that the environment is as env says, else
-	// domain.ErrManualRace.
-	Reprice(ctx context.Context, env domain.Environment, v domain.Version, entry domain.HistoryEntry, now time.Time) error
 }
 
 // Server routes the REST API.
@@ -67,8 +64,6 @@ type Server struct {
 	imports domain.Queue
 	outbox  domain.Queue
 	now     func() time.Time
-	// creation creates clients, environments and assistances.
-	creation sale.Creation
 	// verifier and box link users to Promob (WithPromobLink).
 	verifier Verifier
 	box      domain.TokenBox
@@ -77,7 +72,11 @@ type Server struct {
 	// accounts checks integrations with Promob (WithPromobAccounts).
 	accounts AccountReader
 	seen     seenUsers
+
+	// The sale's use cases the routes call.
+	creation sale.Creation
 	workflow sale.Workflow
+	manual   sale.Manual
 }
 
 // NewServer returns the REST API handler over the store; imports is the
@@ -85,10 +84,11 @@ type Server struct {
 func NewServer(store Store, imports, outbox domain.Queue, now func() time.Time, opts ...Option) *Server {
 	s := &Server{mux: http.NewServeMux(), store: store, imports: imports, outbox: outbox, now: now}
 	s.creation = sale.Creation{Store: store, Outbox: outbox, Imports: imports, Now: now}
+	s.workflow = sale.Workflow{Store: store, Outbox: outbox, Now: now}
+	s.manual = sale.Manual{Store: store, Now: now}
 	for _, o := range opts {
 		o(s)
 	}
-	s.workflow = sale.Workflow{Store: store, Outbox: outbox, Now: s.now}
 	s.routes()
 	s.handler = compressed(s.mux)
 	return s
