@@ -15,6 +15,7 @@ import (
 	"github.com/foccolojas/promob-integration/shared/httperror"
 	"github.com/foccolojas/promob-integration/shared/logging"
 	"github.com/foccolojas/promob-integration/shared/pricing"
+	"github.com/foccolojas/promob-integration/shared/sale"
 )
 
 // Store is everything the REST API reads and writes.
@@ -52,6 +53,7 @@ type EnvironmentStore interface {
 	// *domain.Error.
 	Environment(ctx context.Context, storeID, id string) (domain.Environment, error)
 	SetImportStatus(ctx context.Context, storeID, envID, status, reason string, now time.Time) error
+	RequestImport(ctx context.Context, env domain.Environment, now time.Time) error
 	Versions(ctx context.Context, env domain.Environment) ([]domain.Version, error)
 	Version(ctx context.Context, env domain.Environment, number int) (domain.Version, error)
 	VersionItems(ctx context.Context, env domain.Environment, number int, fn func(dec *json.Decoder) error) error
@@ -79,12 +81,15 @@ type Server struct {
 	// accounts checks integrations with Promob (WithPromobAccounts).
 	accounts AccountReader
 	seen     seenUsers
+	// updates asks the importer for Promob's current listings.
+	updates sale.Updates
 }
 
 // NewServer returns the REST API handler over the store; imports is the
 // importer's queue, outbox promobsync's (calls to Promob) and now the clock.
 func NewServer(store Store, imports, outbox domain.Queue, now func() time.Time, opts ...Option) *Server {
 	s := &Server{mux: http.NewServeMux(), store: store, imports: imports, outbox: outbox, now: now}
+	s.updates = sale.Updates{Store: store, Imports: imports, Now: now}
 	for _, o := range opts {
 		o(s)
 	}
