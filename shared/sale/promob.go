@@ -47,6 +47,7 @@ func (p Promob) Record(ctx context.Context, d domain.Delivery, body []byte) (dom
 		if err := p.enqueue(ctx, stored); err != nil {
 			return domain.Delivery{}, false, err
 		}
+		stored.Queued = true
 	}
 	return stored, created, nil
 }
