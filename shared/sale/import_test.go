@@ -139,7 +139,9 @@ func TestImportFailureCarriesTheEnvironment(t *testing.T) {
 	s := promobStore(t)
 	ev := prepared(1)
 	cut := errors.New("connection reset by peer")
-	ev.Listing = func(context.Context) (io.Reader, error) { return io.MultiReader(lineListing("1.00"), &failingReader{cut}), nil }
+	ev.Listing = func(context.Context) (io.Reader, error) {
+		return io.MultiReader(lineListing("1.00"), &failingReader{cut}), nil
+	}
 	_, err := newImport(s, &promobQueue{}).Event(context.Background(), ev)
 	var failure *sale.ImportFailed
 	if !errors.As(err, &failure) || failure.Env.ID != "e1" || !errors.Is(err, cut) {
@@ -246,7 +248,9 @@ func TestUpdateWithNothingNewerIsTheReviewsUpdate(t *testing.T) {
 	}
 	// A fetch that fails is an ImportFailed; an environment gone, nothing.
 	cut := errors.New("promob: 503")
-	failing := func(context.Context, domain.Account, domain.Environment) (int, io.ReadCloser, error) { return 0, nil, cut }
+	failing := func(context.Context, domain.Account, domain.Environment) (int, io.ReadCloser, error) {
+		return 0, nil, cut
+	}
 	var failure *sale.ImportFailed
 	if _, err := imp.Update(ctx, "s1", "e1", failing); !errors.As(err, &failure) || !errors.Is(err, cut) {
 		t.Fatalf("failed fetch: %v", err)
