@@ -213,7 +213,7 @@ func TestCommitRacedByASaveImportsOnTheNewState(t *testing.T) {
 }
 
 func TestUpdateWithNothingNewerIsTheReviewsUpdate(t *testing.T) {
-	ctx, now := context.Background(), time.Now()
+	ctx := context.Background()
 	s := promobStore(t)
 	imp := newImport(s, &promobQueue{})
 	fetch := func(rev int) sale.Fetch {
@@ -227,16 +227,7 @@ func TestUpdateWithNothingNewerIsTheReviewsUpdate(t *testing.T) {
 	if v, err := imp.Update(ctx, "s1", "e1", fetch(1)); err != nil || v.Number != 1 {
 		t.Fatalf("first update: %+v, %v", v, err)
 	}
-	env, err := s.Approve(ctx, readE1(t, s), domain.NewHistoryEntry(domain.HistoryApproved, "e1", 1, "seller-1", now, "approved"), now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, _, err := s.ReleaseFinancially(ctx, "s1", "p1", domain.NewHistoryEntry(domain.HistoryFinancialRelease, "", 0, "fin-1", now, "released")); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.StartReview(ctx, env, domain.NewHistoryEntry(domain.HistoryReviewStarted, "e1", 1, "rev-1", now, "started")); err != nil {
-		t.Fatal(err)
-	}
+	startReviewE1(t, s)
 	if !readE1(t, s).UpdateRequired() {
 		t.Fatal("the review does not wait for its update")
 	}

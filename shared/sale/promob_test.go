@@ -193,7 +193,7 @@ func e1History(t *testing.T, s *dynamo.Store) []domain.HistoryEntry {
 // project, and starts and completes the review: e1 is locked.
 func lockE1(t *testing.T, s *dynamo.Store) domain.Environment {
 	t.Helper()
-	ctx, now := context.Background(), time.Now()
+	ctx := context.Background()
 	env := readE1(t, s)
 	if env.LatestVersion == 0 {
 		imp := sale.Import{Store: s, Notifications: &promobQueue{}, Parse: parseLines, Now: time.Now}
@@ -201,16 +201,7 @@ func lockE1(t *testing.T, s *dynamo.Store) domain.Environment {
 			t.Fatal(err)
 		}
 	}
-	env, err := s.Approve(ctx, readE1(t, s), domain.NewHistoryEntry(domain.HistoryApproved, "e1", 1, "seller-1", now, "approved"), now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, _, err := s.ReleaseFinancially(ctx, "s1", "p1", domain.NewHistoryEntry(domain.HistoryFinancialRelease, "", 0, "fin-1", now, "released")); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.StartReview(ctx, env, domain.NewHistoryEntry(domain.HistoryReviewStarted, "e1", 1, "rev-1", now, "started")); err != nil {
-		t.Fatal(err)
-	}
+	startReviewE1(t, s)
 	env = readE1(t, s)
 	if _, err := s.MarkReviewUpdated(ctx, "s1", "e1", *env.ReviewStartedAt, time.Now()); err != nil {
 		t.Fatal(err)
@@ -222,6 +213,23 @@ func lockE1(t *testing.T, s *dynamo.Store) domain.Environment {
 		t.Fatalf("not locked: %+v", env)
 	}
 	return env
+}
+
+// startReviewE1 converts e1's version 1, releases the project and has
+// reviewer rev-1 start the review.
+func startReviewE1(t *testing.T, s *dynamo.Store) {
+	t.Helper()
+	ctx, now := context.Background(), time.Now()
+	env, err := s.Approve(ctx, readE1(t, s), domain.NewHistoryEntry(domain.HistoryApproved, "e1", 1, "seller-1", now, "approved"), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.ReleaseFinancially(ctx, "s1", "p1", domain.NewHistoryEntry(domain.HistoryFinancialRelease, "", 0, "fin-1", now, "released")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.StartReview(ctx, env, domain.NewHistoryEntry(domain.HistoryReviewStarted, "e1", 1, "rev-1", now, "started")); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // readE1 reads e1.
