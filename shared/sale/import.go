@@ -103,8 +103,9 @@ type Fetch func(ctx context.Context, acc domain.Account, env domain.Environment)
 
 // Event applies a Promob event to the environment it is about, and returns
 // the version it imported (zero when none). An event of an environment not
-// linked to the store changes nothing; a save records the revision and
-// notifies (see Saved); a prepared or negotiated listing is imported. It
+// linked to the store changes nothing; a save records the revision, marks
+// the environment outdated and tells its people (domain.SavedNotifications)
+// once per revision; a prepared or negotiated listing is imported. It
 // returns environment_locked for a locked environment, *ImportFailed when
 // the import could not finish, and any other error when reading or
 // notifying failed; after the version is committed, only a failure to
