@@ -121,11 +121,14 @@ func (im *Importer) webhook(ctx context.Context, body []byte) error {
 		return fmt.Errorf("importer: decode: %w", err)
 	}
 	ctx = logging.With(ctx, "store_id", msg.StoreID, "delivery_id", msg.DeliveryID, "promob_environment", msg.EnvironmentID, "revision", msg.Revision)
-	start := time.Now()
+	var start time.Time // when the listing is opened: the import's duration
 	v, err := im.imports.Event(ctx, sale.PromobEvent{
 		StoreID: msg.StoreID, AccountID: msg.AccountID, Type: msg.Type, EnvironmentID: msg.EnvironmentID,
 		Revision: msg.Revision, PromobUser: msg.PromobUser,
-		Listing: func(ctx context.Context) (io.Reader, error) { return im.deliveredListing(ctx, msg) },
+		Listing: func(ctx context.Context) (io.Reader, error) {
+			start = time.Now()
+			return im.deliveredListing(ctx, msg)
+		},
 	})
 	return im.done(ctx, start, v, err)
 }
@@ -153,7 +156,7 @@ func (im *Importer) update(ctx context.Context, body []byte) error {
 		return fmt.Errorf("importer: decode: %w", err)
 	}
 	ctx = logging.With(ctx, "store_id", msg.StoreID, "environment_id", msg.EnvironmentID, "user_id", msg.UserID)
-	start := time.Now()
+	var start time.Time // when Promob answered: the import's duration
 	v, err := im.imports.Update(ctx, msg.StoreID, msg.EnvironmentID, func(ctx context.Context, acc domain.Account, env domain.Environment) (int, io.ReadCloser, error) {
 		var (
 			xml io.ReadCloser
@@ -166,6 +169,7 @@ func (im *Importer) update(ctx context.Context, body []byte) error {
 			}
 			return err
 		})
+		start = time.Now()
 		return rev, xml, err
 	})
 	return im.done(ctx, start, v, err)
@@ -181,9 +185,10 @@ func parse(r io.Reader, emit func(domain.PromobItem) error) (string, error) {
 	return header.ProjectGUID, err
 }
 
-// done is what a message's import, begun at start, comes to: a version
-// imported is measured; the lock's refusal changes nothing and the message
-// is done; a failed import goes to fail; any other error is retried.
+// done is what a message's import, whose listing was opened at start,
+// comes to: a version imported is measured; the lock's refusal changes
+// nothing and the message is done; a failed import goes to fail; any other
+// error is retried.
 func (im *Importer) done(ctx context.Context, start time.Time, v domain.Version, err error) error {
 	if v.Number > 0 {
 		im.Metrics.Duration(ctx, "ImportDuration", time.Since(start))
