@@ -65,10 +65,10 @@ func (e Environment) CanStartReview(p Project) error {
 // can import Promob's current listing, else environment_locked once its
 // review is complete, or conflict while it is not in Promob yet.
 func (e Environment) CanUpdate() error {
-	switch {
-	case e.Locked:
-		return Locked(e.ID)
-	case e.Status != EnvReady || e.PromobEnvironmentID == "":
+	if err := e.CanTakePromobChange(); err != nil {
+		return err
+	}
+	if e.Status != EnvReady || e.PromobEnvironmentID == "" {
 		return Conflict("%s is not in Promob yet: nothing to update from.", e.Name)
 	}
 	return nil

@@ -207,10 +207,6 @@ func (w *ItemWriter) cut() error {
 	return nil
 }
 
-// ErrVersionRace is returned by CommitVersion when the environment changed
-// since it was read: read it again and retry.
-var ErrVersionRace = domain.Conflict("The environment changed during the import.")
-
 // CommitVersion makes v the environment's next version, in one transaction
 // with the environment, under the condition that the environment is still as
 // env says (same latest version, same Promob revision) and that v's revision
@@ -218,7 +214,8 @@ var ErrVersionRace = domain.Conflict("The environment changed during the import.
 // since env was read (v's budget holds them as they were), and that the
 // environment is not locked; v names its item chunks in v.ChunkStarts; the
 // history entry that records the import is written in the same
-// transaction. It returns ErrVersionRace when the condition fails.
+// transaction. When the condition fails it returns an error wrapping
+// domain.ErrChanged.
 func (s *Store) CommitVersion(ctx context.Context, env domain.Environment, v domain.Version, entry domain.HistoryEntry, now time.Time) error {
 	hist, err := s.historyPut(env.StoreID, env.ProjectID, entry)
 	if err != nil {
@@ -254,7 +251,7 @@ func (s *Store) CommitVersion(ctx context.Context, env domain.Environment, v dom
 		hist,
 	}})
 	if cancellationReasons(err) != nil {
-		return ErrVersionRace
+		return fmt.Errorf("commit version %d of environment %s: %w", v.Number, env.ID, domain.ErrChanged)
 	}
 	return wrap("commit version", err)
 }
@@ -406,6 +403,27 @@ func (s *Store) SetImportStatus(ctx context.Context, storeID, envID, status, rea
 		return domain.NotFound("No environment %q.", envID)
 	}
 	return wrap("set import status", err)
+}
+
+// RequestImport marks the environment's import pending, under the condition
+// that it is as env says: not locked, and in Promob (see
+// domain.Environment.CanUpdate). When the condition fails it returns an
+// error wrapping domain.ErrChanged.
+func (s *Store) RequestImport(ctx context.Context, env domain.Environment, now time.Time) error {
+	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: &s.table, Key: key(envPK(env.StoreID, env.ID), skEnv),
+		UpdateExpression: aws.String("SET importStatus = :pending, importError = :none, updatedAt = :now"),
+		ConditionExpression: aws.String("attribute_exists(PK) AND " + notLocked +
+			" AND (attribute_not_exists(creationStatus) OR creationStatus = :ready) AND promobEnvironmentId <> :none"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":pending": str(domain.ImportPending), ":none": str(""), ":ready": str(domain.EnvReady),
+			":now": stamp(now), ":false": &types.AttributeValueMemberBOOL{Value: false},
+		},
+	})
+	if isConditionFailed(err) {
+		return fmt.Errorf("request the import of environment %s: %w", env.ID, domain.ErrChanged)
+	}
+	return wrap("request import", err)
 }
 
 // WriteItems writes a revision's items: fn emits each one, in order. It

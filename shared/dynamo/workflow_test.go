@@ -166,7 +166,7 @@ func TestWorkflowWritesAreGuarded(t *testing.T) {
 			}
 			// A locked environment takes no version.
 			if err := s.CommitVersion(ctx, env, domain.Version{Number: 4, PromobRevision: 4, Total: "1.00", Rules: json.RawMessage(`{}`)},
-				entry(domain.HistoryImported), time.Now()); err != dynamo.ErrVersionRace {
+				entry(domain.HistoryImported), time.Now()); !errors.Is(err, domain.ErrChanged) {
 				t.Fatalf("commit on a locked environment: %v", err)
 			}
 

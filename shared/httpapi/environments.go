@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"context"
 	"net/http"
 	"strconv"
 
@@ -49,30 +48,6 @@ func (s *Server) legacyImport(r *http.Request, id domain.Identity) (int, any, er
 	return http.StatusAccepted, env, nil
 }
 
-// enqueueUpdate asks the importer to import the environment's current
-// Promob listing, fetched with the token of userID's Promob link when they
-// have one (else the store's integration token). The FIFO de-duplication id names the environment's state
-// as read (its updatedAt), so requests made on one state collapse into one
-// message, while a request made after the importer handled an earlier one
-// (which always changes the environment: imported, failed, or no newer
-// revision) is never dropped as its repeat. The importer ignores revisions
-// it has.
-//
-// The environment's import is pending when this is called; when the message
-// cannot be sent, the import is failed (see failUnqueued).
-func (s *Server) enqueueUpdate(r *http.Request, env domain.Environment, userID string) error {
-	msg := domain.ImportMessage{Kind: domain.KindUpdate, StoreID: env.StoreID, AccountID: env.PromobAccountID,
-		ProjectID: env.PromobProjectID, EnvironmentID: env.ID, UserID: userID}
-	dedup := "update:" + env.ID + ":" + strconv.FormatInt(env.UpdatedAt.UnixNano(), 10)
-	err := s.imports.Send(r.Context(), msg, domain.ImportGroup(env.PromobAccountID, env.PromobEnvironmentID), dedup)
-	if err != nil {
-		s.failUnqueued(r, err, func(ctx context.Context) error {
-			return s.store.SetImportStatus(ctx, env.StoreID, env.ID, domain.ImportFailed, unqueued+"update the environment again.", s.now())
-		})
-	}
-	return err
-}
-
 func (s *Server) getEnvironment(r *http.Request, id domain.Identity) (int, any, error) {
 	env, err := s.routedRecord(r, id.StoreID)
 	if err != nil {
@@ -90,14 +65,7 @@ func (s *Server) updateEnvironment(r *http.Request, id domain.Identity) (int, an
 	if err != nil {
 		return 0, nil, err
 	}
-	if err := env.CanUpdate(); err != nil {
-		return 0, nil, err
-	}
-	if err := s.store.SetImportStatus(r.Context(), env.StoreID, env.ID, domain.ImportPending, "", s.now()); err != nil {
-		return 0, nil, err
-	}
-	env.ImportStatus, env.ImportError = domain.ImportPending, ""
-	if err := s.enqueueUpdate(r, env, id.UserID); err != nil {
+	if env, err = s.updates.Request(r.Context(), id, env); err != nil {
 		return 0, nil, err
 	}
 	if env.Kind == domain.EnvKindAssistance {

@@ -49,6 +49,7 @@ type EnvironmentStore interface {
 	// *domain.Error.
 	Environment(ctx context.Context, storeID, id string) (domain.Environment, error)
 	SetImportStatus(ctx context.Context, storeID, envID, status, reason string, now time.Time) error
+	RequestImport(ctx context.Context, env domain.Environment, now time.Time) error
 	Versions(ctx context.Context, env domain.Environment) ([]domain.Version, error)
 	Version(ctx context.Context, env domain.Environment, number int) (domain.Version, error)
 	VersionItems(ctx context.Context, env domain.Environment, number int, fn func(dec *json.Decoder) error) error
@@ -77,6 +78,7 @@ type Server struct {
 	creation sale.Creation
 	workflow sale.Workflow
 	manual   sale.Manual
+	updates  sale.Updates
 }
 
 // NewServer returns the REST API handler over the store; imports is the
@@ -86,6 +88,7 @@ func NewServer(store Store, imports, outbox domain.Queue, now func() time.Time, 
 	s.creation = sale.Creation{Store: store, Outbox: outbox, Imports: imports, Now: now}
 	s.workflow = sale.Workflow{Store: store, Outbox: outbox, Now: now}
 	s.manual = sale.Manual{Store: store, Now: now}
+	s.updates = sale.Updates{Store: store, Imports: imports, Now: now}
 	for _, o := range opts {
 		o(s)
 	}

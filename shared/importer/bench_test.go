@@ -3,7 +3,6 @@ package importer_test
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -148,8 +147,7 @@ func costFixture(b *testing.B, naive bool) (*fixture, *costStore) {
 	table := dynamotest.CreateTable(b, db)
 	f := newFixtureOn(b, dynamo.New(db, table))
 	cs := &costStore{Store: f.store, db: db, table: table, naive: naive}
-	isRace := func(err error) bool { return errors.Is(err, dynamo.ErrVersionRace) }
-	f.im = importer.New(cs, f.promob, nil, f.notes, isRace, time.Now)
+	f.im = importer.New(cs, f.promob, nil, f.notes, time.Now)
 	return f, cs
 }
 

@@ -143,8 +143,7 @@ func newFixtureOn(t testing.TB, store *dynamo.Store) *fixture {
 	}
 	p := &fakePromob{listings: map[int]func() io.ReadCloser{}}
 	q := &fakeQueue{}
-	isRace := func(err error) bool { return errors.Is(err, dynamo.ErrVersionRace) }
-	return &fixture{t: t, store: store, promob: p, notes: q, env: env, im: importer.New(store, p, nil, q, isRace, time.Now)}
+	return &fixture{t: t, store: store, promob: p, notes: q, env: env, im: importer.New(store, p, nil, q, time.Now)}
 }
 
 func listingXML(parts int, seed int64) []byte {

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -13,7 +12,6 @@ import (
 	"time"
 
 	"github.com/foccolojas/promob-integration/shared/domain"
-	"github.com/foccolojas/promob-integration/shared/dynamo"
 	"github.com/foccolojas/promob-integration/shared/importer"
 	"github.com/foccolojas/promob-integration/shared/promob"
 	"github.com/foccolojas/promob-integration/shared/promob/promobsim"
@@ -67,8 +65,7 @@ func TestUpdateWithTheUsersToken(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	isRace := func(err error) bool { return errors.Is(err, dynamo.ErrVersionRace) }
-	f.im = importer.New(f.store, client, box, f.notes, isRace, time.Now)
+	f.im = importer.New(f.store, client, box, f.notes, time.Now)
 
 	tok, err := client.VerifyUser(ctx, "acc-1", "pmi-token", "ana", "first")
 	if err != nil {

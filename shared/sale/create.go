@@ -3,7 +3,6 @@ package sale
 import (
 	"context"
 	"log/slog"
-	"strconv"
 	"strings"
 	"time"
 
@@ -196,7 +195,7 @@ func (c Creation) LinkEnvironment(ctx context.Context, actor domain.Identity, pr
 	if err := c.Store.CreateEnvironment(ctx, env); err != nil {
 		return domain.Environment{}, err
 	}
-	if err := c.queueImport(ctx, env, actor.UserID); err != nil {
+	if err := queueUpdate(ctx, c.Imports, c.Store, c.Now, env, actor.UserID); err != nil {
 		stored, rerr := c.Store.Environment(ctx, actor.StoreID, env.ID)
 		if rerr != nil || stored.ImportStatus != domain.ImportFailed {
 			return domain.Environment{}, err
@@ -204,20 +203,6 @@ func (c Creation) LinkEnvironment(ctx context.Context, actor domain.Identity, pr
 		env = stored
 	}
 	return env, nil
-}
-
-// queueImport asks the importer to import the environment's current Promob
-// listing, fetched with the token of userID's Promob link when they have
-// one. The FIFO de-duplication id names the environment's state as read
-// (its updatedAt), so requests made on one state collapse into one
-// message. When the message cannot be sent, the import is failed.
-func (c Creation) queueImport(ctx context.Context, env domain.Environment, userID string) error {
-	msg := domain.ImportMessage{Kind: domain.KindUpdate, StoreID: env.StoreID, AccountID: env.PromobAccountID,
-		ProjectID: env.PromobProjectID, EnvironmentID: env.ID, UserID: userID}
-	dedup := "update:" + env.ID + ":" + strconv.FormatInt(env.UpdatedAt.UnixNano(), 10)
-	return SendOrFail(ctx, c.Imports, msg, domain.ImportGroup(env.PromobAccountID, env.PromobEnvironmentID), dedup, func(ctx context.Context) error {
-		return c.Store.SetImportStatus(ctx, env.StoreID, env.ID, domain.ImportFailed, Unqueued("update the environment again."), c.Now())
-	})
 }
 
 // newEnvironment returns a new environment of the project, under the

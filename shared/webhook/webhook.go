@@ -2,11 +2,12 @@
 // them (Standard Webhooks), stores each delivery once, and enqueues it for the
 // importer. It answers fast and never processes the event itself.
 //
-// One exception: a saved, prepared or negotiated event of a locked
-// environment (its review is complete and its purchase orders exist) is
-// answered 409 environment_locked here, is neither stored as a delivery nor
-// queued, so nothing changes, and is recorded in the project's history
-// (once per webhook id, so Promob's retries add no entries).
+// What a delivery does is the sale's (sale.Promob.Record): a saved,
+// prepared or negotiated event of a locked environment (its review is
+// complete and its purchase orders exist) is answered 409
+// environment_locked, is neither stored as a delivery nor queued, so
+// nothing changes, and is recorded in the project's history (once per
+// webhook id, so Promob's retries add no entries).
 package webhook
 
 import (
@@ -14,7 +15,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"log/slog"
 	"mime"
 	"net/http"
@@ -29,6 +29,7 @@ import (
 	"github.com/foccolojas/promob-integration/shared/httperror"
 	"github.com/foccolojas/promob-integration/shared/logging"
 	"github.com/foccolojas/promob-integration/shared/metrics"
+	"github.com/foccolojas/promob-integration/shared/sale"
 	"github.com/foccolojas/promob-integration/shared/strictjson"
 	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
 )
@@ -36,27 +37,26 @@ import (
 // MaxBody is the largest delivery accepted: Lambda's synchronous payload limit.
 const MaxBody = 6 << 20
 
-// Store is what the webhook function needs to keep.
+// Store is what the webhook function reads: the account a delivery is
+// for, and what recording its event keeps (sale.PromobStore).
 type Store interface {
 	Account(ctx context.Context, accountID string) (domain.Account, error)
-	EnvironmentByPromobID(ctx context.Context, accountID, promobEnvID string) (domain.Environment, error)
-	AddHistory(ctx context.Context, storeID, projectID string, e domain.HistoryEntry, onceKey string) error
-	domain.DeliveryStore
+	sale.PromobStore
 }
 
 // Handler is the webhook function's http.Handler.
 type Handler struct {
-	store   Store
-	imports domain.Queue
-	now     func() time.Time
-	mux     *http.ServeMux
+	store  Store
+	events sale.Promob
+	now    func() time.Time
+	mux    *http.ServeMux
 	// Metrics receives each delivery's outcome (nil: none).
 	Metrics *metrics.Emitter
 }
 
 // New returns the handler; now is the clock deliveries are stamped with.
 func New(store Store, imports domain.Queue, now func() time.Time) *Handler {
-	h := &Handler{store: store, imports: imports, now: now, mux: http.NewServeMux()}
+	h := &Handler{store: store, events: sale.Promob{Store: store, Imports: imports, Now: now}, now: now, mux: http.NewServeMux()}
 	h.mux.HandleFunc("POST /webhooks/promob/{accountId}", h.receive)
 	h.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		httperror.WriteError(w, r, domain.NotFound("No route for %s %s.", r.Method, r.URL.Path))
@@ -138,10 +138,6 @@ func (h *Handler) receive(w http.ResponseWriter, r *http.Request) {
 	}
 
 	webhookID := r.Header.Get(standardwebhooks.HeaderWebhookID)
-	if err := h.refuseLocked(ctx, acc, ev, webhookID); err != nil {
-		httperror.WriteError(w, r, err)
-		return
-	}
 	ans := Answer{DeliveryID: webhookID, Status: "accepted"}
 	if ev.Type == domain.EventNegotiated {
 		if ans.Redirect, err = h.redirect(ctx, acc, ev); err != nil {
@@ -150,51 +146,19 @@ func (h *Handler) receive(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	answer, _ := json.Marshal(ans)
-	d, created, err := h.store.CreateDelivery(ctx, domain.Delivery{
+	d, created, err := h.events.Record(ctx, domain.Delivery{
 		AccountID: acc.AccountID, WebhookID: webhookID, StoreID: acc.StoreID, Type: ev.Type,
 		ProjectID: ev.Data.ProjectID, EnvironmentID: ev.Data.EnvironmentID, Revision: ev.Data.Revision, PromobUser: ev.Data.UserID,
-		ReceivedAt: h.now().UTC(), Status: http.StatusAccepted, Body: answer,
+		Status: http.StatusAccepted, Body: answer,
 	}, body)
 	if err != nil {
 		httperror.WriteError(w, r, err)
 		return
 	}
-	if !d.Queued {
-		if err := h.enqueue(ctx, d); err != nil {
-			httperror.WriteError(w, r, err)
-			return
-		}
-	}
 	slog.InfoContext(ctx, "webhook accepted", "type", d.Type, "revision", d.Revision, "duplicate", !created)
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(d.Status)
 	_, _ = w.Write(d.Body)
-}
-
-// refuseLocked returns an environment_locked *Error, after recording the
-// refusal in the project's history, when the event would change a locked
-// environment; nil otherwise.
-func (h *Handler) refuseLocked(ctx context.Context, acc domain.Account, ev domain.WebhookEvent, webhookID string) error {
-	switch ev.Type {
-	case domain.EventSaved, domain.EventPrepared, domain.EventNegotiated:
-	default:
-		return nil
-	}
-	env, err := h.store.EnvironmentByPromobID(ctx, acc.AccountID, ev.Data.EnvironmentID)
-	if domain.IsNotFound(err) || (err == nil && (env.StoreID != acc.StoreID || !env.Locked)) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	entry := domain.NewHistoryEntry(domain.HistoryRefusedChange, env.ID, env.LatestVersion, domain.ByPromob, h.now(),
-		fmt.Sprintf("%s: Promob %s revision %d refused: the environment is locked at version %d (converted version %d).",
-			env.Name, ev.Type, ev.Data.Revision, env.LatestVersion, env.ConvertedVersion))
-	if err := h.store.AddHistory(ctx, env.StoreID, env.ProjectID, entry, "refused#"+acc.AccountID+"#"+webhookID); err != nil {
-		return err
-	}
-	slog.WarnContext(ctx, "Promob change of a locked environment refused", "type", ev.Type, "revision", ev.Data.Revision, "environment_id", env.ID)
-	return domain.Locked(ev.Data.EnvironmentID)
 }
 
 // redirect is where a negotiated environment sends the user: its screen in
@@ -209,21 +173,6 @@ func (h *Handler) redirect(ctx context.Context, acc domain.Account, ev domain.We
 		return "", err
 	}
 	return domain.NegotiateRedirect(env), nil
-}
-
-// enqueue puts a stored delivery on the imports queue and records it. A
-// delivery stored but not yet queued (a crash in between) is queued by the
-// next repeat of the webhook; the FIFO de-duplication id is the webhook id, so
-// a delivery queued twice within five minutes is received once.
-func (h *Handler) enqueue(ctx context.Context, d domain.Delivery) error {
-	msg := domain.ImportMessage{
-		Kind: domain.KindWebhook, StoreID: d.StoreID, AccountID: d.AccountID, DeliveryID: d.WebhookID,
-		Type: d.Type, ProjectID: d.ProjectID, EnvironmentID: d.EnvironmentID, Revision: d.Revision, PromobUser: d.PromobUser,
-	}
-	if err := h.imports.Send(ctx, msg, domain.ImportGroup(d.AccountID, d.EnvironmentID), d.AccountID+":"+d.WebhookID); err != nil {
-		return err
-	}
-	return h.store.MarkDeliveryQueued(ctx, d.AccountID, d.WebhookID)
 }
 
 // readBody checks the content type and reads at most MaxBody bytes.

@@ -4,14 +4,12 @@ package importerfn
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"net/http"
 	"os"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/foccolojas/promob-integration/shared/dynamo"
 	"github.com/foccolojas/promob-integration/shared/functions"
 	"github.com/foccolojas/promob-integration/shared/functions/tokenkey"
 	"github.com/foccolojas/promob-integration/shared/importer"
@@ -44,10 +42,9 @@ func New(ctx context.Context, env functions.Env, cfg aws.Config) (functions.Func
 	if err != nil {
 		return functions.Function{}, err
 	}
-	isRace := func(err error) bool { return errors.Is(err, dynamo.ErrVersionRace) }
 	store, sqsClient := functions.NewStore(env, cfg, vars["TABLE_NAME"], box), functions.NewSQS(env, cfg)
 	notices := queue.New(sqsClient, vars["NOTIFICATIONS_QUEUE_URL"])
-	im := importer.New(store, client, box, notices, isRace, time.Now)
+	im := importer.New(store, client, box, notices, time.Now)
 	im.Runner, im.Metrics = functions.NewRunner(sqsClient, m, store, notices, promobsync.Reason), m
 	return functions.Function{SQS: im.Handle}, nil
 }
