@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/foccolojas/promob-integration/infra/localstack"
 	"github.com/foccolojas/promob-integration/infra/poll"
 	"github.com/foccolojas/promob-integration/infra/stacktest"
 	"github.com/foccolojas/promob-integration/shared/domain"
@@ -36,15 +35,12 @@ type immutableVersion struct {
 // It also reads a 1,200-part version page by page and gzip-encoded.
 func TestVersionsAreImmutable(t *testing.T) {
 	s := startRealStack(t)
-	store, account := localstack.UniqueName("store"), localstack.UniqueName("acc")
-	apiToken := "pmi_" + localstack.UniqueName("e2e")
+	store, account, apiToken := s.linkedStore()
 	admin := s.Token("admin-1", store, "admin")
 	seller := s.Token("seller-1", store, "seller")
 	finance := s.Token("finance-1", store, "finance")
 	reviewer := s.Token("reviewer-1", store, "reviewer")
-	cfg := s.configureWithToken(store, account, apiToken)
 	s.Call(http.MethodPut, "/v1/integration/commercial-rules", admin, map[string]string{"defaultMarkup": "2", "freightPercent": "3"}, http.StatusOK, nil)
-	s.PointWebhooks(cfg, nil)
 	pe := newPromobEnv(s, account, apiToken)
 	pe.save(nil, 1200)
 	_, projectID := s.Project(seller, "Ana Silva", "529.982.247-25", "Casa Silva")

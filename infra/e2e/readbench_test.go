@@ -12,7 +12,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-	"github.com/foccolojas/promob-integration/infra/localstack"
 	"github.com/foccolojas/promob-integration/infra/poll"
 	"github.com/foccolojas/promob-integration/infra/stacktest"
 	"github.com/foccolojas/promob-integration/shared/domain"
@@ -32,11 +31,8 @@ type readStack struct {
 
 func newReadStack(b *testing.B, s *stack, parts int) *readStack {
 	b.Helper()
-	store, account := localstack.UniqueName("store"), localstack.UniqueName("acc")
-	apiToken := "pmi_" + localstack.UniqueName("bench")
+	store, account, apiToken := s.linkedStore()
 	admin := s.Token("admin-1", store, "admin")
-	cfg := s.configureWithToken(store, account, apiToken)
-	s.PointWebhooks(cfg, nil)
 	pe := newPromobEnv(s, account, apiToken)
 	rev := pe.save(nil, parts)
 	_, projectID := s.Project(admin, "Ana Silva", "529.982.247-25", "Casa")

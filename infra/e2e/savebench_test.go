@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/foccolojas/promob-integration/infra/localstack"
 	"github.com/foccolojas/promob-integration/infra/poll"
 	"github.com/foccolojas/promob-integration/shared/domain"
 )
@@ -24,11 +23,8 @@ import (
 func BenchmarkSaveToNotification(b *testing.B) {
 	const envs, perSecond, seconds, parts = 10, 10, 60, 1000
 	s := startRealStack(b)
-	store, account := localstack.UniqueName("store"), localstack.UniqueName("acc")
-	apiToken := "pmi_" + localstack.UniqueName("bench")
+	store, account, apiToken := s.linkedStore()
 	admin := s.Token("admin-1", store, "admin")
-	cfg := s.configureWithToken(store, account, apiToken)
-	s.PointWebhooks(cfg, nil)
 	_, projectID := s.Project(admin, "Ana Silva", "529.982.247-25", "Casa")
 	type target struct {
 		pe    *promobEnv

@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/foccolojas/promob-integration/infra/localstack"
 	"github.com/foccolojas/promob-integration/infra/poll"
 	"github.com/foccolojas/promob-integration/infra/stacktest"
 	"github.com/foccolojas/promob-integration/shared/domain"
@@ -215,16 +214,13 @@ func checkBudget(t *testing.T, b budgetView, want pricing.Result, markup decimal
 // delivered twice (a replay and a second event) → exactly one version 3.
 func TestPromobRevisionsBecomeVersions(t *testing.T) {
 	s := startRealStack(t)
-	store, account := localstack.UniqueName("store"), localstack.UniqueName("acc")
-	apiToken := "pmi_" + localstack.UniqueName("e2e")
+	store, account, apiToken := s.linkedStore()
 	admin := s.Token("admin-1", store, "admin")
 	seller := s.Token("seller-1", store, "seller")
 
-	cfg := s.configureWithToken(store, account, apiToken)
 	rules := pricing.Rules{DefaultMarkup: decimal.NewFromInt(2), FreightPercent: decimal.NewFromInt(3), AssemblyPercent: decimal.NewFromInt(5)}
 	s.Call(http.MethodPut, "/v1/integration/commercial-rules", admin,
 		map[string]string{"defaultMarkup": "2", "freightPercent": "3", "assemblyPercent": "5"}, http.StatusOK, nil)
-	s.PointWebhooks(cfg, nil)
 	pe := newPromobEnv(s, account, apiToken)
 	if rev := pe.save(nil, 60); rev != 1 {
 		t.Fatalf("first revision is %d", rev)
@@ -444,11 +440,8 @@ func TestPromobRevisionsBecomeVersions(t *testing.T) {
 // and no version is written.
 func TestRefusedListingOnTheStack(t *testing.T) {
 	s := startRealStack(t)
-	store, account := localstack.UniqueName("store"), localstack.UniqueName("acc")
-	apiToken := "pmi_" + localstack.UniqueName("e2e")
+	store, account, apiToken := s.linkedStore()
 	admin := s.Token("admin-1", store, "admin")
-	cfg := s.configureWithToken(store, account, apiToken)
-	s.PointWebhooks(cfg, nil)
 	pe := newPromobEnv(s, account, apiToken)
 	pe.save(listinggen.Bytes(listinggen.Spec{ProjectGUID: pe.project, EnvironmentGUID: pe.env, Parts: 30, Ambients: 2, Seed: 3}), 0)
 

@@ -42,6 +42,17 @@ func (s *stack) configureWithToken(store, account, apiToken string) integrationC
 	return s.configureBy(s.Token("u1", store, "admin"), "u1", account, apiToken)
 }
 
+// linkedStore configures the integration of a new store for a new Promob
+// account (integration token "pmi_<unique>") whose webhooks reach the stack,
+// and returns the store, the account and the token.
+func (s *stack) linkedStore() (store, account, apiToken string) {
+	s.T.Helper()
+	store, account = localstack.UniqueName("store"), localstack.UniqueName("acc")
+	apiToken = "pmi_" + localstack.UniqueName("key")
+	s.PointWebhooks(s.configureWithToken(store, account, apiToken), nil)
+	return store, account, apiToken
+}
+
 // configureBy registers the Promob account in the simulator (see
 // promobIdentity) with the integration token, has admin (a token of the
 // store's admin) configure the store's integration for it with the token

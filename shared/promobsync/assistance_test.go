@@ -67,11 +67,7 @@ func TestAssistanceDesign(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			h := newHarness(t, "pmi-store")
 			ctx := context.Background()
-			c := h.seedClient()
-			p := domain.Project{ID: domain.NewID(), StoreID: "s1", ClientID: c.ID, Name: "Casa", CreatedBy: "u1", CreatedAt: time.Now(), PromobProjectID: "pp-1"}
-			if err := h.store.CreateProject(ctx, p); err != nil {
-				t.Fatal(err)
-			}
+			p := h.seedProject("pp-1")
 			// The source environment in Promob: revision 1, then a newer revision 2.
 			h.saveGenerated("pp-1", "pe-1", 12, 1)
 			h.saveGenerated("pp-1", "pe-1", 20, 2)
@@ -140,11 +136,7 @@ func TestAssistanceDesign(t *testing.T) {
 func TestDesignAttemptKeys(t *testing.T) {
 	h := newHarness(t, "pmi-store")
 	ctx := context.Background()
-	c := h.seedClient()
-	p := domain.Project{ID: domain.NewID(), StoreID: "s1", ClientID: c.ID, Name: "Casa", CreatedBy: "u1", CreatedAt: time.Now(), PromobProjectID: "pp-1"}
-	if err := h.store.CreateProject(ctx, p); err != nil {
-		t.Fatal(err)
-	}
+	p := h.seedProject("pp-1")
 	h.saveGenerated("pp-1", "pe-1", 12, 1)
 	a := domain.Assistance{ID: domain.NewID(), StoreID: "s1", ProjectID: p.ID, EnvironmentID: "e1", Number: "42", Description: "Porta",
 		CreatedBy: "u1", CreatedAt: time.Now(), Env: domain.Environment{Name: domain.DesignName("Cozinha", "42"), PromobAccountID: "acc-1"}}
