@@ -68,26 +68,15 @@ func TestAssistance(t *testing.T) {
 	admin := s.Token("u-admin", store, "admin")
 	seller := s.Token("u-seller", store, "seller")
 
-	var created struct{ IntegrationToken string }
-	if err := json.Unmarshal(s.Control(http.MethodPut, simAccount, promobIdentity("pmi-"+account), http.StatusCreated).Body, &created); err != nil || created.IntegrationToken == "" {
-		t.Fatalf("simulator account: %v, token %q", err, created.IntegrationToken)
-	}
-	var cfg integrationConfig
-	s.Call(http.MethodPut, "/v1/integration", admin, map[string]any{
-		"cnpj": "11.222.333/0001-81", "promobAccountId": account, "serialNumbers": []string{"SN-1"},
-		"responsibleUserId": "u-admin", "promobApiToken": created.IntegrationToken,
-	}, http.StatusCreated, &cfg)
-	s.Control(http.MethodPut, simAccount, map[string]any{"webhookUrl": s.URL() + cfg.WebhookPath, "webhookSecret": cfg.WebhookSecret}, http.StatusOK)
-	var client, project, env struct{ ID string }
-	s.Call(http.MethodPost, "/v1/clients", seller, map[string]string{"name": "Maria Souza", "document": "529.982.247-25"}, http.StatusCreated, &client)
-	s.Call(http.MethodPost, "/v1/projects", seller, map[string]string{"clientId": client.ID, "name": "Casa"}, http.StatusCreated, &project)
+	integrationToken := "pmi-" + account
+	s.PointWebhooks(s.configureBy(admin, "u-admin", account, integrationToken), nil)
+	_, projectID := s.Project(seller, "Maria Souza", "529.982.247-25", "Casa")
+	var env struct{ ID string }
 
 	// "Cozinha" at revision 1, imported and converted; then Promob saves a
 	// revision 2 nobody imports.
 	s.Control(http.MethodPut, simEnv+"?parts=12&seed=1", nil, http.StatusOK)
-	s.Call(http.MethodPost, "/v1/projects/"+project.ID+"/environments/import", seller, map[string]string{
-		"promobProjectId": promobProject, "promobEnvironmentId": promobEnv, "name": "Cozinha",
-	}, http.StatusAccepted, &env)
+	s.ImportEnvironment(seller, projectID, promobProject, promobEnv, "Cozinha", &env)
 	poll.Until(t, asWait, "version 1 imported", func() bool {
 		var e struct {
 			LatestVersion int
@@ -101,7 +90,7 @@ func TestAssistance(t *testing.T) {
 
 	var a asAssistance
 	s.Call(http.MethodPost, "/v1/assistances", seller, map[string]string{
-		"projectId": project.ID, "environmentId": env.ID, "number": "42", "description": "Porta empenada",
+		"projectId": projectID, "environmentId": env.ID, "number": "42", "description": "Porta empenada",
 	}, http.StatusCreated, &a)
 	s.Call(http.MethodPost, "/v1/assistances/"+a.ID+"/design", seller, map[string]string{"source": "revision"}, http.StatusAccepted, nil)
 	poll.Until(t, asWait, "the assistance designed in Promob", func() bool {
@@ -134,11 +123,11 @@ func TestAssistance(t *testing.T) {
 	if len(names) != 1 || names[0] != "Cozinha ocorrência: 42" {
 		t.Fatalf("the simulator holds %+v, want the design named \"Cozinha ocorrência: 42\" in project %s", sim.Projects, promobProject)
 	}
-	copied := asListing(s, account, created.IntegrationToken, promobProject, a.Design.PromobEnvironmentID, 0)
-	if want := asListing(s, account, created.IntegrationToken, promobProject, promobEnv, 1); fmt.Sprint(copied) != fmt.Sprint(want) {
+	copied := asListing(s, account, integrationToken, promobProject, a.Design.PromobEnvironmentID, 0)
+	if want := asListing(s, account, integrationToken, promobProject, promobEnv, 1); fmt.Sprint(copied) != fmt.Sprint(want) {
 		t.Fatalf("the design lists %d items, not revision 1's %d", len(copied), len(want))
 	}
-	if newer := asListing(s, account, created.IntegrationToken, promobProject, promobEnv, 2); fmt.Sprint(copied) == fmt.Sprint(newer) {
+	if newer := asListing(s, account, integrationToken, promobProject, promobEnv, 2); fmt.Sprint(copied) == fmt.Sprint(newer) {
 		t.Fatal("the design copies revision 2, not the converted revision 1")
 	}
 

@@ -33,23 +33,13 @@ func newFlows(s *stack) *flows {
 	f.simAccount = "/_sim/accounts/" + f.account
 	f.admin, f.seller = s.Token("u-admin", f.store, "admin"), s.Token("u-seller", f.store, "seller")
 	f.reviewer, f.finance = s.Token("u-rev", f.store, "reviewer"), s.Token("u-fin", f.store, "finance")
-	var created struct{ IntegrationToken string }
-	sim := promobIdentity("pmi-" + f.account)
+	f.integrationToken = "pmi-" + f.account
+	sim := promobIdentity(f.integrationToken)
 	sim["users"] = []map[string]string{{"user": "designer", "password": "s3cret"}}
-	if err := json.Unmarshal(s.Control(http.MethodPut, f.simAccount, sim, http.StatusCreated).Body, &created); err != nil || created.IntegrationToken == "" {
-		s.T.Fatalf("simulator account: %v, token %q", err, created.IntegrationToken)
-	}
-	f.integrationToken = created.IntegrationToken
-	var cfg integrationConfig
-	s.Call(http.MethodPut, "/v1/integration", f.admin, map[string]any{
-		"cnpj": "11.222.333/0001-81", "promobAccountId": f.account, "serialNumbers": []string{"SN-1"},
-		"promobApiToken": f.integrationToken, "connectSituation": "Fechado", "connectStage": "Produção",
-	}, http.StatusCreated, &cfg)
-	s.Control(http.MethodPut, f.simAccount, map[string]any{"webhookUrl": s.URL() + cfg.WebhookPath, "webhookSecret": cfg.WebhookSecret}, http.StatusOK)
-	var client, project struct{ ID string }
-	s.Call(http.MethodPost, "/v1/clients", f.seller, map[string]string{"name": "Maria Souza", "document": "529.982.247-25"}, http.StatusCreated, &client)
-	s.Call(http.MethodPost, "/v1/projects", f.seller, map[string]string{"clientId": client.ID, "name": "Casa Souza"}, http.StatusCreated, &project)
-	f.clientID, f.projID = client.ID, project.ID
+	body := integrationBody("11.222.333/0001-81", f.account, f.integrationToken, "SN-1")
+	body["connectSituation"], body["connectStage"] = "Fechado", "Produção"
+	s.PointWebhooks(s.Configure(f.admin, sim, body), nil)
+	f.clientID, f.projID = s.Project(f.seller, "Maria Souza", "529.982.247-25", "Casa Souza")
 	return f
 }
 
@@ -94,9 +84,7 @@ func (f *flows) event(promobProject, promobEnv, typ, promobUser string) simDeliv
 func (f *flows) legacy(promobProject, promobEnv, name string) flEnvironment {
 	f.s.T.Helper()
 	var env flEnvironment
-	f.s.Call(http.MethodPost, "/v1/projects/"+f.projID+"/environments/import", f.seller, map[string]string{
-		"promobProjectId": promobProject, "promobEnvironmentId": promobEnv, "name": name,
-	}, http.StatusAccepted, &env)
+	f.s.ImportEnvironment(f.seller, f.projID, promobProject, promobEnv, name, &env)
 	poll.Until(f.s.T, flWait, name+" imported", func() bool {
 		f.s.Call(http.MethodGet, "/v1/environments/"+env.ID, f.seller, nil, http.StatusOK, &env)
 		return env.LatestVersion == 1 && env.ImportStatus == domain.ImportImported

@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/foccolojas/promob-integration/infra/localstack"
 	"github.com/foccolojas/promob-integration/infra/poll"
 	"github.com/foccolojas/promob-integration/infra/stacktest"
 	"github.com/foccolojas/promob-integration/shared/domain"
@@ -36,24 +35,17 @@ type immutableVersion struct {
 // It also reads a 1,200-part version page by page and gzip-encoded.
 func TestVersionsAreImmutable(t *testing.T) {
 	s := startRealStack(t)
-	store, account := localstack.UniqueName("store"), localstack.UniqueName("acc")
-	apiToken := "pmi_" + localstack.UniqueName("e2e")
+	store, account, apiToken := s.linkedStore()
 	admin := s.Token("admin-1", store, "admin")
 	seller := s.Token("seller-1", store, "seller")
 	finance := s.Token("finance-1", store, "finance")
 	reviewer := s.Token("reviewer-1", store, "reviewer")
-	cfg := s.configureWithToken(store, account, apiToken)
 	s.Call(http.MethodPut, "/v1/integration/commercial-rules", admin, map[string]string{"defaultMarkup": "2", "freightPercent": "3"}, http.StatusOK, nil)
-	s.pointWebhooks(account, cfg)
 	pe := newPromobEnv(s, account, apiToken)
 	pe.save(nil, 1200)
-	var client, project struct{ ID string }
-	s.Call(http.MethodPost, "/v1/clients", seller, map[string]string{"name": "Ana Silva", "document": "529.982.247-25"}, http.StatusCreated, &client)
-	s.Call(http.MethodPost, "/v1/projects", seller, map[string]string{"clientId": client.ID, "name": "Casa Silva"}, http.StatusCreated, &project)
+	_, projectID := s.Project(seller, "Ana Silva", "529.982.247-25", "Casa Silva")
 	var env envView
-	s.Call(http.MethodPost, "/v1/projects/"+project.ID+"/environments/import", admin, map[string]string{
-		"promobProjectId": pe.project, "promobEnvironmentId": pe.env, "name": "Cozinha",
-	}, http.StatusAccepted, &env)
+	s.ImportEnvironment(admin, projectID, pe.project, pe.env, "Cozinha", &env)
 	envPath := "/v1/environments/" + env.ID
 	getEnv := func() envView {
 		var e envView
@@ -172,7 +164,7 @@ func TestVersionsAreImmutable(t *testing.T) {
 	})
 
 	t.Run("the review's diff shows the manual change beside Promob's", func(t *testing.T) {
-		s.Call(http.MethodPost, "/v1/projects/"+project.ID+"/financial-release", finance, nil, http.StatusOK, nil)
+		s.Call(http.MethodPost, "/v1/projects/"+projectID+"/financial-release", finance, nil, http.StatusOK, nil)
 		s.Call(http.MethodPost, envPath+"/review/start", reviewer, nil, http.StatusOK, nil)
 		pe.save(nil, 1210)
 		s.Call(http.MethodPost, envPath+"/update", reviewer, nil, http.StatusAccepted, nil)
@@ -195,7 +187,7 @@ func TestVersionsAreImmutable(t *testing.T) {
 		}
 		s.Call(http.MethodPost, envPath+"/review/complete", reviewer, nil, http.StatusCreated, nil)
 		var history struct{ History []domain.HistoryEntry }
-		s.Call(http.MethodGet, "/v1/projects/"+project.ID+"/history", seller, nil, http.StatusOK, &history)
+		s.Call(http.MethodGet, "/v1/projects/"+projectID+"/history", seller, nil, http.StatusOK, &history)
 		kinds := map[string]int{}
 		for _, h := range history.History {
 			kinds[h.Kind]++

@@ -19,13 +19,7 @@ func (s *stack) paConfigure(store, account string) {
 	s.T.Helper()
 	sim := promobIdentity("pmi-" + account)
 	sim["users"] = []map[string]string{{"user": "ana", "password": "first"}}
-	s.Control(http.MethodPut, "/_sim/accounts/"+account, sim, http.StatusCreated)
-	body, _ := json.Marshal(map[string]any{
-		"cnpj": "11.222.333/0001-81", "promobAccountId": account, "serialNumbers": []string{"SN-1"}, "promobApiToken": "pmi-" + account,
-	})
-	if a := s.Gateway(http.MethodPut, "/v1/integration", s.Token("u1", store, "admin"), body, nil); a.Status != http.StatusCreated {
-		s.T.Fatalf("PUT /v1/integration: %d %s", a.Status, a.Body)
-	}
+	s.Configure(s.Token("u1", store, "admin"), sim, integrationBody("11.222.333/0001-81", account, "pmi-"+account, "SN-1"))
 }
 
 // paSim is what the simulator holds for the account.

@@ -12,7 +12,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-	"github.com/foccolojas/promob-integration/infra/localstack"
 	"github.com/foccolojas/promob-integration/infra/poll"
 	"github.com/foccolojas/promob-integration/infra/stacktest"
 	"github.com/foccolojas/promob-integration/shared/domain"
@@ -32,20 +31,13 @@ type readStack struct {
 
 func newReadStack(b *testing.B, s *stack, parts int) *readStack {
 	b.Helper()
-	store, account := localstack.UniqueName("store"), localstack.UniqueName("acc")
-	apiToken := "pmi_" + localstack.UniqueName("bench")
+	store, account, apiToken := s.linkedStore()
 	admin := s.Token("admin-1", store, "admin")
-	cfg := s.configureWithToken(store, account, apiToken)
-	s.pointWebhooks(account, cfg)
 	pe := newPromobEnv(s, account, apiToken)
 	rev := pe.save(nil, parts)
-	var client, project struct{ ID string }
-	s.Call(http.MethodPost, "/v1/clients", admin, map[string]string{"name": "Ana Silva", "document": "529.982.247-25"}, http.StatusCreated, &client)
-	s.Call(http.MethodPost, "/v1/projects", admin, map[string]string{"clientId": client.ID, "name": "Casa"}, http.StatusCreated, &project)
+	_, projectID := s.Project(admin, "Ana Silva", "529.982.247-25", "Casa")
 	var env envView
-	s.Call(http.MethodPost, "/v1/projects/"+project.ID+"/environments/import", admin, map[string]string{
-		"promobProjectId": pe.project, "promobEnvironmentId": pe.env, "name": "Casa inteira",
-	}, http.StatusAccepted, &env)
+	s.ImportEnvironment(admin, projectID, pe.project, pe.env, "Casa inteira", &env)
 	r := &readStack{s: s, store: store, envID: env.ID, revision: rev, seller: s.Token("seller-1", store, "seller"), envPath: "/v1/environments/" + env.ID}
 	poll.Until(b, 10*time.Minute, fmt.Sprintf("the %d-part version imported", parts), func() bool {
 		var e envView

@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/foccolojas/promob-integration/infra/localstack"
 	"github.com/foccolojas/promob-integration/infra/poll"
 	"github.com/foccolojas/promob-integration/shared/domain"
 )
@@ -24,14 +23,9 @@ import (
 func BenchmarkSaveToNotification(b *testing.B) {
 	const envs, perSecond, seconds, parts = 10, 10, 60, 1000
 	s := startRealStack(b)
-	store, account := localstack.UniqueName("store"), localstack.UniqueName("acc")
-	apiToken := "pmi_" + localstack.UniqueName("bench")
+	store, account, apiToken := s.linkedStore()
 	admin := s.Token("admin-1", store, "admin")
-	cfg := s.configureWithToken(store, account, apiToken)
-	s.pointWebhooks(account, cfg)
-	var client, project struct{ ID string }
-	s.Call(http.MethodPost, "/v1/clients", admin, map[string]string{"name": "Ana Silva", "document": "529.982.247-25"}, http.StatusCreated, &client)
-	s.Call(http.MethodPost, "/v1/projects", admin, map[string]string{"clientId": client.ID, "name": "Casa"}, http.StatusCreated, &project)
+	_, projectID := s.Project(admin, "Ana Silva", "529.982.247-25", "Casa")
 	type target struct {
 		pe    *promobEnv
 		token string
@@ -43,9 +37,7 @@ func BenchmarkSaveToNotification(b *testing.B) {
 		tg := &target{pe: newPromobEnv(s, account, apiToken), token: s.Token(user, store, "seller")}
 		tg.pe.save(nil, parts)
 		var env envView
-		s.Call(http.MethodPost, "/v1/projects/"+project.ID+"/environments/import", tg.token, map[string]string{
-			"promobProjectId": tg.pe.project, "promobEnvironmentId": tg.pe.env, "name": fmt.Sprintf("Ambiente %d", k),
-		}, http.StatusAccepted, &env)
+		s.ImportEnvironment(tg.token, projectID, tg.pe.project, tg.pe.env, fmt.Sprintf("Ambiente %d", k), &env)
 		poll.Until(b, 2*time.Minute, "version 1 imported", func() bool {
 			var e envView
 			s.Call(http.MethodGet, "/v1/environments/"+env.ID, admin, nil, http.StatusOK, &e)

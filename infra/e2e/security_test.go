@@ -129,7 +129,7 @@ func TestAttackReadingThroughAnAccountLeftBehind(t *testing.T) {
 
 	// A holds accX and links its environment E.
 	cfgA := s.configureWithToken(storeA, accX, "pmi-"+accX)
-	s.Control(http.MethodPut, "/_sim/accounts/"+accX, map[string]any{"webhookUrl": s.URL() + cfgA.WebhookPath, "webhookSecret": cfgA.WebhookSecret}, http.StatusOK)
+	s.PointWebhooks(cfgA, nil)
 	pe := newPromobEnv(s, accX, "pmi-"+accX)
 	pe.save(nil, 6)
 	envA := legacyImport(s, adminA, pe)
@@ -141,7 +141,7 @@ func TestAttackReadingThroughAnAccountLeftBehind(t *testing.T) {
 	s.Control(http.MethodPut, "/_sim/accounts/"+accX, map[string]any{"cnpj": "45723174000110", "serialNumbers": []string{"SN-B"}, "integrationToken": "pmi-b-" + accX}, http.StatusOK)
 	var cfgB integrationConfig
 	s.Call(http.MethodPut, "/v1/integration", adminB, integrationBody("45.723.174/0001-10", accX, "pmi-b-"+accX, "SN-B"), http.StatusCreated, &cfgB)
-	s.Control(http.MethodPut, "/_sim/accounts/"+accX, map[string]any{"webhookUrl": s.URL() + cfgB.WebhookPath, "webhookSecret": cfgB.WebhookSecret}, http.StatusOK)
+	s.PointWebhooks(cfgB, nil)
 	pe.integrationToken = "pmi-b-" + accX
 
 	t.Run("A's update does not read through B's account", func(t *testing.T) {
@@ -179,12 +179,9 @@ func TestAttackReadingThroughAnAccountLeftBehind(t *testing.T) {
 // caller's store and returns the environment's id.
 func legacyImport(s *stack, token string, pe *promobEnv) string {
 	s.T.Helper()
-	var client, project, env struct{ ID string }
-	s.Call(http.MethodPost, "/v1/clients", token, map[string]string{"name": "Ana", "document": "529.982.247-25"}, http.StatusCreated, &client)
-	s.Call(http.MethodPost, "/v1/projects", token, map[string]string{"clientId": client.ID, "name": "Casa"}, http.StatusCreated, &project)
-	s.Call(http.MethodPost, "/v1/projects/"+project.ID+"/environments/import", token, map[string]string{
-		"promobProjectId": pe.project, "promobEnvironmentId": pe.env, "name": "Cozinha",
-	}, http.StatusAccepted, &env)
+	_, projectID := s.Project(token, "Ana", "529.982.247-25", "Casa")
+	var env struct{ ID string }
+	s.ImportEnvironment(token, projectID, pe.project, pe.env, "Cozinha", &env)
 	return env.ID
 }
 

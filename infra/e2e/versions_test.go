@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/foccolojas/promob-integration/infra/localstack"
 	"github.com/foccolojas/promob-integration/infra/poll"
 	"github.com/foccolojas/promob-integration/infra/stacktest"
 	"github.com/foccolojas/promob-integration/shared/domain"
@@ -215,16 +214,13 @@ func checkBudget(t *testing.T, b budgetView, want pricing.Result, markup decimal
 // delivered twice (a replay and a second event) → exactly one version 3.
 func TestPromobRevisionsBecomeVersions(t *testing.T) {
 	s := startRealStack(t)
-	store, account := localstack.UniqueName("store"), localstack.UniqueName("acc")
-	apiToken := "pmi_" + localstack.UniqueName("e2e")
+	store, account, apiToken := s.linkedStore()
 	admin := s.Token("admin-1", store, "admin")
 	seller := s.Token("seller-1", store, "seller")
 
-	cfg := s.configureWithToken(store, account, apiToken)
 	rules := pricing.Rules{DefaultMarkup: decimal.NewFromInt(2), FreightPercent: decimal.NewFromInt(3), AssemblyPercent: decimal.NewFromInt(5)}
 	s.Call(http.MethodPut, "/v1/integration/commercial-rules", admin,
 		map[string]string{"defaultMarkup": "2", "freightPercent": "3", "assemblyPercent": "5"}, http.StatusOK, nil)
-	s.pointWebhooks(account, cfg)
 	pe := newPromobEnv(s, account, apiToken)
 	if rev := pe.save(nil, 60); rev != 1 {
 		t.Fatalf("first revision is %d", rev)
@@ -237,9 +233,7 @@ func TestPromobRevisionsBecomeVersions(t *testing.T) {
 	s.Call(http.MethodPost, "/v1/projects", seller, map[string]string{"clientId": client.ID, "name": "Casa Silva"}, http.StatusCreated, &project)
 
 	var env envView
-	s.Call(http.MethodPost, "/v1/projects/"+project.ID+"/environments/import", admin, map[string]string{
-		"promobProjectId": pe.project, "promobEnvironmentId": pe.env, "name": "Cozinha",
-	}, http.StatusAccepted, &env)
+	s.ImportEnvironment(admin, project.ID, pe.project, pe.env, "Cozinha", &env)
 	if env.ImportStatus != domain.ImportPending || env.LatestVersion != 0 || env.ProjectID != project.ID || env.PromobEnvironmentID != pe.env {
 		t.Fatalf("legacy import answered %+v", env)
 	}
@@ -446,21 +440,14 @@ func TestPromobRevisionsBecomeVersions(t *testing.T) {
 // and no version is written.
 func TestRefusedListingOnTheStack(t *testing.T) {
 	s := startRealStack(t)
-	store, account := localstack.UniqueName("store"), localstack.UniqueName("acc")
-	apiToken := "pmi_" + localstack.UniqueName("e2e")
+	store, account, apiToken := s.linkedStore()
 	admin := s.Token("admin-1", store, "admin")
-	cfg := s.configureWithToken(store, account, apiToken)
-	s.pointWebhooks(account, cfg)
 	pe := newPromobEnv(s, account, apiToken)
 	pe.save(listinggen.Bytes(listinggen.Spec{ProjectGUID: pe.project, EnvironmentGUID: pe.env, Parts: 30, Ambients: 2, Seed: 3}), 0)
 
-	var client, project struct{ ID string }
-	s.Call(http.MethodPost, "/v1/clients", admin, map[string]string{"name": "Bruno Lima", "document": "11.222.333/0001-81"}, http.StatusCreated, &client)
-	s.Call(http.MethodPost, "/v1/projects", admin, map[string]string{"clientId": client.ID, "name": "Loja"}, http.StatusCreated, &project)
+	_, projectID := s.Project(admin, "Bruno Lima", "11.222.333/0001-81", "Loja")
 	var env envView
-	s.Call(http.MethodPost, "/v1/projects/"+project.ID+"/environments/import", admin, map[string]string{
-		"promobProjectId": pe.project, "promobEnvironmentId": pe.env, "name": "Cozinha",
-	}, http.StatusAccepted, &env)
+	s.ImportEnvironment(admin, projectID, pe.project, pe.env, "Cozinha", &env)
 
 	envPath := "/v1/environments/" + env.ID
 	poll.Until(t, importWait, "the import fails", func() bool {

@@ -17,11 +17,7 @@ import (
 
 // integrationConfig is the answer of PUT /v1/integration, as far as the
 // tests read it.
-type integrationConfig struct {
-	PromobAccountID string `json:"promobAccountId"`
-	WebhookPath     string `json:"webhookPath"`
-	WebhookSecret   string `json:"webhookSecret"`
-}
+type integrationConfig = stacktest.Integration
 
 // promobIdentity is what the simulator's account holds about itself in
 // these tests (its CNPJ and serial numbers) with its integration token:
@@ -43,33 +39,29 @@ func (s *stack) configure(store, account string) integrationConfig {
 // given.
 func (s *stack) configureWithToken(store, account, apiToken string) integrationConfig {
 	s.T.Helper()
-	s.Control(http.MethodPut, "/_sim/accounts/"+account, promobIdentity(apiToken), http.StatusCreated)
-	in := map[string]any{
-		"cnpj": "11.222.333/0001-81", "promobAccountId": account, "serialNumbers": []string{"SN-1"}, "responsibleUserId": "u1",
-		"promobApiToken": apiToken,
-	}
-	body, _ := json.Marshal(in)
-	a := s.Gateway(http.MethodPut, "/v1/integration", s.Token("u1", store, "admin"), body, nil)
-	if a.Status != http.StatusCreated {
-		s.T.Fatalf("PUT /v1/integration: %d %s, want 201", a.Status, a.Body)
-	}
-	var cfg integrationConfig
-	if err := json.Unmarshal(a.Body, &cfg); err != nil {
-		s.T.Fatal(err)
-	}
-	if cfg.WebhookPath != "/webhooks/promob/"+account || cfg.WebhookSecret == "" {
-		s.T.Fatalf("PUT /v1/integration answered path %q and secret %q", cfg.WebhookPath, cfg.WebhookSecret)
-	}
-	return cfg
+	return s.configureBy(s.Token("u1", store, "admin"), "u1", account, apiToken)
 }
 
-// pointWebhooks has the simulator send the account's webhooks to the
-// stack, signed with the secret the configuration answered.
-func (s *stack) pointWebhooks(account string, cfg integrationConfig) {
+// linkedStore configures the integration of a new store for a new Promob
+// account (integration token "pmi_<unique>") whose webhooks reach the stack,
+// and returns the store, the account and the token.
+func (s *stack) linkedStore() (store, account, apiToken string) {
 	s.T.Helper()
-	s.Control(http.MethodPut, "/_sim/accounts/"+account, map[string]string{
-		"webhookUrl": s.URL() + cfg.WebhookPath, "webhookSecret": cfg.WebhookSecret,
-	}, http.StatusOK)
+	store, account = localstack.UniqueName("store"), localstack.UniqueName("acc")
+	apiToken = "pmi_" + localstack.UniqueName("key")
+	s.PointWebhooks(s.configureWithToken(store, account, apiToken), nil)
+	return store, account, apiToken
+}
+
+// configureBy registers the Promob account in the simulator (see
+// promobIdentity) with the integration token, has admin (a token of the
+// store's admin) configure the store's integration for it with the token
+// and the responsible user, and returns the answer.
+func (s *stack) configureBy(admin, responsible, account, apiToken string) integrationConfig {
+	s.T.Helper()
+	body := integrationBody("11.222.333/0001-81", account, apiToken, "SN-1")
+	body["responsibleUserId"] = responsible
+	return s.Configure(admin, promobIdentity(apiToken), body)
 }
 
 // simDelivery is the simulator's report of one webhook it sent.
@@ -98,9 +90,7 @@ func TestWebhookStoredOnceQueuedOnce(t *testing.T) {
 	cfg := s.configure(store, account)
 
 	simAccount := "/_sim/accounts/" + account
-	s.Control(http.MethodPut, simAccount, map[string]string{
-		"webhookUrl": s.URL() + cfg.WebhookPath, "webhookSecret": cfg.WebhookSecret,
-	}, http.StatusOK)
+	s.PointWebhooks(cfg, nil)
 	s.Control(http.MethodPut, simAccount+"/projects/p1/environments/e1?parts=3", nil, http.StatusOK)
 	first := s.sent(s.Control(http.MethodPost, simAccount+"/projects/p1/environments/e1/events",
 		map[string]string{"type": domain.EventSaved}, http.StatusOK), account)

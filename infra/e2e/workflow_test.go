@@ -256,35 +256,20 @@ func TestSaleWorkflow(t *testing.T) {
 	}
 
 	wfStep(t, s, "configure the store, the simulator, a client and a project", func(t *testing.T, s *stack) {
-		var created struct{ IntegrationToken string }
-		if err := json.Unmarshal(s.Control(http.MethodPut, simAccount, promobIdentity("pmi-"+account), http.StatusCreated).Body, &created); err != nil || created.IntegrationToken == "" {
-			t.Fatalf("simulator account: %v, token %q", err, created.IntegrationToken)
-		}
-		var cfg integrationConfig
-		s.Call(http.MethodPut, "/v1/integration", admin, map[string]any{
-			"cnpj": "11.222.333/0001-81", "promobAccountId": account, "serialNumbers": []string{"SN-1"},
-			"responsibleUserId": "u-admin", "promobApiToken": created.IntegrationToken,
-		}, http.StatusCreated, &cfg)
-		s.Control(http.MethodPut, simAccount, map[string]any{
-			"webhookUrl": s.URL() + cfg.WebhookPath, "webhookSecret": cfg.WebhookSecret,
+		s.PointWebhooks(s.configureBy(admin, "u-admin", account, "pmi-"+account), map[string]any{
 			"users": []map[string]string{{"user": "designer@store", "password": "secret"}},
-		}, http.StatusOK)
+		})
 		s.Call(http.MethodPut, "/v1/integration/commercial-rules", admin, map[string]any{
 			"defaultMarkup": "2", "freightPercent": "5", "suppliers": wfSuppliers,
 		}, http.StatusOK, nil)
 
-		var client, project struct{ ID string }
-		s.Call(http.MethodPost, "/v1/clients", seller, map[string]string{"name": "Maria Souza", "document": "529.982.247-25"}, http.StatusCreated, &client)
-		s.Call(http.MethodPost, "/v1/projects", seller, map[string]string{"clientId": client.ID, "name": "Casa"}, http.StatusCreated, &project)
-		projectID = project.ID
+		_, projectID = s.Project(seller, "Maria Souza", "529.982.247-25", "Casa")
 	})
 
 	wfStep(t, s, "revision 1 linked and prepared becomes version 1", func(t *testing.T, s *stack) {
 		s.Control(http.MethodPut, simEnv+"?parts=40&seed=1", nil, http.StatusOK)
 		var linked wfEnvironment
-		s.Call(http.MethodPost, "/v1/projects/"+projectID+"/environments/import", seller, map[string]string{
-			"promobProjectId": promobProject, "promobEnvironmentId": promobEnv, "name": "Cozinha",
-		}, http.StatusAccepted, &linked)
+		s.ImportEnvironment(seller, projectID, promobProject, promobEnv, "Cozinha", &linked)
 		envID, envPath = linked.ID, "/v1/environments/"+linked.ID
 		imported(s, 1, 1)
 		prepared := s.sent(s.Control(http.MethodPost, simEnv+"/events", map[string]string{"type": domain.EventPrepared}, http.StatusOK), account)

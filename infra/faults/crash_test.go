@@ -32,20 +32,7 @@ func TestDynamoKilledDuringImport(t *testing.T) {
 		return inFlight > 0
 	})
 	time.Sleep(200 * time.Millisecond) // the listing call is delayed 1.5 s
-	if err := local.KillDynamo(); err != nil {
-		t.Fatal(err)
-	}
-	restarted := false
-	t.Cleanup(func() {
-		if !restarted {
-			_ = local.StartDynamo(context.Background())
-		}
-	})
-	time.Sleep(2 * time.Second)
-	if err := local.StartDynamo(t.Context()); err != nil {
-		t.Fatalf("start DynamoDB Local again: %v", err)
-	}
-	restarted = true
+	outage(t, "DynamoDB Local", 2*time.Second, local.KillDynamo, local.StartDynamo)
 
 	var vs []version
 	poll.Until(t, wait, "version 2 with all its items", func() bool {
@@ -113,20 +100,7 @@ func TestSQSRestartedWithMessagesInFlight(t *testing.T) {
 		_, inFlight, _, _ := s.QueueCounts("ImportsQueue")
 		return inFlight > 0
 	})
-	if err := local.KillSQS(); err != nil {
-		t.Fatal(err)
-	}
-	restarted := false
-	t.Cleanup(func() {
-		if !restarted {
-			_ = local.StartSQS(context.Background())
-		}
-	})
-	time.Sleep(time.Second)
-	if err := local.StartSQS(t.Context()); err != nil {
-		t.Fatalf("start fauxqs again: %v", err)
-	}
-	restarted = true
+	outage(t, "fauxqs", time.Second, local.KillSQS, local.StartSQS)
 
 	for i, e := range all {
 		vs := e.waitVersions(2, 1)
@@ -177,4 +151,25 @@ func TestPromobUnavailableForAWhile(t *testing.T) {
 			}
 		}
 	}
+}
+
+// outage kills a part of the local environment (what) with kill, as a
+// crash would, and starts it again with start after d; when the test ends
+// before, the part is started again for the tests that follow.
+func outage(t *testing.T, what string, d time.Duration, kill func() error, start func(context.Context) error) {
+	t.Helper()
+	if err := kill(); err != nil {
+		t.Fatal(err)
+	}
+	restarted := false
+	t.Cleanup(func() {
+		if !restarted {
+			_ = start(context.Background())
+		}
+	})
+	time.Sleep(d)
+	if err := start(t.Context()); err != nil {
+		t.Fatalf("start %s again: %v", what, err)
+	}
+	restarted = true
 }

@@ -45,14 +45,12 @@ func TestHostileRequestsWriteNothing(t *testing.T) {
 	fs := newFaultStore(s)
 	e := fs.newFaultEnv(5)
 	// Another account's webhook secret: the integration of a second store.
-	var other struct{ WebhookSecret string }
 	otherAccount := localstack.UniqueName("acc")
-	s.Control(http.MethodPut, "/_sim/accounts/"+otherAccount, map[string]any{
+	other := s.Configure(s.Token("admin-2", localstack.UniqueName("store"), "admin"), map[string]any{
 		"integrationToken": "pmi-" + otherAccount, "cnpj": "45723174000110", "serialNumbers": []string{"SN-2"},
-	}, http.StatusCreated)
-	s.Call(http.MethodPut, "/v1/integration", s.Token("admin-2", localstack.UniqueName("store"), "admin"), map[string]any{
+	}, map[string]any{
 		"cnpj": "45.723.174/0001-10", "promobAccountId": otherAccount, "serialNumbers": []string{"SN-2"}, "promobApiToken": "pmi-" + otherAccount,
-	}, http.StatusCreated, &other)
+	})
 	s.quiet()
 	before := s.scan()
 

@@ -1,37 +1,18 @@
 package faults_test
 
 import (
-	"bytes"
 	"io"
 	"log/slog"
 	"net/http"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/foccolojas/promob-integration/infra/poll"
+	"github.com/foccolojas/promob-integration/infra/proc"
 	"github.com/foccolojas/promob-integration/infra/stacktest"
 )
-
-// lockedBuffer is a log sink the stack's goroutines write to at once.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // captureStdout sends what the functions write to standard output (their
 // JSON logs: they take os.Stdout when assembled) to w as well, until the
@@ -65,7 +46,7 @@ func captureStdout(t *testing.T, w io.Writer) {
 // answer but the one that hands a webhook secret out holds a secret or the
 // token.
 func TestSecretsNeverLogged(t *testing.T) {
-	logs := &lockedBuffer{}
+	logs := &proc.Buffer{}
 	captureStdout(t, logs)
 	s := &faultStack{stacktest.Start(t, local, stacktest.Options{Prefix: "secrets", Log: logs})}
 	st := s.Stack.Stack

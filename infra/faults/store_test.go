@@ -29,31 +29,24 @@ func newFaultStore(s *faultStack) *faultStore {
 	s.T.Helper()
 	fs := &faultStore{s: s, store: localstack.UniqueName("store"), account: localstack.UniqueName("acc"), apiKey: "pmi_" + localstack.UniqueName("k")}
 	fs.admin = s.Token("admin-1", fs.store, "admin")
-	s.Control(http.MethodPut, "/_sim/accounts/"+fs.account, map[string]any{
+	cfg := s.Configure(fs.admin, map[string]any{
 		"integrationToken": fs.apiKey, "cnpj": "11222333000181", "serialNumbers": []string{"SN-1"},
-	}, http.StatusCreated)
-	var cfg struct{ WebhookPath, WebhookSecret string }
-	s.Call(http.MethodPut, "/v1/integration", fs.admin, map[string]any{
+	}, map[string]any{
 		"cnpj": "11.222.333/0001-81", "promobAccountId": fs.account, "serialNumbers": []string{"SN-1"},
 		"responsibleUserId": "admin-1", "promobApiToken": fs.apiKey,
-	}, http.StatusCreated, &cfg)
+	})
 	fs.webhookPath, fs.webhookSecret = cfg.WebhookPath, cfg.WebhookSecret
 	s.Call(http.MethodPut, "/v1/integration/commercial-rules", fs.admin,
 		map[string]string{"defaultMarkup": "2", "freightPercent": "3", "assemblyPercent": "5"}, http.StatusOK, nil)
-	s.Control(http.MethodPut, "/_sim/accounts/"+fs.account, map[string]string{
-		"webhookUrl": s.URL() + cfg.WebhookPath, "webhookSecret": cfg.WebhookSecret,
-	}, http.StatusOK)
-	var client, project struct{ ID string }
-	s.Call(http.MethodPost, "/v1/clients", fs.admin, map[string]string{"name": "Ana Silva", "document": "529.982.247-25"}, http.StatusCreated, &client)
-	s.Call(http.MethodPost, "/v1/projects", fs.admin, map[string]string{"clientId": client.ID, "name": "Casa Silva"}, http.StatusCreated, &project)
-	fs.clientID, fs.projectID = client.ID, project.ID
+	s.PointWebhooks(cfg, nil)
+	fs.clientID, fs.projectID = s.Project(fs.admin, "Ana Silva", "529.982.247-25", "Casa Silva")
 	// The client is created in Promob in the background: let that finish so
 	// that the faults a test injects hit only the calls it is about.
 	poll.Until(s.T, wait, "the client is synced to Promob", func() bool {
 		var c struct {
 			PromobSync struct{ Status string } `json:"promobSync"`
 		}
-		s.Call(http.MethodGet, "/v1/clients/"+client.ID, fs.admin, nil, http.StatusOK, &c)
+		s.Call(http.MethodGet, "/v1/clients/"+fs.clientID, fs.admin, nil, http.StatusOK, &c)
 		return c.PromobSync.Status == "synced"
 	})
 	return fs
@@ -78,9 +71,7 @@ func (fs *faultStore) newFaultEnv(parts int) *faultEnv {
 		s.T.Fatalf("first revision is %d", rev)
 	}
 	var env struct{ ID string }
-	s.Call(http.MethodPost, "/v1/projects/"+fs.projectID+"/environments/import", fs.admin, map[string]string{
-		"promobProjectId": e.promobProject, "promobEnvironmentId": e.promob, "name": "Cozinha",
-	}, http.StatusAccepted, &env)
+	s.ImportEnvironment(fs.admin, fs.projectID, e.promobProject, e.promob, "Cozinha", &env)
 	e.id, e.envPath = env.ID, "/v1/environments/"+env.ID
 	e.waitVersions(1)
 	return e

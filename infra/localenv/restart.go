@@ -2,69 +2,71 @@ package localenv
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
+
+	"github.com/foccolojas/promob-integration/infra/proc"
 )
 
 // KillDynamo kills DynamoDB Local's process group without a grace period
 // (SIGTERM, then SIGKILL at once), as a crash would, and waits for it to exit. Tests use it with
 // StartDynamo to check what survives a database outage. It returns an error
 // when DynamoDB Local is not running.
-func (e *Env) KillDynamo() error {
-	if e.dynamo == nil {
-		return errors.New("localenv: DynamoDB Local is not running")
-	}
-	err := e.dynamo.Stop(0)
-	e.dynamo = nil
-	return err
-}
+func (e *Env) KillDynamo() error { return kill(&e.dynamo, "DynamoDB Local") }
 
 // StartDynamo starts DynamoDB Local again after KillDynamo, on the same
 // port (so DynamoEndpoint and the clients stay valid) and, when
 // Options.DataDir was set, with the same data. It fails when DynamoDB Local
 // is running or does not become ready.
 func (e *Env) StartDynamo(ctx context.Context) error {
-	if e.dynamo != nil {
-		return errors.New("localenv: DynamoDB Local is already running")
-	}
-	opts := e.opts
-	port, err := endpointPort(e.DynamoEndpoint)
-	if err != nil {
-		return err
-	}
-	opts.DynamoPort = port
-	e.dynamo, _, err = startDynamo(ctx, e.parts, opts)
-	return err
+	return restart(&e.dynamo, "DynamoDB Local", e.DynamoEndpoint, func(port int) (*proc.Process, error) {
+		opts := e.opts
+		opts.DynamoPort = port
+		p, _, err := startDynamo(ctx, e.parts, opts)
+		return p, err
+	})
 }
 
 // KillSQS kills fauxqs's process group without a grace period, as a crash
 // would, and waits for it to exit. It returns an error when fauxqs is not
 // running.
-func (e *Env) KillSQS() error {
-	if e.fauxqs == nil {
-		return errors.New("localenv: fauxqs is not running")
-	}
-	err := e.fauxqs.Stop(0)
-	e.fauxqs = nil
-	return err
-}
+func (e *Env) KillSQS() error { return kill(&e.fauxqs, "fauxqs") }
 
 // StartSQS starts fauxqs again after KillSQS, on the same port and, when
 // Options.DataDir was set, with the same queues and messages. It fails when
 // fauxqs is running or does not become ready.
 func (e *Env) StartSQS(ctx context.Context) error {
-	if e.fauxqs != nil {
-		return errors.New("localenv: fauxqs is already running")
+	return restart(&e.fauxqs, "fauxqs", e.SQSEndpoint, func(port int) (*proc.Process, error) {
+		opts := e.opts
+		opts.SQSPort = port
+		p, _, err := startFauxqs(ctx, e.parts, opts)
+		return p, err
+	})
+}
+
+// kill stops the part *p names without a grace period and forgets it; it
+// fails when the part is not running.
+func kill(p **proc.Process, name string) error {
+	if *p == nil {
+		return fmt.Errorf("localenv: %s is not running", name)
 	}
-	opts := e.opts
-	port, err := endpointPort(e.SQSEndpoint)
+	err := (*p).Stop(0)
+	*p = nil
+	return err
+}
+
+// restart starts the part again with start on the port of its endpoint;
+// it fails when the part is running.
+func restart(p **proc.Process, name, endpoint string, start func(port int) (*proc.Process, error)) error {
+	if *p != nil {
+		return fmt.Errorf("localenv: %s is already running", name)
+	}
+	port, err := endpointPort(endpoint)
 	if err != nil {
 		return err
 	}
-	opts.SQSPort = port
-	e.fauxqs, _, err = startFauxqs(ctx, e.parts, opts)
+	*p, err = start(port)
 	return err
 }
 

@@ -1,7 +1,6 @@
 package localstack
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -14,27 +13,10 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/foccolojas/promob-integration/infra/poll"
+	"github.com/foccolojas/promob-integration/infra/proc"
 	"github.com/foccolojas/promob-integration/infra/samtemplate"
 	"github.com/foccolojas/promob-integration/shared/functions"
 )
-
-// syncBuffer is a log writer safe for concurrent use.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // fakeNotifier replaces NotifierFunction's constructor for the test: it
 // records the environment it was built with and the records it handles.
@@ -68,7 +50,7 @@ func TestStack(t *testing.T) {
 	notifier := &fakeNotifier{}
 	notifier.install(t)
 	sim := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = io.WriteString(w, "sim "+r.URL.Path) })
-	logs := &syncBuffer{}
+	logs := &proc.Buffer{}
 	st, err := Start(context.Background(), Config{
 		TemplatePath:   "../../template.yaml",
 		StackName:      UniqueName("stack"),

@@ -1,7 +1,6 @@
 package rie
 
 import (
-	"bytes"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -9,8 +8,9 @@ import (
 	"runtime"
 	"slices"
 	"strconv"
-	"sync"
 	"testing"
+
+	"github.com/foccolojas/promob-integration/infra/proc"
 )
 
 // lambdaFlags are the Makefile's flags for a Lambda build.
@@ -27,24 +27,6 @@ func buildFor(b *testing.B, root, pkg, goarch, dir string) string {
 		b.Fatalf("go build %s: %v\n%s", pkg, err, msg)
 	}
 	return out
-}
-
-// syncBuffer is a bytes.Buffer safe for the emulator's output goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.buf.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.buf.String()
 }
 
 // initReport is the emulator's line about a finished init phase.
@@ -91,7 +73,7 @@ func BenchmarkColdStart(b *testing.B) {
 			bootstrap := buildFor(b, root, pkg, runtime.GOARCH, b.TempDir())
 			var total float64
 			for b.Loop() {
-				log := &syncBuffer{}
+				log := &proc.Buffer{}
 				em, err := Start(b.Context(), Options{RIE: bin, Bootstrap: bootstrap, Env: benchEnv, Log: log})
 				if err != nil {
 					b.Fatal(err)

@@ -36,30 +36,34 @@ func decodeInto(v any, out any) error {
 type number int
 
 func (n *number) UnmarshalJSON(b []byte) error {
-	var s string
-	if json.Unmarshal(b, &s) != nil {
-		s = string(b)
+	v, err := textOrBare(b, strconv.Atoi, "an integer")
+	if err == nil {
+		*n = number(v)
 	}
-	v, err := strconv.Atoi(s)
-	if err != nil {
-		return fmt.Errorf("%s is not an integer", b)
-	}
-	*n = number(v)
-	return nil
+	return err
 }
 
 // boolean is a boolean property written as true or "true".
 type boolean bool
 
 func (x *boolean) UnmarshalJSON(b []byte) error {
+	v, err := textOrBare(b, strconv.ParseBool, "a boolean")
+	if err == nil {
+		*x = boolean(v)
+	}
+	return err
+}
+
+// textOrBare parses a property written bare or as a string with parse;
+// what names the kind of value in the error.
+func textOrBare[T any](b []byte, parse func(string) (T, error), what string) (T, error) {
 	var s string
 	if json.Unmarshal(b, &s) != nil {
 		s = string(b)
 	}
-	v, err := strconv.ParseBool(s)
+	v, err := parse(s)
 	if err != nil {
-		return fmt.Errorf("%s is not a boolean", b)
+		return v, fmt.Errorf("%s is not %s", b, what)
 	}
-	*x = boolean(v)
-	return nil
+	return v, nil
 }

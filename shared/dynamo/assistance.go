@@ -107,20 +107,14 @@ func (s *Store) Assistance(ctx context.Context, storeID, id string) (domain.Assi
 // for a moment).
 func (s *Store) Assistances(ctx context.Context, storeID, projectID string) ([]domain.Assistance, error) {
 	out := []domain.Assistance{}
-	err := s.queryPages(ctx, &dynamodb.QueryInput{
+	err := queryEach(ctx, s, &dynamodb.QueryInput{
 		TableName: &s.table, IndexName: aws.String(indexGSI1),
 		KeyConditionExpression: aws.String("GSI1PK = :pk AND begins_with(GSI1SK, :sk)"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":pk": str(projectPK(storeID, projectID)), ":sk": str(gsi1SKAssistance),
 		},
-	}, func(page *dynamodb.QueryOutput) (bool, error) {
-		var items []assistanceItem
-		if err := attributevalue.UnmarshalListOfMaps(page.Items, &items); err != nil {
-			return false, err
-		}
-		for _, it := range items {
-			out = append(out, it.domain())
-		}
+	}, func(it assistanceItem) (bool, error) {
+		out = append(out, it.domain())
 		return true, nil
 	})
 	return out, wrap("query assistances", err)

@@ -305,19 +305,7 @@ func (s *Store) Clients(ctx context.Context, storeID, query string, req page.Req
 		in.FilterExpression = aws.String("contains(searchText, :q)")
 		in.ExpressionAttributeValues[":q"] = str(q)
 	}
-	items, next, err := s.queryPage(ctx, in, req, attrPK, pk, attrPK, attrSK)
-	if err != nil {
-		return page.Page[domain.Client]{}, wrap("query clients", err)
-	}
-	var its []clientItem
-	if err := attributevalue.UnmarshalListOfMaps(items, &its); err != nil {
-		return page.Page[domain.Client]{}, wrap("decode clients", err)
-	}
-	out := page.Page[domain.Client]{Items: make([]domain.Client, 0, len(its)), Next: next}
-	for _, it := range its {
-		out.Items = append(out.Items, it.domain())
-	}
-	return out, nil
+	return queryPageOf(ctx, s, in, req, clientItem.domain, "clients", attrPK, pk, attrPK, attrSK)
 }
 
 // Projects returns a page of the store's projects (of one client when
@@ -343,19 +331,9 @@ func (s *Store) Projects(ctx context.Context, storeID string, f domain.ProjectFi
 	if f.State != "" {
 		in.FilterExpression = aws.String(stageFilters[f.State])
 	}
-	items, next, err := s.queryPage(ctx, in, req, partAttr, pk, attrPK, attrSK, partAttr, attrGSI2SK)
-	if err != nil {
-		return page.Page[domain.Project]{}, wrap("query projects", err)
-	}
-	var its []projectItem
-	if err := attributevalue.UnmarshalListOfMaps(items, &its); err != nil {
-		return page.Page[domain.Project]{}, wrap("decode projects", err)
-	}
-	out := page.Page[domain.Project]{Items: make([]domain.Project, 0, len(its)), Next: next}
-	for _, it := range its {
+	return queryPageOf(ctx, s, in, req, func(it projectItem) domain.Project {
 		p := it.domain()
 		p.Environments = nil
-		out.Items = append(out.Items, p)
-	}
-	return out, nil
+		return p
+	}, "projects", partAttr, pk, attrPK, attrSK, partAttr, attrGSI2SK)
 }

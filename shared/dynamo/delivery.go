@@ -1,13 +1,11 @@
 package dynamo
 
 import (
-	"bytes"
 	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"io"
 	"strconv"
 	"time"
 
@@ -70,7 +68,7 @@ func chunkSK(sha string, i int) string { return fmt.Sprintf("CHUNK#%s#%04d", sha
 func (s *Store) CreateDelivery(ctx context.Context, d domain.Delivery, body []byte) (domain.Delivery, bool, error) {
 	sum := sha256.Sum256(body)
 	sha := hex.EncodeToString(sum[:])
-	packed, err := gzipBytes(body)
+	packed, err := gzipBytes(body, gzip.BestSpeed)
 	if err != nil {
 		return domain.Delivery{}, false, wrap("compress delivery", err)
 	}
@@ -184,28 +182,4 @@ func (s *Store) DeliveryBody(ctx context.Context, accountID, webhookID string) (
 		return nil, fmt.Errorf("dynamo: delivery %s body does not match its SHA-256", webhookID)
 	}
 	return body, nil
-}
-
-func gzipBytes(b []byte) ([]byte, error) {
-	var buf bytes.Buffer
-	zw, err := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := zw.Write(b); err != nil {
-		return nil, err
-	}
-	if err := zw.Close(); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
-}
-
-func gunzipBytes(b []byte) ([]byte, error) {
-	zr, err := gzip.NewReader(bytes.NewReader(b))
-	if err != nil {
-		return nil, err
-	}
-	defer zr.Close()
-	return io.ReadAll(zr)
 }

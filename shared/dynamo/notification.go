@@ -105,19 +105,7 @@ func (s *Store) NotificationPage(ctx context.Context, storeID, userID string, un
 		in.ExpressionAttributeNames = map[string]string{"#read": "read"}
 		in.ExpressionAttributeValues[":false"] = &types.AttributeValueMemberBOOL{Value: false}
 	}
-	items, next, err := s.queryPage(ctx, in, req, attrPK, pk, attrPK, attrSK)
-	if err != nil {
-		return page.Page[domain.Notification]{}, wrap("query notifications", err)
-	}
-	var its []notificationItem
-	if err := attributevalue.UnmarshalListOfMaps(items, &its); err != nil {
-		return page.Page[domain.Notification]{}, wrap("decode notifications", err)
-	}
-	out := page.Page[domain.Notification]{Items: make([]domain.Notification, 0, len(its)), Next: next}
-	for _, it := range its {
-		out.Items = append(out.Items, it.domain())
-	}
-	return out, nil
+	return queryPageOf(ctx, s, in, req, notificationItem.domain, "notifications", attrPK, pk, attrPK, attrSK)
 }
 
 // MarkNotificationRead marks one of the user's notifications read.

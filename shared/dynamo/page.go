@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/foccolojas/promob-integration/shared/domain"
@@ -42,6 +43,24 @@ func (s *Store) queryPage(ctx context.Context, in *dynamodb.QueryInput, req page
 		}
 		in.ExclusiveStartKey = out.LastEvaluatedKey
 	}
+}
+
+// queryPageOf is queryPage with each item decoded into an I and turned
+// into a D by conv; what names the list in a failure.
+func queryPageOf[I, D any](ctx context.Context, s *Store, in *dynamodb.QueryInput, req page.Request, conv func(I) D, what, partAttr, partition string, keyAttrs ...string) (page.Page[D], error) {
+	items, next, err := s.queryPage(ctx, in, req, partAttr, partition, keyAttrs...)
+	if err != nil {
+		return page.Page[D]{}, wrap("query "+what, err)
+	}
+	var its []I
+	if err := attributevalue.UnmarshalListOfMaps(items, &its); err != nil {
+		return page.Page[D]{}, wrap("decode "+what, err)
+	}
+	out := page.Page[D]{Items: make([]D, 0, len(its)), Next: next}
+	for _, it := range its {
+		out.Items = append(out.Items, conv(it))
+	}
+	return out, nil
 }
 
 // startKey turns a cursor back into the ExclusiveStartKey of a query of

@@ -141,7 +141,7 @@ func (s *Store) getExisting(ctx context.Context, pk, sk string, out any, op stri
 // prefix into a T, in sort-key order (descending when newestFirst), with
 // consistent reads, and hands it to fn until fn returns false or an error.
 func queryPrefix[T any](ctx context.Context, s *Store, pk, prefix string, newestFirst bool, fn func(T) (bool, error)) error {
-	return s.queryPages(ctx, &dynamodb.QueryInput{
+	return queryEach(ctx, s, &dynamodb.QueryInput{
 		TableName:              &s.table,
 		KeyConditionExpression: aws.String("PK = :pk AND begins_with(SK, :sk)"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{
@@ -150,7 +150,13 @@ func queryPrefix[T any](ctx context.Context, s *Store, pk, prefix string, newest
 		},
 		ScanIndexForward: aws.Bool(!newestFirst),
 		ConsistentRead:   aws.Bool(true),
-	}, func(page *dynamodb.QueryOutput) (bool, error) {
+	}, fn)
+}
+
+// queryEach runs the query page by page, decodes each item into a T and
+// hands it to fn until fn returns false or an error.
+func queryEach[T any](ctx context.Context, s *Store, in *dynamodb.QueryInput, fn func(T) (bool, error)) error {
+	return s.queryPages(ctx, in, func(page *dynamodb.QueryOutput) (bool, error) {
 		var items []T
 		if err := attributevalue.UnmarshalListOfMaps(page.Items, &items); err != nil {
 			return false, err

@@ -22,6 +22,15 @@ type userItem struct {
 	LastSeenAt time.Time     `dynamodbav:"lastSeenAt"`
 }
 
+// domain is the user, not linked to Promob (Users adds the link).
+func (it userItem) domain() domain.User {
+	u := domain.User{ID: it.UserID, Roles: it.Roles, LastSeenAt: it.LastSeenAt, PromobLink: domain.LinkView{Status: domain.LinkNotLinked}}
+	if u.Roles == nil {
+		u.Roles = []domain.Role{}
+	}
+	return u
+}
+
 // SeeUser records that the user called the API at with roles.
 func (s *Store) SeeUser(ctx context.Context, storeID, userID string, roles []domain.Role, at time.Time) error {
 	rs, err := attributevalue.Marshal(roles)
@@ -46,17 +55,13 @@ func (s *Store) SeeUser(ctx context.Context, storeID, userID string, roles []dom
 // A cursor of another list is an invalid_request *Error.
 func (s *Store) Users(ctx context.Context, storeID string, req page.Request) (page.Page[domain.User], error) {
 	pk := storePK(storeID)
-	items, next, err := s.queryPage(ctx, &dynamodb.QueryInput{
+	out, err := queryPageOf(ctx, s, &dynamodb.QueryInput{
 		TableName:                 &s.table,
 		KeyConditionExpression:    aws.String("PK = :pk AND begins_with(SK, :sk)"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(pk), ":sk": str(skUser)},
-	}, req, attrPK, pk, attrPK, attrSK)
+	}, req, userItem.domain, "users", attrPK, pk, attrPK, attrSK)
 	if err != nil {
-		return page.Page[domain.User]{}, wrap("query users", err)
-	}
-	var its []userItem
-	if err := attributevalue.UnmarshalListOfMaps(items, &its); err != nil {
-		return page.Page[domain.User]{}, wrap("decode users", err)
+		return page.Page[domain.User]{}, err
 	}
 	// The store's links are read in one query, not one read per user.
 	links, err := s.PromobLinks(ctx, storeID)
@@ -67,16 +72,10 @@ func (s *Store) Users(ctx context.Context, storeID string, req page.Request) (pa
 	for _, l := range links {
 		linkOf[l.UserID] = l.View()
 	}
-	out := page.Page[domain.User]{Items: make([]domain.User, 0, len(its)), Next: next}
-	for _, it := range its {
-		u := domain.User{ID: it.UserID, Roles: it.Roles, LastSeenAt: it.LastSeenAt, PromobLink: domain.LinkView{Status: domain.LinkNotLinked}}
-		if u.Roles == nil {
-			u.Roles = []domain.Role{}
+	for i, u := range out.Items {
+		if l, ok := linkOf[u.ID]; ok {
+			out.Items[i].PromobLink = l
 		}
-		if l, ok := linkOf[it.UserID]; ok {
-			u.PromobLink = l
-		}
-		out.Items = append(out.Items, u)
 	}
 	return out, nil
 }

@@ -7,7 +7,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"strconv"
 	"time"
 
@@ -82,15 +81,7 @@ func compress(b []byte) ([]byte, error) {
 	if b == nil {
 		return nil, nil
 	}
-	var buf bytes.Buffer
-	zw := gzip.NewWriter(&buf)
-	if _, err := zw.Write(b); err != nil {
-		return nil, err
-	}
-	if err := zw.Close(); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	return gzipBytes(b, gzip.DefaultCompression)
 }
 
 // decompress reverses compress.
@@ -98,11 +89,11 @@ func decompress(b []byte) ([]byte, error) {
 	if b == nil {
 		return nil, nil
 	}
-	zr, err := gzip.NewReader(bytes.NewReader(b))
+	out, err := gunzipBytes(b)
 	if err != nil {
 		return nil, fmt.Errorf("dynamo: stored budget: %w", err)
 	}
-	return io.ReadAll(zr)
+	return out, nil
 }
 
 // Item chunks: each chunk is a gzip stream of its own (JSON lines), cut

@@ -2,8 +2,10 @@ package listing_test
 
 import (
 	"errors"
+	"io"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"github.com/foccolojas/promob-integration/shared/listing"
 )
@@ -115,23 +117,9 @@ func TestAccepted(t *testing.T) {
 // TestReadError checks that a failing reader is not blamed on the listing.
 func TestReadError(t *testing.T) {
 	broken := errors.New("connection reset")
-	_, err := listing.Parse(&failingReader{data: doc(item(`QUANTITY="1"`, "1"))[:200], err: broken}, func(listing.Item) error { return nil })
+	_, err := listing.Parse(io.MultiReader(strings.NewReader(doc(item(`QUANTITY="1"`, "1"))[:200]), iotest.ErrReader(broken)), func(listing.Item) error { return nil })
 	var le *listing.Error
 	if !errors.Is(err, broken) || errors.As(err, &le) {
 		t.Errorf("err = %v, want the reader's error, not a *listing.Error", err)
 	}
-}
-
-type failingReader struct {
-	data string
-	err  error
-}
-
-func (r *failingReader) Read(p []byte) (int, error) {
-	if len(r.data) == 0 {
-		return 0, r.err
-	}
-	n := copy(p, r.data)
-	r.data = r.data[n:]
-	return n, nil
 }

@@ -4,8 +4,6 @@ package notify
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 	"log/slog"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -25,7 +23,7 @@ type Notifier struct {
 // New returns the notifier over the store.
 func New(store domain.NotificationStore) *Notifier {
 	n := &Notifier{store: store}
-	n.dispatch = queue.Dispatch(map[string]queue.KindFunc{domain.KindNotification: n.notification})
+	n.dispatch = queue.Dispatch(map[string]queue.KindFunc{domain.KindNotification: queue.Decoded(n.notification)})
 	return n
 }
 
@@ -34,11 +32,7 @@ func (n *Notifier) Handle(ctx context.Context, ev events.SQSEvent) (events.SQSEv
 	return n.Runner.Batch(ctx, ev, n.dispatch), nil
 }
 
-func (n *Notifier) notification(ctx context.Context, body []byte) error {
-	var msg domain.NotificationMessage
-	if err := json.Unmarshal(body, &msg); err != nil {
-		return fmt.Errorf("notify: decode: %w", err)
-	}
+func (n *Notifier) notification(ctx context.Context, msg domain.NotificationMessage) error {
 	no := msg.Notification
 	no.StoreID, no.UserID, no.DedupeKey = msg.StoreID, msg.UserID, msg.DedupeKey
 	ctx = logging.With(ctx, "store_id", no.StoreID, "user_id", no.UserID)

@@ -69,6 +69,18 @@ func TestSampleCostBasis(t *testing.T) {
 	}
 }
 
+// mixedRules mark up by a default, a family's and a category's markup,
+// with freight and assembly.
+func mixedRules() pricing.Rules {
+	return pricing.Rules{
+		DefaultMarkup:   dec("2.1"),
+		FamilyMarkup:    map[string]decimal.Decimal{"Ferragens": dec("1.6")},
+		CategoryMarkup:  map[string]decimal.Decimal{"Acessórios": dec("1.4")},
+		FreightPercent:  dec("5"),
+		AssemblyPercent: dec("3"),
+	}
+}
+
 // TestGeneratedBudget prices a generated 20,000-part listing end to end,
 // streaming: parse → lines → budget.
 func TestGeneratedBudget(t *testing.T) {
@@ -84,13 +96,7 @@ func TestGeneratedBudget(t *testing.T) {
 	if len(lines) != 20_000 || len(h.Categories) < 2 {
 		t.Fatalf("%d lines in %d categories, want 20000 in at least 2", len(lines), len(h.Categories))
 	}
-	rules := pricing.Rules{
-		DefaultMarkup:   dec("2.1"),
-		FamilyMarkup:    map[string]decimal.Decimal{"Ferragens": dec("1.6")},
-		CategoryMarkup:  map[string]decimal.Decimal{"Acessórios": dec("1.4")},
-		FreightPercent:  dec("5"),
-		AssemblyPercent: dec("3"),
-	}
+	rules := mixedRules()
 	r := pricing.Budget(lines, []pricing.ManualLine{manual("1", "350")}, rules)
 	if !r.CostTotal.Equal(h.Table) || h.Table.IsZero() {
 		t.Errorf("cost total %s, listing TOTALPRICES@TABLE %s", r.CostTotal, h.Table)
@@ -122,13 +128,7 @@ func TestGeneratedBudget(t *testing.T) {
 // line at a time, and checks that the totals are Budget's over the same
 // lines kept in a slice.
 func TestTotalsMatchBudget(t *testing.T) {
-	rules := pricing.Rules{
-		DefaultMarkup:   dec("2.1"),
-		FamilyMarkup:    map[string]decimal.Decimal{"Ferragens": dec("1.6")},
-		CategoryMarkup:  map[string]decimal.Decimal{"Acessórios": dec("1.4")},
-		FreightPercent:  dec("5"),
-		AssemblyPercent: dec("3"),
-	}
+	rules := mixedRules()
 	tests := []struct {
 		name   string
 		parts  int

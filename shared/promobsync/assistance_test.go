@@ -33,6 +33,22 @@ func listingItems(t *testing.T, xml io.ReadCloser) []string {
 	return out
 }
 
+// copiesRevision1 reports whether the listing of the design's Promob
+// environment lists what revision 1 of the source environment pe-1 lists.
+func (h *harness) copiesRevision1(design string) bool {
+	h.t.Helper()
+	ctx := context.Background()
+	copied, _, err := h.client.Listing(ctx, "acc-1", "pmi-store", "pp-1", design, 0)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	src, _, err := h.client.Listing(ctx, "acc-1", "pmi-store", "pp-1", "pe-1", 1)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return fmt.Sprint(listingItems(h.t, copied)) == fmt.Sprint(listingItems(h.t, src))
+}
+
 // saveGenerated saves a generated listing of parts parts as the next
 // revision of a Promob environment.
 func (h *harness) saveGenerated(promobProject, promobEnv string, parts, seed int) {
@@ -67,11 +83,7 @@ func TestAssistanceDesign(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			h := newHarness(t, "pmi-store")
 			ctx := context.Background()
-			c := h.seedClient()
-			p := domain.Project{ID: domain.NewID(), StoreID: "s1", ClientID: c.ID, Name: "Casa", CreatedBy: "u1", CreatedAt: time.Now(), PromobProjectID: "pp-1"}
-			if err := h.store.CreateProject(ctx, p); err != nil {
-				t.Fatal(err)
-			}
+			p := h.seedProject("pp-1")
 			// The source environment in Promob: revision 1, then a newer revision 2.
 			h.saveGenerated("pp-1", "pe-1", 12, 1)
 			h.saveGenerated("pp-1", "pe-1", 20, 2)
@@ -116,16 +128,7 @@ func TestAssistanceDesign(t *testing.T) {
 			if routed, err := h.store.EnvironmentByPromobID(ctx, "acc-1", got.Design.PromobEnvironmentID); err != nil || routed.ID != a.ID {
 				t.Fatalf("routing = %+v %v, want the assistance", routed, err)
 			}
-			copied, _, err := h.client.Listing(ctx, "acc-1", "pmi-store", "pp-1", got.Design.PromobEnvironmentID, 0)
-			if err != nil {
-				t.Fatal(err)
-			}
-			src, _, err := h.client.Listing(ctx, "acc-1", "pmi-store", "pp-1", "pe-1", 1)
-			if err != nil {
-				t.Fatal(err)
-			}
-			same := fmt.Sprint(listingItems(t, copied)) == fmt.Sprint(listingItems(t, src))
-			if same != (tt.source == domain.DesignRevision) {
+			if same := h.copiesRevision1(got.Design.PromobEnvironmentID); same != (tt.source == domain.DesignRevision) {
 				t.Fatalf("the design's listing equals revision 1's: %v, want %v", same, tt.source == domain.DesignRevision)
 			}
 		})
@@ -140,11 +143,7 @@ func TestAssistanceDesign(t *testing.T) {
 func TestDesignAttemptKeys(t *testing.T) {
 	h := newHarness(t, "pmi-store")
 	ctx := context.Background()
-	c := h.seedClient()
-	p := domain.Project{ID: domain.NewID(), StoreID: "s1", ClientID: c.ID, Name: "Casa", CreatedBy: "u1", CreatedAt: time.Now(), PromobProjectID: "pp-1"}
-	if err := h.store.CreateProject(ctx, p); err != nil {
-		t.Fatal(err)
-	}
+	p := h.seedProject("pp-1")
 	h.saveGenerated("pp-1", "pe-1", 12, 1)
 	a := domain.Assistance{ID: domain.NewID(), StoreID: "s1", ProjectID: p.ID, EnvironmentID: "e1", Number: "42", Description: "Porta",
 		CreatedBy: "u1", CreatedAt: time.Now(), Env: domain.Environment{Name: domain.DesignName("Cozinha", "42"), PromobAccountID: "acc-1"}}
@@ -187,15 +186,7 @@ func TestDesignAttemptKeys(t *testing.T) {
 	if err != nil || got.Design.Status != domain.EnvReady || got.Design.PromobEnvironmentID == lost {
 		t.Fatalf("after request 2: %+v %v, want ready with a new Promob environment (not %s)", got.Design, err, lost)
 	}
-	copied, _, err := h.client.Listing(ctx, "acc-1", "pmi-store", "pp-1", got.Design.PromobEnvironmentID, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	src, _, err := h.client.Listing(ctx, "acc-1", "pmi-store", "pp-1", "pe-1", 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if fmt.Sprint(listingItems(t, copied)) != fmt.Sprint(listingItems(t, src)) {
+	if !h.copiesRevision1(got.Design.PromobEnvironmentID) {
 		t.Fatal("the design is not a copy of revision 1")
 	}
 

@@ -2,7 +2,6 @@ package promobsync
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -30,11 +29,7 @@ func (s *Syncer) account(ctx context.Context, storeID string) (domain.Account, e
 }
 
 // createCustomer creates a client in Promob and records it synced.
-func (s *Syncer) createCustomer(ctx context.Context, body []byte) error {
-	var msg domain.CustomerCreateMessage
-	if err := json.Unmarshal(body, &msg); err != nil {
-		return fmt.Errorf("promobsync: decode: %w", err)
-	}
+func (s *Syncer) createCustomer(ctx context.Context, msg domain.CustomerCreateMessage) error {
 	ctx = logging.With(ctx, "store_id", msg.StoreID, "client_id", msg.ClientID, "user_id", msg.UserID)
 	c, err := s.store.Client(ctx, msg.StoreID, msg.ClientID)
 	if err != nil {
@@ -51,14 +46,9 @@ func (s *Syncer) createCustomer(ctx context.Context, body []byte) error {
 		_, err = s.ensureCustomer(ctx, acc, msg.UserID, c)
 		return err
 	}()
-	if err != nil && lastAttempt(ctx) {
-		slog.WarnContext(ctx, "client not created in Promob", "err", err)
-		if err := s.store.SetClientSync(ctx, msg.StoreID, c.ID, domain.PromobSync{Status: domain.SyncFailed, Reason: Reason(err)}); err != nil && domain.ErrorCode(err) != domain.CodeAlreadySynced {
-			return err
-		}
-		return queue.Final(err)
-	}
-	return err
+	return giveUp(ctx, err, "client not created in Promob", func(reason string) error {
+		return s.store.SetClientSync(ctx, msg.StoreID, c.ID, domain.PromobSync{Status: domain.SyncFailed, Reason: reason})
+	})
 }
 
 // ensureCustomer returns the client's Promob customer, creating it when the
@@ -88,11 +78,7 @@ func (s *Syncer) ensureCustomer(ctx context.Context, acc domain.Account, userID 
 
 // createEnvironment creates the project's Promob project when needed, then
 // the environment, and makes it ready.
-func (s *Syncer) createEnvironment(ctx context.Context, body []byte) error {
-	var msg domain.EnvironmentCreateMessage
-	if err := json.Unmarshal(body, &msg); err != nil {
-		return fmt.Errorf("promobsync: decode: %w", err)
-	}
+func (s *Syncer) createEnvironment(ctx context.Context, msg domain.EnvironmentCreateMessage) error {
 	ctx = logging.With(ctx, "store_id", msg.StoreID, "project_id", msg.ProjectID, "environment_id", msg.EnvironmentID, "user_id", msg.UserID)
 	env, err := s.store.Environment(ctx, msg.StoreID, msg.EnvironmentID)
 	if err != nil {
@@ -101,15 +87,7 @@ func (s *Syncer) createEnvironment(ctx context.Context, body []byte) error {
 	if env.Status == domain.EnvReady {
 		return nil
 	}
-	err = s.makeEnvironment(ctx, msg, env)
-	if err != nil && lastAttempt(ctx) {
-		slog.WarnContext(ctx, "environment not created in Promob", "err", err)
-		if err := s.store.SetEnvironmentCreation(ctx, msg.StoreID, env.ID, domain.EnvFailed, Reason(err), s.now().UTC()); err != nil && domain.ErrorCode(err) != domain.CodeAlreadySynced {
-			return err
-		}
-		return queue.Final(err)
-	}
-	return err
+	return giveUp(ctx, s.makeEnvironment(ctx, msg, env), "environment not created in Promob", s.creationFailed(ctx, msg.StoreID, env.ID))
 }
 
 func (s *Syncer) makeEnvironment(ctx context.Context, msg domain.EnvironmentCreateMessage, env domain.Environment) error {
@@ -144,29 +122,62 @@ func (s *Syncer) makeEnvironment(ctx context.Context, msg domain.EnvironmentCrea
 			return err
 		}
 	}
-	var (
-		promobEnv string
-		revision  int
-	)
-	err = s.tokens.Call(ctx, acc, msg.UserID, func(token string) error {
-		promobEnv, revision, err = s.promob.CreateEnvironment(ctx, acc.AccountID, token, env.ID, promobProject, promob.NewEnvironment{
-			ExternalID: env.ID, Name: env.Name, Source: promob.Source{Kind: "blank"},
-		})
-		return err
-	})
+	promobEnv, err := s.placeEnvironment(ctx, acc, msg.UserID, env.ID, promobProject, env, promob.Source{Kind: "blank"})
 	if err != nil {
-		return err
-	}
-	if err := s.store.EnvironmentCreated(ctx, env, acc.AccountID, promobProject, promobEnv, revision, s.now().UTC()); err != nil {
 		return err
 	}
 	slog.InfoContext(ctx, "environment created in Promob", "promob_project", promobProject, "promob_environment", promobEnv)
 	return nil
 }
 
+// placeEnvironment creates env's Promob environment (Idempotency-Key key)
+// in the Promob project from src, and makes env ready with its routing; it
+// returns the Promob environment's id.
+func (s *Syncer) placeEnvironment(ctx context.Context, acc domain.Account, userID, key, promobProject string, env domain.Environment, src promob.Source) (string, error) {
+	var (
+		promobEnv string
+		revision  int
+	)
+	err := s.tokens.Call(ctx, acc, userID, func(token string) error {
+		var err error
+		promobEnv, revision, err = s.promob.CreateEnvironment(ctx, acc.AccountID, token, key, promobProject, promob.NewEnvironment{
+			ExternalID: env.ID, Name: env.Name, Source: src,
+		})
+		return err
+	})
+	if err != nil {
+		return "", err
+	}
+	return promobEnv, s.store.EnvironmentCreated(ctx, env, acc.AccountID, promobProject, promobEnv, revision, s.now().UTC())
+}
+
 // lastAttempt reports whether the message being processed is on its last
 // delivery.
 func lastAttempt(ctx context.Context) bool { return queue.ReceiveCount(ctx) >= MaxAttempts }
+
+// giveUp returns err, the failure of a creation in Promob. On the message's
+// last delivery it first logs what failed and records the failure with
+// record(Reason(err)) (a record synced meanwhile is not an error), and
+// marks err final (queue.Final): the message is consumed, not retried. A
+// failure to record is returned instead, so that the queue retries.
+func giveUp(ctx context.Context, err error, what string, record func(reason string) error) error {
+	if err == nil || !lastAttempt(ctx) {
+		return err
+	}
+	slog.WarnContext(ctx, what, "err", err)
+	if err := record(Reason(err)); err != nil && domain.ErrorCode(err) != domain.CodeAlreadySynced {
+		return err
+	}
+	return queue.Final(err)
+}
+
+// creationFailed records that the Promob environment of the store's
+// environment (or assistance) envID could not be created.
+func (s *Syncer) creationFailed(ctx context.Context, storeID, envID string) func(reason string) error {
+	return func(reason string) error {
+		return s.store.SetEnvironmentCreation(ctx, storeID, envID, domain.EnvFailed, reason, s.now().UTC())
+	}
+}
 
 // Reason is what a failure of a call to Promob shows users (on the record
 // and on its job): Promob's answer, the message of a domain error, or

@@ -35,9 +35,7 @@ package promobsync
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"log/slog"
 	"time"
 
@@ -94,10 +92,10 @@ type Syncer struct {
 func New(store Store, p Promob, box domain.TokenBox, now func() time.Time) *Syncer {
 	s := &Syncer{store: store, promob: p, tokens: promobtoken.New(store, box, now), now: now}
 	s.dispatch = queue.Dispatch(map[string]queue.KindFunc{
-		domain.KindConnectStatus:     s.connectStatus,
-		domain.KindCustomerCreate:    s.createCustomer,
-		domain.KindEnvironmentCreate: s.createEnvironment,
-		domain.KindAssistanceDesign:  s.designAssistance,
+		domain.KindConnectStatus:     queue.Decoded(s.connectStatus),
+		domain.KindCustomerCreate:    queue.Decoded(s.createCustomer),
+		domain.KindEnvironmentCreate: queue.Decoded(s.createEnvironment),
+		domain.KindAssistanceDesign:  queue.Decoded(s.designAssistance),
 	})
 	return s
 }
@@ -110,11 +108,7 @@ func (s *Syncer) Handle(ctx context.Context, ev events.SQSEvent) (events.SQSEven
 // connectStatus sets a Promob project's situation and stage and records
 // the delivery on the project; a retryable failure is returned so that the
 // queue retries the message, until the last delivery (see MaxAttempts).
-func (s *Syncer) connectStatus(ctx context.Context, body []byte) error {
-	var msg domain.ConnectStatusMessage
-	if err := json.Unmarshal(body, &msg); err != nil {
-		return fmt.Errorf("promobsync: decode: %w", err)
-	}
+func (s *Syncer) connectStatus(ctx context.Context, msg domain.ConnectStatusMessage) error {
 	ctx = logging.With(ctx, "store_id", msg.StoreID, "account_id", msg.AccountID, "promob_project", msg.ProjectID, "version", msg.Version)
 	acc, err := s.store.Account(ctx, msg.AccountID)
 	if err != nil {

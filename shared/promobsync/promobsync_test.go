@@ -125,6 +125,18 @@ func (h *harness) seedClient() domain.Client {
 	return c
 }
 
+// seedProject stores a project "Casa" of a new client of store s1, in the
+// Promob project promobProject ("" for none yet).
+func (h *harness) seedProject(promobProject string) domain.Project {
+	h.t.Helper()
+	c := h.seedClient()
+	p := domain.Project{ID: domain.NewID(), StoreID: "s1", ClientID: c.ID, Name: "Casa", CreatedBy: "u1", CreatedAt: time.Now(), PromobProjectID: promobProject}
+	if err := h.store.CreateProject(context.Background(), p); err != nil {
+		h.t.Fatal(err)
+	}
+	return p
+}
+
 // TestConnectStatusReachesPromob sets a project's Connect status and
 // records on the project whether Connect received it; a status Promob
 // refuses for good, or that still fails on the last delivery, is recorded
@@ -253,11 +265,7 @@ func TestCustomerCreate(t *testing.T) {
 func TestEnvironmentsOfOneProjectAtOnce(t *testing.T) {
 	h := newHarness(t, "pmi-store")
 	ctx := context.Background()
-	c := h.seedClient()
-	p := domain.Project{ID: domain.NewID(), StoreID: "s1", ClientID: c.ID, Name: "Casa", CreatedBy: "u1", CreatedAt: time.Now()}
-	if err := h.store.CreateProject(ctx, p); err != nil {
-		t.Fatal(err)
-	}
+	p := h.seedProject("")
 	envs := make([]domain.Environment, 6)
 	for i := range envs {
 		envs[i] = domain.Environment{ID: domain.NewID(), StoreID: "s1", ProjectID: p.ID, Name: fmt.Sprintf("Ambiente %d", i), PromobAccountID: "acc-1",

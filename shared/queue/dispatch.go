@@ -32,6 +32,19 @@ func Dispatch(kinds map[string]KindFunc) RecordFunc {
 	}
 }
 
+// Decoded returns the KindFunc that decodes a message's JSON body into an
+// M and hands it to fn. A body that does not decode into an M fails (and
+// so ends in the DLQ).
+func Decoded[M any](fn func(ctx context.Context, msg M) error) KindFunc {
+	return func(ctx context.Context, body []byte) error {
+		var msg M
+		if err := json.Unmarshal(body, &msg); err != nil {
+			return fmt.Errorf("queue: decode %T: %w", msg, err)
+		}
+		return fn(ctx, msg)
+	}
+}
+
 type receiveCountKey struct{}
 
 // ReceiveCount returns how many times the message being processed was

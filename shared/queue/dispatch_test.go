@@ -53,3 +53,20 @@ func TestDispatch(t *testing.T) {
 		})
 	}
 }
+
+func TestDecoded(t *testing.T) {
+	type msg struct {
+		StoreID string `json:"storeId"`
+	}
+	var got []msg
+	fn := queue.Decoded(func(_ context.Context, m msg) error {
+		got = append(got, m)
+		return nil
+	})
+	if err := fn(context.Background(), []byte(`{"kind":"webhook","storeId":"s1"}`)); err != nil || len(got) != 1 || got[0].StoreID != "s1" {
+		t.Fatalf("Decoded = %v, received %+v, want the decoded message", err, got)
+	}
+	if err := fn(context.Background(), []byte(`{"storeId":1}`)); err == nil || !strings.Contains(err.Error(), "decode") || len(got) != 1 {
+		t.Fatalf("Decoded of a body of another shape = %v, received %+v, want a decode error and no call", err, got)
+	}
+}

@@ -90,10 +90,7 @@ func rows(r results) []row {
 		// The goal is judged on all the memory the Go runtime maps (heap,
 		// stacks, its own structures), not on the heap alone.
 		v, ok := r.get(name, "peak-mapped-MB")
-		met := "n/a"
-		if ok {
-			met = map[bool]string{true: "yes", false: "**no**"}[v <= 128]
-		}
+		_, met := check(v, ok, func(v float64) bool { return v <= 128 })
 		out = append(out, row{
 			measure: "peak memory, 100,000-part import (" + gc + ")",
 			value: num(r, name, "peak-mapped-MB", "%.1f") + " (heap " + num(r, name, "peak-heap-MB", "%.1f") +
@@ -125,10 +122,7 @@ func rows(r results) []row {
 			})
 		}
 		v, ok := r.get(name, "max-KB")
-		met := "n/a"
-		if ok {
-			met = map[bool]string{true: "yes", false: "**no**"}[v <= 1024]
-		}
+		_, met := check(v, ok, func(v float64) bool { return v <= 1024 })
 		out = append(out, row{
 			measure: "largest answer of a " + size + "-part version (items, lines, budget, versions, detail; 200 a page)",
 			value:   num(r, name, "max-KB", "%.1f"), goal: "≤ 1 MB", met: met,

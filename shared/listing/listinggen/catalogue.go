@@ -194,18 +194,21 @@ func (c *catalogue) shelves(m *node) {
 func (c *catalogue) width() int64 { return mm(float64(400 + 50*c.pick(13))) }
 
 func (c *catalogue) baseCabinet() *node {
-	doors := 1 + c.pick(2)
-	m := c.module(fmt.Sprintf("COZ_INF_BAL_%dP", doors), fmt.Sprintf("Balcão %d Porta%s", doors, plural(doors)), "2103", "Balcões", c.width(), mm(720), mm(610))
-	c.carcass(m, true)
-	c.shelves(m)
-	sortByDescription(m.children)
-	return m
+	return c.doorCabinet("COZ_INF_BAL", "Balcão", "2103", "Balcões", mm(720), mm(610), true)
 }
 
 func (c *catalogue) wallCabinet() *node {
+	return c.doorCabinet("COZ_SUP_AER", "Aéreo", "2301", "Aéreos", mm(700), mm(330), false)
+}
+
+// doorCabinet is a cabinet of one or two doors with shelves (its id is
+// id_<n>P, its description "desc <n> Porta(s)") of the module reference and
+// group, height h and depth d; base tells a base cabinet's carcass from a
+// wall cabinet's.
+func (c *catalogue) doorCabinet(id, desc, reference, group string, h, d int64, base bool) *node {
 	doors := 1 + c.pick(2)
-	m := c.module(fmt.Sprintf("COZ_SUP_AER_%dP", doors), fmt.Sprintf("Aéreo %d Porta%s", doors, plural(doors)), "2301", "Aéreos", c.width(), mm(700), mm(330))
-	c.carcass(m, false)
+	m := c.module(fmt.Sprintf("%s_%dP", id, doors), fmt.Sprintf("%s %d Porta%s", desc, doors, plural(doors)), reference, group, c.width(), h, d)
+	c.carcass(m, base)
 	c.shelves(m)
 	sortByDescription(m.children)
 	return m

@@ -20,10 +20,6 @@ const maxGeneratedParts = 200_000
 // {"webhookUrl","webhookSecret","integrationToken","cnpj","serialNumbers","users":[{"user","password"}]},
 // every field optional.
 func (s *Sim) putAccount(w http.ResponseWriter, r *http.Request) reply {
-	body, rp := readBody(w, r, maxJSONBody)
-	if rp != nil {
-		return *rp
-	}
 	var in struct {
 		WebhookURL       *string   `json:"webhookUrl"`
 		WebhookSecret    *string   `json:"webhookSecret"`
@@ -35,7 +31,7 @@ func (s *Sim) putAccount(w http.ResponseWriter, r *http.Request) reply {
 			Password string `json:"password"`
 		} `json:"users"`
 	}
-	if rp := decode(body, &in); rp != nil {
+	if rp := readJSON(w, r, &in); rp != nil {
 		return *rp
 	}
 	if in.WebhookURL != nil && *in.WebhookURL != "" {
@@ -131,14 +127,10 @@ func (s *Sim) deleteAccount(_ http.ResponseWriter, r *http.Request) reply {
 
 // changePassword sets {"password"}; the user's earlier tokens stop working.
 func (s *Sim) changePassword(w http.ResponseWriter, r *http.Request) reply {
-	body, rp := readBody(w, r, maxJSONBody)
-	if rp != nil {
-		return *rp
-	}
 	var in struct {
 		Password string `json:"password"`
 	}
-	if rp := decode(body, &in); rp != nil {
+	if rp := readJSON(w, r, &in); rp != nil {
 		return *rp
 	}
 	if in.Password == "" {

@@ -99,6 +99,16 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, *rep
 	return nil, &rp
 }
 
+// readJSON reads a control or event body of at most maxJSONBody bytes and
+// decodes it into v (see decode).
+func readJSON(w http.ResponseWriter, r *http.Request, v any) *reply {
+	body, rp := readBody(w, r, maxJSONBody)
+	if rp != nil {
+		return rp
+	}
+	return decode(body, v)
+}
+
 // decode reads a JSON body into v, rejecting unknown fields. An empty body
 // decodes as {}.
 func decode(body []byte, v any) *reply {

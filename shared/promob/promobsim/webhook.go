@@ -45,16 +45,12 @@ type eventData struct {
 // sendEvent sends the signed webhook {"type","revision","userId"} of an
 // environment to the account's webhookUrl.
 func (s *Sim) sendEvent(w http.ResponseWriter, r *http.Request) reply {
-	raw, rp := readBody(w, r, maxJSONBody)
-	if rp != nil {
-		return *rp
-	}
 	var in struct {
 		Type     string `json:"type"`
 		Revision int    `json:"revision"`
 		UserID   string `json:"userId"`
 	}
-	if rp := decode(raw, &in); rp != nil {
+	if rp := readJSON(w, r, &in); rp != nil {
 		return *rp
 	}
 	withListing, known := eventTypes[in.Type]
@@ -114,14 +110,10 @@ func (s *Sim) sendEvent(w http.ResponseWriter, r *http.Request) reply {
 // replay sends a recorded delivery again: verbatim, or with {"resign":true}
 // a fresh webhook-timestamp and signature over the same id and body.
 func (s *Sim) replay(w http.ResponseWriter, r *http.Request) reply {
-	raw, rp := readBody(w, r, maxJSONBody)
-	if rp != nil {
-		return *rp
-	}
 	var in struct {
 		Resign bool `json:"resign"`
 	}
-	if rp := decode(raw, &in); rp != nil {
+	if rp := readJSON(w, r, &in); rp != nil {
 		return *rp
 	}
 	s.mu.Lock()
