@@ -15,6 +15,7 @@ import (
 
 	"github.com/foccolojas/promob-integration/infra/localstack"
 	"github.com/foccolojas/promob-integration/shared/domain"
+	"github.com/foccolojas/promob-integration/shared/promobevent"
 	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
 )
 
@@ -80,8 +81,8 @@ func BenchmarkWebhookAck(b *testing.B) {
 func deliver(client *http.Client, wh *standardwebhooks.Webhook, target string, revision int) (time.Duration, error) {
 	now := time.Now()
 	id := localstack.UniqueName("msg")
-	body, err := json.Marshal(domain.WebhookEvent{Type: domain.EventSaved, Timestamp: now.UTC().Format(time.RFC3339),
-		Data: domain.WebhookEventData{ProjectID: "p1", EnvironmentID: "e1", Revision: revision, UserID: "designer-1"}})
+	body, err := json.Marshal(promobevent.Event{Type: domain.EventSaved, Timestamp: now.UTC().Format(time.RFC3339),
+		Data: promobevent.Data{ProjectID: "p1", EnvironmentID: "e1", Revision: revision, UserID: "designer-1"}})
 	if err != nil {
 		return 0, err
 	}

@@ -23,6 +23,7 @@ import (
 	"github.com/foccolojas/promob-integration/shared/domain"
 	"github.com/foccolojas/promob-integration/shared/dynamo"
 	"github.com/foccolojas/promob-integration/shared/httpapi/apicheck"
+	"github.com/foccolojas/promob-integration/shared/queue/message"
 	"github.com/foccolojas/promob-integration/shared/tokenbox"
 	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
 )
@@ -194,7 +195,7 @@ func TestInvokeWebhookFunction(t *testing.T) {
 		if b, err := os.ReadFile(filepath.Join(root, "events", "importer-webhook-delivery.json")); err != nil || json.Unmarshal(b, &job) != nil || len(job.Records) != 1 {
 			t.Fatalf("read the importer sample: %v", err)
 		}
-		var got, want domain.ImportMessage
+		var got, want message.Import
 		if err := json.Unmarshal([]byte(aws.ToString(out.Messages[0].Body)), &got); err != nil {
 			t.Fatal(err)
 		}

@@ -13,6 +13,8 @@ import (
 	"github.com/foccolojas/promob-integration/infra/poll"
 	"github.com/foccolojas/promob-integration/infra/stacktest"
 	"github.com/foccolojas/promob-integration/shared/domain"
+	"github.com/foccolojas/promob-integration/shared/promobevent"
+	"github.com/foccolojas/promob-integration/shared/queue/message"
 )
 
 // integrationConfig is the answer of PUT /v1/integration, as far as the
@@ -113,7 +115,7 @@ func TestWebhookStoredOnceQueuedOnce(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var ev domain.WebhookEvent
+		var ev promobevent.Event
 		if err := json.Unmarshal(body, &ev); err != nil {
 			t.Fatalf("stored body %s: %v", body, err)
 		}
@@ -125,17 +127,17 @@ func TestWebhookStoredOnceQueuedOnce(t *testing.T) {
 	t.Run("queued once", func(t *testing.T) {
 		poll.Until(t, 10*time.Second, "the importer receives the delivery", func() bool { return len(s.imports.all()) > 0 })
 		recs := s.imports.all()
-		var msg domain.ImportMessage
+		var msg message.Import
 		if err := json.Unmarshal([]byte(recs[0].Body), &msg); err != nil {
 			t.Fatalf("message %s: %v", recs[0].Body, err)
 		}
-		want := domain.ImportMessage{Kind: domain.KindWebhook, StoreID: store, AccountID: account, DeliveryID: first.WebhookID,
+		want := message.Import{Kind: message.KindWebhook, StoreID: store, AccountID: account, DeliveryID: first.WebhookID,
 			Type: domain.EventSaved, ProjectID: "p1", EnvironmentID: "e1", Revision: 1, PromobUser: "designer@" + account}
 		if msg != want {
 			t.Errorf("message = %+v, want %+v", msg, want)
 		}
-		if g := recs[0].Attributes["MessageGroupId"]; g != domain.ImportGroup(account, "e1") {
-			t.Errorf("MessageGroupId = %q, want %q", g, domain.ImportGroup(account, "e1"))
+		if g := recs[0].Attributes["MessageGroupId"]; g != message.ImportGroup(account, "e1") {
+			t.Errorf("MessageGroupId = %q, want %q", g, message.ImportGroup(account, "e1"))
 		}
 		if n := s.sends.count.Load(); n != 1 {
 			t.Errorf("%d SendMessage calls, want 1", n)

@@ -143,23 +143,11 @@ func DesignVersion(env Environment, requested int) (int, error) {
 	return 0, Conflict("Environment %s has no converted version to copy: choose one of its versions.", env.ID)
 }
 
-// AssistanceMessage asks promobsync to create an assistance's Promob
-// environment (Idempotency-Key: DesignKey of its current attempt).
-type AssistanceMessage struct {
-	Kind         string `json:"kind"`
-	StoreID      string `json:"storeId"`
-	AssistanceID string `json:"assistanceId"`
-	UserID       string `json:"userId"`
-}
-
-// KindAssistanceDesign is the promob-outbox kind of AssistanceMessage.
-const KindAssistanceDesign = "assistance.design"
-
 // AssistanceImportedNotification tells a user of an assistance that Promob
 // revision became its version; the dedupe key makes it once per revision.
-func AssistanceImportedNotification(env Environment, userID string, version, revision int, now time.Time) NotificationMessage {
-	return NotificationMessage{
-		Kind: KindNotification, StoreID: env.StoreID, UserID: userID,
+func AssistanceImportedNotification(env Environment, userID string, version, revision int, now time.Time) Notice {
+	return Notice{
+		StoreID: env.StoreID, UserID: userID,
 		DedupeKey: fmt.Sprintf("assistance#%s#%d", env.ID, revision),
 		Notification: Notification{
 			ID: NewID(), Kind: "assistance.imported", CreatedAt: now.UTC(),

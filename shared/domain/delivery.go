@@ -13,54 +13,6 @@ const (
 	EventCreated    = "environment.created"
 )
 
-// carriesListing tells, per known event type, whether its data must carry the
-// environment's listing.
-var carriesListing = map[string]bool{
-	EventSaved:      false,
-	EventPrepared:   true,
-	EventNegotiated: true,
-	EventCreated:    false,
-}
-
-// WebhookEvent is a Promob webhook's JSON body.
-type WebhookEvent struct {
-	Type      string           `json:"type"`
-	Timestamp string           `json:"timestamp"`
-	Data      WebhookEventData `json:"data"`
-}
-
-// WebhookEventData is the environment an event is about.
-type WebhookEventData struct {
-	ProjectID     string `json:"projectId"`
-	EnvironmentID string `json:"environmentId"`
-	Revision      int    `json:"revision"`
-	UserID        string `json:"userId,omitempty"`
-	Listing       string `json:"listing,omitempty"`
-}
-
-// Validate returns an invalid_request *Error when the event's type is unknown
-// or a field its type needs is missing.
-func (e WebhookEvent) Validate() error {
-	needsListing, known := carriesListing[e.Type]
-	switch {
-	case e.Type == "":
-		return Invalid("type is required.")
-	case !known:
-		return UnknownEvent("Unknown event type %q.", e.Type)
-	case !ValidID(e.Data.ProjectID):
-		return RequireID("data.projectId", e.Data.ProjectID)
-	case !ValidID(e.Data.EnvironmentID):
-		return RequireID("data.environmentId", e.Data.EnvironmentID)
-	case e.Data.Revision < 1:
-		return Invalid("data.revision must be a positive integer.")
-	case len(e.Data.UserID) > 200:
-		return Invalid("data.userId is at most 200 bytes.")
-	case needsListing && e.Data.Listing == "":
-		return Invalid("data.listing is required for %s.", e.Type)
-	}
-	return nil
-}
-
 // Delivery is one stored webhook delivery, keyed by its webhook-id.
 type Delivery struct {
 	AccountID     string

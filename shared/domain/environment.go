@@ -189,16 +189,3 @@ type PromobItem struct {
 
 // PromobItemID is the id of the item at index in its listing.
 func PromobItemID(index int) string { return fmt.Sprintf("p-%05d", index) }
-
-// NegotiateRedirect is the FoccoLojas screen a negotiated environment opens:
-// an assistance's design opens its assistance; an environment opens the
-// review screen once converted, else the environment's screen.
-func NegotiateRedirect(e Environment) string {
-	if e.Kind == EnvKindAssistance {
-		return "/assistances/" + e.ID
-	}
-	if e.ConvertedVersion > 0 {
-		return "/environments/" + e.ID + "/review"
-	}
-	return "/projects/" + e.ProjectID + "/environments/" + e.ID
-}

@@ -2,7 +2,6 @@ package domain_test
 
 import (
 	"fmt"
-	"strings"
 	"testing"
 	"time"
 
@@ -189,28 +188,11 @@ func TestDesignVersion(t *testing.T) {
 	}
 }
 
-func TestNegotiateRedirectOfAnAssistance(t *testing.T) {
-	a := domain.Environment{ID: "a1", ProjectID: "p1", Kind: domain.EnvKindAssistance, ConvertedVersion: 1}
-	if got := domain.NegotiateRedirect(a); got != "/assistances/a1" {
-		t.Errorf("redirect %s", got)
-	}
-}
-
 func TestFilterPromobProjects(t *testing.T) {
 	ps := []domain.PromobProject{{ProjectID: "1", Name: "Casa Silva", CustomerName: "Ana"}, {ProjectID: "2", Name: "Loja", CustomerName: "Bruno Silva"}}
 	for q, want := range map[string]int{"": 2, "silva": 2, "CASA": 1, "bruno": 1, "zz": 0} {
 		if got := domain.FilterPromobProjects(ps, q); len(got) != want {
 			t.Errorf("%q: %d projects, want %d", q, len(got), want)
-		}
-	}
-}
-
-func TestWebhookUserIDBound(t *testing.T) {
-	ev := domain.WebhookEvent{Type: domain.EventSaved, Data: domain.WebhookEventData{ProjectID: "p", EnvironmentID: "e", Revision: 1}}
-	for n, want := range map[int]string{0: "", 200: "", 201: domain.CodeInvalid} {
-		ev.Data.UserID = strings.Repeat("u", n)
-		if got := domain.ErrorCode(ev.Validate()); (want == "") != (ev.Validate() == nil) || (want != "" && got != want) {
-			t.Errorf("userId of %d bytes: %v", n, ev.Validate())
 		}
 	}
 }

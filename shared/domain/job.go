@@ -2,7 +2,6 @@ package domain
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 )
@@ -34,35 +33,6 @@ type JobRef struct {
 	Kind     string
 }
 
-// JobOf returns the job a queue message carries out, or false for a
-// message no user started (a Promob webhook, a notification) or that is not
-// a job message.
-func JobOf(body []byte) (JobRef, bool) {
-	var m struct {
-		Kind           string `json:"kind"`
-		StoreID        string `json:"storeId"`
-		ClientID       string `json:"clientId"`
-		EnvironmentID  string `json:"environmentId"`
-		AssistanceID   string `json:"assistanceId"`
-		EnvironmentRef string `json:"environmentRef"`
-	}
-	if json.Unmarshal(body, &m) != nil || m.StoreID == "" {
-		return JobRef{}, false
-	}
-	ref := JobRef{StoreID: m.StoreID, Kind: m.Kind}
-	switch m.Kind {
-	case KindCustomerCreate:
-		ref.RecordID = m.ClientID
-	case KindEnvironmentCreate, KindUpdate:
-		ref.RecordID = m.EnvironmentID
-	case KindAssistanceDesign:
-		ref.RecordID = m.AssistanceID
-	case KindConnectStatus:
-		ref.RecordID = m.EnvironmentRef
-	}
-	return ref, ref.RecordID != ""
-}
-
 // JobStore keeps the state of jobs.
 type JobStore interface {
 	// SetJob records a job's state; message, when not nil, is the queue
@@ -78,9 +48,9 @@ type JobStore interface {
 // JobFailedNotification tells the store's responsible user that a job
 // gave up (its message reached the dead-letter queue); the dedupe key makes
 // it once per job and attempt.
-func JobFailedNotification(ref JobRef, userID, reason string, attempt int, now time.Time) NotificationMessage {
-	return NotificationMessage{
-		Kind: KindNotification, StoreID: ref.StoreID, UserID: userID,
+func JobFailedNotification(ref JobRef, userID, reason string, attempt int, now time.Time) Notice {
+	return Notice{
+		StoreID: ref.StoreID, UserID: userID,
 		DedupeKey: fmt.Sprintf("job#%s#%s#%d#%d", ref.RecordID, ref.Kind, attempt, now.Unix()),
 		Notification: Notification{
 			ID: NewID(), Kind: "job.failed", CreatedAt: now.UTC(),

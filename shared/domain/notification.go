@@ -59,14 +59,9 @@ type NotificationStore interface {
 	MarkNotificationRead(ctx context.Context, storeID, userID, id string) (Notification, error)
 }
 
-// Message kinds on the notifications queue.
-const (
-	KindNotification = "notification" // store a user notification
-)
-
-// NotificationMessage asks the notifier to store a notification.
-type NotificationMessage struct {
-	Kind         string       `json:"kind"`
+// Notice is a notification addressed to one of the store's users;
+// DedupeKey, when set, makes it once-only.
+type Notice struct {
 	Notification Notification `json:"notification"`
 	StoreID      string       `json:"storeId"`
 	UserID       string       `json:"userId"`

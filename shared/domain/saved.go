@@ -31,13 +31,13 @@ func LinkedUsers(links []PromobLink, promobUser string) []string {
 // during its review (action review_environment); the others that it waits
 // for an update (update_environment, or update_assistance for an
 // assistance's design). Each is once-only per user and revision.
-func SavedNotifications(env Environment, savers []string, now time.Time) []NotificationMessage {
+func SavedNotifications(env Environment, savers []string, now time.Time) []Notice {
 	reviewer := ""
 	if env.ConvertedVersion > 0 && env.Kind != EnvKindAssistance {
 		reviewer = env.ReviewStartedBy
 	}
 	var (
-		out  []NotificationMessage
+		out  []Notice
 		seen = map[string]bool{"": true}
 	)
 	for _, u := range append(append(append([]string{}, savers...), env.CreatedBy), reviewer) {
@@ -49,8 +49,8 @@ func SavedNotifications(env Environment, savers []string, now time.Time) []Notif
 		if u == reviewer {
 			n = reviewChangedNotification(env, now)
 		}
-		out = append(out, NotificationMessage{
-			Kind: KindNotification, StoreID: env.StoreID, UserID: u, Notification: n,
+		out = append(out, Notice{
+			StoreID: env.StoreID, UserID: u, Notification: n,
 			DedupeKey: fmt.Sprintf("saved#%s#%d", env.ID, env.PromobRevision),
 		})
 	}

@@ -5,10 +5,10 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
-	"github.com/foccolojas/promob-integration/shared/domain"
 	"github.com/foccolojas/promob-integration/shared/jobs"
 	"github.com/foccolojas/promob-integration/shared/metrics"
 	"github.com/foccolojas/promob-integration/shared/queue"
+	"github.com/foccolojas/promob-integration/shared/queue/message"
 )
 
 // maxReceives is every queue's maxReceiveCount (template.yaml).
@@ -25,7 +25,7 @@ func NewMetrics(function string) *metrics.Emitter { return metrics.New(os.Stdout
 // their backoff, records not run in time are given back, and, when store is
 // set, job states are recorded (the store's responsible user told through
 // notices when a job gives up).
-func NewRunner(client *sqs.Client, m *metrics.Emitter, store jobs.Store, notices domain.Queue, reason func(error) string) queue.Runner {
+func NewRunner(client *sqs.Client, m *metrics.Emitter, store jobs.Store, notices message.Queue, reason func(error) string) queue.Runner {
 	r := queue.Runner{Visibility: client, MaxReceives: maxReceives, MinRecordTime: minRecordTime, Metrics: m}
 	if store != nil {
 		r.Observer = jobs.NewTracker(store, notices, reason, time.Now)

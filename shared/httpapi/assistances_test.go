@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/foccolojas/promob-integration/shared/domain"
+	"github.com/foccolojas/promob-integration/shared/queue/message"
 )
 
 func TestCreateAssistanceRefusals(t *testing.T) {
@@ -93,7 +94,7 @@ func TestAssistanceLifecycle(t *testing.T) {
 	if status, body := c.do(seller, "POST", "/v1/assistances/"+aid+"/design", "application/json", `{"source":"blank"}`); status != 202 || body["status"] != domain.EnvCreating {
 		t.Fatalf("design: %d %v", status, body)
 	}
-	if n := len(c.imports.assistances); n != 1 || c.imports.assistances[0].AssistanceID != aid || c.imports.assistances[0].Kind != domain.KindAssistanceDesign {
+	if n := len(c.imports.assistances); n != 1 || c.imports.assistances[0].AssistanceID != aid || c.imports.assistances[0].Kind != message.KindAssistanceDesign {
 		t.Fatalf("outbox = %+v", c.imports.assistances)
 	}
 	if status, body := c.do(seller, "POST", "/v1/assistances/"+aid+"/design", "application/json", `{"source":"blank"}`); status != 409 || errCode(body) != domain.CodeConflict {

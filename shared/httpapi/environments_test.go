@@ -10,6 +10,7 @@ import (
 
 	"github.com/foccolojas/promob-integration/shared/domain"
 	"github.com/foccolojas/promob-integration/shared/pricing"
+	"github.com/foccolojas/promob-integration/shared/queue/message"
 	"github.com/shopspring/decimal"
 )
 
@@ -84,9 +85,9 @@ func TestLegacyImport(t *testing.T) {
 	}
 
 	sent := c.imports.messages()
-	want := domain.ImportMessage{Kind: domain.KindUpdate, StoreID: "s1", AccountID: "acc-s1", ProjectID: "pp-9", EnvironmentID: id, UserID: seller.sub}
-	if len(sent) != 1 || sent[0].msg != want || sent[0].group != domain.ImportGroup("acc-s1", "pe-9") || sent[0].dedup == "" {
-		t.Fatalf("enqueued %+v, want one %+v in group %s", sent, want, domain.ImportGroup("acc-s1", "pe-9"))
+	want := message.Import{Kind: message.KindUpdate, StoreID: "s1", AccountID: "acc-s1", ProjectID: "pp-9", EnvironmentID: id, UserID: seller.sub}
+	if len(sent) != 1 || sent[0].msg != want || sent[0].group != message.ImportGroup("acc-s1", "pe-9") || sent[0].dedup == "" {
+		t.Fatalf("enqueued %+v, want one %+v in group %s", sent, want, message.ImportGroup("acc-s1", "pe-9"))
 	}
 	ctx := context.Background()
 	if env, err := c.store.EnvironmentByPromobID(ctx, "acc-s1", "pe-9"); err != nil || env.ID != id || env.StoreID != "s1" || env.ImportStatus != domain.ImportPending {
@@ -263,8 +264,8 @@ func TestUpdateEnvironment(t *testing.T) {
 			t.Fatalf("stored environment = %+v, %v", env, err)
 		}
 		sent := c.imports.messages()
-		want := domain.ImportMessage{Kind: domain.KindUpdate, StoreID: "s1", AccountID: "acc-s1", ProjectID: "pp-" + c.project, EnvironmentID: c.env, UserID: reviewer.sub}
-		if len(sent) != 1 || sent[0].msg != want || sent[0].group != domain.ImportGroup("acc-s1", "pe-"+c.env) {
+		want := message.Import{Kind: message.KindUpdate, StoreID: "s1", AccountID: "acc-s1", ProjectID: "pp-" + c.project, EnvironmentID: c.env, UserID: reviewer.sub}
+		if len(sent) != 1 || sent[0].msg != want || sent[0].group != message.ImportGroup("acc-s1", "pe-"+c.env) {
 			t.Fatalf("enqueued %+v, want one %+v", sent, want)
 		}
 	})

@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/foccolojas/promob-integration/shared/domain"
+	"github.com/foccolojas/promob-integration/shared/queue/message"
 )
 
 // jobsOf returns the state of a record's background jobs, by kind.
@@ -53,15 +54,15 @@ func (s *Server) retryJob(r *http.Request, id domain.Identity) (int, any, error)
 	now := s.now().UTC()
 	q, group, dedup := s.outbox, "", ""
 	switch ref.Kind {
-	case domain.KindCustomerCreate:
+	case message.KindCustomerCreate:
 		err = s.store.SetClientSync(ctx, id.StoreID, ref.RecordID, domain.PromobSync{Status: domain.SyncPending})
-	case domain.KindEnvironmentCreate, domain.KindAssistanceDesign:
+	case message.KindEnvironmentCreate, message.KindAssistanceDesign:
 		err = s.store.SetEnvironmentCreation(ctx, id.StoreID, ref.RecordID, domain.EnvCreating, "", now)
-	case domain.KindUpdate:
+	case message.KindUpdate:
 		var env domain.Environment
 		if env, err = s.store.Environment(ctx, id.StoreID, ref.RecordID); err == nil {
 			err = s.store.SetImportStatus(ctx, id.StoreID, env.ID, domain.ImportPending, "", now)
-			q, group = s.imports, domain.ImportGroup(env.PromobAccountID, env.PromobEnvironmentID)
+			q, group = s.imports, message.ImportGroup(env.PromobAccountID, env.PromobEnvironmentID)
 			dedup = "retry:" + env.ID + ":" + strconv.FormatInt(now.UnixNano(), 10)
 		}
 	}

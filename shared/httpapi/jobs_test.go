@@ -12,6 +12,7 @@ import (
 	"github.com/foccolojas/promob-integration/shared/dynamo/dynamotest"
 	"github.com/foccolojas/promob-integration/shared/httpapi"
 	"github.com/foccolojas/promob-integration/shared/jobs"
+	"github.com/foccolojas/promob-integration/shared/queue/message"
 )
 
 // rawQueue records the JSON of each message sent.
@@ -63,7 +64,7 @@ func TestJobsOnRecordsAndRetry(t *testing.T) {
 	if status, body := a.do(seller, "POST", retry, "", ""); status != 409 || errCode(body) != domain.CodeConflict {
 		t.Fatalf("retry of a pending job: %d %v, want 409 conflict", status, body)
 	}
-	ref := domain.JobRef{StoreID: "s1", RecordID: id, Kind: domain.KindCustomerCreate}
+	ref := domain.JobRef{StoreID: "s1", RecordID: id, Kind: message.KindCustomerCreate}
 	must(t, store.SetClientSync(context.Background(), "s1", id, domain.PromobSync{Status: domain.SyncFailed, Reason: "Promob answered 503."}))
 	must(t, store.SetJob(context.Background(), ref, domain.Job{Kind: ref.Kind, State: domain.JobFailed, Attempt: 5, Reason: "Promob answered 503.", UpdatedAt: time.Now()}, nil))
 	if status, body := a.do(seller2, "POST", retry, "", ""); status != 404 {

@@ -14,6 +14,7 @@ import (
 	"github.com/foccolojas/promob-integration/shared/domain"
 	"github.com/foccolojas/promob-integration/shared/httpapi"
 	"github.com/foccolojas/promob-integration/shared/promob"
+	"github.com/foccolojas/promob-integration/shared/queue/message"
 	"github.com/foccolojas/promob-integration/shared/tokenbox"
 )
 
@@ -205,7 +206,7 @@ func TestClientsAndEnvironmentsGoToPromob(t *testing.T) {
 		t.Fatalf("create client: %d %v", status, body)
 	}
 	cid := body["id"].(string)
-	if len(q.customers) != 1 || q.customers[0] != (domain.CustomerCreateMessage{Kind: domain.KindCustomerCreate, StoreID: "s1", ClientID: cid, UserID: "u2"}) {
+	if len(q.customers) != 1 || q.customers[0] != (message.CustomerCreate{Kind: message.KindCustomerCreate, StoreID: "s1", ClientID: cid, UserID: "u2"}) {
 		t.Fatalf("customers queued: %+v", q.customers)
 	}
 	if status, body = c.do(seller, "POST", "/v1/clients/"+cid+"/sync", "", ""); status != 202 || len(q.customers) != 2 {
@@ -221,7 +222,7 @@ func TestClientsAndEnvironmentsGoToPromob(t *testing.T) {
 		t.Fatalf("create environment: %d %v", status, body)
 	}
 	eid := body["id"].(string)
-	if len(q.environments) != 1 || q.environments[0] != (domain.EnvironmentCreateMessage{Kind: domain.KindEnvironmentCreate, StoreID: "s1", ProjectID: c.project, EnvironmentID: eid, UserID: "u2"}) {
+	if len(q.environments) != 1 || q.environments[0] != (message.EnvironmentCreate{Kind: message.KindEnvironmentCreate, StoreID: "s1", ProjectID: c.project, EnvironmentID: eid, UserID: "u2"}) {
 		t.Fatalf("environments queued: %+v", q.environments)
 	}
 	if status, body = c.do(seller, "GET", "/v1/environments/"+eid, "", ""); status != 200 || body["status"] != domain.EnvCreating || body["promobEnvironmentId"] != "" {

@@ -15,6 +15,7 @@ import (
 	"github.com/foccolojas/promob-integration/shared/httperror"
 	"github.com/foccolojas/promob-integration/shared/logging"
 	"github.com/foccolojas/promob-integration/shared/pricing"
+	"github.com/foccolojas/promob-integration/shared/queue/message"
 	"github.com/foccolojas/promob-integration/shared/sale"
 )
 
@@ -62,8 +63,8 @@ type Server struct {
 	mux     *http.ServeMux
 	handler http.Handler // mux, compressed
 	store   Store
-	imports domain.Queue
-	outbox  domain.Queue
+	imports message.Queue
+	outbox  message.Queue
 	now     func() time.Time
 	// verifier and box link users to Promob (WithPromobLink).
 	verifier Verifier
@@ -83,7 +84,7 @@ type Server struct {
 
 // NewServer returns the REST API handler over the store; imports is the
 // importer's queue, outbox promobsync's (calls to Promob) and now the clock.
-func NewServer(store Store, imports, outbox domain.Queue, now func() time.Time, opts ...Option) *Server {
+func NewServer(store Store, imports, outbox message.Queue, now func() time.Time, opts ...Option) *Server {
 	s := &Server{mux: http.NewServeMux(), store: store, imports: imports, outbox: outbox, now: now}
 	s.creation = sale.Creation{Store: store, Outbox: outbox, Imports: imports, Now: now}
 	s.workflow = sale.Workflow{Store: store, Outbox: outbox, Now: now}

@@ -18,6 +18,7 @@ import (
 	"github.com/foccolojas/promob-integration/shared/dynamo/dynamotest"
 	"github.com/foccolojas/promob-integration/shared/httpapi"
 	"github.com/foccolojas/promob-integration/shared/httpapi/apicheck"
+	"github.com/foccolojas/promob-integration/shared/queue/message"
 )
 
 // api drives the REST API the way Lambda does: an API Gateway HTTP API v2
@@ -53,16 +54,16 @@ func newAPI(t *testing.T) *api {
 type recordingQueue struct {
 	mu           sync.Mutex
 	sent         []sentMessage
-	outbox       []domain.ConnectStatusMessage
-	customers    []domain.CustomerCreateMessage
-	environments []domain.EnvironmentCreateMessage
-	assistances  []domain.AssistanceMessage
+	outbox       []message.ConnectStatus
+	customers    []message.CustomerCreate
+	environments []message.EnvironmentCreate
+	assistances  []message.AssistanceDesign
 	fail         error // when set, Send returns it and records nothing
 }
 
 // sentMessage is one message with its FIFO group and de-duplication id.
 type sentMessage struct {
-	msg          domain.ImportMessage
+	msg          message.Import
 	group, dedup string
 }
 
@@ -73,15 +74,15 @@ func (q *recordingQueue) Send(_ context.Context, msg any, group, dedup string) e
 		return q.fail
 	}
 	switch m := msg.(type) {
-	case domain.ImportMessage:
+	case message.Import:
 		q.sent = append(q.sent, sentMessage{m, group, dedup})
-	case domain.ConnectStatusMessage:
+	case message.ConnectStatus:
 		q.outbox = append(q.outbox, m)
-	case domain.CustomerCreateMessage:
+	case message.CustomerCreate:
 		q.customers = append(q.customers, m)
-	case domain.EnvironmentCreateMessage:
+	case message.EnvironmentCreate:
 		q.environments = append(q.environments, m)
-	case domain.AssistanceMessage:
+	case message.AssistanceDesign:
 		q.assistances = append(q.assistances, m)
 	}
 	return nil

@@ -12,6 +12,7 @@ import (
 
 	"github.com/foccolojas/promob-integration/shared/domain"
 	"github.com/foccolojas/promob-integration/shared/pricing"
+	"github.com/foccolojas/promob-integration/shared/queue/message"
 	"github.com/shopspring/decimal"
 )
 
@@ -101,7 +102,7 @@ func TestSaleWorkflow(t *testing.T) {
 	if status != 200 || body["convertedVersion"] != 2.0 {
 		t.Fatalf("approve: %d %v", status, body)
 	}
-	if len(c.imports.outbox) != 1 || c.imports.outbox[0] != (domain.ConnectStatusMessage{Kind: "connect.status", StoreID: "s1", AccountID: "acc-s1",
+	if len(c.imports.outbox) != 1 || c.imports.outbox[0] != (message.ConnectStatus{Kind: "connect.status", StoreID: "s1", AccountID: "acc-s1",
 		ProjectID: "pp-" + c.project, EnvironmentID: "pe-" + eid, Version: 2, Situation: "Aprovado", Stage: "Contrato",
 		ProjectRef: c.project, EnvironmentRef: eid}) {
 		t.Fatalf("outbox = %+v", c.imports.outbox)

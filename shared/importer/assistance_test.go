@@ -12,6 +12,8 @@ import (
 	"github.com/foccolojas/promob-integration/shared/dynamo"
 	"github.com/foccolojas/promob-integration/shared/listing"
 	"github.com/foccolojas/promob-integration/shared/listing/listinggen"
+	"github.com/foccolojas/promob-integration/shared/promobevent"
+	"github.com/foccolojas/promob-integration/shared/queue/message"
 	"github.com/shopspring/decimal"
 )
 
@@ -53,12 +55,12 @@ func (f *fixture) assistance() domain.Assistance {
 func (f *fixture) deliverTo(promobEnvID, typ string, revision int, xml []byte) []string {
 	f.t.Helper()
 	id := fmt.Sprintf("msg_%d", f.seq.Add(1))
-	body, _ := json.Marshal(domain.WebhookEvent{Type: typ, Data: domain.WebhookEventData{ProjectID: "79a9ee88", EnvironmentID: promobEnvID, Revision: revision, Listing: string(xml)}})
+	body, _ := json.Marshal(promobevent.Event{Type: typ, Data: promobevent.Data{ProjectID: "79a9ee88", EnvironmentID: promobEnvID, Revision: revision, Listing: string(xml)}})
 	d := domain.Delivery{AccountID: "acc-1", WebhookID: id, StoreID: "s1", Type: typ, ProjectID: "79a9ee88", EnvironmentID: promobEnvID, Revision: revision, ReceivedAt: time.Now(), Status: 202, Body: []byte("{}")}
 	if _, _, err := f.store.CreateDelivery(context.Background(), d, body); err != nil {
 		f.t.Fatal(err)
 	}
-	return f.run(domain.ImportMessage{Kind: domain.KindWebhook, StoreID: "s1", AccountID: "acc-1", DeliveryID: id, Type: typ, ProjectID: "79a9ee88", EnvironmentID: promobEnvID, Revision: revision}, 1)
+	return f.run(message.Import{Kind: message.KindWebhook, StoreID: "s1", AccountID: "acc-1", DeliveryID: id, Type: typ, ProjectID: "79a9ee88", EnvironmentID: promobEnvID, Revision: revision}, 1)
 }
 
 func TestWebhooksOfAnAssistanceImportIntoIt(t *testing.T) {

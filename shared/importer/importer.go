@@ -58,8 +58,10 @@ import (
 	"github.com/foccolojas/promob-integration/shared/listing"
 	"github.com/foccolojas/promob-integration/shared/logging"
 	"github.com/foccolojas/promob-integration/shared/metrics"
+	"github.com/foccolojas/promob-integration/shared/promobevent"
 	"github.com/foccolojas/promob-integration/shared/promobtoken"
 	"github.com/foccolojas/promob-integration/shared/queue"
+	"github.com/foccolojas/promob-integration/shared/queue/message"
 	"github.com/foccolojas/promob-integration/shared/sale"
 	"github.com/foccolojas/promob-integration/shared/strictjson"
 )
@@ -99,12 +101,12 @@ type Importer struct {
 // New returns the importer. box opens users' sealed Promob tokens (nil:
 // listings are always fetched with the store's integration token);
 // notifications is the notifier's queue.
-func New(store Store, listings Listings, box domain.TokenBox, notifications domain.Queue, now func() time.Time) *Importer {
+func New(store Store, listings Listings, box domain.TokenBox, notifications message.Queue, now func() time.Time) *Importer {
 	im := &Importer{store: store, listings: listings, tokens: promobtoken.New(store, box, now), now: now, MaxAttempts: 5,
 		imports: sale.Import{Store: store, Notifications: notifications, Parse: parse, Now: now}}
 	im.dispatch = queue.Dispatch(map[string]queue.KindFunc{
-		domain.KindWebhook: im.webhook,
-		domain.KindUpdate:  im.update,
+		message.KindWebhook: im.webhook,
+		message.KindUpdate:  im.update,
 	})
 	return im
 }
@@ -116,7 +118,7 @@ func (im *Importer) Handle(ctx context.Context, ev events.SQSEvent) (events.SQSE
 
 // webhook processes a stored Promob delivery.
 func (im *Importer) webhook(ctx context.Context, body []byte) error {
-	var msg domain.ImportMessage
+	var msg message.Import
 	if err := json.Unmarshal(body, &msg); err != nil {
 		return fmt.Errorf("importer: decode: %w", err)
 	}
@@ -135,12 +137,12 @@ func (im *Importer) webhook(ctx context.Context, body []byte) error {
 
 // deliveredListing reads the listing a stored delivery carries, as the
 // webhook read it when it accepted the delivery.
-func (im *Importer) deliveredListing(ctx context.Context, msg domain.ImportMessage) (io.Reader, error) {
+func (im *Importer) deliveredListing(ctx context.Context, msg message.Import) (io.Reader, error) {
 	raw, err := im.store.DeliveryBody(ctx, msg.AccountID, msg.DeliveryID)
 	if err != nil {
 		return nil, err
 	}
-	var ev domain.WebhookEvent
+	var ev promobevent.Event
 	if err := strictjson.Decode(raw, &ev, false); err != nil {
 		return nil, fmt.Errorf("importer: stored delivery is not an event: %w", err)
 	}
@@ -151,7 +153,7 @@ func (im *Importer) deliveredListing(ctx context.Context, msg domain.ImportMessa
 // with the requesting user's linked token when they have one (see package
 // promobtoken), else with the store's integration token.
 func (im *Importer) update(ctx context.Context, body []byte) error {
-	var msg domain.ImportMessage
+	var msg message.Import
 	if err := json.Unmarshal(body, &msg); err != nil {
 		return fmt.Errorf("importer: decode: %w", err)
 	}

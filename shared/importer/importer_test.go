@@ -21,6 +21,8 @@ import (
 	"github.com/foccolojas/promob-integration/shared/listing"
 	"github.com/foccolojas/promob-integration/shared/listing/listinggen"
 	"github.com/foccolojas/promob-integration/shared/promob"
+	"github.com/foccolojas/promob-integration/shared/promobevent"
+	"github.com/foccolojas/promob-integration/shared/queue/message"
 	"github.com/shopspring/decimal"
 )
 
@@ -91,13 +93,13 @@ func (b *fakeBody) Close() error {
 // fakeQueue records notification messages.
 type fakeQueue struct {
 	mu   sync.Mutex
-	sent []domain.NotificationMessage
+	sent []message.Notification
 }
 
 func (q *fakeQueue) Send(_ context.Context, msg any, _, _ string) error {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	q.sent = append(q.sent, msg.(domain.NotificationMessage))
+	q.sent = append(q.sent, msg.(message.Notification))
 	return nil
 }
 
@@ -155,21 +157,21 @@ func listingXML(parts int, seed int64) []byte {
 func (f *fixture) deliver(typ string, revision int, xml []byte, receiveCount int) []string {
 	f.t.Helper()
 	id := fmt.Sprintf("msg_%d", f.seq.Add(1))
-	body, _ := json.Marshal(domain.WebhookEvent{Type: typ, Data: domain.WebhookEventData{ProjectID: "79a9ee88", EnvironmentID: promobEnv, Revision: revision, UserID: f.saver, Listing: string(xml)}})
+	body, _ := json.Marshal(promobevent.Event{Type: typ, Data: promobevent.Data{ProjectID: "79a9ee88", EnvironmentID: promobEnv, Revision: revision, UserID: f.saver, Listing: string(xml)}})
 	d := domain.Delivery{AccountID: "acc-1", WebhookID: id, StoreID: "s1", Type: typ, ProjectID: "79a9ee88", EnvironmentID: promobEnv, Revision: revision,
 		PromobUser: f.saver, ReceivedAt: time.Now(), Status: 202, Body: []byte("{}")}
 	if _, _, err := f.store.CreateDelivery(context.Background(), d, body); err != nil {
 		f.t.Fatal(err)
 	}
-	return f.run(domain.ImportMessage{Kind: domain.KindWebhook, StoreID: "s1", AccountID: "acc-1", DeliveryID: id, Type: typ, ProjectID: "79a9ee88",
+	return f.run(message.Import{Kind: message.KindWebhook, StoreID: "s1", AccountID: "acc-1", DeliveryID: id, Type: typ, ProjectID: "79a9ee88",
 		EnvironmentID: promobEnv, Revision: revision, PromobUser: f.saver}, receiveCount)
 }
 
 func (f *fixture) update(receiveCount int) []string {
-	return f.run(domain.ImportMessage{Kind: domain.KindUpdate, StoreID: "s1", AccountID: "acc-1", EnvironmentID: f.env.ID}, receiveCount)
+	return f.run(message.Import{Kind: message.KindUpdate, StoreID: "s1", AccountID: "acc-1", EnvironmentID: f.env.ID}, receiveCount)
 }
 
-func (f *fixture) run(msg domain.ImportMessage, receiveCount int) []string {
+func (f *fixture) run(msg message.Import, receiveCount int) []string {
 	f.t.Helper()
 	body, _ := json.Marshal(msg)
 	resp, err := f.im.Handle(context.Background(), events.SQSEvent{Records: []events.SQSMessage{{

@@ -15,6 +15,7 @@ import (
 	"github.com/foccolojas/promob-integration/shared/importer"
 	"github.com/foccolojas/promob-integration/shared/promob"
 	"github.com/foccolojas/promob-integration/shared/promob/promobsim"
+	"github.com/foccolojas/promob-integration/shared/queue/message"
 	"github.com/foccolojas/promob-integration/shared/tokenbox"
 )
 
@@ -100,7 +101,7 @@ func TestUpdateWithTheUsersToken(t *testing.T) {
 			simCall(t, "POST", srv.URL+"/_sim/accounts/acc-1/users/ana/password", body)
 		}
 		simCall(t, "PUT", envURL, listingXML(5+i, int64(i+1)))
-		msg := domain.ImportMessage{Kind: domain.KindUpdate, StoreID: "s1", AccountID: "acc-1", ProjectID: "79a9ee88", EnvironmentID: f.env.ID, UserID: st.user}
+		msg := message.Import{Kind: message.KindUpdate, StoreID: "s1", AccountID: "acc-1", ProjectID: "79a9ee88", EnvironmentID: f.env.ID, UserID: st.user}
 		if failed := f.run(msg, 1); len(failed) != 0 {
 			t.Fatalf("%s: the update failed", st.name)
 		}

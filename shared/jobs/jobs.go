@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/foccolojas/promob-integration/shared/domain"
 	"github.com/foccolojas/promob-integration/shared/queue"
+	"github.com/foccolojas/promob-integration/shared/queue/message"
 )
 
 // Store is what the tracker reads and records.
@@ -27,7 +28,7 @@ type Tracker struct {
 	store Store
 	// notices carries the notification to the responsible user (nil: the
 	// function has no notifications queue; nobody is told).
-	notices domain.Queue
+	notices message.Queue
 	reason  func(error) string
 	now     func() time.Time
 }
@@ -36,7 +37,7 @@ var _ queue.Observer = (*Tracker)(nil)
 
 // NewTracker returns a tracker; reason turns a failure into the sentence a
 // user reads, now is the clock.
-func NewTracker(store Store, notices domain.Queue, reason func(error) string, now func() time.Time) *Tracker {
+func NewTracker(store Store, notices message.Queue, reason func(error) string, now func() time.Time) *Tracker {
 	return &Tracker{store: store, notices: notices, reason: reason, now: now}
 }
 
@@ -64,7 +65,7 @@ func (t *Tracker) Failed(ctx context.Context, msg events.SQSMessage, attempt int
 		return
 	}
 	n := domain.JobFailedNotification(ref, integ.ResponsibleUserID, reason, attempt, t.now())
-	if err := t.notices.Send(ctx, n, "", ""); err != nil {
+	if err := t.notices.Send(ctx, message.Notify(n), "", ""); err != nil {
 		slog.ErrorContext(ctx, "responsible user not told of a dead-lettered job", "err", err)
 	}
 }
@@ -72,7 +73,7 @@ func (t *Tracker) Failed(ctx context.Context, msg events.SQSMessage, attempt int
 // set records the job of msg, if it is one; a failure is logged (the job's
 // work itself is not undone by it).
 func (t *Tracker) set(ctx context.Context, msg events.SQSMessage, job domain.Job) (domain.JobRef, bool) {
-	ref, ok := domain.JobOf([]byte(msg.Body))
+	ref, ok := message.JobOf([]byte(msg.Body))
 	if !ok {
 		return ref, false
 	}

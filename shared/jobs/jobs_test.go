@@ -11,6 +11,7 @@ import (
 	"github.com/foccolojas/promob-integration/shared/domain"
 	"github.com/foccolojas/promob-integration/shared/dynamo/dynamotest"
 	"github.com/foccolojas/promob-integration/shared/jobs"
+	"github.com/foccolojas/promob-integration/shared/queue/message"
 )
 
 // fakeQueue records the messages sent; err makes Send fail.
@@ -59,14 +60,14 @@ func TestJobLifecycle(t *testing.T) {
 	}
 	outbox := &fakeQueue{}
 	q := jobs.NewQueue(outbox, store, clock)
-	msg := domain.EnvironmentCreateMessage{Kind: domain.KindEnvironmentCreate, StoreID: "s1", ProjectID: "p1", EnvironmentID: "e1", UserID: "u1"}
+	msg := message.EnvironmentCreate{Kind: message.KindEnvironmentCreate, StoreID: "s1", ProjectID: "p1", EnvironmentID: "e1", UserID: "u1"}
 	if err := q.Send(ctx, msg, "", ""); err != nil {
 		t.Fatal(err)
 	}
-	if j := job("e1", domain.KindEnvironmentCreate); j.State != domain.JobPending || j.Attempt != 0 {
+	if j := job("e1", message.KindEnvironmentCreate); j.State != domain.JobPending || j.Attempt != 0 {
 		t.Fatalf("after Send: %+v, want pending", j)
 	}
-	_, stored, err := store.JobMessage(ctx, domain.JobRef{StoreID: "s1", RecordID: "e1", Kind: domain.KindEnvironmentCreate})
+	_, stored, err := store.JobMessage(ctx, domain.JobRef{StoreID: "s1", RecordID: "e1", Kind: message.KindEnvironmentCreate})
 	if err != nil || string(stored) != string(outbox.sent[0]) {
 		t.Fatalf("stored message %s, %v; sent %s", stored, err, outbox.sent[0])
 	}
@@ -76,11 +77,11 @@ func TestJobLifecycle(t *testing.T) {
 	rec := events.SQSMessage{MessageId: "m1", Body: string(outbox.sent[0])}
 	next := now.Add(16 * time.Second)
 	tr.Retrying(ctx, rec, 2, next, errors.New("503"))
-	if j := job("e1", domain.KindEnvironmentCreate); j.State != domain.JobRetrying || j.Attempt != 2 || j.NextTryAt == nil || !j.NextTryAt.Equal(next) || j.Reason != "Promob answered 503." {
+	if j := job("e1", message.KindEnvironmentCreate); j.State != domain.JobRetrying || j.Attempt != 2 || j.NextTryAt == nil || !j.NextTryAt.Equal(next) || j.Reason != "Promob answered 503." {
 		t.Fatalf("after Retrying: %+v", j)
 	}
 	tr.Done(ctx, rec, 3)
-	if j := job("e1", domain.KindEnvironmentCreate); j.State != domain.JobDone || j.Attempt != 3 || j.NextTryAt != nil || j.Reason != "" {
+	if j := job("e1", message.KindEnvironmentCreate); j.State != domain.JobDone || j.Attempt != 3 || j.NextTryAt != nil || j.Reason != "" {
 		t.Fatalf("after Done: %+v", j)
 	}
 	if len(notices.sent) != 0 {
@@ -89,7 +90,7 @@ func TestJobLifecycle(t *testing.T) {
 
 	client := events.SQSMessage{MessageId: "m2", Body: `{"kind":"customer.create","storeId":"s1","clientId":"c1","userId":"u1"}`}
 	tr.Failed(ctx, client, 1, errors.New("409"), false)
-	if j := job("c1", domain.KindCustomerCreate); j.State != domain.JobFailed || j.Reason == "" {
+	if j := job("c1", message.KindCustomerCreate); j.State != domain.JobFailed || j.Reason == "" {
 		t.Fatalf("after Failed: %+v", j)
 	}
 	if len(notices.sent) != 0 {
@@ -99,7 +100,7 @@ func TestJobLifecycle(t *testing.T) {
 	if len(notices.sent) != 1 {
 		t.Fatalf("%d notices for a dead-lettered job, want 1", len(notices.sent))
 	}
-	var n domain.NotificationMessage
+	var n message.Notification
 	if err := json.Unmarshal(notices.sent[0], &n); err != nil || n.UserID != "boss" || n.Notification.Kind != "job.failed" {
 		t.Fatalf("notice %s, %v: want job.failed to the responsible user", notices.sent[0], err)
 	}
@@ -117,7 +118,7 @@ func TestUnqueuedJobFails(t *testing.T) {
 	ctx := context.Background()
 	store := dynamotest.Minidyn(t)
 	q := jobs.NewQueue(&fakeQueue{err: errors.New("sqs down")}, store, clock)
-	err := q.Send(ctx, domain.CustomerCreateMessage{Kind: domain.KindCustomerCreate, StoreID: "s1", ClientID: "c1"}, "", "")
+	err := q.Send(ctx, message.CustomerCreate{Kind: message.KindCustomerCreate, StoreID: "s1", ClientID: "c1"}, "", "")
 	if err == nil {
 		t.Fatal("Send succeeded")
 	}

@@ -7,21 +7,22 @@ import (
 	"time"
 
 	"github.com/foccolojas/promob-integration/shared/domain"
+	"github.com/foccolojas/promob-integration/shared/queue/message"
 )
 
-// Queue is a domain.Queue that records a pending job for each job message
-// it sends (see domain.JobOf), with the message, so that a failed job can
+// Queue is a message.Queue that records a pending job for each job message
+// it sends (see message.JobOf), with the message, so that a failed job can
 // be sent again (Retry).
 type Queue struct {
-	next  domain.Queue
+	next  message.Queue
 	store domain.JobStore
 	now   func() time.Time
 }
 
-var _ domain.Queue = (*Queue)(nil)
+var _ message.Queue = (*Queue)(nil)
 
 // NewQueue returns q recording jobs in store.
-func NewQueue(q domain.Queue, store domain.JobStore, now func() time.Time) *Queue {
+func NewQueue(q message.Queue, store domain.JobStore, now func() time.Time) *Queue {
 	return &Queue{next: q, store: store, now: now}
 }
 
@@ -32,7 +33,7 @@ func (q *Queue) Send(ctx context.Context, msg any, group, dedupID string) error 
 	if err != nil {
 		return fmt.Errorf("jobs: encode message: %w", err)
 	}
-	ref, isJob := domain.JobOf(body)
+	ref, isJob := message.JobOf(body)
 	if isJob {
 		if err := q.store.SetJob(ctx, ref, domain.Job{Kind: ref.Kind, State: domain.JobPending, UpdatedAt: q.now().UTC()}, body); err != nil {
 			return err

@@ -10,6 +10,7 @@ import (
 	"github.com/foccolojas/promob-integration/shared/domain"
 	"github.com/foccolojas/promob-integration/shared/logging"
 	"github.com/foccolojas/promob-integration/shared/queue"
+	"github.com/foccolojas/promob-integration/shared/queue/message"
 )
 
 // Notifier stores notifications.
@@ -23,7 +24,7 @@ type Notifier struct {
 // New returns the notifier over the store.
 func New(store domain.NotificationStore) *Notifier {
 	n := &Notifier{store: store}
-	n.dispatch = queue.Dispatch(map[string]queue.KindFunc{domain.KindNotification: queue.Decoded(n.notification)})
+	n.dispatch = queue.Dispatch(map[string]queue.KindFunc{message.KindNotification: queue.Decoded(n.notification)})
 	return n
 }
 
@@ -32,7 +33,7 @@ func (n *Notifier) Handle(ctx context.Context, ev events.SQSEvent) (events.SQSEv
 	return n.Runner.Batch(ctx, ev, n.dispatch), nil
 }
 
-func (n *Notifier) notification(ctx context.Context, msg domain.NotificationMessage) error {
+func (n *Notifier) notification(ctx context.Context, msg message.Notification) error {
 	no := msg.Notification
 	no.StoreID, no.UserID, no.DedupeKey = msg.StoreID, msg.UserID, msg.DedupeKey
 	ctx = logging.With(ctx, "store_id", no.StoreID, "user_id", no.UserID)

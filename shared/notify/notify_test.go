@@ -13,17 +13,18 @@ import (
 	"github.com/foccolojas/promob-integration/shared/domain"
 	"github.com/foccolojas/promob-integration/shared/dynamo/dynamotest"
 	"github.com/foccolojas/promob-integration/shared/notify"
+	"github.com/foccolojas/promob-integration/shared/queue/message"
 )
 
 var created = time.Date(2026, 11, 28, 14, 3, 1, 0, time.UTC)
 
-// message returns the body of a notification message for user u1 of store s1.
-func message(t *testing.T, id, title string) string {
+// notificationBody returns the body of a notification message for user u1 of store s1.
+func notificationBody(t *testing.T, id, title string) string {
 	t.Helper()
-	b, err := json.Marshal(domain.NotificationMessage{
-		Kind: domain.KindNotification, StoreID: "s1", UserID: "u1",
+	b, err := json.Marshal(message.Notify(domain.Notice{
+		StoreID: "s1", UserID: "u1",
 		Notification: domain.Notification{ID: id, Kind: "environment.updated", Title: title, Message: "Nova versão 2.", CreatedAt: created},
-	})
+	}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +57,7 @@ func TestHandleReportsOnlyTheBadMessages(t *testing.T) {
 		{
 			name: "valid, malformed and unknown kind",
 			bodies: func(t *testing.T) []string {
-				return []string{message(t, "n1", "Ambiente atualizado"), `{"kind":"notification","notification":`, `{"kind":"email","storeId":"s1"}`}
+				return []string{notificationBody(t, "n1", "Ambiente atualizado"), `{"kind":"notification","notification":`, `{"kind":"email","storeId":"s1"}`}
 			},
 			failed: []string{"b", "c"},
 			stored: []string{"n1"},
@@ -64,7 +65,7 @@ func TestHandleReportsOnlyTheBadMessages(t *testing.T) {
 		{
 			name: "a notification without a title",
 			bodies: func(t *testing.T) []string {
-				return []string{message(t, "n1", ""), message(t, "n2", "Ambiente atualizado")}
+				return []string{notificationBody(t, "n1", ""), notificationBody(t, "n2", "Ambiente atualizado")}
 			},
 			failed: []string{"a"},
 			stored: []string{"n2"},
@@ -99,7 +100,7 @@ func TestRepeatedNotificationIsStoredOnce(t *testing.T) {
 	ctx := context.Background()
 	store := dynamotest.Minidyn(t)
 	n := notify.New(store)
-	body := message(t, "n1", "Ambiente atualizado")
+	body := notificationBody(t, "n1", "Ambiente atualizado")
 	if resp, err := n.Handle(ctx, batch(body)); err != nil || len(resp.BatchItemFailures) != 0 {
 		t.Fatalf("first: %v %v", resp, err)
 	}
@@ -132,7 +133,7 @@ func TestSampleEventIsStored(t *testing.T) {
 	if err != nil || len(resp.BatchItemFailures) != 0 {
 		t.Fatalf("Handle = %v, %v; want no failures", resp, err)
 	}
-	var msg domain.NotificationMessage
+	var msg message.Notification
 	if err := json.Unmarshal([]byte(ev.Records[0].Body), &msg); err != nil {
 		t.Fatal(err)
 	}

@@ -7,13 +7,14 @@ import (
 	"github.com/foccolojas/promob-integration/shared/domain"
 	"github.com/foccolojas/promob-integration/shared/logging"
 	"github.com/foccolojas/promob-integration/shared/promob"
+	"github.com/foccolojas/promob-integration/shared/queue/message"
 )
 
 // designAssistance creates an assistance's Promob environment in its
 // environment's Promob project, blank or a copy of the source revision,
 // and makes its design ready with its routing; on the last delivery a
 // failure is recorded instead.
-func (s *Syncer) designAssistance(ctx context.Context, msg domain.AssistanceMessage) error {
+func (s *Syncer) designAssistance(ctx context.Context, msg message.AssistanceDesign) error {
 	ctx = logging.With(ctx, "store_id", msg.StoreID, "assistance_id", msg.AssistanceID, "user_id", msg.UserID)
 	a, err := s.store.Assistance(ctx, msg.StoreID, msg.AssistanceID)
 	if domain.IsNotFound(err) {
@@ -29,7 +30,7 @@ func (s *Syncer) designAssistance(ctx context.Context, msg domain.AssistanceMess
 	return giveUp(ctx, s.makeDesign(ctx, msg, a), "assistance not designed in Promob", s.creationFailed(ctx, msg.StoreID, a.ID))
 }
 
-func (s *Syncer) makeDesign(ctx context.Context, msg domain.AssistanceMessage, a domain.Assistance) error {
+func (s *Syncer) makeDesign(ctx context.Context, msg message.AssistanceDesign, a domain.Assistance) error {
 	acc, err := s.account(ctx, msg.StoreID)
 	if err != nil {
 		return err

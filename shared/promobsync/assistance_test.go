@@ -14,6 +14,7 @@ import (
 	"github.com/foccolojas/promob-integration/shared/listing"
 	"github.com/foccolojas/promob-integration/shared/promob"
 	"github.com/foccolojas/promob-integration/shared/promobsync"
+	"github.com/foccolojas/promob-integration/shared/queue/message"
 )
 
 // listingItems is what a listing lists, without the ids Promob gives each
@@ -103,7 +104,7 @@ func TestAssistanceDesign(t *testing.T) {
 				h.call("POST", "/_sim/faults", "", map[string]any{"failNext": tt.faults, "status": 503})
 			}
 			for i, n := range tt.deliveries {
-				if h.handle(domain.AssistanceMessage{Kind: domain.KindAssistanceDesign, StoreID: "s1", AssistanceID: a.ID, UserID: "u1"}, n) {
+				if h.handle(message.AssistanceDesign{Kind: message.KindAssistanceDesign, StoreID: "s1", AssistanceID: a.ID, UserID: "u1"}, n) {
 					t.Fatalf("delivery %d failed", i+1)
 				}
 			}
@@ -150,7 +151,7 @@ func TestDesignAttemptKeys(t *testing.T) {
 	if err := h.store.CreateAssistance(ctx, a); err != nil {
 		t.Fatal(err)
 	}
-	msg := domain.AssistanceMessage{Kind: domain.KindAssistanceDesign, StoreID: "s1", AssistanceID: a.ID, UserID: "u1"}
+	msg := message.AssistanceDesign{Kind: message.KindAssistanceDesign, StoreID: "s1", AssistanceID: a.ID, UserID: "u1"}
 
 	// Request 1, blank: Promob creates it, the answer is lost, and the
 	// last delivery finds Promob down.

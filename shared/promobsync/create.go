@@ -10,6 +10,7 @@ import (
 	"github.com/foccolojas/promob-integration/shared/logging"
 	"github.com/foccolojas/promob-integration/shared/promob"
 	"github.com/foccolojas/promob-integration/shared/queue"
+	"github.com/foccolojas/promob-integration/shared/queue/message"
 )
 
 // account returns the store's Promob account (with its integration token).
@@ -29,7 +30,7 @@ func (s *Syncer) account(ctx context.Context, storeID string) (domain.Account, e
 }
 
 // createCustomer creates a client in Promob and records it synced.
-func (s *Syncer) createCustomer(ctx context.Context, msg domain.CustomerCreateMessage) error {
+func (s *Syncer) createCustomer(ctx context.Context, msg message.CustomerCreate) error {
 	ctx = logging.With(ctx, "store_id", msg.StoreID, "client_id", msg.ClientID, "user_id", msg.UserID)
 	c, err := s.store.Client(ctx, msg.StoreID, msg.ClientID)
 	if err != nil {
@@ -78,7 +79,7 @@ func (s *Syncer) ensureCustomer(ctx context.Context, acc domain.Account, userID 
 
 // createEnvironment creates the project's Promob project when needed, then
 // the environment, and makes it ready.
-func (s *Syncer) createEnvironment(ctx context.Context, msg domain.EnvironmentCreateMessage) error {
+func (s *Syncer) createEnvironment(ctx context.Context, msg message.EnvironmentCreate) error {
 	ctx = logging.With(ctx, "store_id", msg.StoreID, "project_id", msg.ProjectID, "environment_id", msg.EnvironmentID, "user_id", msg.UserID)
 	env, err := s.store.Environment(ctx, msg.StoreID, msg.EnvironmentID)
 	if err != nil {
@@ -90,7 +91,7 @@ func (s *Syncer) createEnvironment(ctx context.Context, msg domain.EnvironmentCr
 	return giveUp(ctx, s.makeEnvironment(ctx, msg, env), "environment not created in Promob", s.creationFailed(ctx, msg.StoreID, env.ID))
 }
 
-func (s *Syncer) makeEnvironment(ctx context.Context, msg domain.EnvironmentCreateMessage, env domain.Environment) error {
+func (s *Syncer) makeEnvironment(ctx context.Context, msg message.EnvironmentCreate, env domain.Environment) error {
 	acc, err := s.account(ctx, msg.StoreID)
 	if err != nil {
 		return err

@@ -4,20 +4,20 @@
 // retries, then keeps them in its DLQ) and never fails a user's request.
 //
 // Message kinds:
-//   - "connect.status" (domain.ConnectStatusMessage): PUT …/status sets the
+//   - "connect.status" (message.ConnectStatus): PUT …/status sets the
 //     Promob project's situation and stage in Connect, and the project
 //     records whether Connect received them. Setting the same status twice
 //     is harmless, so a repeated message is too. A status Promob refuses
 //     for good, or that fails on the last delivery, is recorded failed and
 //     the store's responsible user is told.
-//   - "customer.create" (domain.CustomerCreateMessage): creates a client in
+//   - "customer.create" (message.CustomerCreate): creates a client in
 //     Promob (Idempotency-Key = the client's id) and records it synced.
-//   - "environment.create" (domain.EnvironmentCreateMessage): creates the
+//   - "environment.create" (message.EnvironmentCreate): creates the
 //     project's Promob project when it has none (Idempotency-Key = the
 //     project's id, so concurrent environments of one project create it
 //     once), then the environment, blank (Idempotency-Key = the
 //     environment's id), and makes it ready with its routing.
-//   - "assistance.design" (domain.AssistanceMessage): creates an
+//   - "assistance.design" (message.AssistanceDesign): creates an
 //     assistance's Promob environment in its environment's Promob project,
 //     blank or a copy of the source revision (Idempotency-Key =
 //     domain.DesignKey of the design's attempt: the same for every delivery
@@ -45,6 +45,7 @@ import (
 	"github.com/foccolojas/promob-integration/shared/promob"
 	"github.com/foccolojas/promob-integration/shared/promobtoken"
 	"github.com/foccolojas/promob-integration/shared/queue"
+	"github.com/foccolojas/promob-integration/shared/queue/message"
 )
 
 // Store is what promobsync reads and records (see the dynamo store's
@@ -92,10 +93,10 @@ type Syncer struct {
 func New(store Store, p Promob, box domain.TokenBox, now func() time.Time) *Syncer {
 	s := &Syncer{store: store, promob: p, tokens: promobtoken.New(store, box, now), now: now}
 	s.dispatch = queue.Dispatch(map[string]queue.KindFunc{
-		domain.KindConnectStatus:     queue.Decoded(s.connectStatus),
-		domain.KindCustomerCreate:    queue.Decoded(s.createCustomer),
-		domain.KindEnvironmentCreate: queue.Decoded(s.createEnvironment),
-		domain.KindAssistanceDesign:  queue.Decoded(s.designAssistance),
+		message.KindConnectStatus:     queue.Decoded(s.connectStatus),
+		message.KindCustomerCreate:    queue.Decoded(s.createCustomer),
+		message.KindEnvironmentCreate: queue.Decoded(s.createEnvironment),
+		message.KindAssistanceDesign:  queue.Decoded(s.designAssistance),
 	})
 	return s
 }
@@ -108,7 +109,7 @@ func (s *Syncer) Handle(ctx context.Context, ev events.SQSEvent) (events.SQSEven
 // connectStatus sets a Promob project's situation and stage and records
 // the delivery on the project; a retryable failure is returned so that the
 // queue retries the message, until the last delivery (see MaxAttempts).
-func (s *Syncer) connectStatus(ctx context.Context, msg domain.ConnectStatusMessage) error {
+func (s *Syncer) connectStatus(ctx context.Context, msg message.ConnectStatus) error {
 	ctx = logging.With(ctx, "store_id", msg.StoreID, "account_id", msg.AccountID, "promob_project", msg.ProjectID, "version", msg.Version)
 	acc, err := s.store.Account(ctx, msg.AccountID)
 	if err != nil {

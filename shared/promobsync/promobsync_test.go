@@ -19,6 +19,7 @@ import (
 	"github.com/foccolojas/promob-integration/shared/promob"
 	"github.com/foccolojas/promob-integration/shared/promob/promobsim"
 	"github.com/foccolojas/promob-integration/shared/promobsync"
+	"github.com/foccolojas/promob-integration/shared/queue/message"
 	"github.com/foccolojas/promob-integration/shared/tokenbox"
 )
 
@@ -181,7 +182,7 @@ func TestConnectStatusReachesPromob(t *testing.T) {
 			if tt.faults > 0 {
 				h.call("POST", "/_sim/faults", "", map[string]any{"failNext": tt.faults, "status": 503})
 			}
-			failed := h.handle(domain.ConnectStatusMessage{Kind: domain.KindConnectStatus, StoreID: "s1", AccountID: "acc-1",
+			failed := h.handle(message.ConnectStatus{Kind: message.KindConnectStatus, StoreID: "s1", AccountID: "acc-1",
 				ProjectID: "pp-1", EnvironmentID: "pe-1", Version: 2, Situation: "Fechado", Stage: "Produção",
 				ProjectRef: "p1", EnvironmentRef: "e1"}, tt.receiveCount)
 			if failed != tt.wantFailed {
@@ -242,7 +243,7 @@ func TestCustomerCreate(t *testing.T) {
 				h.call("POST", "/_sim/faults", "", map[string]any{"failNext": tt.faults, "status": 503})
 			}
 			for i, n := range tt.deliveries {
-				if failed := h.handle(domain.CustomerCreateMessage{Kind: domain.KindCustomerCreate, StoreID: "s1", ClientID: c.ID}, n); failed != tt.wantFailed[i] {
+				if failed := h.handle(message.CustomerCreate{Kind: message.KindCustomerCreate, StoreID: "s1", ClientID: c.ID}, n); failed != tt.wantFailed[i] {
 					t.Fatalf("delivery %d failed = %v", i+1, failed)
 				}
 			}
@@ -279,7 +280,7 @@ func TestEnvironmentsOfOneProjectAtOnce(t *testing.T) {
 	for _, e := range envs {
 		wg.Go(func() {
 			for n := 1; n <= promobsync.MaxAttempts; n++ {
-				if !h.handle(domain.EnvironmentCreateMessage{Kind: domain.KindEnvironmentCreate, StoreID: "s1", ProjectID: p.ID, EnvironmentID: e.ID}, n) {
+				if !h.handle(message.EnvironmentCreate{Kind: message.KindEnvironmentCreate, StoreID: "s1", ProjectID: p.ID, EnvironmentID: e.ID}, n) {
 					return
 				}
 			}
@@ -311,7 +312,7 @@ func TestEnvironmentsOfOneProjectAtOnce(t *testing.T) {
 		}
 	}
 	// A repeated message changes nothing.
-	if h.handle(domain.EnvironmentCreateMessage{Kind: domain.KindEnvironmentCreate, StoreID: "s1", ProjectID: p.ID, EnvironmentID: envs[0].ID}, 1) {
+	if h.handle(message.EnvironmentCreate{Kind: message.KindEnvironmentCreate, StoreID: "s1", ProjectID: p.ID, EnvironmentID: envs[0].ID}, 1) {
 		t.Fatal("a repeat failed")
 	}
 	if _, _, names := h.account(); len(names) != len(envs) {
@@ -349,7 +350,7 @@ func TestRefusedUserTokenExpiresTheLink(t *testing.T) {
 			h.call("POST", "/_sim/accounts/acc-1/users/ana/password", "", map[string]string{"password": st.password})
 		}
 		c := h.seedClient()
-		if h.handle(domain.CustomerCreateMessage{Kind: domain.KindCustomerCreate, StoreID: "s1", ClientID: c.ID, UserID: "u1"}, 1) {
+		if h.handle(message.CustomerCreate{Kind: message.KindCustomerCreate, StoreID: "s1", ClientID: c.ID, UserID: "u1"}, 1) {
 			t.Fatalf("%s: the message failed", st.name)
 		}
 		if got, _ := h.store.Client(ctx, "s1", c.ID); got.PromobSync.Status != domain.SyncSynced {

@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
-	"github.com/foccolojas/promob-integration/shared/domain"
+	"github.com/foccolojas/promob-integration/shared/queue/message"
 )
 
 // Client is the part of the SQS API the sender uses.
@@ -24,7 +24,7 @@ type SQS struct {
 	fifo   bool
 }
 
-var _ domain.Queue = (*SQS)(nil)
+var _ message.Queue = (*SQS)(nil)
 
 // New returns a sender to the queue at url; a URL ending in ".fifo" is a FIFO queue.
 func New(client Client, url string) *SQS {

@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/foccolojas/promob-integration/shared/domain"
+	"github.com/foccolojas/promob-integration/shared/queue/message"
 )
 
 // CreateAssistance opens an assistance of one of the project's
@@ -89,7 +90,7 @@ func (c Creation) RequestDesign(ctx context.Context, actor domain.Identity, assi
 		}
 		return domain.Assistance{}, domain.Changed(a.ID)
 	}
-	msg := domain.AssistanceMessage{Kind: domain.KindAssistanceDesign, StoreID: actor.StoreID, AssistanceID: a.ID, UserID: actor.UserID}
+	msg := message.AssistanceDesign{Kind: message.KindAssistanceDesign, StoreID: actor.StoreID, AssistanceID: a.ID, UserID: actor.UserID}
 	err = SendOrFail(ctx, c.Outbox, msg, "", "", func(ctx context.Context) error {
 		return c.Store.SetEnvironmentCreation(ctx, actor.StoreID, a.ID, domain.EnvFailed, Unqueued("request the design again."), c.Now().UTC())
 	})

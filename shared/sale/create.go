@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/foccolojas/promob-integration/shared/domain"
+	"github.com/foccolojas/promob-integration/shared/queue/message"
 )
 
 // CreationStore is what creating a sale's records in FoccoLojas and in
@@ -35,8 +36,8 @@ type CreationStore interface {
 // promobsync's queue, Imports the importer's.
 type Creation struct {
 	Store   CreationStore
-	Outbox  domain.Queue
-	Imports domain.Queue
+	Outbox  message.Queue
+	Imports message.Queue
 	Now     func() time.Time
 }
 
@@ -49,7 +50,7 @@ func Unqueued(ask string) string { return "The request could not be queued: " + 
 // record does not wait for work that will never be done and the user can
 // ask again; fail runs even if ctx was cancelled, and a failure to record
 // is logged. It returns the send's error.
-func SendOrFail(ctx context.Context, q domain.Queue, msg any, group, dedupID string, fail func(ctx context.Context) error) error {
+func SendOrFail(ctx context.Context, q message.Queue, msg any, group, dedupID string, fail func(ctx context.Context) error) error {
 	err := q.Send(ctx, msg, group, dedupID)
 	if err != nil {
 		FailUnqueued(ctx, err, fail)
@@ -112,7 +113,7 @@ func (c Creation) SyncClient(ctx context.Context, actor domain.Identity, clientI
 // queueClient asks promobsync to create the client in Promob; when the
 // message cannot be sent, the client's sync is failed.
 func (c Creation) queueClient(ctx context.Context, actor domain.Identity, clientID string) error {
-	msg := domain.CustomerCreateMessage{Kind: domain.KindCustomerCreate, StoreID: actor.StoreID, ClientID: clientID, UserID: actor.UserID}
+	msg := message.CustomerCreate{Kind: message.KindCustomerCreate, StoreID: actor.StoreID, ClientID: clientID, UserID: actor.UserID}
 	return SendOrFail(ctx, c.Outbox, msg, "", "", func(ctx context.Context) error {
 		return c.Store.SetClientSync(ctx, actor.StoreID, clientID, domain.PromobSync{Status: domain.SyncFailed, Reason: Unqueued("sync the client again.")})
 	})
@@ -170,7 +171,7 @@ func (c Creation) RetryEnvironment(ctx context.Context, actor domain.Identity, e
 // queueEnvironment asks promobsync to create the environment in Promob;
 // when the message cannot be sent, its creation is failed.
 func (c Creation) queueEnvironment(ctx context.Context, actor domain.Identity, env domain.Environment) error {
-	msg := domain.EnvironmentCreateMessage{Kind: domain.KindEnvironmentCreate, StoreID: actor.StoreID, ProjectID: env.ProjectID, EnvironmentID: env.ID, UserID: actor.UserID}
+	msg := message.EnvironmentCreate{Kind: message.KindEnvironmentCreate, StoreID: actor.StoreID, ProjectID: env.ProjectID, EnvironmentID: env.ID, UserID: actor.UserID}
 	return SendOrFail(ctx, c.Outbox, msg, "", "", func(ctx context.Context) error {
 		return c.Store.SetEnvironmentCreation(ctx, actor.StoreID, env.ID, domain.EnvFailed, Unqueued("retry the environment."), c.Now().UTC())
 	})

@@ -13,6 +13,7 @@ import (
 	"github.com/foccolojas/promob-integration/shared/domain"
 	"github.com/foccolojas/promob-integration/shared/dynamo"
 	"github.com/foccolojas/promob-integration/shared/dynamo/dynamotest"
+	"github.com/foccolojas/promob-integration/shared/queue/message"
 	"github.com/foccolojas/promob-integration/shared/sale"
 )
 
@@ -160,7 +161,7 @@ func TestCreateClient(t *testing.T) {
 	if c.StoreID != "s1" || stored.PromobSync.Status != domain.SyncPending || stored.Name != "João" {
 		t.Fatalf("client %+v, stored %+v", c, stored)
 	}
-	if len(f.outbox.sent) != 1 || f.outbox.sent[0].msg["kind"] != domain.KindCustomerCreate || f.outbox.sent[0].msg["clientId"] != c.ID || f.outbox.sent[0].msg["userId"] != "u1" {
+	if len(f.outbox.sent) != 1 || f.outbox.sent[0].msg["kind"] != message.KindCustomerCreate || f.outbox.sent[0].msg["clientId"] != c.ID || f.outbox.sent[0].msg["userId"] != "u1" {
 		t.Fatalf("sent %+v", f.outbox.sent)
 	}
 
@@ -241,7 +242,7 @@ func TestCreateEnvironment(t *testing.T) {
 		if stored.Status != domain.EnvCreating || stored.Name != "Sala" || stored.PromobAccountID != "acc-1" || stored.CreatedBy != "u1" || stored.ProjectID != f.project {
 			t.Fatalf("stored %+v", stored)
 		}
-		if len(f.outbox.sent) != 1 || f.outbox.sent[0].msg["kind"] != domain.KindEnvironmentCreate || f.outbox.sent[0].msg["environmentId"] != env.ID || f.outbox.sent[0].msg["projectId"] != f.project {
+		if len(f.outbox.sent) != 1 || f.outbox.sent[0].msg["kind"] != message.KindEnvironmentCreate || f.outbox.sent[0].msg["environmentId"] != env.ID || f.outbox.sent[0].msg["projectId"] != f.project {
 			t.Fatalf("sent %+v", f.outbox.sent)
 		}
 	})
@@ -346,7 +347,7 @@ func TestLinkEnvironment(t *testing.T) {
 			t.Fatalf("imports sent %+v", f.imports.sent)
 		}
 		s := f.imports.sent[0]
-		if s.msg["kind"] != domain.KindUpdate || s.msg["environmentId"] != env.ID || s.msg["userId"] != "u1" || s.group != domain.ImportGroup("acc-1", "pe-9") || !strings.HasPrefix(s.dedup, "update:"+env.ID+":") {
+		if s.msg["kind"] != message.KindUpdate || s.msg["environmentId"] != env.ID || s.msg["userId"] != "u1" || s.group != message.ImportGroup("acc-1", "pe-9") || !strings.HasPrefix(s.dedup, "update:"+env.ID+":") {
 			t.Fatalf("import sent %+v", s)
 		}
 	})
@@ -444,7 +445,7 @@ func TestRequestDesign(t *testing.T) {
 		if got.Design.Status != domain.EnvCreating || stored.Design.Status != domain.EnvCreating || stored.Design.PromobProjectID != "pp-1" || stored.Design.Attempt != 1 {
 			t.Fatalf("answered %+v, stored %+v", got.Design, stored.Design)
 		}
-		if len(f.outbox.sent) != 1 || f.outbox.sent[0].msg["kind"] != domain.KindAssistanceDesign || f.outbox.sent[0].msg["assistanceId"] != a.ID {
+		if len(f.outbox.sent) != 1 || f.outbox.sent[0].msg["kind"] != message.KindAssistanceDesign || f.outbox.sent[0].msg["assistanceId"] != a.ID {
 			t.Fatalf("sent %+v", f.outbox.sent)
 		}
 	})

@@ -13,6 +13,7 @@ import (
 	"github.com/foccolojas/promob-integration/shared/domain"
 	"github.com/foccolojas/promob-integration/shared/logging"
 	"github.com/foccolojas/promob-integration/shared/pricing"
+	"github.com/foccolojas/promob-integration/shared/queue/message"
 )
 
 // ImportStore is what importing Promob's revisions reads and writes (see
@@ -54,7 +55,7 @@ type ImportStore interface {
 //     revision.
 type Import struct {
 	Store         ImportStore
-	Notifications domain.Queue
+	Notifications message.Queue
 	// Parse reads a Promob listing as a stream: it calls emit for each item
 	// in document order and returns the GUID of the Promob project the
 	// listing names. A listing Promob itself got wrong fails with a
@@ -228,7 +229,7 @@ func (i Import) saved(ctx context.Context, env domain.Environment, revision int,
 		savers = domain.LinkedUsers(links, promobUser)
 	}
 	for _, msg := range domain.SavedNotifications(env, savers, i.Now()) {
-		if err := i.Notifications.Send(ctx, msg, "", ""); err != nil {
+		if err := i.Notifications.Send(ctx, message.Notify(msg), "", ""); err != nil {
 			return err
 		}
 	}
@@ -337,7 +338,7 @@ func (i Import) notifyAssistance(ctx context.Context, env domain.Environment, v 
 	if env.Kind != domain.EnvKindAssistance || env.CreatedBy == "" {
 		return nil
 	}
-	return i.Notifications.Send(ctx, domain.AssistanceImportedNotification(env, env.CreatedBy, v.Number, v.PromobRevision, i.Now()), "", "")
+	return i.Notifications.Send(ctx, message.Notify(domain.AssistanceImportedNotification(env, env.CreatedBy, v.Number, v.PromobRevision, i.Now())), "", "")
 }
 
 // UpdateStore is what requesting an update reads and writes.
@@ -354,7 +355,7 @@ type UpdateStore interface {
 // environment or an assistance's design.
 type Updates struct {
 	Store   UpdateStore
-	Imports domain.Queue // the importer's
+	Imports message.Queue // the importer's
 	Now     func() time.Time
 }
 
@@ -411,11 +412,11 @@ type importFailer interface {
 }
 
 // queueUpdate is Enqueue for every use case that asks for an import.
-func queueUpdate(ctx context.Context, imports domain.Queue, store importFailer, now func() time.Time, env domain.Environment, userID string) error {
-	msg := domain.ImportMessage{Kind: domain.KindUpdate, StoreID: env.StoreID, AccountID: env.PromobAccountID,
+func queueUpdate(ctx context.Context, imports message.Queue, store importFailer, now func() time.Time, env domain.Environment, userID string) error {
+	msg := message.Import{Kind: message.KindUpdate, StoreID: env.StoreID, AccountID: env.PromobAccountID,
 		ProjectID: env.PromobProjectID, EnvironmentID: env.ID, UserID: userID}
 	dedup := "update:" + env.ID + ":" + strconv.FormatInt(env.UpdatedAt.UnixNano(), 10)
-	return SendOrFail(ctx, imports, msg, domain.ImportGroup(env.PromobAccountID, env.PromobEnvironmentID), dedup, func(ctx context.Context) error {
+	return SendOrFail(ctx, imports, msg, message.ImportGroup(env.PromobAccountID, env.PromobEnvironmentID), dedup, func(ctx context.Context) error {
 		return store.SetImportStatus(ctx, env.StoreID, env.ID, domain.ImportFailed, Unqueued("update the environment again."), now())
 	})
 }

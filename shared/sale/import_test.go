@@ -12,6 +12,7 @@ import (
 
 	"github.com/foccolojas/promob-integration/shared/domain"
 	"github.com/foccolojas/promob-integration/shared/dynamo"
+	"github.com/foccolojas/promob-integration/shared/queue/message"
 	"github.com/foccolojas/promob-integration/shared/sale"
 )
 
@@ -27,7 +28,7 @@ func saved(revision int) sale.PromobEvent {
 	return sale.PromobEvent{StoreID: "s1", AccountID: promobAccount, Type: domain.EventSaved, EnvironmentID: promobEnvID, Revision: revision}
 }
 
-func newImport(s sale.ImportStore, q domain.Queue) sale.Import {
+func newImport(s sale.ImportStore, q message.Queue) sale.Import {
 	return sale.Import{Store: s, Notifications: q, Parse: parseLines, Now: time.Now}
 }
 
@@ -111,7 +112,7 @@ func TestSaveMarksOutdatedAndNotifiesOncePerRevision(t *testing.T) {
 		t.Fatal("nobody was notified")
 	}
 	for _, m := range q.sent {
-		n := m.(domain.NotificationMessage)
+		n := m.(message.Notification)
 		if n.UserID != "designer-1" || n.DedupeKey != "saved#e1#2" || n.Notification.Action.Type != "update_environment" {
 			t.Fatalf("notification = %+v", n)
 		}
@@ -265,8 +266,8 @@ func TestRequestUpdate(t *testing.T) {
 		if stored := readE1(t, s); stored.ImportStatus != domain.ImportPending || stored.ImportError != "" {
 			t.Fatalf("stored %+v", stored)
 		}
-		msg, ok := q.sent[0].(domain.ImportMessage)
-		if len(q.sent) != 1 || !ok || msg.Kind != domain.KindUpdate || msg.EnvironmentID != "e1" || msg.UserID != "seller-1" ||
+		msg, ok := q.sent[0].(message.Import)
+		if len(q.sent) != 1 || !ok || msg.Kind != message.KindUpdate || msg.EnvironmentID != "e1" || msg.UserID != "seller-1" ||
 			q.dedups[0] != promobAccount+":"+promobEnvID+"|update:e1:"+strconv.FormatInt(env.UpdatedAt.UnixNano(), 10) {
 			t.Fatalf("queued %+v %v", q.sent, q.dedups)
 		}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/foccolojas/promob-integration/shared/domain"
+	"github.com/foccolojas/promob-integration/shared/queue/message"
 )
 
 // PromobStore is what recording Promob's events reads and writes.
@@ -22,7 +23,7 @@ type PromobStore interface {
 // kept once each and handed to the importer (see Import.Event).
 type Promob struct {
 	Store   PromobStore
-	Imports domain.Queue // the importer's
+	Imports message.Queue // the importer's
 	Now     func() time.Time
 }
 
@@ -85,11 +86,11 @@ func (p Promob) refuseLocked(ctx context.Context, d domain.Delivery) error {
 // next repeat of the webhook; the FIFO de-duplication id is the webhook id, so
 // a delivery queued twice within five minutes is received once.
 func (p Promob) enqueue(ctx context.Context, d domain.Delivery) error {
-	msg := domain.ImportMessage{
-		Kind: domain.KindWebhook, StoreID: d.StoreID, AccountID: d.AccountID, DeliveryID: d.WebhookID,
+	msg := message.Import{
+		Kind: message.KindWebhook, StoreID: d.StoreID, AccountID: d.AccountID, DeliveryID: d.WebhookID,
 		Type: d.Type, ProjectID: d.ProjectID, EnvironmentID: d.EnvironmentID, Revision: d.Revision, PromobUser: d.PromobUser,
 	}
-	if err := p.Imports.Send(ctx, msg, domain.ImportGroup(d.AccountID, d.EnvironmentID), d.AccountID+":"+d.WebhookID); err != nil {
+	if err := p.Imports.Send(ctx, msg, message.ImportGroup(d.AccountID, d.EnvironmentID), d.AccountID+":"+d.WebhookID); err != nil {
 		return err
 	}
 	return p.Store.MarkDeliveryQueued(ctx, d.AccountID, d.WebhookID)

@@ -12,6 +12,7 @@ import (
 	"github.com/foccolojas/promob-integration/shared/domain"
 	"github.com/foccolojas/promob-integration/shared/dynamo"
 	"github.com/foccolojas/promob-integration/shared/dynamo/dynamotest"
+	"github.com/foccolojas/promob-integration/shared/queue/message"
 	"github.com/foccolojas/promob-integration/shared/sale"
 	"github.com/shopspring/decimal"
 )
@@ -107,8 +108,8 @@ func TestRecordStoresAndQueuesEachDeliveryOnce(t *testing.T) {
 	if len(q.sent) != 1 || q.dedups[0] != promobAccount+":"+promobEnvID+"|"+promobAccount+":msg_1" {
 		t.Fatalf("queued %v %v, want the delivery once", q.sent, q.dedups)
 	}
-	msg := q.sent[0].(domain.ImportMessage)
-	if msg.Kind != domain.KindWebhook || msg.DeliveryID != "msg_1" || msg.Revision != 2 || msg.StoreID != "s1" {
+	msg := q.sent[0].(message.Import)
+	if msg.Kind != message.KindWebhook || msg.DeliveryID != "msg_1" || msg.Revision != 2 || msg.StoreID != "s1" {
 		t.Fatalf("message = %+v", msg)
 	}
 	if body, err := s.DeliveryBody(ctx, promobAccount, "msg_1"); err != nil || string(body) != `{"type":"environment.saved"}` {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/foccolojas/promob-integration/shared/domain"
 	"github.com/foccolojas/promob-integration/shared/pricing"
+	"github.com/foccolojas/promob-integration/shared/queue/message"
 )
 
 // WorkflowStore is what the sale's workflow reads and writes. Its guarded
@@ -43,7 +44,7 @@ type ItemReader interface {
 // reviews.
 type Workflow struct {
 	Store  WorkflowStore
-	Outbox domain.Queue // promobsync's queue: the calls to Promob
+	Outbox message.Queue // promobsync's queue: the calls to Promob
 	Now    func() time.Time
 }
 
@@ -97,8 +98,8 @@ func (w Workflow) sendConnectStatus(ctx context.Context, env domain.Environment)
 	if err := w.Store.SetConnectDelivery(ctx, env.StoreID, env.ProjectID, d); err != nil {
 		return err
 	}
-	msg := domain.ConnectStatusMessage{
-		Kind: domain.KindConnectStatus, StoreID: env.StoreID, AccountID: env.PromobAccountID, ProjectID: env.PromobProjectID,
+	msg := message.ConnectStatus{
+		Kind: message.KindConnectStatus, StoreID: env.StoreID, AccountID: env.PromobAccountID, ProjectID: env.PromobProjectID,
 		EnvironmentID: env.PromobEnvironmentID, Version: env.ConvertedVersion, Situation: situation, Stage: stage,
 		ProjectRef: env.ProjectID, EnvironmentRef: env.ID,
 	}

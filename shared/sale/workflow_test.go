@@ -16,6 +16,7 @@ import (
 	"github.com/foccolojas/promob-integration/shared/dynamo"
 	"github.com/foccolojas/promob-integration/shared/dynamo/dynamotest"
 	"github.com/foccolojas/promob-integration/shared/pricing"
+	"github.com/foccolojas/promob-integration/shared/queue/message"
 	"github.com/foccolojas/promob-integration/shared/sale"
 	"github.com/shopspring/decimal"
 )
@@ -183,7 +184,7 @@ func (s *racingStore) CompleteReview(ctx context.Context, env domain.Environment
 // returns it and records nothing.
 type wfQueue struct {
 	mu   sync.Mutex
-	sent []domain.ConnectStatusMessage
+	sent []message.ConnectStatus
 	fail error
 }
 
@@ -193,11 +194,11 @@ func (q *wfQueue) Send(_ context.Context, msg any, _, _ string) error {
 	if q.fail != nil {
 		return q.fail
 	}
-	q.sent = append(q.sent, msg.(domain.ConnectStatusMessage))
+	q.sent = append(q.sent, msg.(message.ConnectStatus))
 	return nil
 }
 
-func (q *wfQueue) messages() []domain.ConnectStatusMessage {
+func (q *wfQueue) messages() []message.ConnectStatus {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	return slices.Clone(q.sent)
@@ -223,7 +224,7 @@ func TestApprove(t *testing.T) {
 	if err != nil || env.ConvertedVersion != 2 {
 		t.Fatalf("approve: %+v %v", env, err)
 	}
-	want := domain.ConnectStatusMessage{Kind: domain.KindConnectStatus, StoreID: "s1", AccountID: "acc-1", ProjectID: "pp-1", EnvironmentID: "pe-1",
+	want := message.ConnectStatus{Kind: message.KindConnectStatus, StoreID: "s1", AccountID: "acc-1", ProjectID: "pp-1", EnvironmentID: "pe-1",
 		Version: 2, Situation: "Fechado", Stage: "Produção", ProjectRef: "p1", EnvironmentRef: "e1"}
 	if sent := f.outbox.messages(); len(sent) != 1 || sent[0] != want {
 		t.Fatalf("sent %+v, want %+v", sent, want)

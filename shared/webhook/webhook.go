@@ -29,6 +29,8 @@ import (
 	"github.com/foccolojas/promob-integration/shared/httperror"
 	"github.com/foccolojas/promob-integration/shared/logging"
 	"github.com/foccolojas/promob-integration/shared/metrics"
+	"github.com/foccolojas/promob-integration/shared/promobevent"
+	"github.com/foccolojas/promob-integration/shared/queue/message"
 	"github.com/foccolojas/promob-integration/shared/sale"
 	"github.com/foccolojas/promob-integration/shared/strictjson"
 	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
@@ -55,7 +57,7 @@ type Handler struct {
 }
 
 // New returns the handler; now is the clock deliveries are stamped with.
-func New(store Store, imports domain.Queue, now func() time.Time) *Handler {
+func New(store Store, imports message.Queue, now func() time.Time) *Handler {
 	h := &Handler{store: store, events: sale.Promob{Store: store, Imports: imports, Now: now}, now: now, mux: http.NewServeMux()}
 	h.mux.HandleFunc("POST /webhooks/promob/{accountId}", h.receive)
 	h.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
@@ -162,9 +164,9 @@ func (h *Handler) receive(w http.ResponseWriter, r *http.Request) {
 }
 
 // redirect is where a negotiated environment sends the user: its screen in
-// FoccoLojas (see domain.NegotiateRedirect), or the screen that links a
+// FoccoLojas (see negotiateRedirect), or the screen that links a
 // Promob environment FoccoLojas does not know yet.
-func (h *Handler) redirect(ctx context.Context, acc domain.Account, ev domain.WebhookEvent) (string, error) {
+func (h *Handler) redirect(ctx context.Context, acc domain.Account, ev promobevent.Event) (string, error) {
 	env, err := h.store.EnvironmentByPromobID(ctx, acc.AccountID, ev.Data.EnvironmentID)
 	if domain.IsNotFound(err) || (err == nil && env.StoreID != acc.StoreID) {
 		return "/environments/link?promobProjectId=" + url.QueryEscape(ev.Data.ProjectID) + "&promobEnvironmentId=" + url.QueryEscape(ev.Data.EnvironmentID), nil
@@ -172,7 +174,7 @@ func (h *Handler) redirect(ctx context.Context, acc domain.Account, ev domain.We
 	if err != nil {
 		return "", err
 	}
-	return domain.NegotiateRedirect(env), nil
+	return negotiateRedirect(env), nil
 }
 
 // readBody checks the content type and reads at most MaxBody bytes.
@@ -237,10 +239,10 @@ func joinSignatures(header http.Header) http.Header {
 
 // decodeEvent parses and validates the event: exact-case names, none given
 // twice, unknown members ignored (see package strictjson).
-func decodeEvent(body []byte) (domain.WebhookEvent, error) {
-	var ev domain.WebhookEvent
+func decodeEvent(body []byte) (promobevent.Event, error) {
+	var ev promobevent.Event
 	if err := strictjson.Decode(body, &ev, false); err != nil {
-		return domain.WebhookEvent{}, err
+		return promobevent.Event{}, err
 	}
 	return ev, ev.Validate()
 }

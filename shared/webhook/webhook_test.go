@@ -17,13 +17,15 @@ import (
 	"github.com/foccolojas/promob-integration/shared/domain"
 	"github.com/foccolojas/promob-integration/shared/dynamo"
 	"github.com/foccolojas/promob-integration/shared/dynamo/dynamotest"
+	"github.com/foccolojas/promob-integration/shared/promobevent"
+	"github.com/foccolojas/promob-integration/shared/queue/message"
 	"github.com/foccolojas/promob-integration/shared/webhook"
 	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
 )
 
 // fakeQueue records what is sent; fail makes Send fail.
 type fakeQueue struct {
-	sent []domain.ImportMessage
+	sent []message.Import
 	keys []string
 	fail bool
 }
@@ -32,7 +34,7 @@ func (q *fakeQueue) Send(_ context.Context, msg any, group, dedupID string) erro
 	if q.fail {
 		return errors.New("queue unavailable")
 	}
-	q.sent = append(q.sent, msg.(domain.ImportMessage))
+	q.sent = append(q.sent, msg.(message.Import))
 	q.keys = append(q.keys, group+"|"+dedupID)
 	return nil
 }
@@ -60,7 +62,7 @@ func newFixture(t testing.TB) *fixture {
 }
 
 func event(typ string, revision int, listing string) []byte {
-	b, _ := json.Marshal(domain.WebhookEvent{Type: typ, Timestamp: "2026-11-28T14:03:00Z", Data: domain.WebhookEventData{
+	b, _ := json.Marshal(promobevent.Event{Type: typ, Timestamp: "2026-11-28T14:03:00Z", Data: promobevent.Data{
 		ProjectID: "79a9ee88-ce1c-4528-8992-bc5d3ef387b0", EnvironmentID: "133e1aba-0000-4000-8000-000000000001", Revision: revision, Listing: listing,
 	}})
 	return b
@@ -234,7 +236,7 @@ func TestDeliveryStoredAndQueuedOnce(t *testing.T) {
 		t.Fatalf("queued %d messages, want 1", len(f.queue.sent))
 	}
 	m := f.queue.sent[0]
-	if m.Kind != domain.KindWebhook || m.StoreID != "s1" || m.DeliveryID != "msg_1" || m.Revision != 3 || m.Type != domain.EventPrepared {
+	if m.Kind != message.KindWebhook || m.StoreID != "s1" || m.DeliveryID != "msg_1" || m.Revision != 3 || m.Type != domain.EventPrepared {
 		t.Fatalf("message = %+v", m)
 	}
 	if want := "acc-1:133e1aba-0000-4000-8000-000000000001|acc-1:msg_1"; f.queue.keys[0] != want {
