@@ -79,7 +79,10 @@ func (s *costStore) WriteItems(ctx context.Context, storeID, envID string, revis
 			"SK":   &types.AttributeValueMemberS{Value: fmt.Sprintf("VITEM#r%010d#%07d", revision, n)},
 			"data": &types.AttributeValueMemberS{Value: string(data)},
 		}
-		size := attributeBytes(av)
+		size, err := itemSize(av)
+		if err != nil {
+			return err
+		}
 		s.bytes += size
 		s.bySize += (size + kb - 1) / kb
 		n++
@@ -95,22 +98,6 @@ func (s *costStore) WriteItems(ctx context.Context, storeID, envID string, revis
 	return []int{}, 0, flush()
 }
 
-// attributeBytes is the size DynamoDB counts for an item of strings and
-// binaries: each attribute's name plus its value.
-func attributeBytes(item map[string]types.AttributeValue) int {
-	n := 0
-	for name, v := range item {
-		n += len(name)
-		switch v := v.(type) {
-		case *types.AttributeValueMemberS:
-			n += len(v.Value)
-		case *types.AttributeValueMemberB:
-			n += len(v.Value)
-		}
-	}
-	return n
-}
-
 // storedChunks returns the number of item chunks in the table, their bytes
 // and the units writing them costs by DynamoDB's rule.
 func storedChunks(b *testing.B, db *dynamodb.Client, table string) (chunks, bytes, bySize int) {
@@ -122,7 +109,10 @@ func storedChunks(b *testing.B, db *dynamodb.Client, table string) (chunks, byte
 		}
 		for _, item := range page.Items {
 			if sk, ok := item["SK"].(*types.AttributeValueMemberS); ok && strings.HasPrefix(sk.Value, "VITEMS#") {
-				size := attributeBytes(item)
+				size, err := itemSize(item)
+				if err != nil {
+					b.Fatal(err)
+				}
 				chunks++
 				bytes += size
 				bySize += (size + kb - 1) / kb
