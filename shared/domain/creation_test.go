@@ -35,3 +35,11 @@ func TestCreationRules(t *testing.T) {
 		})
 	}
 }
+
+func TestJobCanRetry(t *testing.T) {
+	for state, want := range map[string]string{JobPending: CodeConflict, JobRetrying: CodeConflict, JobDone: CodeConflict, JobFailed: ""} {
+		if got := ErrorCode(Job{State: state}.CanRetry()); got != want {
+			t.Errorf("a %s job: %q, want %q", state, got, want)
+		}
+	}
+}

@@ -59,3 +59,12 @@ func JobFailedNotification(ref JobRef, userID, reason string, attempt int, now t
 		},
 	}
 }
+
+// CanRetry returns nil when the job may be sent again (it failed), else a
+// conflict naming its state.
+func (j Job) CanRetry() error {
+	if j.State != JobFailed {
+		return Conflict("The job is %s; only a failed job can be retried.", j.State)
+	}
+	return nil
+}

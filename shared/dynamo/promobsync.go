@@ -23,7 +23,7 @@ const none = "-"
 
 // SetClientSync records where the client's creation in Promob stands. Once
 // synced, a client stays synced: setting another state, or another Promob
-// customer, fails with already_synced (setting the same customer again
+// customer, fails with domain.ErrChanged (setting the same customer again
 // succeeds). It fails with not_found for a client the store does not have.
 func (s *Store) SetClientSync(ctx context.Context, storeID, clientID string, st domain.PromobSync) error {
 	cust := st.PromobCustomerID
@@ -45,7 +45,7 @@ func (s *Store) SetClientSync(ctx context.Context, storeID, clientID string, st 
 		if _, err := s.Client(ctx, storeID, clientID); err != nil {
 			return err
 		}
-		return domain.AlreadySynced("Client", clientID)
+		return errChanged(clientID)
 	}
 	return wrap("set client sync", err)
 }
@@ -72,8 +72,8 @@ func (s *Store) SetProjectPromobID(ctx context.Context, storeID, projectID, prom
 
 // SetEnvironmentCreation records that the environment's creation in Promob
 // is queued again (domain.EnvCreating) or failed (domain.EnvFailed, with the
-// reason). It fails with already_synced once the environment is ready, and
-// with not_found for an environment the store does not have.
+// reason). It fails with domain.ErrChanged once the environment is ready,
+// and with not_found for an environment the store does not have.
 func (s *Store) SetEnvironmentCreation(ctx context.Context, storeID, envID, status, reason string, now time.Time) error {
 	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName: &s.table, Key: key(envPK(storeID, envID), skEnv),
@@ -85,7 +85,7 @@ func (s *Store) SetEnvironmentCreation(ctx context.Context, storeID, envID, stat
 		if _, err := s.Environment(ctx, storeID, envID); err != nil {
 			return err
 		}
-		return domain.AlreadySynced("Environment", envID)
+		return errChanged(envID)
 	}
 	return wrap("set environment creation", err)
 }

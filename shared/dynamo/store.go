@@ -67,6 +67,13 @@ func isConditionFailed(err error) bool {
 	return errors.As(err, &ccf)
 }
 
+// errChanged is the error of a guarded write on record id whose condition
+// failed: it wraps domain.ErrChanged, and the use case reads the record
+// again to answer.
+func errChanged(id string) error {
+	return fmt.Errorf("dynamo: %s: %w", id, domain.ErrChanged)
+}
+
 // cancellationReasons returns the per-item reason codes of a cancelled
 // transaction ("ConditionalCheckFailed", "None", …), or nil for other errors.
 func cancellationReasons(err error) []string {

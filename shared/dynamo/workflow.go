@@ -5,7 +5,6 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"strconv"
 	"time"
@@ -37,13 +36,6 @@ func str(s string) types.AttributeValue {
 	return &types.AttributeValueMemberS{Value: s}
 }
 func stamp(t time.Time) types.AttributeValue { return str(t.UTC().Format(time.RFC3339Nano)) }
-
-// errChanged is the error of a guarded write on record id whose condition
-// failed: it wraps domain.ErrChanged, and the use case reads the record
-// again to answer.
-func errChanged(id string) error {
-	return fmt.Errorf("dynamo: %s: %w", id, domain.ErrChanged)
-}
 
 // Approve converts the environment's latest version, in one transaction with
 // the history entry, under the condition that the environment is as env

@@ -80,6 +80,7 @@ type Server struct {
 	workflow sale.Workflow
 	manual   sale.Manual
 	updates  sale.Updates
+	jobs     sale.Jobs
 }
 
 // NewServer returns the REST API handler over the store; imports is the
@@ -90,6 +91,7 @@ func NewServer(store Store, imports, outbox message.Queue, now func() time.Time,
 	s.workflow = sale.Workflow{Store: store, Outbox: outbox, Now: now}
 	s.manual = sale.Manual{Store: store, Now: now}
 	s.updates = sale.Updates{Store: store, Imports: imports, Now: now}
+	s.jobs = sale.Jobs{Store: store, Outbox: outbox, Imports: imports, Now: now}
 	for _, o := range opts {
 		o(s)
 	}

@@ -158,7 +158,8 @@ func lastAttempt(ctx context.Context) bool { return queue.ReceiveCount(ctx) >= M
 
 // giveUp returns err, the failure of a creation in Promob. On the message's
 // last delivery it first logs what failed and records the failure with
-// record(Reason(err)) (a record synced meanwhile is not an error), and
+// record(Reason(err)) (a record synced meanwhile, domain.ErrChanged, is
+// not an error), and
 // marks err final (queue.Final): the message is consumed, not retried. A
 // failure to record is returned instead, so that the queue retries.
 func giveUp(ctx context.Context, err error, what string, record func(reason string) error) error {
@@ -166,7 +167,7 @@ func giveUp(ctx context.Context, err error, what string, record func(reason stri
 		return err
 	}
 	slog.WarnContext(ctx, what, "err", err)
-	if err := record(Reason(err)); err != nil && domain.ErrorCode(err) != domain.CodeAlreadySynced {
+	if err := record(Reason(err)); err != nil && !errors.Is(err, domain.ErrChanged) {
 		return err
 	}
 	return queue.Final(err)

@@ -2,7 +2,6 @@ package sale
 
 import (
 	"context"
-	"errors"
 
 	"github.com/foccolojas/promob-integration/shared/domain"
 	"github.com/foccolojas/promob-integration/shared/queue/message"
@@ -78,17 +77,13 @@ func (c Creation) RequestDesign(ctx context.Context, actor domain.Identity, assi
 		return domain.Assistance{}, err
 	}
 	if err := c.Store.RequestDesign(ctx, actor.StoreID, a.ID, d, c.Now().UTC()); err != nil {
-		if !errors.Is(err, domain.ErrChanged) {
-			return domain.Assistance{}, err
-		}
-		now, rerr := c.Store.Assistance(ctx, actor.StoreID, a.ID)
-		if rerr != nil {
-			return domain.Assistance{}, rerr
-		}
-		if rerr := now.CanRequestDesign(); rerr != nil {
-			return domain.Assistance{}, rerr
-		}
-		return domain.Assistance{}, domain.Changed(a.ID)
+		return domain.Assistance{}, refusedNow(err, a.ID, func() error {
+			cur, err := c.Store.Assistance(ctx, actor.StoreID, a.ID)
+			if err != nil {
+				return err
+			}
+			return cur.CanRequestDesign()
+		})
 	}
 	msg := message.AssistanceDesign{Kind: message.KindAssistanceDesign, StoreID: actor.StoreID, AssistanceID: a.ID, UserID: actor.UserID}
 	err = SendOrFail(ctx, c.Outbox, msg, "", "", func(ctx context.Context) error {

@@ -18,11 +18,12 @@ type CreationStore interface {
 	GetIntegration(ctx context.Context, storeID string) (domain.Integration, error)
 	CreateClient(ctx context.Context, c domain.Client) error
 	Client(ctx context.Context, storeID, id string) (domain.Client, error)
-	// SetClientSync fails with already_synced once Promob holds the client.
+	// SetClientSync fails with domain.ErrChanged once Promob holds the
+	// client.
 	SetClientSync(ctx context.Context, storeID, clientID string, st domain.PromobSync) error
 	CreateEnvironment(ctx context.Context, e domain.Environment) error
 	Environment(ctx context.Context, storeID, id string) (domain.Environment, error)
-	// SetEnvironmentCreation fails with already_synced once the
+	// SetEnvironmentCreation fails with domain.ErrChanged once the
 	// environment is ready.
 	SetEnvironmentCreation(ctx context.Context, storeID, envID, status, reason string, now time.Time) error
 	SetImportStatus(ctx context.Context, storeID, envID, status, reason string, now time.Time) error
@@ -102,7 +103,13 @@ func (c Creation) SyncClient(ctx context.Context, actor domain.Identity, clientI
 	}
 	cl.PromobSync = domain.PromobSync{Status: domain.SyncPending}
 	if err := c.Store.SetClientSync(ctx, actor.StoreID, cl.ID, cl.PromobSync); err != nil {
-		return domain.Client{}, err
+		return domain.Client{}, refusedNow(err, cl.ID, func() error {
+			cur, err := c.Store.Client(ctx, actor.StoreID, cl.ID)
+			if err != nil {
+				return err
+			}
+			return cur.CanSync()
+		})
 	}
 	if err := c.queueClient(ctx, actor, cl.ID); err != nil {
 		return domain.Client{}, err
@@ -159,7 +166,13 @@ func (c Creation) RetryEnvironment(ctx context.Context, actor domain.Identity, e
 		return domain.Environment{}, err
 	}
 	if err := c.Store.SetEnvironmentCreation(ctx, actor.StoreID, env.ID, domain.EnvCreating, "", c.Now().UTC()); err != nil {
-		return domain.Environment{}, err
+		return domain.Environment{}, refusedNow(err, env.ID, func() error {
+			cur, err := c.environment(ctx, actor.StoreID, env.ID)
+			if err != nil {
+				return err
+			}
+			return cur.CanRetryCreation()
+		})
 	}
 	env.Status, env.StatusReason = domain.EnvCreating, ""
 	if err := c.queueEnvironment(ctx, actor, env); err != nil {

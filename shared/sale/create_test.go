@@ -74,6 +74,7 @@ type fixture struct {
 	outbox, imports *queue
 	creation        sale.Creation
 	dump            func() string
+	table           string
 
 	client, project, env string
 }
@@ -83,7 +84,7 @@ func newFixture(t *testing.T) *fixture {
 	db := local.DynamoDB()
 	table := dynamotest.CreateTable(t, db)
 	store := dynamo.New(db, table)
-	f := &fixture{store: store, racing: &racingStore{Store: store}, outbox: &queue{}, imports: &queue{}}
+	f := &fixture{store: store, racing: &racingStore{Store: store}, outbox: &queue{}, imports: &queue{}, table: table}
 	f.creation = sale.Creation{Store: f.racing, Outbox: f.outbox, Imports: f.imports, Now: func() time.Time { return now }}
 	f.dump = func() string {
 		t.Helper()

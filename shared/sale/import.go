@@ -371,17 +371,13 @@ func (u Updates) Request(ctx context.Context, actor domain.Identity, env domain.
 		return domain.Environment{}, err
 	}
 	if err := u.Store.RequestImport(ctx, env, u.Now()); err != nil {
-		if !errors.Is(err, domain.ErrChanged) {
-			return domain.Environment{}, err
-		}
-		cur, rerr := u.Store.Environment(ctx, env.StoreID, env.ID)
-		if rerr != nil {
-			return domain.Environment{}, rerr
-		}
-		if rerr := cur.CanUpdate(); rerr != nil {
-			return domain.Environment{}, rerr
-		}
-		return domain.Environment{}, domain.Changed(env.ID)
+		return domain.Environment{}, refusedNow(err, env.ID, func() error {
+			cur, err := u.Store.Environment(ctx, env.StoreID, env.ID)
+			if err != nil {
+				return err
+			}
+			return cur.CanUpdate()
+		})
 	}
 	if err := u.Enqueue(ctx, env, actor.UserID); err != nil {
 		return domain.Environment{}, err
