@@ -21,12 +21,11 @@ import (
 // version 1 is a Promob listing of the given size, imported as a user
 // would (legacy import: the importer fetches it from the simulator).
 type readStack struct {
-	s        *stack
-	store    string
-	envID    string
-	revision int
-	seller   string
-	envPath  string
+	s       *stack
+	store   string
+	envID   string
+	seller  string
+	envPath string
 }
 
 func newReadStack(b *testing.B, s *stack, parts int) *readStack {
@@ -34,11 +33,11 @@ func newReadStack(b *testing.B, s *stack, parts int) *readStack {
 	store, account, apiToken := s.linkedStore()
 	admin := s.Token("admin-1", store, "admin")
 	pe := newPromobEnv(s, account, apiToken)
-	rev := pe.save(nil, parts)
+	pe.save(nil, parts)
 	_, projectID := s.Project(admin, "Ana Silva", "529.982.247-25", "Casa")
 	var env envView
 	s.ImportEnvironment(admin, projectID, pe.project, pe.env, "Casa inteira", &env)
-	r := &readStack{s: s, store: store, envID: env.ID, revision: rev, seller: s.Token("seller-1", store, "seller"), envPath: "/v1/environments/" + env.ID}
+	r := &readStack{s: s, store: store, envID: env.ID, seller: s.Token("seller-1", store, "seller"), envPath: "/v1/environments/" + env.ID}
 	poll.Until(b, 10*time.Minute, fmt.Sprintf("the %d-part version imported", parts), func() bool {
 		var e envView
 		s.Call(http.MethodGet, r.envPath, admin, nil, http.StatusOK, &e)
@@ -87,40 +86,38 @@ func medians(n int, fns ...func() time.Duration) []time.Duration {
 }
 
 // readUnits returns the read capacity DynamoDB reports for the reads the API
-// makes for the first page of items (the environment, the first chunk of
-// items) and for the budget summary (the environment, the version), issued
-// with the same keys and consistency.
+// makes for the first page of items (the environment, the newest first
+// chunk of items) and for the budget summary (the environment, the newest
+// version), issued with the same keys, limits and consistency.
 func (r *readStack) readUnits(b *testing.B) (items, budget float64) {
 	b.Helper()
 	ctx, db, table := b.Context(), local.DynamoDB(), r.s.Resources().TableName
 	pk := "STORE#" + r.store + "#ENV#" + r.envID
-	key := func(sk string) map[string]types.AttributeValue {
-		return map[string]types.AttributeValue{"PK": &types.AttributeValueMemberS{Value: pk}, "SK": &types.AttributeValueMemberS{Value: sk}}
-	}
 	units := func(c *types.ConsumedCapacity) float64 {
 		if c == nil || c.CapacityUnits == nil {
 			b.Fatal("DynamoDB Local reported no consumed capacity")
 		}
 		return *c.CapacityUnits
 	}
-	get := func(sk string, consistent bool) float64 {
-		out, err := db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &table, Key: key(sk), ConsistentRead: aws.Bool(consistent),
-			ReturnConsumedCapacity: types.ReturnConsumedCapacityTotal})
-		if err != nil {
-			b.Fatal(err)
-		}
-		return units(out.ConsumedCapacity)
-	}
-	out, err := db.Query(ctx, &dynamodb.QueryInput{TableName: &table, KeyConditionExpression: aws.String("PK = :pk AND SK BETWEEN :a AND :b"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: pk},
-			":a": &types.AttributeValueMemberS{Value: "VERSION#0000000001"}, ":b": &types.AttributeValueMemberS{Value: "VERSION#0000000002"}},
-		ConsistentRead: aws.Bool(true), ReturnConsumedCapacity: types.ReturnConsumedCapacityTotal})
+	out, err := db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &table, ConsistentRead: aws.Bool(true), ReturnConsumedCapacity: types.ReturnConsumedCapacityTotal,
+		Key: map[string]types.AttributeValue{"PK": &types.AttributeValueMemberS{Value: pk}, "SK": &types.AttributeValueMemberS{Value: "ENV"}}})
 	if err != nil {
 		b.Fatal(err)
 	}
-	env, version := get("ENV", true), units(out.ConsumedCapacity)
-	chunk := get(fmt.Sprintf("VITEMS#r%010d#%04d", r.revision, 0), false)
-	return env + chunk, env + version
+	env := units(out.ConsumedCapacity)
+	newest := func(prefix string, descending, consistent bool) float64 {
+		out, err := db.Query(ctx, &dynamodb.QueryInput{TableName: &table, KeyConditionExpression: aws.String("PK = :pk AND begins_with(SK, :sk)"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: pk}, ":sk": &types.AttributeValueMemberS{Value: prefix}},
+			ScanIndexForward:          aws.Bool(!descending), Limit: aws.Int32(1), ConsistentRead: aws.Bool(consistent), ReturnConsumedCapacity: types.ReturnConsumedCapacityTotal})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(out.Items) != 1 {
+			b.Fatalf("no item of %s", prefix)
+		}
+		return units(out.ConsumedCapacity)
+	}
+	return env + newest("VITEMS#", false, false), env + newest("VERSION#", true, true)
 }
 
 // BenchmarkLargeVersionReads imports versions of 3,000, 30,000 and 100,000

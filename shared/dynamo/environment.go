@@ -16,7 +16,7 @@ import (
 //
 //	STORE#<sid>#ENV#<eid>   / ENV                       the environment; GSI1: its project's partition
 //	STORE#<sid>#ENV#<eid>   / VERSION#<nnnnnnnnnn>      a version
-//	STORE#<sid>#ENV#<eid>   / VITEMS#r<rev>#<nnnn>      gzip chunks of a Promob revision's items
+//	STORE#<sid>#ENV#<eid>   / VITEMS#<9999999999-rev>#<nnnn>  gzip chunks of a Promob revision's items, newest revision first
 //	STORE#<sid>#ENV#<eid>   / MANUAL#<id>               an item typed in FoccoLojas
 //	STORE#<sid>#ENV#<eid>   / PO#<id>                   a purchase order of the reviewed version
 //	PENV#<account>#<promobEnvironmentId> / PENV         webhook routing: Promob environment → environment

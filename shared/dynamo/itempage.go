@@ -86,10 +86,45 @@ func (s *Store) VersionItemsFrom(ctx context.Context, env domain.Environment, v 
 // is read only when fn goes on to the first chunk's end (to know whether
 // other chunks follow) or when the version has no chunk.
 func (s *Store) LatestItems(ctx context.Context, env domain.Environment, fn func(dec *json.Decoder) (bool, error)) (domain.ItemPos, bool, error) {
-	dec, closer, err := s.chunk(ctx, env, env.ImportedRevision, 0)
+	data, err := s.chunkData(ctx, env, env.ImportedRevision, 0)
+	return s.latestItems(ctx, env, data, err, fn)
+}
+
+// EnvironmentItems returns one of the store's environments, or a not_found
+// *Error, and a reader of its latest version's items from the first, as
+// LatestItems reads them. The environment and the first item chunk of the
+// newest revision stored for it are read at once, so that a first page
+// ending inside that chunk takes one round trip. The chunk is used only
+// when it is the first chunk of the environment's imported revision (the
+// latest version's): one of a revision still being imported, or one read
+// before the import that the environment names had written it, is not, and
+// the reader then reads as LatestItems does. Either way the items are those
+// of the version the environment names as its latest.
+func (s *Store) EnvironmentItems(ctx context.Context, storeID, id string) (domain.Environment, func(fn func(dec *json.Decoder) (bool, error)) (domain.ItemPos, bool, error), error) {
+	env, first, err := s.environmentAnd(ctx, storeID, id, skItems, false)
+	if err != nil {
+		return env, nil, err
+	}
+	return env, func(fn func(dec *json.Decoder) (bool, error)) (domain.ItemPos, bool, error) {
+		sk, _ := first[attrSK].(*types.AttributeValueMemberS)
+		data, _ := first["data"].(*types.AttributeValueMemberB)
+		if sk == nil || data == nil || sk.Value != itemsSK(env.ImportedRevision, 0) {
+			return s.LatestItems(ctx, env, fn)
+		}
+		return s.latestItems(ctx, env, data.Value, nil, fn)
+	}, nil
+}
+
+// latestItems is LatestItems once the latest version's first chunk is
+// read: data, or err from reading it (errNoChunk when there is none).
+func (s *Store) latestItems(ctx context.Context, env domain.Environment, data []byte, err error, fn func(dec *json.Decoder) (bool, error)) (domain.ItemPos, bool, error) {
 	if errors.Is(err, errNoChunk) {
 		return s.latestItemsFrom(ctx, env, domain.ItemPos{}, fn)
 	}
+	if err != nil {
+		return domain.ItemPos{}, false, err
+	}
+	dec, closer, err := decodeChunk(data)
 	if err != nil {
 		return domain.ItemPos{}, false, err
 	}
@@ -129,26 +164,37 @@ func (s *Store) latestItemsFrom(ctx context.Context, env domain.Environment, fro
 var errNoChunk = errors.New("dynamo: no such item chunk")
 
 // chunk reads chunk c of a Promob revision's items and returns a decoder
-// of its JSON lines, or errNoChunk. Chunks never change once written, so
-// an eventually consistent read (half the read units) is enough; a chunk
-// not yet seen by that read (just after the version was committed) is read
-// again consistently.
+// of its JSON lines, or errNoChunk.
 func (s *Store) chunk(ctx context.Context, env domain.Environment, revision, c int) (*json.Decoder, func(), error) {
+	data, err := s.chunkData(ctx, env, revision, c)
+	if err != nil {
+		return nil, nil, err
+	}
+	return decodeChunk(data)
+}
+
+// chunkData reads chunk c of a Promob revision's items as stored (gzip),
+// or returns errNoChunk. Chunks never change once written, so an
+// eventually consistent read (half the read units) is enough; a chunk not
+// yet seen by that read (just after the version was committed) is read
+// again consistently.
+func (s *Store) chunkData(ctx context.Context, env domain.Environment, revision, c int) ([]byte, error) {
 	k := key(envPK(env.StoreID, env.ID), itemsSK(revision, c))
-	var data []byte
 	for _, consistent := range []bool{false, true} {
 		out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: k, ConsistentRead: aws.Bool(consistent)})
 		if err != nil {
-			return nil, nil, wrap("get item chunk", err)
+			return nil, wrap("get item chunk", err)
 		}
 		if b, ok := out.Item["data"].(*types.AttributeValueMemberB); ok {
-			data = b.Value
-			break
+			return b.Value, nil
 		}
 	}
-	if data == nil {
-		return nil, nil, errNoChunk
-	}
+	return nil, errNoChunk
+}
+
+// decodeChunk returns a decoder of a stored chunk's JSON lines and the
+// function that releases it.
+func decodeChunk(data []byte) (*json.Decoder, func(), error) {
 	zr, err := gzip.NewReader(bytes.NewReader(data))
 	if err != nil {
 		return nil, nil, wrap("decompress item chunk", err)

@@ -15,13 +15,25 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/foccolojas/promob-integration/shared/domain"
+	"golang.org/x/sync/errgroup"
 )
 
-func versionSK(n int) string             { return fmt.Sprintf("VERSION#%010d", n) }
-func itemsPrefix(revision int) string    { return fmt.Sprintf("VITEMS#r%010d#", revision) }
+func versionSK(n int) string { return fmt.Sprintf("VERSION#%010d", n) }
+
+// itemsPrefix is the sort key prefix of a Promob revision's item chunks.
+// Revisions count down from lastRevision in it, so that the newest
+// revision's first chunk is the first item chunk of the environment's
+// partition: a Query of one item finds it without knowing the revision.
+func itemsPrefix(revision int) string    { return fmt.Sprintf("%s%010d#", skItems, lastRevision-revision) }
 func itemsSK(revision, chunk int) string { return fmt.Sprintf("%s%04d", itemsPrefix(revision), chunk) }
 
-const skVersionPrefix = "VERSION#"
+const (
+	skVersionPrefix = "VERSION#"
+	skItems         = "VITEMS#"
+	// lastRevision is the largest Promob revision the item chunks' keys
+	// can order (ten digits).
+	lastRevision = 9_999_999_999
+)
 
 type versionItem struct {
 	PK               string          `dynamodbav:"PK"`
@@ -292,6 +304,72 @@ func (s *Store) Version(ctx context.Context, env domain.Environment, number int)
 	v, err := items[0].domain(env)
 	v.Latest = len(items) == 1
 	return v, wrap("decode version", err)
+}
+
+// EnvironmentLatest returns one of the store's environments, or a not_found
+// *Error, with its latest version (the zero Version when it has none). The
+// environment and its newest version are read at once, so that both take
+// one round trip: the newest version is the latest when its number is the
+// environment's latest version. When an import committed between the two
+// reads, they disagree, and the version the environment names is read
+// then, as Version reads it.
+func (s *Store) EnvironmentLatest(ctx context.Context, storeID, id string) (domain.Environment, domain.Version, error) {
+	env, newest, err := s.environmentAnd(ctx, storeID, id, skVersionPrefix, true)
+	if err != nil || env.LatestVersion == 0 {
+		return env, domain.Version{}, err
+	}
+	var it versionItem
+	if newest != nil {
+		if err := attributevalue.UnmarshalMap(newest, &it); err != nil {
+			return env, domain.Version{}, wrap("decode version", err)
+		}
+	}
+	if it.Number != env.LatestVersion {
+		v, err := s.Version(ctx, env, env.LatestVersion)
+		return env, v, err
+	}
+	v, err := it.domain(env)
+	v.Latest = true
+	return env, v, wrap("decode version", err)
+}
+
+// environmentAnd reads one of the store's environments, or returns a
+// not_found *Error, and at the same time the first item of its partition
+// whose sort key begins with prefix (the last with newest; nil when there
+// is none). That item is read consistently only when newest: an item
+// chunk, read first otherwise, never changes once written.
+func (s *Store) environmentAnd(ctx context.Context, storeID, id, prefix string, newest bool) (domain.Environment, map[string]types.AttributeValue, error) {
+	var (
+		env   domain.Environment
+		first map[string]types.AttributeValue
+		g     errgroup.Group
+	)
+	g.Go(func() (err error) {
+		env, err = s.Environment(ctx, storeID, id)
+		return err
+	})
+	g.Go(func() error {
+		out, err := s.db.Query(ctx, &dynamodb.QueryInput{
+			TableName:              &s.table,
+			KeyConditionExpression: aws.String("PK = :pk AND begins_with(SK, :sk)"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{
+				":pk": &types.AttributeValueMemberS{Value: envPK(storeID, id)},
+				":sk": &types.AttributeValueMemberS{Value: prefix},
+			},
+			ScanIndexForward: aws.Bool(!newest),
+			Limit:            aws.Int32(1),
+			ConsistentRead:   aws.Bool(newest),
+		})
+		if err != nil {
+			return wrap("query "+prefix, err)
+		}
+		if len(out.Items) > 0 {
+			first = out.Items[0]
+		}
+		return nil
+	})
+	err := g.Wait()
+	return env, first, err
 }
 
 func (s *Store) version(ctx context.Context, env domain.Environment, number int) (versionItem, error) {

@@ -111,10 +111,16 @@ func (s *Server) getVersion(r *http.Request, id domain.Identity) (int, any, erro
 	return http.StatusOK, VersionDetail{Version: v, Budget: sum, BudgetFixed: env.BudgetFixed(v.Number)}, nil
 }
 
-// getBudget answers the latest version's stored budget summary.
+// getBudget answers the latest version's stored budget summary, reading the
+// record and its latest version at once.
 func (s *Server) getBudget(r *http.Request, id domain.Identity) (int, any, error) {
-	_, v, err := s.routedVersion(r, id.StoreID)
+	env, v, err := routedWith(r, func(eid string) (domain.Environment, domain.Version, error) {
+		return s.store.EnvironmentLatest(r.Context(), id.StoreID, eid)
+	})
 	if err != nil {
+		return 0, nil, err
+	}
+	if _, err := latestNumber(env); err != nil {
 		return 0, nil, err
 	}
 	sum, err := summaryOf(v)
@@ -221,16 +227,27 @@ func partsOnly(it domain.PromobItem) bool      { return !it.HasChildren }
 // items in listing order, then the environment's manual items in creation
 // order (the latest version's budget holds the same ones). A cursor keeps
 // reading the version the first page read. The first page reads the
-// latest version's items without reading the version first, so that it
-// costs what the budget summary costs.
+// record and the latest version's first items at once, without reading
+// the version, so that it costs what the budget summary costs.
 func (s *Server) listItems(r *http.Request, id domain.Identity) (int, any, error) {
-	env, err := s.routedRecord(r, id.StoreID)
+	req, qerr := page.FromQuery(r.URL.Query())
+	var (
+		env   domain.Environment
+		first itemReader
+		err   error
+	)
+	if qerr == nil && req.Cursor == nil {
+		env, first, err = routedWith(r, func(eid string) (domain.Environment, itemReader, error) {
+			return s.store.EnvironmentItems(r.Context(), id.StoreID, eid)
+		})
+	} else {
+		env, err = s.routedRecord(r, id.StoreID)
+	}
 	if err != nil {
 		return 0, nil, err
 	}
-	req, err := page.FromQuery(r.URL.Query())
-	if err != nil {
-		return 0, nil, err
+	if qerr != nil {
+		return 0, nil, qerr
 	}
 	out := []ItemView{}
 	cur := itemCursor{v: env.LatestVersion}
@@ -243,9 +260,7 @@ func (s *Server) listItems(r *http.Request, id domain.Identity) (int, any, error
 		}
 	}
 	if cur.v > 0 && cur.manual == "" {
-		read := func(fn func(dec *json.Decoder) (bool, error)) (domain.ItemPos, bool, error) {
-			return s.store.LatestItems(r.Context(), env, fn)
-		}
+		read := first
 		if req.Cursor != nil {
 			v, err := s.store.Version(r.Context(), env, cur.v)
 			if err != nil {

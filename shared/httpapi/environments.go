@@ -15,15 +15,25 @@ import (
 // reachable through environment routes, nor an environment through
 // assistance routes).
 func (s *Server) routedRecord(r *http.Request, storeID string) (domain.Environment, error) {
+	env, _, err := routedWith(r, func(id string) (domain.Environment, struct{}, error) {
+		env, err := s.store.Environment(r.Context(), storeID, id)
+		return env, struct{}{}, err
+	})
+	return env, err
+}
+
+// routedWith is routedRecord with read reading the record of an id, and
+// what it reads at the same time (a T).
+func routedWith[T any](r *http.Request, read func(id string) (domain.Environment, T, error)) (domain.Environment, T, error) {
 	id, kind := r.PathValue("eid"), ""
 	if aid := r.PathValue("aid"); aid != "" {
 		id, kind = aid, domain.EnvKindAssistance
 	}
-	env, err := s.store.Environment(r.Context(), storeID, id)
+	env, extra, err := read(id)
 	if err == nil && env.Kind != kind {
 		err = domain.NotFound("No %s %q.", recordNoun(kind), id)
 	}
-	return env, err
+	return env, extra, err
 }
 
 // recordNoun names a record of the kind in messages.

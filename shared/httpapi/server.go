@@ -55,7 +55,15 @@ type EnvironmentStore interface {
 	Version(ctx context.Context, env domain.Environment, number int) (domain.Version, error)
 	VersionItems(ctx context.Context, env domain.Environment, number int, fn func(dec *json.Decoder) error) error
 	VersionItemsFrom(ctx context.Context, env domain.Environment, v domain.Version, from domain.ItemPos, fn func(dec *json.Decoder) (bool, error)) (domain.ItemPos, bool, error)
-	LatestItems(ctx context.Context, env domain.Environment, fn func(dec *json.Decoder) (bool, error)) (domain.ItemPos, bool, error)
+	// EnvironmentLatest returns an environment (a not_found *domain.Error
+	// when there is none) with its latest version, the zero Version when
+	// it has none, read in one round trip.
+	EnvironmentLatest(ctx context.Context, storeID, id string) (domain.Environment, domain.Version, error)
+	// EnvironmentItems returns an environment (a not_found *domain.Error
+	// when there is none) and a reader of its latest version's items from
+	// the first; a first page that ends in the first chunk
+	// takes one round trip.
+	EnvironmentItems(ctx context.Context, storeID, id string) (domain.Environment, func(fn func(dec *json.Decoder) (bool, error)) (domain.ItemPos, bool, error), error)
 }
 
 // Server routes the REST API.
