@@ -73,55 +73,41 @@ func DesignKey(assistanceID string, attempt int) string {
 // DesignName is the name of an assistance's Promob environment.
 func DesignName(envName, number string) string { return envName + " ocorrência: " + number }
 
-// AssistanceInput is what a user sends to open an assistance.
-type AssistanceInput struct {
-	ProjectID     string `json:"projectId"`
-	EnvironmentID string `json:"environmentId"`
-	Number        string `json:"number"`
-	Description   string `json:"description"`
-}
-
 // maxAssistanceNumber bounds an occurrence number.
 const maxAssistanceNumber = 30
 
-// Validate returns the input trimmed, or an invalid_request *Error naming
-// the first wrong field: projectId and environmentId are required ids
-// (ValidID); number
-// is 1 to 30 characters without '#', '/' or spaces; description is required
-// (at most 200 characters).
-func (in AssistanceInput) Validate() (AssistanceInput, error) {
-	out := AssistanceInput{ProjectID: strings.TrimSpace(in.ProjectID), EnvironmentID: strings.TrimSpace(in.EnvironmentID),
-		Number: strings.TrimSpace(in.Number), Description: strings.TrimSpace(in.Description)}
-	if err := RequireID("projectId", out.ProjectID); err != nil {
-		return AssistanceInput{}, err
+// Validate returns the assistance to open with its projectId,
+// environmentId, number and description trimmed, or an invalid_request
+// *Error naming the first wrong field: projectId and environmentId are
+// required ids (ValidID); number is 1 to 30 characters without '#', '/' or
+// spaces; description is required (at most 200 characters).
+func (a Assistance) Validate() (Assistance, error) {
+	a.ProjectID, a.EnvironmentID = strings.TrimSpace(a.ProjectID), strings.TrimSpace(a.EnvironmentID)
+	a.Number, a.Description = strings.TrimSpace(a.Number), strings.TrimSpace(a.Description)
+	if err := RequireID("projectId", a.ProjectID); err != nil {
+		return Assistance{}, err
 	}
-	if err := RequireID("environmentId", out.EnvironmentID); err != nil {
-		return AssistanceInput{}, err
+	if err := RequireID("environmentId", a.EnvironmentID); err != nil {
+		return Assistance{}, err
 	}
 	switch {
-	case out.Number == "" || utf8.RuneCountInString(out.Number) > maxAssistanceNumber || strings.ContainsAny(out.Number, "#/ \t\n"):
-		return AssistanceInput{}, Invalid("number is required (at most %d characters, without '#', '/' or spaces).", maxAssistanceNumber)
-	case out.Description == "" || utf8.RuneCountInString(out.Description) > maxName:
-		return AssistanceInput{}, Invalid("description is required (at most %d characters).", maxName)
+	case a.Number == "" || utf8.RuneCountInString(a.Number) > maxAssistanceNumber || strings.ContainsAny(a.Number, "#/ \t\n"):
+		return Assistance{}, Invalid("number is required (at most %d characters, without '#', '/' or spaces).", maxAssistanceNumber)
+	case a.Description == "" || utf8.RuneCountInString(a.Description) > maxName:
+		return Assistance{}, Invalid("description is required (at most %d characters).", maxName)
 	}
-	return out, nil
+	return a, nil
 }
 
-// DesignInput is what a user sends to have an assistance designed in
-// Promob: blank, or a copy of a version of its environment (Version; 0 for
-// the converted one).
-type DesignInput struct {
-	Source  string `json:"source"`
-	Version int    `json:"version,omitempty"`
-}
-
-// Validate returns an invalid_request *Error unless source is "blank" or
-// "revision", and version is absent or, for a revision, positive.
-func (in DesignInput) Validate() error {
+// RequireDesignSource returns an invalid_request *Error unless an
+// assistance's design is asked of a source DesignBlank or DesignRevision,
+// and version is absent (0: the converted one) or, for a revision,
+// positive.
+func RequireDesignSource(source string, version int) error {
 	switch {
-	case in.Source != DesignBlank && in.Source != DesignRevision:
+	case source != DesignBlank && source != DesignRevision:
 		return Invalid("source must be %q or %q.", DesignBlank, DesignRevision)
-	case in.Version < 0 || (in.Version > 0 && in.Source != DesignRevision):
+	case version < 0 || (version > 0 && source != DesignRevision):
 		return Invalid("version is a positive version number of the environment, and only with source %q.", DesignRevision)
 	}
 	return nil

@@ -36,28 +36,21 @@ type PromobSync struct {
 	Reason           string `json:"reason,omitempty"`
 }
 
-// ClientInput is what a user sends to create a client.
-type ClientInput struct {
-	Name     string `json:"name"`
-	Document string `json:"document"`
-	Email    string `json:"email"`
-	Phone    string `json:"phone"`
-}
-
 // maxName bounds names and descriptions typed by users.
 const maxName = 200
 
-// Validate returns the client with its document reduced to digits, or an
-// invalid_request *Error naming the first wrong field.
-func (in ClientInput) Validate() (Client, error) {
-	name := strings.TrimSpace(in.Name)
+// Validate returns the client with its name, e-mail and phone trimmed and
+// its document reduced to digits (DocumentType set), or an invalid_request
+// *Error naming the first wrong field.
+func (c Client) Validate() (Client, error) {
+	name := strings.TrimSpace(c.Name)
 	if name == "" || utf8.RuneCountInString(name) > maxName {
 		return Client{}, Invalid("name is required (at most %d characters).", maxName)
 	}
-	c := Client{Name: name, Email: strings.TrimSpace(in.Email), Phone: strings.TrimSpace(in.Phone)}
-	if d, ok := NormalizeCPF(in.Document); ok {
+	c.Name, c.Email, c.Phone = name, strings.TrimSpace(c.Email), strings.TrimSpace(c.Phone)
+	if d, ok := NormalizeCPF(c.Document); ok {
 		c.Document, c.DocumentType = d, "cpf"
-	} else if d, ok := NormalizeCNPJ(in.Document); ok {
+	} else if d, ok := NormalizeCNPJ(c.Document); ok {
 		c.Document, c.DocumentType = d, "cnpj"
 	} else {
 		return Client{}, Invalid("document must be a valid CPF or CNPJ.")
@@ -71,6 +64,16 @@ func (in ClientInput) Validate() (Client, error) {
 		return Client{}, Invalid("phone is at most 30 characters.")
 	}
 	return c, nil
+}
+
+// RequireName returns a name typed by a user (a project's, an
+// environment's) trimmed, or an invalid_request *Error when it is blank or
+// longer than 200 characters.
+func RequireName(name string) (string, error) {
+	if n := strings.TrimSpace(name); n != "" && utf8.RuneCountInString(n) <= maxName {
+		return n, nil
+	}
+	return "", Invalid("name is required (at most %d characters).", maxName)
 }
 
 // Project is a sale to a client: one or more environments (kitchen, bedroom…).
@@ -98,21 +101,19 @@ type Project struct {
 	Connect *ConnectDelivery `json:"connect,omitempty"`
 }
 
-// ProjectInput is what a user sends to create a project.
-type ProjectInput struct {
-	ClientID string `json:"clientId"`
-	Name     string `json:"name"`
-}
-
-// Validate returns an invalid_request *Error naming the first wrong field.
-func (in ProjectInput) Validate() error {
-	if err := RequireID("clientId", strings.TrimSpace(in.ClientID)); err != nil {
-		return err
+// Validate returns the project with its client id and name trimmed, or an
+// invalid_request *Error naming the first wrong field.
+func (p Project) Validate() (Project, error) {
+	p.ClientID = strings.TrimSpace(p.ClientID)
+	if err := RequireID("clientId", p.ClientID); err != nil {
+		return Project{}, err
 	}
-	if n := strings.TrimSpace(in.Name); n == "" || utf8.RuneCountInString(n) > maxName {
-		return Invalid("name is required (at most %d characters).", maxName)
+	name, err := RequireName(p.Name)
+	if err != nil {
+		return Project{}, err
 	}
-	return nil
+	p.Name = name
+	return p, nil
 }
 
 // CatalogStore keeps clients and projects.

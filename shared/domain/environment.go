@@ -3,9 +3,7 @@ package domain
 import (
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
 )
@@ -86,39 +84,21 @@ func (e Environment) MarshalJSON() ([]byte, error) {
 	}{plain(e), e.Outdated()})
 }
 
-// LegacyImportInput links an environment that already exists in Promob.
-type LegacyImportInput struct {
-	PromobProjectID     string `json:"promobProjectId"`
-	PromobEnvironmentID string `json:"promobEnvironmentId"`
-	Name                string `json:"name"`
-}
-
-// Validate returns an invalid_request *Error naming the first wrong field.
-func (in LegacyImportInput) Validate() error {
-	if err := RequireID("promobProjectId", in.PromobProjectID); err != nil {
-		return err
+// LegacyLink returns the environment a legacy import links to an
+// environment Promob already holds (its Promob ids and its name, trimmed),
+// or an invalid_request *Error naming the first wrong field.
+func LegacyLink(promobProjectID, promobEnvironmentID, name string) (Environment, error) {
+	if err := RequireID("promobProjectId", promobProjectID); err != nil {
+		return Environment{}, err
 	}
-	if err := RequireID("promobEnvironmentId", in.PromobEnvironmentID); err != nil {
-		return err
+	if err := RequireID("promobEnvironmentId", promobEnvironmentID); err != nil {
+		return Environment{}, err
 	}
-	if n := strings.TrimSpace(in.Name); n == "" || utf8.RuneCountInString(n) > maxName {
-		return Invalid("name is required (at most %d characters).", maxName)
+	name, err := RequireName(name)
+	if err != nil {
+		return Environment{}, err
 	}
-	return nil
-}
-
-// NewEnvironmentInput names an environment to create in Promob.
-type NewEnvironmentInput struct {
-	Name string `json:"name"`
-}
-
-// Validate returns an invalid_request *Error when the name is missing or too
-// long.
-func (in NewEnvironmentInput) Validate() error {
-	if n := strings.TrimSpace(in.Name); n == "" || utf8.RuneCountInString(n) > maxName {
-		return Invalid("name is required (at most %d characters).", maxName)
-	}
-	return nil
+	return Environment{PromobProjectID: promobProjectID, PromobEnvironmentID: promobEnvironmentID, Name: name}, nil
 }
 
 // Version is one imported Promob revision of an environment, priced.

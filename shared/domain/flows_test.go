@@ -181,8 +181,11 @@ func TestDesignVersion(t *testing.T) {
 			t.Errorf("%s: %d, %v", tt.name, got, err)
 		}
 	}
-	for _, in := range []domain.DesignInput{{Source: "blank", Version: 2}, {Source: "revision", Version: -1}} {
-		if err := in.Validate(); domain.ErrorCode(err) != domain.CodeInvalid {
+	for _, in := range []struct {
+		source  string
+		version int
+	}{{"blank", 2}, {"revision", -1}} {
+		if err := domain.RequireDesignSource(in.source, in.version); domain.ErrorCode(err) != domain.CodeInvalid {
 			t.Errorf("%+v: %v", in, err)
 		}
 	}

@@ -27,22 +27,6 @@ type Integration struct {
 	ConnectStage     string `json:"connectStage"`
 }
 
-// IntegrationInput is what an admin sends to configure the integration.
-type IntegrationInput struct {
-	CNPJ              string   `json:"cnpj"`
-	PromobAccountID   string   `json:"promobAccountId"`
-	SerialNumbers     []string `json:"serialNumbers"`
-	ResponsibleUserID string   `json:"responsibleUserId"`
-	// PromobAPIToken is the store's Promob integration token, used for the
-	// calls to Promob that no linked user makes. Write-only: never answered.
-	PromobAPIToken string `json:"promobApiToken,omitempty"`
-
-	// ConnectSituation and ConnectStage, when given, replace the values
-	// sent to Connect at approval (see Integration.Completed).
-	ConnectSituation string `json:"connectSituation,omitempty"`
-	ConnectStage     string `json:"connectStage,omitempty"`
-}
-
 // Limits on the integration configuration.
 const (
 	maxAccountIDLen = 64
@@ -52,10 +36,11 @@ const (
 	maxAPITokenLen  = 512
 )
 
-// Validate returns the configuration for the store with the CNPJ reduced to
-// its digits and blanks trimmed, or an invalid_request *Error naming the first
-// field that is wrong.
-func (in IntegrationInput) Validate(storeID string) (Integration, error) {
+// Validate returns the configuration an admin sends with the CNPJ reduced
+// to its digits, blanks trimmed and serial numbers given twice kept once,
+// or an invalid_request *Error naming the first field that is wrong. The
+// store's PromobAPIToken is the integration token, write-only.
+func (in Integration) Validate() (Integration, error) {
 	cnpj, ok := NormalizeCNPJ(in.CNPJ)
 	if !ok {
 		return Integration{}, Invalid("cnpj must be a valid CNPJ (14 digits with valid check digits).")
@@ -100,7 +85,7 @@ func (in IntegrationInput) Validate(storeID string) (Integration, error) {
 	return Integration{
 		ConnectSituation:  strings.TrimSpace(in.ConnectSituation),
 		ConnectStage:      strings.TrimSpace(in.ConnectStage),
-		StoreID:           storeID,
+		StoreID:           in.StoreID,
 		CNPJ:              cnpj,
 		PromobAccountID:   acc,
 		SerialNumbers:     serials,

@@ -2,8 +2,6 @@ package domain
 
 import (
 	"context"
-	"encoding/json"
-	"regexp"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -43,25 +41,10 @@ func CanChangeItem(id string) error {
 var (
 	maxManualQuantity  = decimal.NewFromInt(MaxManualQuantity)
 	maxManualUnitPrice = decimal.NewFromInt(MaxManualUnitPrice)
-	// plainDecimal is the notation numbers in requests are read in: digits,
-	// an optional sign and fraction, no exponent, bounded length.
-	plainDecimal = regexp.MustCompile(`^-?[0-9]{1,30}(\.[0-9]{1,30})?$`)
 )
 
-// ManualItemInput is what a user sends to add a manual item (description,
-// quantity and unitPrice required) or to change one (any of the fields).
-// Quantity and UnitPrice are a JSON number (2.5) or a JSON string holding one
-// ("2.50"), read from their text and never through a float. A null field is
-// the same as an absent one.
-type ManualItemInput struct {
-	Description *string         `json:"description"`
-	Reference   *string         `json:"reference"`
-	Quantity    json.RawMessage `json:"quantity"`
-	UnitPrice   json.RawMessage `json:"unitPrice"`
-}
-
-// ManualItemPatch is a validated change of a manual item: nil fields stay as
-// they are.
+// ManualItemPatch is a change of a manual item: nil fields stay as they
+// are.
 type ManualItemPatch struct {
 	Description *string
 	Reference   *string
@@ -69,77 +52,50 @@ type ManualItemPatch struct {
 	UnitPrice   *decimal.Decimal
 }
 
-// Patch returns the validated change, or an *Error naming the first wrong
-// field: malformed_json for a number that is neither a JSON number nor a
-// string, invalid_request for a value out of the rules (see Item) or a change
-// of nothing.
-func (in ManualItemInput) Patch() (ManualItemPatch, error) {
-	var p ManualItemPatch
-	if in.Description != nil {
-		d, err := manualText("description", *in.Description, true)
+// NewManualItem returns the new manual item (without its id, author and
+// time), or an invalid_request *Error naming the first wrong field:
+// description is 1 to 200 characters (and at most MaxManualTextBytes
+// bytes); reference is at most as long; quantity is above 0 and at most
+// MaxManualQuantity with at most ManualQuantityPlaces decimal places;
+// unitPrice is from 0 to MaxManualUnitPrice with at most ManualPricePlaces
+// decimal places. The texts are trimmed.
+func NewManualItem(description, reference string, quantity, unitPrice decimal.Decimal) (ManualItem, error) {
+	p, err := ManualItemPatch{Description: &description, Reference: &reference, Quantity: &quantity, UnitPrice: &unitPrice}.Validate()
+	if err != nil {
+		return ManualItem{}, err
+	}
+	return ManualItem{}.Apply(p), nil
+}
+
+// Validate returns the change with its texts trimmed, or an
+// invalid_request *Error naming the first wrong field in the order
+// description, reference, quantity, unitPrice (the rules of NewManualItem),
+// or saying that the change changes nothing.
+func (p ManualItemPatch) Validate() (ManualItemPatch, error) {
+	if p.Description != nil {
+		d, err := manualText("description", *p.Description, true)
 		if err != nil {
 			return ManualItemPatch{}, err
 		}
 		p.Description = &d
 	}
-	if in.Reference != nil {
-		r, err := manualText("reference", *in.Reference, false)
+	if p.Reference != nil {
+		r, err := manualText("reference", *p.Reference, false)
 		if err != nil {
 			return ManualItemPatch{}, err
 		}
 		p.Reference = &r
 	}
-	q, ok, err := readDecimal("quantity", in.Quantity)
-	if err != nil {
-		return ManualItemPatch{}, err
+	if q := p.Quantity; q != nil && (!q.IsPositive() || q.GreaterThan(maxManualQuantity) || !q.Equal(q.Truncate(ManualQuantityPlaces))) {
+		return ManualItemPatch{}, Invalid("quantity must be greater than 0 and at most %d, with at most %d decimal places.", MaxManualQuantity, ManualQuantityPlaces)
 	}
-	if ok {
-		if !q.IsPositive() || q.GreaterThan(maxManualQuantity) || !q.Equal(q.Truncate(ManualQuantityPlaces)) {
-			return ManualItemPatch{}, Invalid("quantity must be greater than 0 and at most %d, with at most %d decimal places.", MaxManualQuantity, ManualQuantityPlaces)
-		}
-		p.Quantity = &q
-	}
-	u, ok, err := readDecimal("unitPrice", in.UnitPrice)
-	if err != nil {
-		return ManualItemPatch{}, err
-	}
-	if ok {
-		if u.IsNegative() || u.GreaterThan(maxManualUnitPrice) || !u.Equal(u.Truncate(ManualPricePlaces)) {
-			return ManualItemPatch{}, Invalid("unitPrice must be from 0 to %d, with at most %d decimal places.", MaxManualUnitPrice, ManualPricePlaces)
-		}
-		p.UnitPrice = &u
+	if u := p.UnitPrice; u != nil && (u.IsNegative() || u.GreaterThan(maxManualUnitPrice) || !u.Equal(u.Truncate(ManualPricePlaces))) {
+		return ManualItemPatch{}, Invalid("unitPrice must be from 0 to %d, with at most %d decimal places.", MaxManualUnitPrice, ManualPricePlaces)
 	}
 	if p == (ManualItemPatch{}) {
 		return ManualItemPatch{}, Invalid("Send at least one of description, reference, quantity and unitPrice.")
 	}
 	return p, nil
-}
-
-// Item returns the new manual item the input describes (without its id,
-// author and time), or an *Error naming the first wrong field: description
-// is required, 1 to 200 characters (and at most MaxManualTextBytes bytes);
-// reference is optional, at most as long; quantity is required, above 0 and
-// at most MaxManualQuantity with at most ManualQuantityPlaces decimal
-// places; unitPrice is required, from 0 to MaxManualUnitPrice with at most
-// ManualPricePlaces decimal places.
-func (in ManualItemInput) Item() (ManualItem, error) {
-	switch {
-	case in.Description == nil:
-		return ManualItem{}, Invalid("description is required.")
-	case isAbsent(in.Quantity):
-		return ManualItem{}, Invalid("quantity is required.")
-	case isAbsent(in.UnitPrice):
-		return ManualItem{}, Invalid("unitPrice is required.")
-	}
-	p, err := in.Patch()
-	if err != nil {
-		return ManualItem{}, err
-	}
-	it := ManualItem{Description: *p.Description, Quantity: *p.Quantity, UnitPrice: *p.UnitPrice}
-	if p.Reference != nil {
-		it.Reference = *p.Reference
-	}
-	return it, nil
 }
 
 // manualText returns s trimmed, or an invalid_request *Error when it is
@@ -154,36 +110,6 @@ func manualText(field, s string, required bool) (string, error) {
 		return "", Invalid("%s is at most %d characters (%d bytes).", field, maxName, MaxManualTextBytes)
 	}
 	return s, nil
-}
-
-func isAbsent(raw json.RawMessage) bool { return len(raw) == 0 || string(raw) == "null" }
-
-// readDecimal reads a number a request carries as a JSON number or a JSON
-// string, from its text. It returns ok false when the field is absent or
-// null, a malformed_json *Error when it is another JSON type, and an
-// invalid_request *Error when the text is not a plain decimal number.
-func readDecimal(field string, raw json.RawMessage) (d decimal.Decimal, ok bool, err error) {
-	if isAbsent(raw) {
-		return decimal.Decimal{}, false, nil
-	}
-	text := string(raw)
-	switch c := raw[0]; {
-	case c == '"':
-		if err := json.Unmarshal(raw, &text); err != nil {
-			return decimal.Decimal{}, false, MalformedJSON("Field %q must be a number or a string holding one.", field)
-		}
-	case c == '-' || (c >= '0' && c <= '9'):
-	default:
-		return decimal.Decimal{}, false, MalformedJSON("Field %q must be a number or a string holding one.", field)
-	}
-	if !plainDecimal.MatchString(text) {
-		return decimal.Decimal{}, false, Invalid("%s must be a decimal number such as 2.5 or \"2.50\".", field)
-	}
-	d, err = decimal.NewFromString(text)
-	if err != nil {
-		return decimal.Decimal{}, false, Invalid("%s must be a decimal number such as 2.5 or \"2.50\".", field)
-	}
-	return d, true, nil
 }
 
 // Apply returns the item with the patch's fields set.

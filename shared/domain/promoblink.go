@@ -26,19 +26,14 @@ type PromobLink struct {
 	ExpiredAt   *time.Time
 }
 
-// LinkInput is what a user sends to link their Promob account.
-type LinkInput struct {
-	PromobUser     string `json:"promobUser"`
-	PromobPassword string `json:"promobPassword"`
-}
-
-// Validate returns an invalid_request *Error when a field is missing or too
-// long; the message never repeats the password.
-func (in LinkInput) Validate() error {
-	if u := strings.TrimSpace(in.PromobUser); u == "" || len(u) > 200 {
+// RequirePromobCredentials returns an invalid_request *Error when the
+// Promob user or password a user links with is missing or too long; the
+// message never repeats the password.
+func RequirePromobCredentials(user, password string) error {
+	if u := strings.TrimSpace(user); u == "" || len(u) > 200 {
 		return Invalid("promobUser is required (at most 200 characters).")
 	}
-	if in.PromobPassword == "" || len(in.PromobPassword) > 200 {
+	if password == "" || len(password) > 200 {
 		return Invalid("promobPassword is required (at most 200 characters).")
 	}
 	return nil

@@ -55,11 +55,11 @@ func newAssistanceView(a domain.Assistance, vs []domain.Version, jobs []domain.J
 
 // createAssistance opens an assistance (see sale.Creation.CreateAssistance).
 func (s *Server) createAssistance(r *http.Request, id domain.Identity) (int, any, error) {
-	var body domain.AssistanceInput
+	var body assistanceBody
 	if err := decodeJSON(r, &body); err != nil {
 		return 0, nil, err
 	}
-	in, err := body.Validate()
+	in, err := domain.Assistance{ProjectID: body.ProjectID, EnvironmentID: body.EnvironmentID, Number: body.Number, Description: body.Description}.Validate()
 	if err != nil {
 		return 0, nil, err
 	}
@@ -102,11 +102,14 @@ func (s *Server) listAssistances(r *http.Request, id domain.Identity) (int, any,
 // environment, blank or a copy of one of its environment's versions (see
 // sale.Creation.RequestDesign).
 func (s *Server) designAssistance(r *http.Request, id domain.Identity) (int, any, error) {
-	var in domain.DesignInput
-	if err := decodeValid(r, &in); err != nil {
+	var body designBody
+	if err := decodeJSON(r, &body); err != nil {
 		return 0, nil, err
 	}
-	a, err := s.creation.RequestDesign(r.Context(), id, r.PathValue("aid"), in)
+	if err := domain.RequireDesignSource(body.Source, body.Version); err != nil {
+		return 0, nil, err
+	}
+	a, err := s.creation.RequestDesign(r.Context(), id, r.PathValue("aid"), body.Source, body.Version)
 	if err != nil {
 		return 0, nil, err
 	}

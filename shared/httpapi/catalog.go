@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"net/http"
-	"strings"
 
 	"github.com/foccolojas/promob-integration/shared/domain"
 )
@@ -12,11 +11,11 @@ import (
 var anyRole = []domain.Role{domain.RoleAdmin, domain.RoleSeller, domain.RoleReviewer, domain.RoleFinance}
 
 func (s *Server) createClient(r *http.Request, id domain.Identity) (int, any, error) {
-	var body domain.ClientInput
+	var body clientBody
 	if err := decodeJSON(r, &body); err != nil {
 		return 0, nil, err
 	}
-	c, err := body.Validate()
+	c, err := domain.Client{Name: body.Name, Document: body.Document, Email: body.Email, Phone: body.Phone}.Validate()
 	if err != nil {
 		return 0, nil, err
 	}
@@ -47,15 +46,16 @@ func (s *Server) getClient(r *http.Request, id domain.Identity) (int, any, error
 // createProject is for sellers and admins: the project's creator is the user
 // its notifications go to.
 func (s *Server) createProject(r *http.Request, id domain.Identity) (int, any, error) {
-	var body domain.ProjectInput
-	if err := decodeValid(r, &body); err != nil {
+	var body projectBody
+	if err := decodeJSON(r, &body); err != nil {
 		return 0, nil, err
 	}
-	p := domain.Project{
-		ID: domain.NewID(), StoreID: id.StoreID, ClientID: strings.TrimSpace(body.ClientID), Name: strings.TrimSpace(body.Name),
-		CreatedBy: id.UserID, CreatedAt: s.now().UTC(), State: domain.ProjectOpen, Environments: []domain.Environment{},
+	p, err := domain.Project{ClientID: body.ClientID, Name: body.Name}.Validate()
+	if err != nil {
+		return 0, nil, err
 	}
-	p.LastActivityAt = p.CreatedAt
+	p.ID, p.StoreID, p.CreatedBy, p.CreatedAt = domain.NewID(), id.StoreID, id.UserID, s.now().UTC()
+	p.State, p.LastActivityAt, p.Environments = domain.ProjectOpen, p.CreatedAt, []domain.Environment{}
 	if err := s.store.CreateProject(r.Context(), p); err != nil {
 		return 0, nil, err
 	}

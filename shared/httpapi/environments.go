@@ -47,11 +47,15 @@ func recordNoun(kind string) string {
 // legacyImport links an environment Promob already holds to the project
 // and queues the import of its listing (see sale.Creation.LinkEnvironment).
 func (s *Server) legacyImport(r *http.Request, id domain.Identity) (int, any, error) {
-	var in domain.LegacyImportInput
-	if err := decodeValid(r, &in); err != nil {
+	var body legacyImportBody
+	if err := decodeJSON(r, &body); err != nil {
 		return 0, nil, err
 	}
-	env, err := s.creation.LinkEnvironment(r.Context(), id, r.PathValue("pid"), in)
+	link, err := domain.LegacyLink(body.PromobProjectID, body.PromobEnvironmentID, body.Name)
+	if err != nil {
+		return 0, nil, err
+	}
+	env, err := s.creation.LinkEnvironment(r.Context(), id, r.PathValue("pid"), link)
 	if err != nil {
 		return 0, nil, err
 	}

@@ -53,11 +53,11 @@ func (s *Server) getIntegration(r *http.Request, id domain.Identity) (int, any, 
 }
 
 func (s *Server) putIntegration(r *http.Request, id domain.Identity) (int, any, error) {
-	var body domain.IntegrationInput
+	var body integrationBody
 	if err := decodeJSON(r, &body); err != nil {
 		return 0, nil, err
 	}
-	in, err := body.Validate(id.StoreID)
+	in, err := body.integration(id.StoreID)
 	if err != nil {
 		return 0, nil, err
 	}

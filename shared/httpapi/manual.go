@@ -19,11 +19,11 @@ func (s *Server) addManualItem(r *http.Request, id domain.Identity) (int, any, e
 	if err != nil {
 		return 0, nil, err
 	}
-	var body domain.ManualItemInput
+	var body manualItemBody
 	if err := decodeJSON(r, &body); err != nil {
 		return 0, nil, err
 	}
-	item, err := body.Item()
+	item, err := body.item()
 	if err != nil {
 		return 0, nil, err
 	}
@@ -39,11 +39,11 @@ func (s *Server) updateManualItem(r *http.Request, id domain.Identity) (int, any
 		return 0, nil, err
 	}
 	item, err := s.manual.Change(r.Context(), id, env, r.PathValue("itemId"), func() (domain.ManualItemPatch, error) {
-		var body domain.ManualItemInput
+		var body manualItemBody
 		if err := decodeJSON(r, &body); err != nil {
 			return domain.ManualItemPatch{}, err
 		}
-		return body.Patch()
+		return body.patch()
 	})
 	if err != nil {
 		return 0, nil, err

@@ -62,8 +62,11 @@ func (s *Server) getMe(r *http.Request, id domain.Identity) (int, any, error) {
 // failures are kept in the store, so every instance counts them, and a
 // success forgets the user's.
 func (s *Server) linkPromob(r *http.Request, id domain.Identity) (int, any, error) {
-	var in domain.LinkInput
-	if err := decodeValid(r, &in); err != nil {
+	var in linkBody
+	if err := decodeJSON(r, &in); err != nil {
+		return 0, nil, err
+	}
+	if err := domain.RequirePromobCredentials(in.PromobUser, in.PromobPassword); err != nil {
 		return 0, nil, err
 	}
 	if s.verifier == nil || s.box == nil {

@@ -33,11 +33,15 @@ func (s *Server) syncClient(r *http.Request, id domain.Identity) (int, any, erro
 // in Promob by promobsync, and answers 202 at once (see
 // sale.Creation.CreateEnvironment).
 func (s *Server) createEnvironment(r *http.Request, id domain.Identity) (int, any, error) {
-	var in domain.NewEnvironmentInput
-	if err := decodeValid(r, &in); err != nil {
+	var body newEnvironmentBody
+	if err := decodeJSON(r, &body); err != nil {
 		return 0, nil, err
 	}
-	env, err := s.creation.CreateEnvironment(r.Context(), id, r.PathValue("pid"), in.Name)
+	name, err := domain.RequireName(body.Name)
+	if err != nil {
+		return 0, nil, err
+	}
+	env, err := s.creation.CreateEnvironment(r.Context(), id, r.PathValue("pid"), name)
 	if err != nil {
 		return 0, nil, err
 	}

@@ -7,13 +7,14 @@ import (
 	"github.com/foccolojas/promob-integration/shared/queue/message"
 )
 
-// CreateAssistance opens an assistance of one of the project's
-// environments, in (validated), by the actor; its design is not requested
-// yet. It returns not_found for a project or environment the actor's store
-// does not have, invalid_request for an environment of another project,
-// integration_missing before the store configured the integration, and
-// conflict when the project already has an assistance of that number.
-func (c Creation) CreateAssistance(ctx context.Context, actor domain.Identity, in domain.AssistanceInput) (domain.Assistance, error) {
+// CreateAssistance opens the assistance in (validated: its project and
+// environment ids, number and description) by the actor; its design is not
+// requested yet. It returns not_found for a project or environment the
+// actor's store does not have, invalid_request for an environment of
+// another project, integration_missing before the store configured the
+// integration, and conflict when the project already has an assistance of
+// that number.
+func (c Creation) CreateAssistance(ctx context.Context, actor domain.Identity, in domain.Assistance) (domain.Assistance, error) {
 	project, err := c.Store.Project(ctx, actor.StoreID, in.ProjectID)
 	if err != nil {
 		return domain.Assistance{}, err
@@ -42,14 +43,15 @@ func (c Creation) CreateAssistance(ctx context.Context, actor domain.Identity, i
 
 // RequestDesign queues the creation of the assistance's Promob environment
 // in its environment's Promob project: blank, or a copy of the revision of
-// the environment's version in asks for (by default the converted one). It
+// the environment's version asked for (version; 0 for the converted one);
+// source and version are validated (domain.RequireDesignSource). It
 // returns not_found for an assistance the store does not have or a version
 // its environment does not have; conflict for an environment not in Promob
 // yet (CanHostDesign), a revision source without a chosen or converted
 // version, and a design already being created or ready
 // (CanRequestDesign). A send that fails leaves the design failed and
 // returns its error.
-func (c Creation) RequestDesign(ctx context.Context, actor domain.Identity, assistanceID string, in domain.DesignInput) (domain.Assistance, error) {
+func (c Creation) RequestDesign(ctx context.Context, actor domain.Identity, assistanceID, source string, version int) (domain.Assistance, error) {
 	a, err := c.Store.Assistance(ctx, actor.StoreID, assistanceID)
 	if err != nil {
 		return domain.Assistance{}, err
@@ -61,9 +63,9 @@ func (c Creation) RequestDesign(ctx context.Context, actor domain.Identity, assi
 	if err := env.CanHostDesign(); err != nil {
 		return domain.Assistance{}, err
 	}
-	d := domain.AssistanceDesign{Source: in.Source, PromobProjectID: env.PromobProjectID}
-	if in.Source == domain.DesignRevision {
-		n, err := domain.DesignVersion(env, in.Version)
+	d := domain.AssistanceDesign{Source: source, PromobProjectID: env.PromobProjectID}
+	if source == domain.DesignRevision {
+		n, err := domain.DesignVersion(env, version)
 		if err != nil {
 			return domain.Assistance{}, err
 		}

@@ -191,20 +191,20 @@ func (c Creation) queueEnvironment(ctx context.Context, actor domain.Identity, e
 }
 
 // LinkEnvironment stores a new environment of the project for the Promob
-// environment in (which Promob already holds: the legacy import), ready,
-// and queues the import of its current Promob listing. It returns not_found
-// for a project not in the actor's store, integration_missing before the
-// store configured the integration, and conflict when the Promob
-// environment is linked to another environment. When the import cannot be
-// queued, the environment is returned as it now stands (its import failed,
-// saying to update it) with no error; only when that was not recorded
-// either is the send's error returned.
-func (c Creation) LinkEnvironment(ctx context.Context, actor domain.Identity, projectID string, in domain.LegacyImportInput) (domain.Environment, error) {
-	env, err := c.newEnvironment(ctx, actor, projectID, in.Name)
+// environment link names (domain.LegacyLink: one Promob already holds, the
+// legacy import), ready, and queues the import of its current Promob
+// listing. It returns not_found for a project not in the actor's store,
+// integration_missing before the store configured the integration, and
+// conflict when the Promob environment is linked to another environment.
+// When the import cannot be queued, the environment is returned as it now
+// stands (its import failed, saying to update it) with no error; only when
+// that was not recorded either is the send's error returned.
+func (c Creation) LinkEnvironment(ctx context.Context, actor domain.Identity, projectID string, link domain.Environment) (domain.Environment, error) {
+	env, err := c.newEnvironment(ctx, actor, projectID, link.Name)
 	if err != nil {
 		return domain.Environment{}, err
 	}
-	env.PromobProjectID, env.PromobEnvironmentID = in.PromobProjectID, in.PromobEnvironmentID
+	env.PromobProjectID, env.PromobEnvironmentID = link.PromobProjectID, link.PromobEnvironmentID
 	env.Status, env.ImportStatus = domain.EnvReady, domain.ImportPending
 	if err := c.Store.CreateEnvironment(ctx, env); err != nil {
 		return domain.Environment{}, err

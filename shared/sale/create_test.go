@@ -330,7 +330,7 @@ func TestRetryEnvironment(t *testing.T) {
 func TestLinkEnvironment(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	in := domain.LegacyImportInput{PromobProjectID: "pp-9", PromobEnvironmentID: "pe-9", Name: "Cozinha antiga"}
+	in := domain.Environment{PromobProjectID: "pp-9", PromobEnvironmentID: "pe-9", Name: "Cozinha antiga"}
 	t.Run("allowed", func(t *testing.T) {
 		env, err := f.creation.LinkEnvironment(ctx, seller, f.project, in)
 		must(t, err)
@@ -359,13 +359,13 @@ func TestLinkEnvironment(t *testing.T) {
 	})
 	t.Run("unknown project", func(t *testing.T) {
 		before := f.dump()
-		_, err := f.creation.LinkEnvironment(ctx, seller, domain.NewID(), domain.LegacyImportInput{PromobProjectID: "pp-9", PromobEnvironmentID: "pe-10", Name: "X"})
+		_, err := f.creation.LinkEnvironment(ctx, seller, domain.NewID(), domain.Environment{PromobProjectID: "pp-9", PromobEnvironmentID: "pe-10", Name: "X"})
 		f.refused(t, err, domain.CodeNotFound, before)
 	})
 	t.Run("not queued", func(t *testing.T) {
 		f.imports.fail = true
 		defer func() { f.imports.fail = false }()
-		env, err := f.creation.LinkEnvironment(ctx, seller, f.project, domain.LegacyImportInput{PromobProjectID: "pp-9", PromobEnvironmentID: "pe-11", Name: "Sala"})
+		env, err := f.creation.LinkEnvironment(ctx, seller, f.project, domain.Environment{PromobProjectID: "pp-9", PromobEnvironmentID: "pe-11", Name: "Sala"})
 		must(t, err)
 		if env.ImportStatus != domain.ImportFailed || env.ImportError != sale.Unqueued("update the environment again.") {
 			t.Fatalf("answered import %s (%s), want failed", env.ImportStatus, env.ImportError)
@@ -376,7 +376,7 @@ func TestLinkEnvironment(t *testing.T) {
 // openAssistance opens an assistance of the fixture's environment.
 func openAssistance(t *testing.T, f *fixture, number string) domain.Assistance {
 	t.Helper()
-	a, err := f.creation.CreateAssistance(context.Background(), seller, domain.AssistanceInput{ProjectID: f.project, EnvironmentID: f.env, Number: number, Description: "Porta riscada"})
+	a, err := f.creation.CreateAssistance(context.Background(), seller, domain.Assistance{ProjectID: f.project, EnvironmentID: f.env, Number: number, Description: "Porta riscada"})
 	must(t, err)
 	return a
 }
@@ -395,14 +395,14 @@ func TestCreateAssistance(t *testing.T) {
 	must(t, f.store.CreateProject(ctx, domain.Project{ID: "p3", StoreID: "s1", ClientID: f.client, Name: "Outra", CreatedBy: "u1", CreatedAt: now}))
 	for _, tc := range []struct {
 		name string
-		in   domain.AssistanceInput
+		in   domain.Assistance
 		code string
 	}{
-		{"number taken", domain.AssistanceInput{ProjectID: f.project, EnvironmentID: f.env, Number: "42", Description: "x"}, domain.CodeConflict},
-		{"unknown project", domain.AssistanceInput{ProjectID: domain.NewID(), EnvironmentID: f.env, Number: "43", Description: "x"}, domain.CodeNotFound},
-		{"unknown environment", domain.AssistanceInput{ProjectID: f.project, EnvironmentID: domain.NewID(), Number: "43", Description: "x"}, domain.CodeNotFound},
-		{"an assistance is not an environment", domain.AssistanceInput{ProjectID: f.project, EnvironmentID: a.ID, Number: "43", Description: "x"}, domain.CodeNotFound},
-		{"environment of another project", domain.AssistanceInput{ProjectID: "p3", EnvironmentID: other.ID, Number: "43", Description: "x"}, domain.CodeInvalid},
+		{"number taken", domain.Assistance{ProjectID: f.project, EnvironmentID: f.env, Number: "42", Description: "x"}, domain.CodeConflict},
+		{"unknown project", domain.Assistance{ProjectID: domain.NewID(), EnvironmentID: f.env, Number: "43", Description: "x"}, domain.CodeNotFound},
+		{"unknown environment", domain.Assistance{ProjectID: f.project, EnvironmentID: domain.NewID(), Number: "43", Description: "x"}, domain.CodeNotFound},
+		{"an assistance is not an environment", domain.Assistance{ProjectID: f.project, EnvironmentID: a.ID, Number: "43", Description: "x"}, domain.CodeNotFound},
+		{"environment of another project", domain.Assistance{ProjectID: "p3", EnvironmentID: other.ID, Number: "43", Description: "x"}, domain.CodeInvalid},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			before := f.dump()
@@ -416,30 +416,29 @@ func TestRequestDesign(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	a := openAssistance(t, f, "42")
-	blank := domain.DesignInput{Source: domain.DesignBlank}
 	t.Run("environment not in Promob", func(t *testing.T) {
 		before := f.dump()
-		_, err := f.creation.RequestDesign(ctx, seller, a.ID, blank)
+		_, err := f.creation.RequestDesign(ctx, seller, a.ID, domain.DesignBlank, 0)
 		f.refused(t, err, domain.CodeConflict, before)
 	})
 	f.ready(t, f.env)
 	t.Run("revision without a converted version", func(t *testing.T) {
 		before := f.dump()
-		_, err := f.creation.RequestDesign(ctx, seller, a.ID, domain.DesignInput{Source: domain.DesignRevision})
+		_, err := f.creation.RequestDesign(ctx, seller, a.ID, domain.DesignRevision, 0)
 		f.refused(t, err, domain.CodeConflict, before)
 	})
 	t.Run("revision of a version the environment does not have", func(t *testing.T) {
 		before := f.dump()
-		_, err := f.creation.RequestDesign(ctx, seller, a.ID, domain.DesignInput{Source: domain.DesignRevision, Version: 3})
+		_, err := f.creation.RequestDesign(ctx, seller, a.ID, domain.DesignRevision, 3)
 		f.refused(t, err, domain.CodeNotFound, before)
 	})
 	t.Run("unknown assistance", func(t *testing.T) {
 		before := f.dump()
-		_, err := f.creation.RequestDesign(ctx, seller, f.env, blank)
+		_, err := f.creation.RequestDesign(ctx, seller, f.env, domain.DesignBlank, 0)
 		f.refused(t, err, domain.CodeNotFound, before)
 	})
 	t.Run("allowed", func(t *testing.T) {
-		got, err := f.creation.RequestDesign(ctx, seller, a.ID, blank)
+		got, err := f.creation.RequestDesign(ctx, seller, a.ID, domain.DesignBlank, 0)
 		must(t, err)
 		stored, err := f.store.Assistance(ctx, "s1", a.ID)
 		must(t, err)
@@ -452,18 +451,18 @@ func TestRequestDesign(t *testing.T) {
 	})
 	t.Run("already requested", func(t *testing.T) {
 		before := f.dump()
-		_, err := f.creation.RequestDesign(ctx, seller, a.ID, blank)
+		_, err := f.creation.RequestDesign(ctx, seller, a.ID, domain.DesignBlank, 0)
 		f.refused(t, err, domain.CodeConflict, before)
 	})
 	t.Run("not queued", func(t *testing.T) {
 		b := openAssistance(t, f, "43")
-		notQueued(t, f.outbox, func() error { _, err := f.creation.RequestDesign(ctx, seller, b.ID, blank); return err })
+		notQueued(t, f.outbox, func() error { _, err := f.creation.RequestDesign(ctx, seller, b.ID, domain.DesignBlank, 0); return err })
 		stored, err := f.store.Assistance(ctx, "s1", b.ID)
 		must(t, err)
 		if stored.Design.Status != domain.EnvFailed || stored.Design.StatusReason != sale.Unqueued("request the design again.") {
 			t.Fatalf("stored %+v, want failed", stored.Design)
 		}
-		if _, err := f.creation.RequestDesign(ctx, seller, b.ID, blank); err != nil {
+		if _, err := f.creation.RequestDesign(ctx, seller, b.ID, domain.DesignBlank, 0); err != nil {
 			t.Fatalf("asking again after a failure: %v", err)
 		}
 	})
@@ -474,7 +473,7 @@ func TestRequestDesign(t *testing.T) {
 		}
 		defer func() { f.racing.before = nil }()
 		n := len(f.outbox.sent)
-		_, err := f.creation.RequestDesign(ctx, seller, c.ID, blank)
+		_, err := f.creation.RequestDesign(ctx, seller, c.ID, domain.DesignBlank, 0)
 		if domain.ErrorCode(err) != domain.CodeConflict || len(f.outbox.sent) != n {
 			t.Fatalf("err = %v, sent %d more, want conflict and none", err, len(f.outbox.sent)-n)
 		}
