@@ -80,20 +80,44 @@ func TestPoliciesMatchTheCode(t *testing.T) {
 }
 
 // called returns the functions reachable from roots along the call graph's
-// edges: RTA's Reachable also holds every exported method of a type that
+// edges. RTA's Reachable also holds every exported method of a type that
 // reflection could see (all of the store's), which no code here calls that
-// way.
+// way; and RTA lets a call of a function value reach every function of that
+// signature whose value is taken anywhere in Reachable (reflect.Value.Call
+// reaching them by edges without a call site). So an edge that is not a
+// static or interface call is followed only to a function whose value is
+// taken by a function already called: a closure is called only once the
+// code that makes it runs.
 func called(res *rta.Result, roots []*ssa.Function) map[*ssa.Function]bool {
+	takers := valueTakers(res)
 	seen := map[*ssa.Function]bool{}
+	waiting := map[*ssa.Function][]*ssa.Function{} // function taken by → dynamic callees waiting for it
 	var visit func(f *ssa.Function)
 	visit = func(f *ssa.Function) {
 		if seen[f] {
 			return
 		}
 		seen[f] = true
-		if n := res.CallGraph.Nodes[f]; n != nil {
-			for _, e := range n.Out {
-				visit(e.Callee.Func)
+		for _, g := range waiting[f] {
+			visit(g)
+		}
+		n := res.CallGraph.Nodes[f]
+		if n == nil {
+			return
+		}
+		for _, e := range n.Out {
+			callee := e.Callee.Func
+			direct := e.Site != nil && (e.Site.Common().StaticCallee() != nil || e.Site.Common().IsInvoke())
+			if direct || len(takers[callee]) == 0 {
+				visit(callee)
+				continue
+			}
+			for _, taker := range takers[callee] {
+				if seen[taker] {
+					visit(callee)
+					break
+				}
+				waiting[taker] = append(waiting[taker], callee)
 			}
 		}
 	}
@@ -101,6 +125,32 @@ func called(res *rta.Result, roots []*ssa.Function) map[*ssa.Function]bool {
 		visit(f)
 	}
 	return seen
+}
+
+// valueTakers maps each function whose value is taken (a closure made, a
+// function used as a value) to the reachable functions that take it.
+func valueTakers(res *rta.Result) map[*ssa.Function][]*ssa.Function {
+	takers := map[*ssa.Function][]*ssa.Function{}
+	for f := range res.Reachable {
+		for _, b := range f.Blocks {
+			for _, instr := range b.Instrs {
+				if mc, ok := instr.(*ssa.MakeClosure); ok {
+					takers[mc.Fn.(*ssa.Function)] = append(takers[mc.Fn.(*ssa.Function)], f)
+					continue
+				}
+				call, isCall := instr.(ssa.CallInstruction)
+				for i, op := range instr.Operands(nil) {
+					if isCall && i == 0 && call.Common().StaticCallee() != nil {
+						continue // the callee of a static call, not a value
+					}
+					if g, ok := (*op).(*ssa.Function); ok {
+						takers[g] = append(takers[g], f)
+					}
+				}
+			}
+		}
+	}
+	return takers
 }
 
 // operations returns the AWS operations the project's code among fns calls.

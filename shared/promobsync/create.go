@@ -158,7 +158,7 @@ func lastAttempt(ctx context.Context) bool { return queue.ReceiveCount(ctx) >= M
 
 // giveUp returns err, the failure of a creation in Promob. On the message's
 // last delivery it first logs what failed and records the failure with
-// record(Reason(err)) (a record synced meanwhile, domain.ErrChanged, is
+// record(promob.Reason(err)) (a record synced meanwhile, domain.ErrChanged, is
 // not an error), and
 // marks err final (queue.Final): the message is consumed, not retried. A
 // failure to record is returned instead, so that the queue retries.
@@ -167,7 +167,7 @@ func giveUp(ctx context.Context, err error, what string, record func(reason stri
 		return err
 	}
 	slog.WarnContext(ctx, what, "err", err)
-	if err := record(Reason(err)); err != nil && !errors.Is(err, domain.ErrChanged) {
+	if err := record(promob.Reason(err)); err != nil && !errors.Is(err, domain.ErrChanged) {
 		return err
 	}
 	return queue.Final(err)
@@ -179,18 +179,4 @@ func (s *Syncer) creationFailed(ctx context.Context, storeID, envID string) func
 	return func(reason string) error {
 		return s.store.SetEnvironmentCreation(ctx, storeID, envID, domain.EnvFailed, reason, s.now().UTC())
 	}
-}
-
-// Reason is what a failure of a call to Promob shows users (on the record
-// and on its job): Promob's answer, the message of a domain error, or
-// "Promob could not be reached" with the network error.
-func Reason(err error) string {
-	var pe *promob.Error
-	if errors.As(err, &pe) {
-		return fmt.Sprintf("Promob answered %d %s: %s", pe.Status, pe.Code, pe.Message)
-	}
-	if domain.ErrorCode(err) != domain.CodeInternal {
-		return domain.ErrorMessage(err)
-	}
-	return "Promob could not be reached: " + err.Error()
 }

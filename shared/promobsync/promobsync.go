@@ -132,7 +132,7 @@ func (s *Syncer) connectStatus(ctx context.Context, msg message.ConnectStatus) e
 		slog.InfoContext(ctx, "Connect status set", "situation", msg.Situation, "stage", msg.Stage)
 	case (errors.As(err, &permanent) && !permanent.Retryable()) || lastAttempt(ctx):
 		slog.WarnContext(ctx, "Connect status not delivered", "err", err)
-		d.Status, d.Reason = domain.ConnectFailed, Reason(err)
+		d.Status, d.Reason = domain.ConnectFailed, promob.Reason(err)
 	default:
 		return err
 	}

@@ -15,7 +15,6 @@ import (
 	"github.com/foccolojas/promob-integration/shared/importer"
 	"github.com/foccolojas/promob-integration/shared/logging"
 	"github.com/foccolojas/promob-integration/shared/promob"
-	"github.com/foccolojas/promob-integration/shared/promobsync"
 	"github.com/foccolojas/promob-integration/shared/queue"
 )
 
@@ -45,6 +44,6 @@ func New(ctx context.Context, env functions.Env, cfg aws.Config) (functions.Func
 	store, sqsClient := functions.NewStore(env, cfg, vars["TABLE_NAME"], box), functions.NewSQS(env, cfg)
 	notices := queue.New(sqsClient, vars["NOTIFICATIONS_QUEUE_URL"])
 	im := importer.New(store, client, box, notices, time.Now)
-	im.Runner, im.Metrics = functions.NewRunner(sqsClient, m, store, notices, promobsync.Reason), m
+	im.Runner, im.Metrics = functions.NewRunner(sqsClient, m, store, notices, promob.Reason), m
 	return functions.Function{SQS: im.Handle}, nil
 }

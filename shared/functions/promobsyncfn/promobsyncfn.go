@@ -40,6 +40,6 @@ func New(ctx context.Context, env functions.Env, cfg aws.Config) (functions.Func
 	}
 	store, sqsClient := functions.NewStore(env, cfg, vars["TABLE_NAME"], box), functions.NewSQS(env, cfg)
 	s := promobsync.New(store, client, box, time.Now)
-	s.Runner = functions.NewRunner(sqsClient, m, store, queue.New(sqsClient, vars["NOTIFICATIONS_QUEUE_URL"]), promobsync.Reason)
+	s.Runner = functions.NewRunner(sqsClient, m, store, queue.New(sqsClient, vars["NOTIFICATIONS_QUEUE_URL"]), promob.Reason)
 	return functions.Function{SQS: s.Handle}, nil
 }
