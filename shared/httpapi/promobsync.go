@@ -1,23 +1,10 @@
 package httpapi
 
 import (
-	"context"
 	"net/http"
 
 	"github.com/foccolojas/promob-integration/shared/domain"
-	"github.com/foccolojas/promob-integration/shared/sale"
 )
-
-// unqueued is the reason a record's work failed when its message could not
-// be queued (see sale.Unqueued).
-var unqueued = sale.Unqueued("")
-
-// failUnqueued is called when the message asking for a record's work could
-// not be sent: it records the work as failed with fail (see
-// sale.FailUnqueued).
-func (s *Server) failUnqueued(r *http.Request, sendErr error, fail func(ctx context.Context) error) {
-	sale.FailUnqueued(r.Context(), sendErr, fail)
-}
 
 // syncClient queues the client's creation in Promob again (see
 // sale.Creation.SyncClient).

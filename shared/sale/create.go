@@ -54,18 +54,12 @@ func Unqueued(ask string) string { return "The request could not be queued: " + 
 func SendOrFail(ctx context.Context, q message.Queue, msg any, group, dedupID string, fail func(ctx context.Context) error) error {
 	err := q.Send(ctx, msg, group, dedupID)
 	if err != nil {
-		FailUnqueued(ctx, err, fail)
+		slog.WarnContext(ctx, "request not queued", "err", err)
+		if ferr := fail(context.WithoutCancel(ctx)); ferr != nil {
+			slog.ErrorContext(ctx, "could not record a request that was not queued", "err", ferr)
+		}
 	}
 	return err
-}
-
-// FailUnqueued is SendOrFail's answer to a message that could not be sent
-// (sendErr): it logs it and records the work as failed with fail.
-func FailUnqueued(ctx context.Context, sendErr error, fail func(ctx context.Context) error) {
-	slog.WarnContext(ctx, "request not queued", "err", sendErr)
-	if err := fail(context.WithoutCancel(ctx)); err != nil {
-		slog.ErrorContext(ctx, "could not record a request that was not queued", "err", err)
-	}
 }
 
 // CreateClient stores the client (an id, the store, now; its creation in

@@ -86,7 +86,7 @@ func (w Workflow) Approve(ctx context.Context, actor domain.Identity, env domain
 // situation and stage (the store's settings, see
 // domain.Integration.ConnectStatus) in Promob's Connect list, and records
 // on the project that they are on their way; when the message cannot be
-// queued, that their delivery failed (see FailUnqueued).
+// queued, that their delivery failed (see SendOrFail).
 func (w Workflow) sendConnectStatus(ctx context.Context, env domain.Environment) error {
 	integ, err := w.Store.GetIntegration(ctx, env.StoreID)
 	if err != nil && !domain.IsNotConfiguredErr(err) {
