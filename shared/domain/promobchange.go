@@ -1,7 +1,7 @@
 package domain
 
 // The rules of what Promob's revisions do to an environment (or an
-// assistance's design): the lock refuses them, a save marks the environment
+// assistance's design): the lock (Environment.CanChange) refuses them, a save marks the environment
 // outdated, a listing newer than the latest version becomes the next one.
 
 // ChangesEnvironment reports whether a Promob event of the type changes
@@ -12,16 +12,6 @@ func ChangesEnvironment(eventType string) bool {
 		return true
 	}
 	return false
-}
-
-// CanTakePromobChange returns nil when Promob may change the environment (a
-// save, a listing, an update), else environment_locked: its review is
-// complete and its purchase orders exist.
-func (e Environment) CanTakePromobChange() error {
-	if e.Locked {
-		return Locked(e.ID)
-	}
-	return nil
 }
 
 // HasRevision reports whether the environment's latest version has the

@@ -17,7 +17,7 @@ func TestChangesEnvironment(t *testing.T) {
 	}
 }
 
-func TestCanTakePromobChange(t *testing.T) {
+func TestCanChange(t *testing.T) {
 	tests := []struct {
 		name string
 		env  domain.Environment
@@ -29,7 +29,7 @@ func TestCanTakePromobChange(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := domain.ErrorCode(tt.env.CanTakePromobChange()); got != tt.want {
+			if got := domain.ErrorCode(tt.env.CanChange()); got != tt.want {
 				t.Fatalf("got %q, want %q", got, tt.want)
 			}
 		})

@@ -61,8 +61,8 @@ const (
 // does, or an environment_locked *Error once the purchase orders exist.
 func (e Environment) ManualChangeEffect() (ManualEffect, error) {
 	switch {
-	case e.Locked:
-		return 0, Locked(e.ID)
+	case e.CanChange() != nil:
+		return 0, e.CanChange()
 	case e.LatestVersion == 0:
 		return ManualNoVersion, nil
 	case e.LatestVersion == e.ConvertedVersion:
@@ -79,8 +79,8 @@ func (e Environment) ManualChangeEffect() (ManualEffect, error) {
 // budget is the contract).
 func (e Environment) CanReprice() error {
 	switch {
-	case e.Locked:
-		return Locked(e.ID)
+	case e.CanChange() != nil:
+		return e.CanChange()
 	case e.LatestVersion == 0:
 		return NotFound("Environment %s has no version to reprice yet.", e.ID)
 	case e.LatestVersion == e.ConvertedVersion:

@@ -21,6 +21,18 @@ const (
 	StageContract     = "Contrato"
 )
 
+// CanChange returns nil while the environment (or an assistance's design)
+// may still change, by Promob or in FoccoLojas, else environment_locked:
+// its review is complete and its purchase orders exist. Every rule that
+// changes an environment asks it first; the store's guarded writes hold
+// the same condition.
+func (e Environment) CanChange() error {
+	if e.Locked || e.ReviewCompletedAt != nil {
+		return Locked(e.ID)
+	}
+	return nil
+}
+
 // CanApprove returns nil when the environment's latest version can be
 // converted, else environment_outdated (naming the Promob revision waiting,
 // or the import state) or already_converted.
@@ -51,8 +63,8 @@ func (p Project) FinanciallyReleased() bool { return p.FinanciallyReleasedAt != 
 // contract.
 func (e Environment) CanStartReview(p Project) error {
 	switch {
-	case e.Locked || e.ReviewCompletedAt != nil:
-		return Locked(e.ID)
+	case e.CanChange() != nil:
+		return e.CanChange()
 	case e.ConvertedVersion == 0:
 		return NotConverted(e.ID)
 	case !p.FinanciallyReleased():
@@ -65,7 +77,7 @@ func (e Environment) CanStartReview(p Project) error {
 // can import Promob's current listing, else environment_locked once its
 // review is complete, or conflict while it is not in Promob yet.
 func (e Environment) CanUpdate() error {
-	if err := e.CanTakePromobChange(); err != nil {
+	if err := e.CanChange(); err != nil {
 		return err
 	}
 	if e.Status != EnvReady || e.PromobEnvironmentID == "" {
@@ -104,8 +116,8 @@ func (e Environment) UpdateSatisfiesReview(checkedAt time.Time) bool {
 // review_not_started, update_required or environment_locked.
 func (e Environment) CanCompleteReview() error {
 	switch {
-	case e.Locked || e.ReviewCompletedAt != nil:
-		return Locked(e.ID)
+	case e.CanChange() != nil:
+		return e.CanChange()
 	case e.ReviewStartedAt == nil:
 		return ReviewNotStarted(e.ID)
 	case e.UpdateRequired():

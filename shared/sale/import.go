@@ -50,7 +50,7 @@ type ImportStore interface {
 //     under the condition that the environment is as read; when it is not,
 //     it is read again and the import is done on it, or refused;
 //   - a locked environment takes nothing from Promob
-//     (domain.Environment.CanTakePromobChange);
+//     (domain.Environment.CanChange);
 //   - notifications and "outdated" history entries are once-only per
 //     revision.
 type Import struct {
@@ -121,7 +121,7 @@ func (i Import) Event(ctx context.Context, ev PromobEvent) (domain.Version, erro
 		return domain.Version{}, err
 	}
 	ctx = logging.With(ctx, "environment_id", env.ID)
-	if err := env.CanTakePromobChange(); err != nil {
+	if err := env.CanChange(); err != nil {
 		return domain.Version{}, err
 	}
 	switch ev.Type {
@@ -161,7 +161,7 @@ func (i Import) Update(ctx context.Context, storeID, envID string, fetch Fetch) 
 	if err != nil {
 		return domain.Version{}, err
 	}
-	if err := env.CanTakePromobChange(); err != nil {
+	if err := env.CanChange(); err != nil {
 		return domain.Version{}, err
 	}
 	acc, err := i.Store.Account(ctx, env.PromobAccountID)
@@ -325,7 +325,7 @@ func (i Import) revision(ctx context.Context, env domain.Environment, xml io.Rea
 		if env.HasRevision(revision) {
 			return domain.Version{}, nil // imported meanwhile
 		}
-		if err := env.CanTakePromobChange(); err != nil {
+		if err := env.CanChange(); err != nil {
 			return domain.Version{}, err
 		}
 	}

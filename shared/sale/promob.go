@@ -32,7 +32,7 @@ type Promob struct {
 // puts it on the imports queue. It returns the delivery as stored and
 // whether this call stored it: a repeat of a stored delivery changes
 // nothing, and is queued only if the first was not. An event that would
-// change a locked environment (domain.Environment.CanTakePromobChange) is
+// change a locked environment (domain.Environment.CanChange) is
 // neither stored nor queued: the refusal is recorded in the project's
 // history, once per webhook id, and returned (environment_locked).
 func (p Promob) Record(ctx context.Context, d domain.Delivery, body []byte) (domain.Delivery, bool, error) {
@@ -67,7 +67,7 @@ func (p Promob) refuseLocked(ctx context.Context, d domain.Delivery) error {
 	if err != nil {
 		return err
 	}
-	refusal := env.CanTakePromobChange()
+	refusal := env.CanChange()
 	if refusal == nil {
 		return nil
 	}
