@@ -6,9 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/foccolojas/promob-integration/shared/domain"
 	"github.com/foccolojas/promob-integration/shared/queue/message"
 	"github.com/foccolojas/promob-integration/shared/sale"
@@ -73,8 +70,8 @@ func TestRetryJob(t *testing.T) {
 	})
 	t.Run("update of a locked environment", func(t *testing.T) {
 		f.ready(t, f.env)
-		locked := lockEnvironment(t, f, f.env)
-		msg := message.Import{Kind: message.KindUpdate, StoreID: "s1", AccountID: "acc-1", ProjectID: "pp-1", EnvironmentID: locked.ID, UserID: "u1"}
+		setLocked(t, local.DynamoDB(), f.table, f.env)
+		msg := message.Import{Kind: message.KindUpdate, StoreID: "s1", AccountID: "acc-1", ProjectID: "pp-1", EnvironmentID: f.env, UserID: "u1"}
 		failJob(message.KindUpdate, f.env, msg)
 		before := f.dump()
 		n := len(f.imports.sent)
@@ -84,25 +81,4 @@ func TestRetryJob(t *testing.T) {
 			t.Fatal("a refused retry was queued")
 		}
 	})
-}
-
-// lockEnvironment sets the environment's lock, the attribute the
-// completion of its review sets with the purchase orders.
-func lockEnvironment(t *testing.T, f *fixture, id string) domain.Environment {
-	t.Helper()
-	_, err := local.DynamoDB().UpdateItem(context.Background(), &dynamodb.UpdateItemInput{
-		TableName: &f.table,
-		Key: map[string]types.AttributeValue{
-			"PK": &types.AttributeValueMemberS{Value: "STORE#s1#ENV#" + id}, "SK": &types.AttributeValueMemberS{Value: "ENV"},
-		},
-		UpdateExpression:          aws.String("SET locked = :true"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":true": &types.AttributeValueMemberBOOL{Value: true}},
-	})
-	must(t, err)
-	env, err := f.store.Environment(context.Background(), "s1", id)
-	must(t, err)
-	if !env.Locked {
-		t.Fatalf("environment %s not locked", id)
-	}
-	return env
 }

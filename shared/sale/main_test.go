@@ -1,8 +1,12 @@
 package sale_test
 
 import (
+	"context"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/foccolojas/promob-integration/shared/dynamo"
 	"github.com/foccolojas/promob-integration/shared/dynamo/dynamotest"
 )
@@ -26,5 +30,28 @@ func (s *racingStore) race() {
 	if fn := s.before; fn != nil {
 		s.before = nil
 		fn()
+	}
+}
+
+// setLocked sets environment id's lock in store s1 of the table, the
+// attribute the completion of its review sets with the purchase orders and
+// the store's conditions read.
+func setLocked(t *testing.T, db *dynamodb.Client, table, id string) {
+	t.Helper()
+	_, err := db.UpdateItem(context.Background(), &dynamodb.UpdateItemInput{
+		TableName: &table,
+		Key: map[string]types.AttributeValue{
+			"PK": &types.AttributeValueMemberS{Value: "STORE#s1#ENV#" + id}, "SK": &types.AttributeValueMemberS{Value: "ENV"},
+		},
+		UpdateExpression:          aws.String("SET locked = :true"),
+		ConditionExpression:       aws.String("attribute_exists(PK)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":true": &types.AttributeValueMemberBOOL{Value: true}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	env, err := dynamo.New(db, table).Environment(context.Background(), "s1", id)
+	if err != nil || !env.Locked {
+		t.Fatalf("lock: the environment reads %+v, %v", env, err)
 	}
 }

@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/foccolojas/promob-integration/shared/domain"
@@ -198,23 +197,10 @@ func (f *manualFixture) approve(id string) {
 	manualMust(f.t, err)
 }
 
-// lock sets the environment's lock, the attribute the completion of its
-// review sets with the purchase orders and the store's conditions read.
+// lock sets the environment's lock (see setLocked).
 func (f *manualFixture) lock(id string) {
 	f.t.Helper()
-	_, err := f.db.UpdateItem(context.Background(), &dynamodb.UpdateItemInput{
-		TableName: &f.table,
-		Key: map[string]types.AttributeValue{
-			"PK": &types.AttributeValueMemberS{Value: "STORE#s1#ENV#" + id}, "SK": &types.AttributeValueMemberS{Value: "ENV"},
-		},
-		UpdateExpression:          aws.String("SET locked = :true"),
-		ConditionExpression:       aws.String("attribute_exists(PK)"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":true": &types.AttributeValueMemberBOOL{Value: true}},
-	})
-	manualMust(f.t, err)
-	if !f.read(id).Locked {
-		f.t.Fatal("lock: the environment reads unlocked")
-	}
+	setLocked(f.t, f.db, f.table, id)
 }
 
 // fill gives the environment n manual items more, written as the store
