@@ -1,7 +1,6 @@
 package importer_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -15,7 +14,7 @@ import (
 	"github.com/foccolojas/promob-integration/shared/domain"
 	"github.com/foccolojas/promob-integration/shared/dynamo"
 	"github.com/foccolojas/promob-integration/shared/dynamo/dynamotest"
-	"github.com/foccolojas/promob-integration/shared/listing"
+	"github.com/foccolojas/promob-integration/shared/listing/listingtest"
 	"github.com/foccolojas/promob-integration/shared/pricing"
 	"github.com/shopspring/decimal"
 )
@@ -91,14 +90,7 @@ func TestGeneratedListingOf20000Parts(t *testing.T) {
 
 	// The listing priced independently: every item's PRICE@TOTAL (items
 	// with children carry 0) by the rules, plus the manual item.
-	var lines []pricing.Line
-	header, err := listing.Parse(bytes.NewReader(xml), func(it listing.Item) error {
-		lines = append(lines, pricing.LineOf(it.PromobItem()))
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	header, lines := listingtest.PricingLines(t, xml)
 	want := pricing.Budget(lines, []pricing.ManualLine{{Description: manual.Description, Reference: manual.Reference,
 		Quantity: manual.Quantity, UnitPrice: manual.UnitPrice}}, rules)
 	if len(lines) != parts || v.Total != want.Total.String() {
