@@ -43,6 +43,30 @@ func itemSize(item map[string]types.AttributeValue) (int, error) {
 	return n, nil
 }
 
+// chunkSizes returns the size (see itemSize) of each item chunk in the
+// table, read by a consistent scan.
+func chunkSizes(tb testing.TB, db *dynamodb.Client, table string) []int {
+	tb.Helper()
+	var sizes []int
+	pages := dynamodb.NewScanPaginator(db, &dynamodb.ScanInput{TableName: &table, ConsistentRead: aws.Bool(true)})
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(tb.Context())
+		if err != nil {
+			tb.Fatal(err)
+		}
+		for _, item := range page.Items {
+			if sk, ok := item["SK"].(*types.AttributeValueMemberS); ok && strings.HasPrefix(sk.Value, "VITEMS#") {
+				size, err := itemSize(item)
+				if err != nil {
+					tb.Fatal(err)
+				}
+				sizes = append(sizes, size)
+			}
+		}
+	}
+	return sizes
+}
+
 // TestGeneratedListingOf20000Parts imports a generated 20,000-part listing
 // on DynamoDB Local (which enforces the 400 KB item limit) and checks that
 // it becomes one version of 20,000 items, stored in a few chunks under the
@@ -124,23 +148,7 @@ func TestGeneratedListingOf20000Parts(t *testing.T) {
 	})
 
 	t.Run("chunks under the item limit, few writes", func(t *testing.T) {
-		var sizes []int
-		pages := dynamodb.NewScanPaginator(db, &dynamodb.ScanInput{TableName: &table, ConsistentRead: aws.Bool(true)})
-		for pages.HasMorePages() {
-			page, err := pages.NextPage(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, item := range page.Items {
-				if sk, ok := item["SK"].(*types.AttributeValueMemberS); ok && strings.HasPrefix(sk.Value, "VITEMS#") {
-					size, err := itemSize(item)
-					if err != nil {
-						t.Fatal(err)
-					}
-					sizes = append(sizes, size)
-				}
-			}
-		}
+		sizes := chunkSizes(t, db, table)
 		if len(sizes) < 2 {
 			t.Fatalf("%d item chunks: 20,000 items should need several", len(sizes))
 		}
