@@ -146,32 +146,9 @@ func (s *Store) DeliveryBody(ctx context.Context, accountID, webhookID string) (
 	}
 	packed := it.Body
 	if it.Chunks > 0 {
-		packed = make([]byte, 0, it.Chunks*chunkSize)
-		n := 0
-		err := s.queryPages(ctx, &dynamodb.QueryInput{
-			TableName:              &s.table,
-			KeyConditionExpression: aws.String("PK = :pk AND begins_with(SK, :sk)"),
-			ExpressionAttributeValues: map[string]types.AttributeValue{
-				":pk": &types.AttributeValueMemberS{Value: it.PK},
-				":sk": &types.AttributeValueMemberS{Value: "CHUNK#" + it.BodySHA256[:16] + "#"},
-			},
-			ConsistentRead: aws.Bool(true),
-		}, func(page *dynamodb.QueryOutput) (bool, error) {
-			for _, item := range page.Items {
-				b, ok := item["data"].(*types.AttributeValueMemberB)
-				if !ok {
-					return false, fmt.Errorf("dynamo: delivery %s chunk without data", webhookID)
-				}
-				packed = append(packed, b.Value...)
-				n++
-			}
-			return true, nil
-		})
+		packed, err = s.readChunks(ctx, it.PK, "CHUNK#"+it.BodySHA256[:16]+"#", it.Chunks, "delivery "+webhookID)
 		if err != nil {
-			return nil, wrap("read delivery chunks", err)
-		}
-		if n != it.Chunks {
-			return nil, fmt.Errorf("dynamo: delivery %s has %d of %d chunks", webhookID, n, it.Chunks)
+			return nil, err
 		}
 	}
 	body, err := gunzipBytes(packed)

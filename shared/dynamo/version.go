@@ -389,38 +389,12 @@ func (s *Store) VersionItems(ctx context.Context, env domain.Environment, number
 	if err != nil {
 		return err
 	}
-	var packed []byte
-	n := 0
-	err = s.queryPages(ctx, &dynamodb.QueryInput{
-		TableName:              &s.table,
-		KeyConditionExpression: aws.String("PK = :pk AND begins_with(SK, :sk)"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":pk": &types.AttributeValueMemberS{Value: envPK(env.StoreID, env.ID)},
-			":sk": &types.AttributeValueMemberS{Value: itemsPrefix(v.PromobRevision)},
-		},
-		ConsistentRead: aws.Bool(true),
-	}, func(page *dynamodb.QueryOutput) (bool, error) {
-		for _, item := range page.Items {
-			if n == v.Chunks {
-				return false, nil
-			}
-			b, ok := item["data"].(*types.AttributeValueMemberB)
-			if !ok {
-				return false, fmt.Errorf("dynamo: item chunk without data")
-			}
-			packed = append(packed, b.Value...)
-			n++
-		}
-		return n < v.Chunks, nil
-	})
-	if err != nil {
-		return wrap("read item chunks", err)
-	}
-	if n != v.Chunks {
-		return fmt.Errorf("dynamo: version %d of %s has %d of %d chunks", number, env.ID, n, v.Chunks)
-	}
 	if v.Chunks == 0 {
 		return nil
+	}
+	packed, err := s.readChunks(ctx, envPK(env.StoreID, env.ID), itemsPrefix(v.PromobRevision), v.Chunks, fmt.Sprintf("version %d of %s", number, env.ID))
+	if err != nil {
+		return err
 	}
 	zr, err := gzip.NewReader(bytes.NewReader(packed))
 	if err != nil {

@@ -10,7 +10,22 @@ import (
 	"testing"
 
 	"github.com/foccolojas/promob-integration/shared/domain"
+	"github.com/foccolojas/promob-integration/shared/dynamo"
 )
+
+// seedImportable stores client c1, project p1 and environment e1 of store
+// s1, linked to a Promob environment and waiting for its first import, and
+// returns the environment.
+func seedImportable(t *testing.T, s *dynamo.Store) domain.Environment {
+	t.Helper()
+	ctx := context.Background()
+	mustOK(t, s.CreateClient(ctx, domain.Client{ID: "c1", StoreID: "s1", Name: "Ana", Document: "52998224725", DocumentType: "cpf", CreatedAt: t0}))
+	mustOK(t, s.CreateProject(ctx, domain.Project{ID: "p1", StoreID: "s1", ClientID: "c1", Name: "Casa", CreatedAt: t0}))
+	env := domain.Environment{ID: "e1", StoreID: "s1", ProjectID: "p1", Name: "Cozinha", PromobAccountID: "acc",
+		PromobProjectID: "pp", PromobEnvironmentID: "pe", ImportStatus: domain.ImportPending, CreatedAt: t0, UpdatedAt: t0}
+	mustOK(t, s.CreateEnvironment(ctx, env))
+	return env
+}
 
 // TestVersionsLatestIsTheNewest lists versions with an environment read
 // before the newest version was committed, as a request does when an import
@@ -21,13 +36,7 @@ func TestVersionsLatestIsTheNewest(t *testing.T) {
 	for name, open := range backends(t) {
 		t.Run(name, func(t *testing.T) {
 			s := open(t)
-			mustOK(t, s.CreateClient(ctx, domain.Client{ID: "c1", StoreID: "s1", Name: "Ana", Document: "52998224725", DocumentType: "cpf", CreatedAt: t0}))
-			mustOK(t, s.CreateProject(ctx, domain.Project{ID: "p1", StoreID: "s1", ClientID: "c1", Name: "Casa", CreatedAt: t0}))
-			env := domain.Environment{ID: "e1", StoreID: "s1", ProjectID: "p1", Name: "Cozinha", PromobAccountID: "acc",
-				PromobProjectID: "pp", PromobEnvironmentID: "pe", ImportStatus: domain.ImportPending, CreatedAt: t0, UpdatedAt: t0}
-			if err := s.CreateEnvironment(ctx, env); err != nil {
-				t.Fatal(err)
-			}
+			env := seedImportable(t, s)
 			list := func(read domain.Environment) string {
 				t.Helper()
 				vs, err := s.Versions(ctx, read)
@@ -143,11 +152,7 @@ func TestLatestItemsReadsAsVersionItemsFrom(t *testing.T) {
 	for name, open := range backends(t) {
 		t.Run(name, func(t *testing.T) {
 			s := open(t)
-			mustOK(t, s.CreateClient(ctx, domain.Client{ID: "c1", StoreID: "s1", Name: "Ana", Document: "52998224725", DocumentType: "cpf", CreatedAt: t0}))
-			mustOK(t, s.CreateProject(ctx, domain.Project{ID: "p1", StoreID: "s1", ClientID: "c1", Name: "Casa", CreatedAt: t0}))
-			env := domain.Environment{ID: "e1", StoreID: "s1", ProjectID: "p1", Name: "Cozinha", PromobAccountID: "acc",
-				PromobProjectID: "pp", PromobEnvironmentID: "pe", ImportStatus: domain.ImportPending, CreatedAt: t0, UpdatedAt: t0}
-			mustOK(t, s.CreateEnvironment(ctx, env))
+			seedImportable(t, s)
 			commit := func(revision, count int) (domain.Environment, domain.Version) {
 				t.Helper()
 				rnd := rand.New(rand.NewPCG(uint64(revision), 2))

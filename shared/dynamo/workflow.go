@@ -1,11 +1,9 @@
 package dynamo
 
 import (
-	"bytes"
 	"compress/gzip"
 	"context"
 	"encoding/json"
-	"io"
 	"strconv"
 	"time"
 
@@ -193,17 +191,17 @@ func (s *Store) CompleteReview(ctx context.Context, env domain.Environment, orde
 	}}}
 	items = append(items, types.TransactWriteItem{Update: s.projectStep(env.StoreID, env.ProjectID, domain.ProjectLocked, now, "")})
 	for _, o := range orders {
-		var buf bytes.Buffer
-		zw := gzip.NewWriter(&buf)
-		if err := json.NewEncoder(zw).Encode(o.Lines); err != nil {
+		raw, err := json.Marshal(o.Lines)
+		if err != nil {
 			return wrap("encode purchase order lines", err)
 		}
-		if err := zw.Close(); err != nil {
+		lines, err := gzipBytes(raw, gzip.DefaultCompression)
+		if err != nil {
 			return wrap("compress purchase order lines", err)
 		}
 		av, err := attributevalue.MarshalMap(purchaseOrderItem{
 			PK: envPK(env.StoreID, env.ID), SK: skPurchaseOrder + o.ID, ID: o.ID, EnvironmentID: env.ID, Version: o.Version,
-			Supplier: o.Supplier, Total: o.Total.String(), CreatedBy: o.CreatedBy, CreatedAt: now.UTC(), Lines: buf.Bytes(),
+			Supplier: o.Supplier, Total: o.Total.String(), CreatedBy: o.CreatedBy, CreatedAt: now.UTC(), Lines: lines,
 		})
 		if err != nil {
 			return wrap("encode purchase order", err)
@@ -233,12 +231,11 @@ func (s *Store) PurchaseOrders(ctx context.Context, env domain.Environment) ([]d
 		if o.Total.Decimal, err = decimal.NewFromString(it.Total); err != nil {
 			return false, err
 		}
-		zr, err := gzip.NewReader(bytes.NewReader(it.Lines))
+		raw, err := gunzipBytes(it.Lines)
 		if err != nil {
 			return false, err
 		}
-		err = json.NewDecoder(io.LimitReader(zr, 64<<20)).Decode(&o.Lines)
-		zr.Close()
+		err = json.Unmarshal(raw, &o.Lines)
 		out = append(out, o)
 		return err == nil, err
 	})

@@ -9,9 +9,12 @@ package functions
 import (
 	"context"
 	"fmt"
+	"log/slog"
+	"os"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/foccolojas/promob-integration/shared/logging"
 )
 
 // Env looks up a configuration variable (os.Getenv in the cloud).
@@ -41,9 +44,11 @@ func (f Function) Handler() any {
 // Constructor builds a function from its environment and the AWS configuration.
 type Constructor func(ctx context.Context, env Env, cfg aws.Config) (Function, error)
 
-// Require returns the values of the named variables, or an error naming the
-// first one that is missing.
-func Require(env Env, names ...string) (map[string]string, error) {
+// Setup readies the process of a function: it returns the values of the
+// named variables and makes slog's default logger the JSON logger at
+// LOG_LEVEL on standard output. It fails, naming the first variable that
+// is missing, before setting the logger.
+func Setup(env Env, names ...string) (map[string]string, error) {
 	out := make(map[string]string, len(names))
 	for _, n := range names {
 		v := env(n)
@@ -52,5 +57,6 @@ func Require(env Env, names ...string) (map[string]string, error) {
 		}
 		out[n] = v
 	}
+	slog.SetDefault(logging.New(os.Stdout, env("LOG_LEVEL")))
 	return out, nil
 }

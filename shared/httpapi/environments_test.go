@@ -55,14 +55,7 @@ func TestLegacyImportRefusals(t *testing.T) {
 			if tt.configured {
 				c.configure()
 			}
-			before := c.dump()
-			status, body := c.do(tt.who, tt.method, c.expand(tt.path), tt.contentType, c.expand(tt.body))
-			if status != tt.status || errCode(body) != tt.code {
-				t.Fatalf("got %d %v, want %d %s", status, body, tt.status, tt.code)
-			}
-			if after := c.dump(); after != before {
-				t.Fatalf("a refused import changed the table:\nbefore:\n%s\nafter:\n%s", before, after)
-			}
+			c.refuse(t, tt.refusal)
 			if sent := c.imports.messages(); len(sent) != 0 {
 				t.Fatalf("a refused import enqueued %+v", sent)
 			}
@@ -279,14 +272,7 @@ func TestUpdateEnvironment(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c := newCatalog(t)
-			before := c.dump()
-			status, body := c.do(tt.who, tt.method, c.expand(tt.path), tt.contentType, tt.body)
-			if status != tt.status || errCode(body) != tt.code {
-				t.Fatalf("got %d %v, want %d %s", status, body, tt.status, tt.code)
-			}
-			if after := c.dump(); after != before {
-				t.Fatalf("a refused update changed the table:\nbefore:\n%s\nafter:\n%s", before, after)
-			}
+			c.refuse(t, tt)
 			if sent := c.imports.messages(); len(sent) != 0 {
 				t.Fatalf("a refused update enqueued %+v", sent)
 			}

@@ -117,16 +117,22 @@ func runRefusals(t *testing.T, tests []refusal) {
 	t.Helper()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c := newCatalog(t)
-			before := c.dump()
-			status, body := c.do(tt.who, tt.method, c.expand(tt.path), tt.contentType, c.expand(tt.body))
-			if status != tt.status || errCode(body) != tt.code {
-				t.Fatalf("got %d %v, want %d %s", status, body, tt.status, tt.code)
-			}
-			if after := c.dump(); after != before {
-				t.Fatalf("a refused request changed the table:\nbefore:\n%s\nafter:\n%s", before, after)
-			}
+			newCatalog(t).refuse(t, tt)
 		})
+	}
+}
+
+// refuse makes the refused request and checks its status and code, and
+// that the table did not change.
+func (c *catalog) refuse(t *testing.T, tt refusal) {
+	t.Helper()
+	before := c.dump()
+	status, body := c.do(tt.who, tt.method, c.expand(tt.path), tt.contentType, c.expand(tt.body))
+	if status != tt.status || errCode(body) != tt.code {
+		t.Fatalf("got %d %v, want %d %s", status, body, tt.status, tt.code)
+	}
+	if after := c.dump(); after != before {
+		t.Fatalf("a refused request changed the table:\nbefore:\n%s\nafter:\n%s", before, after)
 	}
 }
 

@@ -10,7 +10,6 @@ import (
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -101,23 +100,10 @@ func (s *costStore) WriteItems(ctx context.Context, storeID, envID string, revis
 // storedChunks returns the number of item chunks in the table, their bytes
 // and the units writing them costs by DynamoDB's rule.
 func storedChunks(b *testing.B, db *dynamodb.Client, table string) (chunks, bytes, bySize int) {
-	pages := dynamodb.NewScanPaginator(db, &dynamodb.ScanInput{TableName: &table, ConsistentRead: aws.Bool(true)})
-	for pages.HasMorePages() {
-		page, err := pages.NextPage(b.Context())
-		if err != nil {
-			b.Fatal(err)
-		}
-		for _, item := range page.Items {
-			if sk, ok := item["SK"].(*types.AttributeValueMemberS); ok && strings.HasPrefix(sk.Value, "VITEMS#") {
-				size, err := itemSize(item)
-				if err != nil {
-					b.Fatal(err)
-				}
-				chunks++
-				bytes += size
-				bySize += (size + kb - 1) / kb
-			}
-		}
+	for _, size := range chunkSizes(b, db, table) {
+		chunks++
+		bytes += size
+		bySize += (size + kb - 1) / kb
 	}
 	return chunks, bytes, bySize
 }

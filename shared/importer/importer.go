@@ -45,7 +45,6 @@ package importer
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -105,8 +104,8 @@ func New(store Store, listings Listings, box domain.TokenBox, notifications mess
 	im := &Importer{store: store, listings: listings, tokens: promobtoken.New(store, box, now), now: now, MaxAttempts: 5,
 		imports: sale.Import{Store: store, Notifications: notifications, Parse: parse, Now: now}}
 	im.dispatch = queue.Dispatch(map[string]queue.KindFunc{
-		message.KindWebhook: im.webhook,
-		message.KindUpdate:  im.update,
+		message.KindWebhook: queue.Decoded(im.webhook),
+		message.KindUpdate:  queue.Decoded(im.update),
 	})
 	return im
 }
@@ -117,11 +116,7 @@ func (im *Importer) Handle(ctx context.Context, ev events.SQSEvent) (events.SQSE
 }
 
 // webhook processes a stored Promob delivery.
-func (im *Importer) webhook(ctx context.Context, body []byte) error {
-	var msg message.Import
-	if err := json.Unmarshal(body, &msg); err != nil {
-		return fmt.Errorf("importer: decode: %w", err)
-	}
+func (im *Importer) webhook(ctx context.Context, msg message.Import) error {
 	ctx = logging.With(ctx, "store_id", msg.StoreID, "delivery_id", msg.DeliveryID, "promob_environment", msg.EnvironmentID, "revision", msg.Revision)
 	var start time.Time // when the listing is opened: the import's duration
 	v, err := im.imports.Event(ctx, sale.PromobEvent{
@@ -152,11 +147,7 @@ func (im *Importer) deliveredListing(ctx context.Context, msg message.Import) (i
 // update imports the environment's current listing from Promob, fetched
 // with the requesting user's linked token when they have one (see package
 // promobtoken), else with the store's integration token.
-func (im *Importer) update(ctx context.Context, body []byte) error {
-	var msg message.Import
-	if err := json.Unmarshal(body, &msg); err != nil {
-		return fmt.Errorf("importer: decode: %w", err)
-	}
+func (im *Importer) update(ctx context.Context, msg message.Import) error {
 	ctx = logging.With(ctx, "store_id", msg.StoreID, "environment_id", msg.EnvironmentID, "user_id", msg.UserID)
 	var start time.Time // when Promob answered: the import's duration
 	v, err := im.imports.Update(ctx, msg.StoreID, msg.EnvironmentID, func(ctx context.Context, acc domain.Account, env domain.Environment) (int, io.ReadCloser, error) {

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/iotest"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -449,21 +450,6 @@ func TestPermanentPromobFailureIsRecordedAtOnce(t *testing.T) {
 	}
 }
 
-// failingReader yields data, then fails.
-type failingReader struct {
-	data []byte
-	err  error
-}
-
-func (r *failingReader) Read(p []byte) (int, error) {
-	if len(r.data) == 0 {
-		return 0, r.err
-	}
-	n := copy(p, r.data)
-	r.data = r.data[n:]
-	return n, nil
-}
-
 // TestUpdateStreamsAndClosesTheListing runs updates whose listing body is
 // read to the end, refused, failing midway or not needed, and checks the
 // outcome and that every body the importer got was closed.
@@ -481,7 +467,7 @@ func TestUpdateStreamsAndClosesTheListing(t *testing.T) {
 		{"refused listing", nil, func() io.ReadCloser { return io.NopCloser(strings.NewReader("<LISTING>")) }, false, domain.ImportFailed, 0},
 		{"body fails while read", nil, func() io.ReadCloser {
 			xml := listingXML(30, 2)
-			return io.NopCloser(&failingReader{data: xml[:len(xml)/2], err: cut})
+			return io.NopCloser(io.MultiReader(bytes.NewReader(xml[:len(xml)/2]), iotest.ErrReader(cut)))
 		}, true, domain.ImportPending, 0},
 		{"no newer revision", listingXML(10, 1), nil, false, domain.ImportImported, 1},
 	}

@@ -1,7 +1,6 @@
 package importer_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -15,7 +14,7 @@ import (
 	"github.com/foccolojas/promob-integration/shared/domain"
 	"github.com/foccolojas/promob-integration/shared/dynamo"
 	"github.com/foccolojas/promob-integration/shared/dynamo/dynamotest"
-	"github.com/foccolojas/promob-integration/shared/listing"
+	"github.com/foccolojas/promob-integration/shared/listing/listingtest"
 	"github.com/foccolojas/promob-integration/shared/pricing"
 	"github.com/shopspring/decimal"
 )
@@ -42,6 +41,30 @@ func itemSize(item map[string]types.AttributeValue) (int, error) {
 		}
 	}
 	return n, nil
+}
+
+// chunkSizes returns the size (see itemSize) of each item chunk in the
+// table, read by a consistent scan.
+func chunkSizes(tb testing.TB, db *dynamodb.Client, table string) []int {
+	tb.Helper()
+	var sizes []int
+	pages := dynamodb.NewScanPaginator(db, &dynamodb.ScanInput{TableName: &table, ConsistentRead: aws.Bool(true)})
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(tb.Context())
+		if err != nil {
+			tb.Fatal(err)
+		}
+		for _, item := range page.Items {
+			if sk, ok := item["SK"].(*types.AttributeValueMemberS); ok && strings.HasPrefix(sk.Value, "VITEMS#") {
+				size, err := itemSize(item)
+				if err != nil {
+					tb.Fatal(err)
+				}
+				sizes = append(sizes, size)
+			}
+		}
+	}
+	return sizes
 }
 
 // TestGeneratedListingOf20000Parts imports a generated 20,000-part listing
@@ -91,14 +114,7 @@ func TestGeneratedListingOf20000Parts(t *testing.T) {
 
 	// The listing priced independently: every item's PRICE@TOTAL (items
 	// with children carry 0) by the rules, plus the manual item.
-	var lines []pricing.Line
-	header, err := listing.Parse(bytes.NewReader(xml), func(it listing.Item) error {
-		lines = append(lines, pricing.LineOf(it.PromobItem()))
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	header, lines := listingtest.PricingLines(t, xml)
 	want := pricing.Budget(lines, []pricing.ManualLine{{Description: manual.Description, Reference: manual.Reference,
 		Quantity: manual.Quantity, UnitPrice: manual.UnitPrice}}, rules)
 	if len(lines) != parts || v.Total != want.Total.String() {
@@ -132,23 +148,7 @@ func TestGeneratedListingOf20000Parts(t *testing.T) {
 	})
 
 	t.Run("chunks under the item limit, few writes", func(t *testing.T) {
-		var sizes []int
-		pages := dynamodb.NewScanPaginator(db, &dynamodb.ScanInput{TableName: &table, ConsistentRead: aws.Bool(true)})
-		for pages.HasMorePages() {
-			page, err := pages.NextPage(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, item := range page.Items {
-				if sk, ok := item["SK"].(*types.AttributeValueMemberS); ok && strings.HasPrefix(sk.Value, "VITEMS#") {
-					size, err := itemSize(item)
-					if err != nil {
-						t.Fatal(err)
-					}
-					sizes = append(sizes, size)
-				}
-			}
-		}
+		sizes := chunkSizes(t, db, table)
 		if len(sizes) < 2 {
 			t.Fatalf("%d item chunks: 20,000 items should need several", len(sizes))
 		}

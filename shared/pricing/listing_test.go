@@ -85,14 +85,7 @@ func mixedRules() pricing.Rules {
 // streaming: parse → lines → budget.
 func TestGeneratedBudget(t *testing.T) {
 	data := listinggen.Bytes(listinggen.Spec{Parts: 20_000, Seed: 20})
-	var lines []pricing.Line
-	h, err := listing.Parse(bytes.NewReader(data), func(it listing.Item) error {
-		lines = append(lines, pricing.LineOf(it.PromobItem()))
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	h, lines := listingtest.PricingLines(t, data)
 	if len(lines) != 20_000 || len(h.Categories) < 2 {
 		t.Fatalf("%d lines in %d categories, want 20000 in at least 2", len(lines), len(h.Categories))
 	}

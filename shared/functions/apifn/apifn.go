@@ -4,8 +4,6 @@ package apifn
 
 import (
 	"context"
-	"log/slog"
-	"os"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -14,7 +12,6 @@ import (
 	"github.com/foccolojas/promob-integration/shared/functions/tokenkey"
 	"github.com/foccolojas/promob-integration/shared/httpapi"
 	"github.com/foccolojas/promob-integration/shared/jobs"
-	"github.com/foccolojas/promob-integration/shared/logging"
 	"github.com/foccolojas/promob-integration/shared/promob"
 	"github.com/foccolojas/promob-integration/shared/queue"
 )
@@ -22,12 +19,11 @@ import (
 // New assembles the REST API function. It fails when a variable is missing
 // or the Promob token key cannot be had (see tokenkey.Box).
 func New(ctx context.Context, env functions.Env, cfg aws.Config) (functions.Function, error) {
-	vars, err := functions.Require(env, "TABLE_NAME", "IMPORTS_QUEUE_URL", "PROMOB_OUTBOX_QUEUE_URL", "PROMOB_API_URL")
+	vars, err := functions.Setup(env, "TABLE_NAME", "IMPORTS_QUEUE_URL", "PROMOB_OUTBOX_QUEUE_URL", "PROMOB_API_URL")
 	if err != nil {
 		return functions.Function{}, err
 	}
-	slog.SetDefault(logging.New(os.Stdout, env("LOG_LEVEL")))
-	box, err := tokenkey.Box(ctx, env, cfg)
+	store, box, err := tokenkey.Store(ctx, env, cfg, vars["TABLE_NAME"])
 	if err != nil {
 		return functions.Function{}, err
 	}
@@ -38,7 +34,6 @@ func New(ctx context.Context, env functions.Env, cfg aws.Config) (functions.Func
 		return functions.Function{}, err
 	}
 	client.Attempts = 2
-	store := functions.NewStore(env, cfg, vars["TABLE_NAME"], box)
 	sqsClient := functions.NewSQS(env, cfg)
 	// Jobs users start through these queues show their state on the
 	// record they concern.

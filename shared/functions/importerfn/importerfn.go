@@ -4,16 +4,13 @@ package importerfn
 
 import (
 	"context"
-	"log/slog"
 	"net/http"
-	"os"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/foccolojas/promob-integration/shared/functions"
 	"github.com/foccolojas/promob-integration/shared/functions/tokenkey"
 	"github.com/foccolojas/promob-integration/shared/importer"
-	"github.com/foccolojas/promob-integration/shared/logging"
 	"github.com/foccolojas/promob-integration/shared/promob"
 	"github.com/foccolojas/promob-integration/shared/queue"
 )
@@ -21,11 +18,10 @@ import (
 // New assembles the importer function. It fails when a variable is
 // missing or the Promob token key cannot be had (see tokenkey.Box).
 func New(ctx context.Context, env functions.Env, cfg aws.Config) (functions.Function, error) {
-	vars, err := functions.Require(env, "TABLE_NAME", "NOTIFICATIONS_QUEUE_URL", "PROMOB_API_URL")
+	vars, err := functions.Setup(env, "TABLE_NAME", "NOTIFICATIONS_QUEUE_URL", "PROMOB_API_URL")
 	if err != nil {
 		return functions.Function{}, err
 	}
-	slog.SetDefault(logging.New(os.Stdout, env("LOG_LEVEL")))
 	// A listing's body is read while it is imported, so only the wait for
 	// Promob's answer is bounded here; the invocation's deadline bounds the
 	// rest.
@@ -37,11 +33,11 @@ func New(ctx context.Context, env functions.Env, cfg aws.Config) (functions.Func
 	}
 	m := functions.NewMetrics("importer")
 	client.Metrics = m
-	box, err := tokenkey.Box(ctx, env, cfg)
+	store, box, err := tokenkey.Store(ctx, env, cfg, vars["TABLE_NAME"])
 	if err != nil {
 		return functions.Function{}, err
 	}
-	store, sqsClient := functions.NewStore(env, cfg, vars["TABLE_NAME"], box), functions.NewSQS(env, cfg)
+	sqsClient := functions.NewSQS(env, cfg)
 	notices := queue.New(sqsClient, vars["NOTIFICATIONS_QUEUE_URL"])
 	im := importer.New(store, client, box, notices, time.Now)
 	im.Runner, im.Metrics = functions.NewRunner(sqsClient, m, store, notices, promob.Reason), m

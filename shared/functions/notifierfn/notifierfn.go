@@ -4,22 +4,18 @@ package notifierfn
 
 import (
 	"context"
-	"log/slog"
-	"os"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/foccolojas/promob-integration/shared/functions"
-	"github.com/foccolojas/promob-integration/shared/logging"
 	"github.com/foccolojas/promob-integration/shared/notify"
 )
 
 // New assembles the notifier function.
 func New(ctx context.Context, env functions.Env, cfg aws.Config) (functions.Function, error) {
-	vars, err := functions.Require(env, "TABLE_NAME")
+	vars, err := functions.Setup(env, "TABLE_NAME")
 	if err != nil {
 		return functions.Function{}, err
 	}
-	slog.SetDefault(logging.New(os.Stdout, env("LOG_LEVEL")))
 	n := notify.New(functions.NewStore(env, cfg, vars["TABLE_NAME"], nil))
 	n.Runner = functions.NewRunner(functions.NewSQS(env, cfg), functions.NewMetrics("notifier"), nil, nil, nil)
 	return functions.Function{SQS: n.Handle}, nil

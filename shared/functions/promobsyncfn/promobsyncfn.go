@@ -4,14 +4,11 @@ package promobsyncfn
 
 import (
 	"context"
-	"log/slog"
-	"os"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/foccolojas/promob-integration/shared/functions"
 	"github.com/foccolojas/promob-integration/shared/functions/tokenkey"
-	"github.com/foccolojas/promob-integration/shared/logging"
 	"github.com/foccolojas/promob-integration/shared/promob"
 	"github.com/foccolojas/promob-integration/shared/promobsync"
 	"github.com/foccolojas/promob-integration/shared/queue"
@@ -23,22 +20,21 @@ import (
 // (see tokenkey.Box). A message of a kind it does not know fails and ends in the
 // DLQ, where it is kept and can be sent back.
 func New(ctx context.Context, env functions.Env, cfg aws.Config) (functions.Function, error) {
-	vars, err := functions.Require(env, "TABLE_NAME", "PROMOB_API_URL", "NOTIFICATIONS_QUEUE_URL")
+	vars, err := functions.Setup(env, "TABLE_NAME", "PROMOB_API_URL", "NOTIFICATIONS_QUEUE_URL")
 	if err != nil {
 		return functions.Function{}, err
 	}
-	slog.SetDefault(logging.New(os.Stdout, env("LOG_LEVEL")))
 	m := functions.NewMetrics("promobsync")
 	client, err := promob.New(vars["PROMOB_API_URL"], functions.PromobHTTP(nil, 20*time.Second))
 	if err != nil {
 		return functions.Function{}, err
 	}
 	client.Metrics = m
-	box, err := tokenkey.Box(ctx, env, cfg)
+	store, box, err := tokenkey.Store(ctx, env, cfg, vars["TABLE_NAME"])
 	if err != nil {
 		return functions.Function{}, err
 	}
-	store, sqsClient := functions.NewStore(env, cfg, vars["TABLE_NAME"], box), functions.NewSQS(env, cfg)
+	sqsClient := functions.NewSQS(env, cfg)
 	s := promobsync.New(store, client, box, time.Now)
 	s.Runner = functions.NewRunner(sqsClient, m, store, queue.New(sqsClient, vars["NOTIFICATIONS_QUEUE_URL"]), promob.Reason)
 	return functions.Function{SQS: s.Handle}, nil

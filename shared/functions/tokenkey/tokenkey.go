@@ -1,5 +1,6 @@
-// Package tokenkey reads the key of users' Promob tokens for the functions
-// that seal or open them (api, importer, promobsync).
+// Package tokenkey reads the key of users' Promob tokens and the stores'
+// secrets, and builds the store that seals with it, for the functions that
+// seal or open them (api, webhook, importer, promobsync).
 package tokenkey
 
 import (
@@ -8,6 +9,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	"github.com/foccolojas/promob-integration/shared/dynamo"
 	"github.com/foccolojas/promob-integration/shared/functions"
 	"github.com/foccolojas/promob-integration/shared/tokenbox"
 )
@@ -23,6 +25,17 @@ const (
 	// Manager; set locally, unset in the cloud.
 	envSecretsEndpoint = "AWS_ENDPOINT_URL_SECRETS_MANAGER"
 )
+
+// Store returns the store over table that seals the stores' secrets with
+// the box of users' Promob tokens, and that box (see Box). It fails as Box
+// does.
+func Store(ctx context.Context, env functions.Env, cfg aws.Config, table string) (*dynamo.Store, *tokenbox.Box, error) {
+	box, err := Box(ctx, env, cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	return functions.NewStore(env, cfg, table, box), box, nil
+}
 
 // Box returns the box of users' Promob tokens under the key that
 // PROMOB_TOKEN_KEY gives, else under the SecretString of the secret that

@@ -4,15 +4,12 @@ package webhookfn
 
 import (
 	"context"
-	"log/slog"
-	"os"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 	"github.com/foccolojas/promob-integration/shared/functions"
 	"github.com/foccolojas/promob-integration/shared/functions/tokenkey"
-	"github.com/foccolojas/promob-integration/shared/logging"
 	"github.com/foccolojas/promob-integration/shared/queue"
 	"github.com/foccolojas/promob-integration/shared/webhook"
 )
@@ -21,16 +18,15 @@ import (
 // missing or the key that seals the stores' secrets cannot be had (see
 // tokenkey.Box).
 func New(ctx context.Context, env functions.Env, cfg aws.Config) (functions.Function, error) {
-	vars, err := functions.Require(env, "TABLE_NAME", "IMPORTS_QUEUE_URL")
+	vars, err := functions.Setup(env, "TABLE_NAME", "IMPORTS_QUEUE_URL")
 	if err != nil {
 		return functions.Function{}, err
 	}
-	slog.SetDefault(logging.New(os.Stdout, env("LOG_LEVEL")))
-	box, err := tokenkey.Box(ctx, env, cfg)
+	store, _, err := tokenkey.Store(ctx, env, cfg, vars["TABLE_NAME"])
 	if err != nil {
 		return functions.Function{}, err
 	}
-	h := webhook.New(functions.NewStore(env, cfg, vars["TABLE_NAME"], box), queue.New(functions.NewSQS(env, cfg), vars["IMPORTS_QUEUE_URL"]), time.Now)
+	h := webhook.New(store, queue.New(functions.NewSQS(env, cfg), vars["IMPORTS_QUEUE_URL"]), time.Now)
 	h.Metrics = functions.NewMetrics("webhook")
 	return functions.Function{HTTP: httpadapter.NewV2(h).ProxyWithContext}, nil
 }

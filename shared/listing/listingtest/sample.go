@@ -1,5 +1,6 @@
-// Package listingtest finds the real Promob sample for tests. The sample is
-// third-party data kept beside the project, never inside it.
+// Package listingtest is test support for listings: it finds the real
+// Promob sample (third-party data kept beside the project, never inside
+// it) and prices a listing's items.
 package listingtest
 
 import (
