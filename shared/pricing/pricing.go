@@ -128,6 +128,14 @@ func (t *Totals) Add(l Line) PricedLine {
 	return PricedLine{Line: l, Markup: m, Price: p}
 }
 
+// AddPart adds a part of a Promob listing: a part with children is priced
+// by its children, so only leaves are added.
+func (t *Totals) AddPart(it domain.PromobItem) {
+	if !it.HasChildren {
+		t.Add(LineOf(it))
+	}
+}
+
 // Result returns the budget of the lines added so far and the manual items:
 // every total, the manual items priced, and no Lines (Budget fills them).
 func (t *Totals) Result(manual []ManualLine) Result {

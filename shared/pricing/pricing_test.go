@@ -4,6 +4,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/foccolojas/promob-integration/shared/domain"
 	"github.com/foccolojas/promob-integration/shared/pricing"
 	"github.com/shopspring/decimal"
 )
@@ -164,5 +165,16 @@ func TestMaxDiscount(t *testing.T) {
 				t.Errorf("MaxDiscount = %s, want %s", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestAddPartPricesLeavesOnly: a part with children is priced by its
+// children, so adding it adds nothing.
+func TestAddPartPricesLeavesOnly(t *testing.T) {
+	totals := pricing.NewTotals(pricing.Rules{DefaultMarkup: dec("2")})
+	totals.AddPart(domain.PromobItem{Reference: "MOD", Category: "Cozinhas", HasChildren: true, RealQuantity: dec("1"), PriceTotal: dec("500")})
+	totals.AddPart(domain.PromobItem{Reference: "POR", Category: "Cozinhas", RealQuantity: dec("2"), PriceTotal: dec("100")})
+	if got := totals.Summary(nil); !got.PromobTotal.Equal(dec("200")) || !got.CostTotal.Equal(dec("100")) {
+		t.Fatalf("promob total %s, cost %s; want 200 and 100 (the leaf alone)", got.PromobTotal, got.CostTotal)
 	}
 }

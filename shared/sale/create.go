@@ -95,20 +95,53 @@ func (c Creation) SyncClient(ctx context.Context, actor domain.Identity, clientI
 	if err := cl.CanSync(); err != nil {
 		return domain.Client{}, err
 	}
-	cl.PromobSync = domain.PromobSync{Status: domain.SyncPending}
-	if err := c.Store.SetClientSync(ctx, actor.StoreID, cl.ID, cl.PromobSync); err != nil {
-		return domain.Client{}, refusedNow(err, cl.ID, func() error {
-			cur, err := c.Store.Client(ctx, actor.StoreID, cl.ID)
-			if err != nil {
-				return err
-			}
-			return cur.CanSync()
-		})
+	if err := syncAgain(ctx, c.Store, actor.StoreID, cl.ID); err != nil {
+		return domain.Client{}, err
 	}
+	cl.PromobSync = domain.PromobSync{Status: domain.SyncPending}
 	if err := c.queueClient(ctx, actor, cl.ID); err != nil {
 		return domain.Client{}, err
 	}
 	return cl, nil
+}
+
+// syncAgain puts the client's creation in Promob back to pending, or
+// answers domain.Client.CanSync's refusal on the client as it is now.
+func syncAgain(ctx context.Context, store clientSyncer, storeID, clientID string) error {
+	err := store.SetClientSync(ctx, storeID, clientID, domain.PromobSync{Status: domain.SyncPending})
+	return refusedNow(err, clientID, func() error {
+		cur, err := store.Client(ctx, storeID, clientID)
+		if err != nil {
+			return err
+		}
+		return cur.CanSync()
+	})
+}
+
+// clientSyncer keeps where clients' creations in Promob stand.
+type clientSyncer interface {
+	Client(ctx context.Context, storeID, id string) (domain.Client, error)
+	SetClientSync(ctx context.Context, storeID, clientID string, st domain.PromobSync) error
+}
+
+// createAgain puts the creation in Promob of an environment (or an
+// assistance's design) back to creating, or answers
+// domain.Environment.CanRetryCreation's refusal on it as it is now.
+func createAgain(ctx context.Context, store creationSetter, storeID, envID string, now time.Time) error {
+	err := store.SetEnvironmentCreation(ctx, storeID, envID, domain.EnvCreating, "", now)
+	return refusedNow(err, envID, func() error {
+		cur, err := store.Environment(ctx, storeID, envID)
+		if err != nil {
+			return err
+		}
+		return cur.CanRetryCreation()
+	})
+}
+
+// creationSetter keeps where environments' creations in Promob stand.
+type creationSetter interface {
+	Environment(ctx context.Context, storeID, id string) (domain.Environment, error)
+	SetEnvironmentCreation(ctx context.Context, storeID, envID, status, reason string, now time.Time) error
 }
 
 // queueClient asks promobsync to create the client in Promob; when the
@@ -159,14 +192,8 @@ func (c Creation) RetryEnvironment(ctx context.Context, actor domain.Identity, e
 	if err := env.CanRetryCreation(); err != nil {
 		return domain.Environment{}, err
 	}
-	if err := c.Store.SetEnvironmentCreation(ctx, actor.StoreID, env.ID, domain.EnvCreating, "", c.Now().UTC()); err != nil {
-		return domain.Environment{}, refusedNow(err, env.ID, func() error {
-			cur, err := c.environment(ctx, actor.StoreID, env.ID)
-			if err != nil {
-				return err
-			}
-			return cur.CanRetryCreation()
-		})
+	if err := createAgain(ctx, c.Store, actor.StoreID, env.ID, c.Now().UTC()); err != nil {
+		return domain.Environment{}, err
 	}
 	env.Status, env.StatusReason = domain.EnvCreating, ""
 	if err := c.queueEnvironment(ctx, actor, env); err != nil {

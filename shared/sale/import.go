@@ -237,15 +237,11 @@ func (i Import) saved(ctx context.Context, env domain.Environment, revision int,
 	return nil
 }
 
-// revision makes the listing of a revision the environment's next version,
-// unless that revision (or a newer one) is already imported. A listing
-// Promob got wrong fails the import at once with a stored reason, and the
-// item chunks written before the parser refused it are removed.
+// revision makes the listing of a revision newer than env's imported one
+// the environment's next version. A listing Promob got wrong fails the
+// import at once with a stored reason, and the item chunks written before
+// the parser refused it are removed.
 func (i Import) revision(ctx context.Context, env domain.Environment, xml io.Reader, revision int) (domain.Version, error) {
-	if env.HasRevision(revision) {
-		slog.InfoContext(ctx, "revision already imported", "imported_revision", env.ImportedRevision)
-		return domain.Version{}, nil
-	}
 	rules, err := i.Store.CommercialRules(ctx, env.StoreID)
 	if err != nil {
 		return domain.Version{}, failed(env, err)
@@ -259,9 +255,7 @@ func (i Import) revision(ctx context.Context, env domain.Environment, xml io.Rea
 		var perr error
 		project, perr = i.Parse(xml, func(p domain.PromobItem) error {
 			count++
-			if !p.HasChildren {
-				totals.Add(pricing.LineOf(p))
-			}
+			totals.AddPart(p)
 			return emit(p)
 		})
 		return perr
@@ -361,32 +355,50 @@ type Updates struct {
 
 // Request asks, for the user who acts, for the update of env (as read):
 // its import becomes pending and the request goes on the imports queue
-// (see Enqueue). It returns env as it now stands, or environment_locked or
+// (see queueUpdate). It returns env as it now stands, or environment_locked or
 // conflict (domain.Environment.CanUpdate), also when env changed before
 // the request was recorded, conflict when it changed otherwise, and the
 // queue's error when the request could not be queued (the import is then
 // failed).
 func (u Updates) Request(ctx context.Context, actor domain.Identity, env domain.Environment) (domain.Environment, error) {
-	if err := env.CanUpdate(); err != nil {
+	if err := requestImport(ctx, u.Store, env, u.Now()); err != nil {
 		return domain.Environment{}, err
 	}
-	if err := u.Store.RequestImport(ctx, env, u.Now()); err != nil {
-		return domain.Environment{}, refusedNow(err, env.ID, func() error {
-			cur, err := u.Store.Environment(ctx, env.StoreID, env.ID)
-			if err != nil {
-				return err
-			}
-			return cur.CanUpdate()
-		})
-	}
-	if err := u.Enqueue(ctx, env, actor.UserID); err != nil {
+	if err := queueUpdate(ctx, u.Imports, u.Store, u.Now, env, actor.UserID); err != nil {
 		return domain.Environment{}, err
 	}
 	env.ImportStatus, env.ImportError = domain.ImportPending, ""
 	return env, nil
 }
 
-// Enqueue puts on the imports queue the request to import env's current
+// requestImport marks env's import pending, if domain.Environment.CanUpdate
+// allows it, on env as read and, when the guarded write finds it changed,
+// as it is now.
+func requestImport(ctx context.Context, store importRequester, env domain.Environment, now time.Time) error {
+	if err := env.CanUpdate(); err != nil {
+		return err
+	}
+	return refusedNow(store.RequestImport(ctx, env, now), env.ID, func() error {
+		cur, err := store.Environment(ctx, env.StoreID, env.ID)
+		if err != nil {
+			return err
+		}
+		return cur.CanUpdate()
+	})
+}
+
+// importRequester marks imports pending.
+type importRequester interface {
+	Environment(ctx context.Context, storeID, id string) (domain.Environment, error)
+	RequestImport(ctx context.Context, env domain.Environment, now time.Time) error
+}
+
+// importFailer records that an environment's import failed.
+type importFailer interface {
+	SetImportStatus(ctx context.Context, storeID, envID, status, reason string, now time.Time) error
+}
+
+// queueUpdate puts on imports the request to import env's current
 // Promob listing, fetched with the token of userID's Promob link when they
 // have one (else the store's integration token). The FIFO de-duplication
 // id names the environment's state as read (its updatedAt), so requests
@@ -398,16 +410,6 @@ func (u Updates) Request(ctx context.Context, actor domain.Identity, env domain.
 // The environment's import is pending when this is called; when the
 // message cannot be sent, the import is failed with the reason, and the
 // queue's error is returned.
-func (u Updates) Enqueue(ctx context.Context, env domain.Environment, userID string) error {
-	return queueUpdate(ctx, u.Imports, u.Store, u.Now, env, userID)
-}
-
-// importFailer records that an environment's import failed.
-type importFailer interface {
-	SetImportStatus(ctx context.Context, storeID, envID, status, reason string, now time.Time) error
-}
-
-// queueUpdate is Enqueue for every use case that asks for an import.
 func queueUpdate(ctx context.Context, imports message.Queue, store importFailer, now func() time.Time, env domain.Environment, userID string) error {
 	msg := message.Import{Kind: message.KindUpdate, StoreID: env.StoreID, AccountID: env.PromobAccountID,
 		ProjectID: env.PromobProjectID, EnvironmentID: env.ID, UserID: userID}

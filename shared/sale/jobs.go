@@ -50,39 +50,16 @@ func (j Jobs) Retry(ctx context.Context, actor domain.Identity, recordID, kind s
 	q, group, dedup := j.Outbox, "", ""
 	switch kind {
 	case message.KindCustomerCreate:
-		err = j.Store.SetClientSync(ctx, actor.StoreID, recordID, domain.PromobSync{Status: domain.SyncPending})
-		err = refusedNow(err, recordID, func() error {
-			cur, err := j.Store.Client(ctx, actor.StoreID, recordID)
-			if err != nil {
-				return err
-			}
-			return cur.CanSync()
-		})
+		err = syncAgain(ctx, j.Store, actor.StoreID, recordID)
 	case message.KindEnvironmentCreate, message.KindAssistanceDesign:
-		err = j.Store.SetEnvironmentCreation(ctx, actor.StoreID, recordID, domain.EnvCreating, "", j.Now().UTC())
-		err = refusedNow(err, recordID, func() error {
-			cur, err := j.Store.Environment(ctx, actor.StoreID, recordID)
-			if err != nil {
-				return err
-			}
-			return cur.CanRetryCreation()
-		})
+		err = createAgain(ctx, j.Store, actor.StoreID, recordID, j.Now().UTC())
 	case message.KindUpdate:
 		var env domain.Environment
 		if env, err = j.Store.Environment(ctx, actor.StoreID, recordID); err != nil {
 			return domain.Job{}, err
 		}
-		if err := env.CanUpdate(); err != nil {
-			return domain.Job{}, err
-		}
 		now := j.Now().UTC()
-		err = refusedNow(j.Store.RequestImport(ctx, env, now), recordID, func() error {
-			cur, err := j.Store.Environment(ctx, actor.StoreID, recordID)
-			if err != nil {
-				return err
-			}
-			return cur.CanUpdate()
-		})
+		err = requestImport(ctx, j.Store, env, now)
 		q, group = j.Imports, message.ImportGroup(env.PromobAccountID, env.PromobEnvironmentID)
 		dedup = "retry:" + env.ID + ":" + strconv.FormatInt(now.UnixNano(), 10)
 	}

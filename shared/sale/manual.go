@@ -214,9 +214,7 @@ func (m Manual) Reprice(ctx context.Context, actor domain.Identity, env domain.E
 			if err := dec.Decode(&it); err != nil {
 				return err
 			}
-			if !it.HasChildren {
-				totals.Add(pricing.LineOf(it))
-			}
+			totals.AddPart(it)
 			return nil
 		})
 		if err != nil {
