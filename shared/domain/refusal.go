@@ -65,7 +65,8 @@ var ErrChanged = errors.New("the record changed since it was read")
 
 // Changed is the conflict answered when a record changed between its read
 // and its guarded write and no rule refuses the action: reading it again
-// and retrying may succeed.
-func Changed(recordID string) *Error {
-	return Conflict("%s changed meanwhile; read it again and retry.", recordID)
+// and retrying may succeed. what names the record ("Environment",
+// "Project", …).
+func Changed(what, recordID string) *Error {
+	return Conflict("%s %s changed meanwhile; read it again and retry.", what, recordID)
 }

@@ -79,7 +79,7 @@ func (c Creation) RequestDesign(ctx context.Context, actor domain.Identity, assi
 		return domain.Assistance{}, err
 	}
 	if err := c.Store.RequestDesign(ctx, actor.StoreID, a.ID, d, c.Now().UTC()); err != nil {
-		return domain.Assistance{}, refusedNow(err, a.ID, func() error {
+		return domain.Assistance{}, refusedNow(err, "Assistance", a.ID, func() error {
 			cur, err := c.Store.Assistance(ctx, actor.StoreID, a.ID)
 			if err != nil {
 				return err

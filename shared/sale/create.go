@@ -109,7 +109,7 @@ func (c Creation) SyncClient(ctx context.Context, actor domain.Identity, clientI
 // answers domain.Client.CanSync's refusal on the client as it is now.
 func syncAgain(ctx context.Context, store clientSyncer, storeID, clientID string) error {
 	err := store.SetClientSync(ctx, storeID, clientID, domain.PromobSync{Status: domain.SyncPending})
-	return refusedNow(err, clientID, func() error {
+	return refusedNow(err, "Client", clientID, func() error {
 		cur, err := store.Client(ctx, storeID, clientID)
 		if err != nil {
 			return err
@@ -129,7 +129,7 @@ type clientSyncer interface {
 // domain.Environment.CanRetryCreation's refusal on it as it is now.
 func createAgain(ctx context.Context, store creationSetter, storeID, envID string, now time.Time) error {
 	err := store.SetEnvironmentCreation(ctx, storeID, envID, domain.EnvCreating, "", now)
-	return refusedNow(err, envID, func() error {
+	return refusedNow(err, "Environment", envID, func() error {
 		cur, err := store.Environment(ctx, storeID, envID)
 		if err != nil {
 			return err

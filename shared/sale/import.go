@@ -311,7 +311,7 @@ func (i Import) revision(ctx context.Context, env domain.Environment, xml io.Rea
 			return domain.Version{}, failed(env, err)
 		}
 		if attempt == 10 {
-			return domain.Version{}, failed(env, domain.Changed(env.ID))
+			return domain.Version{}, failed(env, domain.Changed("Environment", env.ID))
 		}
 		if env, err = i.Store.Environment(ctx, env.StoreID, env.ID); err != nil {
 			return domain.Version{}, err
@@ -378,7 +378,7 @@ func requestImport(ctx context.Context, store importRequester, env domain.Enviro
 	if err := env.CanUpdate(); err != nil {
 		return err
 	}
-	return refusedNow(store.RequestImport(ctx, env, now), env.ID, func() error {
+	return refusedNow(store.RequestImport(ctx, env, now), "Environment", env.ID, func() error {
 		cur, err := store.Environment(ctx, env.StoreID, env.ID)
 		if err != nil {
 			return err

@@ -251,7 +251,7 @@ func (m Manual) settle(ctx context.Context, env domain.Environment, try func(dom
 		case !errors.Is(err, domain.ErrChanged):
 			return err
 		case attempt == maxManualAttempts:
-			return domain.Changed(env.ID)
+			return domain.Changed("Environment", env.ID)
 		}
 		if env, err = m.Store.Environment(ctx, env.StoreID, env.ID); err != nil {
 			return err

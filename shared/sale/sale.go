@@ -23,14 +23,14 @@ import (
 // refusedNow is the answer of a use case whose guarded write failed with
 // err: err itself, unless the record changed since it was read
 // (domain.ErrChanged); then the refusal the rule gives on the record as it
-// is now (recheck reads it again and asks the rule), or domain.Changed(id)
-// when the rule allows the action still.
-func refusedNow(err error, id string, recheck func() error) error {
+// is now (recheck reads it again and asks the rule), or domain.Changed
+// (what, id) when the rule allows the action still.
+func refusedNow(err error, what, id string, recheck func() error) error {
 	if !errors.Is(err, domain.ErrChanged) {
 		return err
 	}
 	if rerr := recheck(); rerr != nil {
 		return rerr
 	}
-	return domain.Changed(id)
+	return domain.Changed(what, id)
 }

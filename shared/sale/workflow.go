@@ -70,11 +70,8 @@ func (w Workflow) Approve(ctx context.Context, actor domain.Identity, env domain
 	entry := domain.NewHistoryEntry(domain.HistoryApproved, env.ID, env.LatestVersion, actor.UserID, now,
 		fmt.Sprintf("%s: version %d (Promob revision %d) approved and converted.", env.Name, env.LatestVersion, env.ImportedRevision))
 	approved, err := w.Store.Approve(ctx, env, entry, now)
-	if errors.Is(err, domain.ErrChanged) {
-		return domain.Environment{}, w.refusal(ctx, env, domain.Environment.CanApprove)
-	}
 	if err != nil {
-		return domain.Environment{}, err
+		return domain.Environment{}, w.refusedNow(ctx, err, env, domain.Environment.CanApprove)
 	}
 	if err := w.sendConnectStatus(ctx, approved); err != nil {
 		return domain.Environment{}, err
@@ -128,7 +125,7 @@ func (w Workflow) ReleaseFinancially(ctx context.Context, actor domain.Identity,
 	if p, err = w.Store.ProjectRecord(ctx, actor.StoreID, projectID); err != nil || p.FinanciallyReleased() {
 		return p, err
 	}
-	return domain.Project{}, domain.Changed("Project " + projectID)
+	return domain.Project{}, domain.Changed("Project", projectID)
 }
 
 // StartReview starts, on behalf of actor (a reviewer), the review of env
@@ -153,7 +150,7 @@ func (w Workflow) StartReview(ctx context.Context, actor domain.Identity, env do
 	if started, err := w.reviewStarted(ctx, cur); started || err != nil {
 		return err
 	}
-	return domain.Changed("Environment " + env.ID)
+	return domain.Changed("Environment", env.ID)
 }
 
 // reviewStarted returns the refusal of domain.Environment.CanStartReview
@@ -200,27 +197,22 @@ func (w Workflow) CompleteReview(ctx context.Context, actor domain.Identity, env
 		domain.NewHistoryEntry(domain.HistoryPurchaseOrders, env.ID, env.LatestVersion, actor.UserID, now,
 			fmt.Sprintf("%s: %d purchase order(s) written from version %d.", env.Name, len(orders), env.LatestVersion)),
 	}
-	err = w.Store.CompleteReview(ctx, env, orders, entries, now)
-	if errors.Is(err, domain.ErrChanged) {
-		return nil, w.refusal(ctx, env, domain.Environment.CanCompleteReview)
-	}
-	if err != nil {
-		return nil, err
+	if err := w.Store.CompleteReview(ctx, env, orders, entries, now); err != nil {
+		return nil, w.refusedNow(ctx, err, env, domain.Environment.CanCompleteReview)
 	}
 	return orders, nil
 }
 
-// refusal reads env again after its guarded write found it changed, and
-// returns the refusal rule gives now, or a conflict when it gives none.
-func (w Workflow) refusal(ctx context.Context, env domain.Environment, rule func(domain.Environment) error) error {
-	cur, err := w.Store.Environment(ctx, env.StoreID, env.ID)
-	if err != nil {
-		return err
-	}
-	if err := rule(cur); err != nil {
-		return err
-	}
-	return domain.Changed("Environment " + env.ID)
+// refusedNow is refusedNow for a guarded write of env whose rule is a
+// predicate of the environment.
+func (w Workflow) refusedNow(ctx context.Context, err error, env domain.Environment, rule func(domain.Environment) error) error {
+	return refusedNow(err, "Environment", env.ID, func() error {
+		cur, err := w.Store.Environment(ctx, env.StoreID, env.ID)
+		if err != nil {
+			return err
+		}
+		return rule(cur)
+	})
 }
 
 // VersionItems returns every Promob item of the environment's version n,
