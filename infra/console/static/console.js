@@ -267,7 +267,9 @@ async function projectScreen(pid) {
 // the latest; ✔ converted), Itens, Orçamento; approval and purchase orders.
 async function environmentScreen(pid, eid, tab = "versions") {
   const draw = async () => {
-    const e = await api("GET", "/v1/environments/" + eid);
+    // The tab is read before the environment: a version commits together
+    // with the environment's imported revision, so a new version on screen
+    // never sits under a header that still reads "outdated".
     let body = "";
     if (tab === "versions") {
       const { versions } = await api("GET", `/v1/environments/${eid}/versions`);
@@ -290,6 +292,7 @@ async function environmentScreen(pid, eid, tab = "versions") {
       body = `<table><tr><th>Fornecedor</th><th>Versão</th><th>Total</th></tr>
         ${purchaseOrders.map((o) => `<tr><td>${esc(o.supplier)}</td><td>${o.version}</td><td>${esc(o.total)}</td></tr>`).join("")}</table>`;
     }
+    const e = await api("GET", "/v1/environments/" + eid);
     const tabs = [["versions", "Versões"], ["items", "Itens"], ["budget", "Orçamento"], ["orders", "Pedidos de compra"]];
     show(`<h1>Ambiente ${esc(e.name)} ${e.outdated ? icon("yellow", "desatualizado") : icon("green", "atualizado")}</h1>
       <p class="muted">Promob: ${esc(e.promobProjectId)} / ${esc(e.promobEnvironmentId)} — revisão ${e.promobRevision}, importada ${e.importedRevision}
