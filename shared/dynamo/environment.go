@@ -14,12 +14,16 @@ import (
 
 // Keys:
 //
+//	STORE#<sid>#ENV#<eid>   / EN#VERSION#<nnnnnnnnnn>   a version, right before the environment, newest last
 //	STORE#<sid>#ENV#<eid>   / ENV                       the environment; GSI1: its project's partition
-//	STORE#<sid>#ENV#<eid>   / VERSION#<nnnnnnnnnn>      a version
-//	STORE#<sid>#ENV#<eid>   / VITEMS#<9999999999-rev>#<nnnn>  gzip chunks of a Promob revision's items, newest revision first
+//	STORE#<sid>#ENV#<eid>   / ENV#ITEMS#<9999999999-rev>#<nnnn>  gzip chunks of a Promob revision's items, right after the environment, newest revision first
 //	STORE#<sid>#ENV#<eid>   / MANUAL#<id>               an item typed in FoccoLojas
 //	STORE#<sid>#ENV#<eid>   / PO#<id>                   a purchase order of the reviewed version
 //	PENV#<account>#<promobEnvironmentId> / PENV         webhook routing: Promob environment → environment
+//
+// So the environment and its newest version, or the environment and the
+// first item chunk of its newest revision, are read in one Query of two
+// items (the budget summary and the first page of items).
 //
 // A routing item is live only while its store holds the account (the
 // account's ACCOUNT item names that store): when a store changes account,
@@ -207,11 +211,14 @@ func (s *Store) retiredRoute(ctx context.Context, accountID, promobEnvID, storeI
 // Environment returns one of the store's environments, or a not_found *Error.
 func (s *Store) Environment(ctx context.Context, storeID, id string) (domain.Environment, error) {
 	var it envItem
-	if err := s.getExisting(ctx, envPK(storeID, id), skEnv, &it, "get environment", domain.NotFound("No environment %q.", id)); err != nil {
+	if err := s.getExisting(ctx, envPK(storeID, id), skEnv, &it, "get environment", noEnvironment(id)); err != nil {
 		return domain.Environment{}, err
 	}
 	return it.domain(), nil
 }
+
+// noEnvironment is the not_found *Error of a missing environment.
+func noEnvironment(id string) error { return domain.NotFound("No environment %q.", id) }
 
 // EnvironmentByPromobID returns the environment linked to a Promob
 // environment of the account, or a not_found *Error, also when the routing

@@ -101,13 +101,13 @@ func (s *Store) LatestItems(ctx context.Context, env domain.Environment, fn func
 // the reader then reads as LatestItems does. Either way the items are those
 // of the version the environment names as its latest.
 func (s *Store) EnvironmentItems(ctx context.Context, storeID, id string) (domain.Environment, func(fn func(dec *json.Decoder) (bool, error)) (domain.ItemPos, bool, error), error) {
-	env, first, err := s.environmentAnd(ctx, storeID, id, skItems, false)
+	env, chunk, err := s.environmentAndItems(ctx, storeID, id)
 	if err != nil {
 		return env, nil, err
 	}
 	return env, func(fn func(dec *json.Decoder) (bool, error)) (domain.ItemPos, bool, error) {
-		sk, _ := first[attrSK].(*types.AttributeValueMemberS)
-		data, _ := first["data"].(*types.AttributeValueMemberB)
+		sk, _ := chunk[attrSK].(*types.AttributeValueMemberS)
+		data, _ := chunk["data"].(*types.AttributeValueMemberB)
 		if sk == nil || data == nil || sk.Value != itemsSK(env.ImportedRevision, 0) {
 			return s.LatestItems(ctx, env, fn)
 		}

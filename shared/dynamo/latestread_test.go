@@ -9,7 +9,6 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/foccolojas/promob-integration/shared/domain"
@@ -17,58 +16,6 @@ import (
 	"github.com/foccolojas/promob-integration/shared/dynamo/dynamotest"
 	miniclient "github.com/truora/minidyn/aws-v2/client"
 )
-
-// racing is a DynamoDB client on which the store's first GetItem and first
-// Query are served one after the other, in a chosen order, with between run
-// between them (an import writing and committing while a request reads).
-// The two must be in flight at once: the one served second waits for the
-// other, and the test fails when it never comes. Later calls pass through.
-type racing struct {
-	dynamo.Client
-	t       *testing.T
-	first   string // "GetItem" or "Query": the read served first
-	between func()
-	get     atomic.Bool
-	query   atomic.Bool
-	done    chan struct{}
-	// calls counts the GetItem and Query calls served.
-	calls atomic.Int32
-}
-
-func newRacing(t *testing.T, c dynamo.Client, first string, between func()) *racing {
-	return &racing{Client: c, t: t, first: first, between: between, done: make(chan struct{})}
-}
-
-// turn serves the call op with serve, in its turn.
-func (c *racing) turn(op string, seen *atomic.Bool, serve func()) {
-	c.calls.Add(1)
-	if !seen.CompareAndSwap(false, true) {
-		serve()
-		return
-	}
-	if op == c.first {
-		serve()
-		c.between()
-		close(c.done)
-		return
-	}
-	select {
-	case <-c.done:
-	case <-time.After(10 * time.Second):
-		c.t.Errorf("the %s waited for the %s in vain: the two reads are not made at once", op, c.first)
-	}
-	serve()
-}
-
-func (c *racing) GetItem(ctx context.Context, in *dynamodb.GetItemInput, opts ...func(*dynamodb.Options)) (out *dynamodb.GetItemOutput, err error) {
-	c.turn("GetItem", &c.get, func() { out, err = c.Client.GetItem(ctx, in, opts...) })
-	return out, err
-}
-
-func (c *racing) Query(ctx context.Context, in *dynamodb.QueryInput, opts ...func(*dynamodb.Options)) (out *dynamodb.QueryOutput, err error) {
-	c.turn("Query", &c.query, func() { out, err = c.Client.Query(ctx, in, opts...) })
-	return out, err
-}
 
 // rawBackends returns the DynamoDB clients every store test runs on, each
 // with a fresh table.
@@ -158,13 +105,44 @@ func readItems(t *testing.T, limit int, read func(fn func(dec *json.Decoder) (bo
 	return fmt.Sprintf("%v %+v %v", got, pos, more)
 }
 
+// counting is a DynamoDB client that counts the GetItem and Query calls it
+// serves and runs after once the first Query is served (an import writing
+// and committing just after a request read). With alone, the first Query
+// answers its first item only: a query is not isolated from a transaction
+// committing meanwhile, and may see one of its items (the environment) but
+// not yet another (the new version).
+type counting struct {
+	dynamo.Client
+	after   func()
+	alone   bool
+	queried atomic.Bool
+	calls   atomic.Int32
+}
+
+func (c *counting) GetItem(ctx context.Context, in *dynamodb.GetItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error) {
+	c.calls.Add(1)
+	return c.Client.GetItem(ctx, in, opts...)
+}
+
+func (c *counting) Query(ctx context.Context, in *dynamodb.QueryInput, opts ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error) {
+	c.calls.Add(1)
+	out, err := c.Client.Query(ctx, in, opts...)
+	if c.queried.CompareAndSwap(false, true) {
+		if c.alone && err == nil && len(out.Items) > 1 {
+			out.Items = out.Items[:1]
+		}
+		c.after()
+	}
+	return out, err
+}
+
 // TestEnvironmentItemsIsTheLatestVersions reads an environment with the
-// first page of its latest version's items while an import of revision 2
-// writes its chunks and commits version 2, in every order against the
-// two reads made at once (the environment and the newest first chunk):
-// the items are always those of the version the environment read names as
-// its latest, never those of another revision. Without a race it reads
-// what VersionItemsFrom reads, wherever the page ends.
+// first page of its latest version's items, in one request, while an
+// import of revision 2 writes its chunks and commits version 2, before or
+// after that request: the items are always those of the version the
+// environment read names as its latest, never those of another revision.
+// Without a race it reads what VersionItemsFrom reads, wherever the page
+// ends.
 func TestEnvironmentItemsIsTheLatestVersions(t *testing.T) {
 	ctx := context.Background()
 	for name, open := range rawBackends() {
@@ -173,23 +151,20 @@ func TestEnvironmentItemsIsTheLatestVersions(t *testing.T) {
 			im := newImporter(t, dynamo.New(db, table))
 			tests := []struct {
 				name string
-				// written before the reads: revision 2's chunks; committed:
-				// version 2.
-				written, committed bool
-				// first is the read served first; the rest of the import
-				// runs before the other.
-				first       string
-				wantVersion int
-				// wantCalls is 2 when the first page is read with the
-				// environment, 3 when its chunk is read again.
+				// written before the read: revision 2's chunks; committed:
+				// version 2. The rest of the import runs after the read.
+				// alone: the read sees the environment only.
+				written, committed, alone bool
+				wantVersion               int
+				// wantCalls is 1 when the first page is read with the
+				// environment, 2 when its chunk is read again.
 				wantCalls int32
 			}{
-				{name: "import in progress", written: true, first: "GetItem", wantVersion: 1, wantCalls: 3},
-				{name: "commit after the environment's read", written: true, first: "GetItem", wantVersion: 1, wantCalls: 3},
-				{name: "commit after the chunk's read", written: true, first: "Query", wantVersion: 2, wantCalls: 2},
-				{name: "whole import after the environment's read", first: "GetItem", wantVersion: 1, wantCalls: 3},
-				{name: "whole import after the chunk's read", first: "Query", wantVersion: 2, wantCalls: 3},
-				{name: "no import meanwhile", written: true, committed: true, first: "GetItem", wantVersion: 2, wantCalls: 2},
+				{name: "import in progress", written: true, wantVersion: 1, wantCalls: 2},
+				{name: "commit after the read", written: true, wantVersion: 1, wantCalls: 2},
+				{name: "whole import after the read", wantVersion: 1, wantCalls: 1},
+				{name: "no import meanwhile", written: true, committed: true, wantVersion: 2, wantCalls: 1},
+				{name: "chunk not seen", written: true, committed: true, alone: true, wantVersion: 2, wantCalls: 2},
 			}
 			for i, tt := range tests {
 				id := fmt.Sprintf("e%d", i)
@@ -202,7 +177,7 @@ func TestEnvironmentItemsIsTheLatestVersions(t *testing.T) {
 				if tt.committed {
 					im.commit(id, 2, 40, starts)
 				}
-				between := func() {
+				after := func() {
 					switch {
 					case tt.name == "import in progress" || tt.committed:
 					case tt.written:
@@ -211,8 +186,8 @@ func TestEnvironmentItemsIsTheLatestVersions(t *testing.T) {
 						im.commit(id, 2, 40, im.write(id, 2, 40))
 					}
 				}
-				rc := newRacing(t, db, tt.first, between)
-				env, read, err := dynamo.New(rc, table).EnvironmentItems(ctx, "s1", id)
+				cc := &counting{Client: db, after: after, alone: tt.alone}
+				env, read, err := dynamo.New(cc, table).EnvironmentItems(ctx, "s1", id)
 				mustOK(t, err)
 				if env.LatestVersion != tt.wantVersion || env.ImportedRevision != tt.wantVersion {
 					t.Fatalf("%s: environment at version %d, revision %d; want %d", tt.name, env.LatestVersion, env.ImportedRevision, tt.wantVersion)
@@ -222,20 +197,20 @@ func TestEnvironmentItemsIsTheLatestVersions(t *testing.T) {
 				if got != want {
 					t.Errorf("%s: first page %s, want %s", tt.name, got, want)
 				}
-				if n := rc.calls.Load(); n != tt.wantCalls {
+				if n := cc.calls.Load(); n != tt.wantCalls {
 					t.Errorf("%s: %d reads, want %d", tt.name, n, tt.wantCalls)
 				}
 			}
 
 			// Pages ending inside the first chunk, at its end, in the next
 			// one and past the last item read what VersionItemsFrom reads.
-			env, err := im.s.Environment(ctx, "s1", "e5")
+			env, err := im.s.Environment(ctx, "s1", "e3")
 			mustOK(t, err)
 			v, err := im.s.Version(ctx, env, 2)
 			mustOK(t, err)
 			first := v.ChunkStarts[1]
 			for _, limit := range []int{1, first - 1, first, first + 1, 40, 41} {
-				_, read, err := im.s.EnvironmentItems(ctx, "s1", "e5")
+				_, read, err := im.s.EnvironmentItems(ctx, "s1", "e3")
 				mustOK(t, err)
 				got := readItems(t, limit, read)
 				want := readItems(t, limit, func(fn func(dec *json.Decoder) (bool, error)) (domain.ItemPos, bool, error) {
@@ -253,8 +228,9 @@ func TestEnvironmentItemsIsTheLatestVersions(t *testing.T) {
 }
 
 // TestEnvironmentLatestIsTheLatestVersion reads an environment with its
-// latest version while an import commits version 2, before or after each
-// of the two reads made at once: the version answered is always the one
+// latest version, in one request, while an import commits version 2 before
+// or after it, or during it so that the request sees the environment of
+// the commit but not its version: the version answered is always the one
 // the environment read names as its latest, with its own budget.
 func TestEnvironmentLatestIsTheLatestVersion(t *testing.T) {
 	ctx := context.Background()
@@ -263,32 +239,36 @@ func TestEnvironmentLatestIsTheLatestVersion(t *testing.T) {
 			db, table := open(t)
 			im := newImporter(t, dynamo.New(db, table))
 			tests := []struct {
-				name        string
-				first       string
-				wantVersion int
-				wantCalls   int32 // 2: read at once; 3: the version read again
+				name string
+				// committed: version 2 before the read; alone: the read
+				// sees the environment only.
+				committed, alone bool
+				wantVersion      int
+				wantCalls        int32 // 1: read at once; 2: the version read again
 			}{
-				{"commit after the environment's read", "GetItem", 1, 3},
-				{"commit after the version's read", "Query", 2, 3},
-				{"no import meanwhile", "GetItem", 1, 2},
+				{name: "commit after the read", wantVersion: 1, wantCalls: 1},
+				{name: "commit before the read", committed: true, wantVersion: 2, wantCalls: 1},
+				{name: "commit seen in part", committed: true, alone: true, wantVersion: 2, wantCalls: 2},
 			}
 			for i, tt := range tests {
 				id := fmt.Sprintf("e%d", i)
 				im.environment(id)
 				im.commit(id, 1, 3, im.write(id, 1, 3))
-				between := func() { im.commit(id, 2, 3, im.write(id, 2, 3)) }
-				if tt.wantCalls == 2 {
-					between = func() {}
+				commit := func() { im.commit(id, 2, 3, im.write(id, 2, 3)) }
+				after := commit
+				if tt.committed {
+					commit()
+					after = func() {}
 				}
-				rc := newRacing(t, db, tt.first, between)
-				env, v, err := dynamo.New(rc, table).EnvironmentLatest(ctx, "s1", id)
+				cc := &counting{Client: db, after: after, alone: tt.alone}
+				env, v, err := dynamo.New(cc, table).EnvironmentLatest(ctx, "s1", id)
 				mustOK(t, err)
 				got := fmt.Sprintf("environment at %d, version %d (revision %d) with budget %s", env.LatestVersion, v.Number, v.PromobRevision, v.Budget)
 				want := fmt.Sprintf(`environment at %[1]d, version %[1]d (revision %[1]d) with budget {"revision":%[1]d}`, tt.wantVersion)
 				if got != want {
 					t.Errorf("%s: %s, want %s", tt.name, got, want)
 				}
-				if n := rc.calls.Load(); n != tt.wantCalls {
+				if n := cc.calls.Load(); n != tt.wantCalls {
 					t.Errorf("%s: %d reads, want %d", tt.name, n, tt.wantCalls)
 				}
 			}

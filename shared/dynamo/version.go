@@ -15,21 +15,26 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/foccolojas/promob-integration/shared/domain"
-	"golang.org/x/sync/errgroup"
 )
 
-func versionSK(n int) string { return fmt.Sprintf("VERSION#%010d", n) }
+// versionSK is the sort key of version n. Versions sort right before the
+// environment record (skEnv), oldest first, so that the record and its
+// newest version are the last two items of the partition up to the
+// record's key: one Query of two items reads both.
+func versionSK(n int) string { return fmt.Sprintf("%s%010d", skVersionPrefix, n) }
 
 // itemsPrefix is the sort key prefix of a Promob revision's item chunks.
-// Revisions count down from lastRevision in it, so that the newest
-// revision's first chunk is the first item chunk of the environment's
-// partition: a Query of one item finds it without knowing the revision.
+// The chunks' keys begin with the environment record's and revisions count
+// down from lastRevision in them, so that the record and the newest
+// revision's first chunk are the first two items of the environment's
+// partition: one Query of two items reads both without knowing the
+// revision.
 func itemsPrefix(revision int) string    { return fmt.Sprintf("%s%010d#", skItems, lastRevision-revision) }
 func itemsSK(revision, chunk int) string { return fmt.Sprintf("%s%04d", itemsPrefix(revision), chunk) }
 
 const (
-	skVersionPrefix = "VERSION#"
-	skItems         = "VITEMS#"
+	skVersionPrefix = "EN#VERSION#"
+	skItems         = skEnv + "#ITEMS#"
 	// lastRevision is the largest Promob revision the item chunks' keys
 	// can order (ten digits).
 	lastRevision = 9_999_999_999
@@ -308,13 +313,14 @@ func (s *Store) Version(ctx context.Context, env domain.Environment, number int)
 
 // EnvironmentLatest returns one of the store's environments, or a not_found
 // *Error, with its latest version (the zero Version when it has none). The
-// environment and its newest version are read at once, so that both take
-// one round trip: the newest version is the latest when its number is the
-// environment's latest version. When an import committed between the two
-// reads, they disagree, and the version the environment names is read
-// then, as Version reads it.
+// environment and its newest version are read in one request: the newest
+// version is the latest when its number is the environment's latest
+// version. A query is not isolated from a transaction that commits while
+// it reads: when it saw the environment of a commit but not yet its version,
+// they disagree, and the version the environment names is read then, as
+// Version reads it.
 func (s *Store) EnvironmentLatest(ctx context.Context, storeID, id string) (domain.Environment, domain.Version, error) {
-	env, newest, err := s.environmentAnd(ctx, storeID, id, skVersionPrefix, true)
+	env, newest, err := s.environmentAndNewestVersion(ctx, storeID, id)
 	if err != nil || env.LatestVersion == 0 {
 		return env, domain.Version{}, err
 	}
@@ -333,43 +339,62 @@ func (s *Store) EnvironmentLatest(ctx context.Context, storeID, id string) (doma
 	return env, v, wrap("decode version", err)
 }
 
-// environmentAnd reads one of the store's environments, or returns a
-// not_found *Error, and at the same time the first item of its partition
-// whose sort key begins with prefix (the last with newest; nil when there
-// is none). That item is read consistently only when newest: an item
-// chunk, read first otherwise, never changes once written.
-func (s *Store) environmentAnd(ctx context.Context, storeID, id, prefix string, newest bool) (domain.Environment, map[string]types.AttributeValue, error) {
-	var (
-		env   domain.Environment
-		first map[string]types.AttributeValue
-		g     errgroup.Group
-	)
-	g.Go(func() (err error) {
-		env, err = s.Environment(ctx, storeID, id)
-		return err
+// environmentAndNewestVersion reads one of the store's environments, or
+// returns a not_found *Error, and in the same request its newest version
+// item (nil when there is none): the last two items up to the record's key
+// (see versionSK).
+func (s *Store) environmentAndNewestVersion(ctx context.Context, storeID, id string) (domain.Environment, map[string]types.AttributeValue, error) {
+	return s.environmentAndNext(ctx, id, &dynamodb.QueryInput{
+		KeyConditionExpression: aws.String("PK = :pk AND SK BETWEEN :versions AND :env"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":pk":       &types.AttributeValueMemberS{Value: envPK(storeID, id)},
+			":versions": &types.AttributeValueMemberS{Value: skVersionPrefix},
+			":env":      &types.AttributeValueMemberS{Value: skEnv},
+		},
+		ScanIndexForward: aws.Bool(false),
 	})
-	g.Go(func() error {
-		out, err := s.db.Query(ctx, &dynamodb.QueryInput{
-			TableName:              &s.table,
-			KeyConditionExpression: aws.String("PK = :pk AND begins_with(SK, :sk)"),
-			ExpressionAttributeValues: map[string]types.AttributeValue{
-				":pk": &types.AttributeValueMemberS{Value: envPK(storeID, id)},
-				":sk": &types.AttributeValueMemberS{Value: prefix},
-			},
-			ScanIndexForward: aws.Bool(!newest),
-			Limit:            aws.Int32(1),
-			ConsistentRead:   aws.Bool(newest),
-		})
-		if err != nil {
-			return wrap("query "+prefix, err)
-		}
-		if len(out.Items) > 0 {
-			first = out.Items[0]
-		}
-		return nil
+}
+
+// environmentAndItems reads one of the store's environments, or returns a
+// not_found *Error, and in the same request the first item chunk of the
+// newest revision stored for it (nil when there is none): the first two
+// items whose sort keys begin with the record's (see itemsPrefix).
+func (s *Store) environmentAndItems(ctx context.Context, storeID, id string) (domain.Environment, map[string]types.AttributeValue, error) {
+	return s.environmentAndNext(ctx, id, &dynamodb.QueryInput{
+		KeyConditionExpression: aws.String("PK = :pk AND begins_with(SK, :env)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":pk":  &types.AttributeValueMemberS{Value: envPK(storeID, id)},
+			":env": &types.AttributeValueMemberS{Value: skEnv},
+		},
+		ScanIndexForward: aws.Bool(true),
 	})
-	err := g.Wait()
-	return env, first, err
+}
+
+// environmentAndNext runs a consistent query of two items of an
+// environment's partition that begins at the environment record, and
+// returns the environment (not_found when the record is not the first
+// item) and the item next to it (nil when there is none).
+func (s *Store) environmentAndNext(ctx context.Context, id string, in *dynamodb.QueryInput) (domain.Environment, map[string]types.AttributeValue, error) {
+	in.TableName, in.Limit, in.ConsistentRead = &s.table, aws.Int32(2), aws.Bool(true)
+	out, err := s.db.Query(ctx, in)
+	if err != nil {
+		return domain.Environment{}, nil, wrap("query environment", err)
+	}
+	if len(out.Items) == 0 {
+		return domain.Environment{}, nil, noEnvironment(id)
+	}
+	if sk, _ := out.Items[0][attrSK].(*types.AttributeValueMemberS); sk == nil || sk.Value != skEnv {
+		return domain.Environment{}, nil, noEnvironment(id)
+	}
+	var it envItem
+	if err := attributevalue.UnmarshalMap(out.Items[0], &it); err != nil {
+		return domain.Environment{}, nil, wrap("decode environment", err)
+	}
+	var next map[string]types.AttributeValue
+	if len(out.Items) > 1 {
+		next = out.Items[1]
+	}
+	return it.domain(), next, nil
 }
 
 func (s *Store) version(ctx context.Context, env domain.Environment, number int) (versionItem, error) {
@@ -443,7 +468,7 @@ func (s *Store) SetImportStatus(ctx context.Context, storeID, envID, status, rea
 		},
 	})
 	if isConditionFailed(err) {
-		return domain.NotFound("No environment %q.", envID)
+		return noEnvironment(envID)
 	}
 	return wrap("set import status", err)
 }

@@ -55,7 +55,7 @@ func chunkSizes(tb testing.TB, db *dynamodb.Client, table string) []int {
 			tb.Fatal(err)
 		}
 		for _, item := range page.Items {
-			if sk, ok := item["SK"].(*types.AttributeValueMemberS); ok && strings.HasPrefix(sk.Value, "VITEMS#") {
+			if sk, ok := item["SK"].(*types.AttributeValueMemberS); ok && strings.HasPrefix(sk.Value, "ENV#ITEMS#") {
 				size, err := itemSize(item)
 				if err != nil {
 					tb.Fatal(err)
