@@ -61,16 +61,20 @@ func startRealStack(t testing.TB) *stack {
 
 // start starts the stack with the handlers replacing the functions they
 // name, every answer of the gateway checked against the OpenAPI document,
-// and stops it when the test ends.
+// and stops it when the test ends. A benchmark's gateway does not throttle:
+// benchmarks drive the functions above the template's rate limits, which
+// localstack's TestGatewayThrottles covers.
 func start(t testing.TB, imports *recorder, handlers map[string]functions.Function) *stack {
 	t.Helper()
+	_, bench := t.(*testing.B)
 	sends := newSendCounter(t, local.SQSEndpoint)
 	st := stacktest.Start(t, local, stacktest.Options{
 		Prefix: "e2e",
 		// The functions reach SQS through the counter; the pollers do not.
-		Env:      map[string]string{"AWS_ENDPOINT_URL_SQS": sends.URL()},
-		Handlers: handlers,
-		CheckAPI: true,
+		Env:         map[string]string{"AWS_ENDPOINT_URL_SQS": sends.URL()},
+		Handlers:    handlers,
+		CheckAPI:    true,
+		Unthrottled: bench,
 	})
 	return &stack{Stack: st, store: dynamo.New(local.DynamoDB(), st.Resources().TableName), imports: imports, sends: sends}
 }

@@ -44,6 +44,8 @@ type Options struct {
 	// TemplateVisibility keeps the template's visibility timeouts instead
 	// of VisibilityTimeout.
 	TemplateVisibility bool
+	// Unthrottled lifts the gateway's throttling (see localstack.Config).
+	Unthrottled bool
 	// Log receives the stack's log lines besides the test's output.
 	Log io.Writer
 }
@@ -84,6 +86,7 @@ func Start(t testing.TB, local *localenv.Env, opts Options) *Stack {
 		Addr:                      "127.0.0.1:0",
 		Env:                       opts.Env,
 		Handlers:                  opts.Handlers,
+		Unthrottled:               opts.Unthrottled,
 		VisibilityTimeoutOverride: visibility,
 		Log:                       log,
 	})
