@@ -117,12 +117,13 @@ func decompress(b []byte) ([]byte, error) {
 // when it holds chunkRaw bytes of JSON or chunkPacked compressed bytes, so
 // that a page of items reads and decompresses one chunk, not the version.
 // The first chunk is cut at firstChunkRaw: it holds a first page of the
-// default size (50 items of about 500 bytes) and more, and reading it for
-// the items tab's first page costs a fraction of a full chunk.
+// default size (50 items of about 500 bytes) and a few more, and it is
+// read with the environment record in one Query for the items tab's first
+// page, so the smaller it is the fewer read units that page costs.
 const (
 	chunkRaw      = 256 * 1024
 	chunkPacked   = 200 * 1024
-	firstChunkRaw = 64 * 1024
+	firstChunkRaw = 32 * 1024
 )
 
 // ItemWriter writes a Promob revision's items as chunks of gzip-compressed

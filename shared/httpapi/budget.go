@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -11,26 +12,30 @@ import (
 	"github.com/foccolojas/promob-integration/shared/pricing"
 )
 
-// ItemView is a row of the items tab: a Promob item or a manual one,
-// marked with its source ("promob" or "manual").
+// ItemView is a row of the items tab: a Promob item, as stored (the JSON
+// object of a domain.PromobItem, answered without decoding it), or a
+// manual one; its JSON is the item's own fields after "source" ("promob"
+// or "manual").
 type ItemView struct {
-	Source string
-	Promob *domain.PromobItem
+	Promob json.RawMessage
 	Manual *domain.ManualItem
 }
 
-// MarshalJSON writes the item's own fields and "source".
+// MarshalJSON writes "source" and the item's own fields.
 func (v ItemView) MarshalJSON() ([]byte, error) {
 	if v.Promob != nil {
-		return json.Marshal(struct {
-			Source string `json:"source"`
-			domain.PromobItem
-		}{v.Source, *v.Promob})
+		fields, ok := bytes.CutPrefix(bytes.TrimSpace(v.Promob), []byte("{"))
+		if !ok || len(bytes.TrimSpace(fields)) < 2 {
+			return nil, fmt.Errorf("httpapi: stored Promob item is not a JSON object with fields: %.40q", v.Promob)
+		}
+		out := make([]byte, 0, len(v.Promob)+20)
+		out = append(out, `{"source":"promob",`...)
+		return append(out, fields...), nil
 	}
 	return json.Marshal(struct {
 		Source string `json:"source"`
 		domain.ManualItem
-	}{v.Source, *v.Manual})
+	}{"manual", *v.Manual})
 }
 
 // BudgetLine is a priced Promob line of a version's budget, with the id of
@@ -219,9 +224,23 @@ func promobPage[T any](read itemReader, limit int, keep func(domain.PromobItem) 
 	return out, next, !more, err
 }
 
-func promobView(it domain.PromobItem) ItemView { return ItemView{Source: "promob", Promob: &it} }
-func allItems(domain.PromobItem) bool          { return true }
-func partsOnly(it domain.PromobItem) bool      { return !it.HasChildren }
+// storedPage is promobPage for every item, each as stored (JSON): the
+// items tab and a version's items answer them as they are, so a page
+// costs no decoding of its items' fields and decimals.
+func storedPage(read itemReader, limit int) ([]json.RawMessage, domain.ItemPos, bool, error) {
+	out := make([]json.RawMessage, 0, limit)
+	next, more, err := read(func(dec *json.Decoder) (bool, error) {
+		var it json.RawMessage
+		if err := dec.Decode(&it); err != nil {
+			return false, err
+		}
+		out = append(out, it)
+		return len(out) < limit, nil
+	})
+	return out, next, !more, err
+}
+
+func partsOnly(it domain.PromobItem) bool { return !it.HasChildren }
 
 // listItems answers a page of the items tab: the latest version's Promob
 // items in listing order, then the environment's manual items in creation
@@ -268,9 +287,13 @@ func (s *Server) listItems(r *http.Request, id domain.Identity) (int, any, error
 			}
 			read = s.itemsOf(r, env, v, cur.pos)
 		}
-		items, next, done, err := promobPage(read, req.Limit, allItems, promobView)
+		stored, next, done, err := storedPage(read, req.Limit)
 		if err != nil {
 			return 0, nil, err
+		}
+		items := make([]ItemView, len(stored), req.Limit)
+		for i := range stored {
+			items[i] = ItemView{Promob: stored[i]}
 		}
 		if !done || len(items) == req.Limit {
 			next, err := s.itemsNext(r, env, cur.v, next, done)
@@ -285,16 +308,19 @@ func (s *Server) listItems(r *http.Request, id domain.Identity) (int, any, error
 	if err != nil {
 		return 0, nil, err
 	}
-	next := ""
+	next, last := "", ""
 	for i := range manual {
 		if cur.manual != "" && manual[i].ID <= cur.manual {
 			continue
 		}
 		if len(out) == req.Limit {
-			next = itemCursor{v: cur.v, manual: out[len(out)-1].id()}.encode().Encode()
+			// out is full of Promob items only when a page of them ended
+			// above, so its last row is the manual item last.
+			next = itemCursor{v: cur.v, manual: last}.encode().Encode()
 			break
 		}
-		out = append(out, ItemView{Source: "manual", Manual: &manual[i]})
+		out = append(out, ItemView{Manual: &manual[i]})
+		last = manual[i].ID
 	}
 	return http.StatusOK, pageOf[ItemView]{Items: out, NextCursor: next}, nil
 }
@@ -312,14 +338,6 @@ func (s *Server) itemsNext(r *http.Request, env domain.Environment, v int, next 
 	}
 	// "-" sorts before every manual item id (hex): all of them follow.
 	return itemCursor{v: v, manual: "-"}.encode().Encode(), nil
-}
-
-// id is the row's item id.
-func (v ItemView) id() string {
-	if v.Promob != nil {
-		return v.Promob.ID
-	}
-	return v.Manual.ID
 }
 
 // versionPageTarget reads what a page of a version's items needs: the
@@ -360,11 +378,11 @@ func (s *Server) listVersionItems(r *http.Request, id domain.Identity) (int, any
 	if err != nil {
 		return 0, nil, err
 	}
-	items, next, done, err := promobPage(s.itemsOf(r, env, v, pos), req.Limit, allItems, func(it domain.PromobItem) domain.PromobItem { return it })
+	items, next, done, err := storedPage(s.itemsOf(r, env, v, pos), req.Limit)
 	if err != nil {
 		return 0, nil, err
 	}
-	return http.StatusOK, pageOf[domain.PromobItem]{Items: items, NextCursor: nextOf(v, next, done)}, nil
+	return http.StatusOK, pageOf[json.RawMessage]{Items: items, NextCursor: nextOf(v, next, done)}, nil
 }
 
 // listBudgetLines answers a page of the priced Promob lines (the parts:
