@@ -33,7 +33,7 @@ func rawBackends() map[string]func(t *testing.T) (dynamo.Client, string) {
 }
 
 // importer writes and commits versions of environments as the importer
-// does: items "<revision>:<index>:<10 KB of hex>" (7 in the first chunk, 26
+// does: items "<revision>:<index>:<10 KB of hex>" (4 in the first chunk, 26
 // in the others), a budget naming the revision.
 type importer struct {
 	t *testing.T

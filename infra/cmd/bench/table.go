@@ -135,8 +135,8 @@ func rows(r results) []row {
 			baseline: "plain " + num(r, name, "page200-KB", "%.1f"), ratio: q + " smaller",
 		})
 		out = append(out, row{
-			measure: "read capacity: first page of items, budget summary, " + size,
-			value:   num(r, name, "items-rcu", "%.1f") + ", " + num(r, name, "budget-rcu", "%.1f"),
+			measure: "read capacity: first page of items, budget summary, first page of budget lines, " + size,
+			value:   num(r, name, "items-rcu", "%.1f") + ", " + num(r, name, "budget-rcu", "%.1f") + ", " + num(r, name, "lines-rcu", "%.1f"),
 		})
 	}
 	out = append(out,
