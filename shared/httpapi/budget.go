@@ -24,9 +24,9 @@ type ItemView struct {
 // MarshalJSON writes "source" and the item's own fields.
 func (v ItemView) MarshalJSON() ([]byte, error) {
 	if v.Promob != nil {
-		fields, ok := bytes.CutPrefix(bytes.TrimSpace(v.Promob), []byte("{"))
-		if !ok || len(bytes.TrimSpace(fields)) < 2 {
-			return nil, fmt.Errorf("httpapi: stored Promob item is not a JSON object with fields: %.40q", v.Promob)
+		fields, err := itemFields(v.Promob)
+		if err != nil {
+			return nil, err
 		}
 		out := make([]byte, 0, len(v.Promob)+20)
 		out = append(out, `{"source":"promob",`...)
@@ -36,6 +36,16 @@ func (v ItemView) MarshalJSON() ([]byte, error) {
 		Source string `json:"source"`
 		domain.ManualItem
 	}{"manual", *v.Manual})
+}
+
+// itemFields returns what follows the "{" of a stored Promob item's JSON
+// object, or an error when it is not an object with fields.
+func itemFields(stored json.RawMessage) ([]byte, error) {
+	fields, ok := bytes.CutPrefix(bytes.TrimSpace(stored), []byte("{"))
+	if !ok || len(bytes.TrimSpace(fields)) < 2 {
+		return nil, fmt.Errorf("httpapi: stored Promob item is not a JSON object with fields: %.40q", stored)
+	}
+	return fields, nil
 }
 
 // BudgetLine is a priced Promob line of a version's budget, with the id of
@@ -226,12 +236,16 @@ func promobPage[T any](read itemReader, limit int, keep func(domain.PromobItem) 
 
 // storedPage is promobPage for every item, each as stored (JSON): the
 // items tab and a version's items answer them as they are, so a page
-// costs no decoding of its items' fields and decimals.
+// costs no decoding of its items' fields and decimals. A stored item that
+// is not a JSON object with fields is an error before anything is answered.
 func storedPage(read itemReader, limit int) ([]json.RawMessage, domain.ItemPos, bool, error) {
 	out := make([]json.RawMessage, 0, limit)
 	next, more, err := read(func(dec *json.Decoder) (bool, error) {
 		var it json.RawMessage
 		if err := dec.Decode(&it); err != nil {
+			return false, err
+		}
+		if _, err := itemFields(it); err != nil {
 			return false, err
 		}
 		out = append(out, it)

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"bytes"
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/foccolojas/promob-integration/shared/domain"
@@ -57,5 +58,28 @@ func TestItemViewRefusesWhatIsNotAnItem(t *testing.T) {
 		if out, err := json.Marshal(ItemView{Promob: json.RawMessage(stored)}); err == nil {
 			t.Errorf("%s answered %s", stored, out)
 		}
+	}
+}
+
+// A page whose stored items include one that is not an object is an error,
+// before any answer is written; objects are handed on as stored.
+func TestStoredPageChecksEachItem(t *testing.T) {
+	reader := func(lines string) itemReader {
+		return func(fn func(dec *json.Decoder) (bool, error)) (domain.ItemPos, bool, error) {
+			dec := json.NewDecoder(strings.NewReader(lines))
+			for dec.More() {
+				if more, err := fn(dec); err != nil || !more {
+					return domain.ItemPos{}, dec.More(), err
+				}
+			}
+			return domain.ItemPos{}, false, nil
+		}
+	}
+	items, _, done, err := storedPage(reader(`{"id":"1"}`+"\n"+`{"id":"2","width":"1.5"}`+"\n"), 50)
+	if err != nil || !done || len(items) != 2 || string(items[1]) != `{"id":"2","width":"1.5"}` {
+		t.Fatalf("items %s, done %v, %v", items, done, err)
+	}
+	if _, _, _, err := storedPage(reader(`{"id":"1"}`+"\n"+`{}`+"\n"), 50); err == nil {
+		t.Fatal("an empty stored object was answered")
 	}
 }
