@@ -328,8 +328,8 @@ func (s *Server) listItems(r *http.Request, id domain.Identity) (int, any, error
 			continue
 		}
 		if len(out) == req.Limit {
-			// out is full of Promob items only when a page of them ended
-			// above, so its last row is the manual item last.
+			// A page filled by Promob items alone was answered above, so
+			// the page's last row is a manual item: last.
 			next = itemCursor{v: cur.v, manual: last}.encode().Encode()
 			break
 		}
