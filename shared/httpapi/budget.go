@@ -216,26 +216,26 @@ func (s *Server) itemsOf(r *http.Request, env domain.Environment, v domain.Versi
 	}
 }
 
-// promobPage reads at most limit items with read, keeping those keep
-// accepts, each turned into a T by conv. It returns the page and the
-// position after it, or done when the version has no item after it.
-func promobPage[T any](read itemReader, limit int, keep func(domain.PromobItem) bool, conv func(domain.PromobItem) T) ([]T, domain.ItemPos, bool, error) {
-	out := make([]T, 0, limit)
+// linePage reads items with read until it has limit parts (items without
+// children), each priced by price. It returns the lines and the position
+// after them, or done when the version has no item after them.
+func linePage(read itemReader, limit int, price func(domain.PromobItem) BudgetLine) ([]BudgetLine, domain.ItemPos, bool, error) {
+	out := make([]BudgetLine, 0, limit)
 	next, more, err := read(func(dec *json.Decoder) (bool, error) {
 		var it domain.PromobItem
 		if err := dec.Decode(&it); err != nil {
 			return false, err
 		}
-		if keep(it) {
-			out = append(out, conv(it))
+		if !it.HasChildren {
+			out = append(out, price(it))
 		}
 		return len(out) < limit, nil
 	})
 	return out, next, !more, err
 }
 
-// storedPage is promobPage for every item, each as stored (JSON): the
-// items tab and a version's items answer them as they are, so a page
+// storedPage reads at most limit items with read, each as stored (JSON):
+// the items tab and a version's items answer them as they are, so a page
 // costs no decoding of its items' fields and decimals. A stored item that
 // is not a JSON object with fields is an error before anything is answered.
 func storedPage(read itemReader, limit int) ([]json.RawMessage, domain.ItemPos, bool, error) {
@@ -253,8 +253,6 @@ func storedPage(read itemReader, limit int) ([]json.RawMessage, domain.ItemPos, 
 	})
 	return out, next, !more, err
 }
-
-func partsOnly(it domain.PromobItem) bool { return !it.HasChildren }
 
 // listItems answers a page of the items tab: the latest version's Promob
 // items in listing order, then the environment's manual items in creation
@@ -412,7 +410,7 @@ func (s *Server) listBudgetLines(r *http.Request, id domain.Identity) (int, any,
 	if err != nil {
 		return 0, nil, err
 	}
-	lines, next, done, err := promobPage(s.itemsOf(r, env, v, pos), req.Limit, partsOnly, func(it domain.PromobItem) BudgetLine {
+	lines, next, done, err := linePage(s.itemsOf(r, env, v, pos), req.Limit, func(it domain.PromobItem) BudgetLine {
 		return BudgetLine{ItemID: it.ID, PricedLine: sum.Price(pricing.LineOf(it))}
 	})
 	if err != nil {
